@@ -1,0 +1,78 @@
+"""Test harness: the database pass, the browser, and personas.
+
+`pytest` runs everything on SQLite. `python -m zhifa.testing.postgres` starts a throwaway PostgreSQL
+server and runs pytest again against it (DATABASE_URL, ZHIFA_TEST_DB=postgres), keeping only the tests
+that touch the database.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+TEST_DB = os.environ.get("ZHIFA_TEST_DB", "sqlite")
+CHROMIUM = "/usr/bin/chromium"
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+
+# Playwright's sync API keeps an event loop running in the main thread for the rest of the session,
+# and Django's ORM refuses to run beside one unless told it is safe — which it is: the loop is
+# Playwright's, not Django's. (The deployment check test removes this from its environment.)
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _uses_db(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        DB_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass, run only the tests that touch the database."""
+    if TEST_DB != "postgres":
+        return
+    keep = [item for item in items if _uses_db(item)]
+    dropped = [item for item in items if not _uses_db(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+    items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's chromium, headless; Playwright cannot download its own browser here."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/system-deps.sh (make test does)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "headless": True,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def world(db: None) -> Any:
+    """Personas: a bureau with two branches, another bureau elsewhere, and the people in them."""
+    from zhifa.testing.factories import build_world
+
+    return build_world()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
+    """Argon2 is deliberately slow; tests that are not about passwords use a fast hasher."""
+    if "argon2" in request.keywords:
+        return
+    if TEST_DB == "sqlite" or _uses_db(request.node):
+        settings = request.getfixturevalue("settings")
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,1 @@
+"""Zhifa (执法): administrative enforcement management and supervision."""

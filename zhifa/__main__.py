@@ -1,0 +1,3 @@
+from zhifa.manage import main
+
+main()

@@ -1,0 +1,41 @@
+"""Choices shared across apps: roles, agency kinds, enforcement domains, calendar day kinds."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("执法人员")
+    AUXILIARY = "auxiliary", _("执法辅助人员")
+    APPROVER = "approver", _("案件审批人")
+    LEGAL_REVIEWER = "legal_reviewer", _("法制审核人员")
+    SUPERVISOR = "supervisor", _("执法监督人员")
+    SYSADMIN = "sysadmin", _("系统管理员")
+    AUDITOR = "auditor", _("审计员")
+
+
+class AgencyKind(models.TextChoices):
+    DEPARTMENT = "department", _("厅（局）")
+    BUREAU = "bureau", _("管理局")
+    BRANCH = "branch", _("分局")
+    STATION = "station", _("保护站")
+    POLICE = "police", _("森林派出所")
+    BRIGADE = "brigade", _("执法大队")
+    CHECKPOINT = "checkpoint", _("检查站")
+
+
+class Domain(models.TextChoices):
+    """Enforcement domains (执法领域)."""
+
+    FORESTRY = "forestry", _("林业和草原")
+    NATURE_RESERVE = "nature_reserve", _("自然保护地")
+    ECOLOGY = "ecology", _("生态环境")
+    MARKET = "market", _("市场监管")
+    URBAN = "urban", _("城市管理")
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("法定节假日")
+    WORKDAY = "workday", _("调休上班日")

@@ -1,0 +1,32 @@
+"""What every page's header needs: the navigation the user's roles allow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from zhifa.core.choices import Role
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {"nav_items": []}
+    items = [
+        (_("首页"), reverse("home")),
+        (_("执法机关"), reverse("agency_tree")),
+        (_("执法人员"), reverse("officer_list")),
+    ]
+    if user.has_role(Role.SYSADMIN):
+        items.append((_("用户与角色"), reverse("user_list")))
+        items.append((_("工作日历"), reverse("calendar")))
+    current = request.path
+    return {
+        "nav_items": [
+            {"label": label, "url": url, "active": current == url or (url != "/" and current.startswith(url))}
+            for label, url in items
+        ]
+    }

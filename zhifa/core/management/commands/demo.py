@@ -1,0 +1,25 @@
+"""`zhifa demo`: load the demo data once, then print the demo logins."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from zhifa.demo import demo_exists, load_demo, login_table
+
+
+class Command(BaseCommand):
+    help = "载入演示数据（只载入一次）并列出演示账号"
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if demo_exists():
+            self.stdout.write("演示数据已存在，未重复载入。")
+        else:
+            load_demo(timezone.localdate())
+            self.stdout.write(self.style.SUCCESS("已载入演示数据。"))
+        self.stdout.write("\n演示账号（用户名 / 密码 / 角色）：")
+        for username, password, label in login_table():
+            self.stdout.write(f"  {username:<20} {password:<12} {label}")
+        self.stdout.write("\n打开 http://127.0.0.1:8000 登录。")

@@ -1,0 +1,107 @@
+"""Passwords, lockout, session limits, CSRF and the deployment checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from zhifa.core.middleware import SESSION_STARTED_KEY
+from zhifa.testing.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.argon2
+def test_passwords_are_hashed_with_argon2(world):
+    world.admin.refresh_from_db()
+    assert world.admin.password.startswith("argon2$")
+
+
+def test_passwords_need_three_character_classes():
+    with pytest.raises(ValidationError) as refused:
+        validate_password("onlylowercaseletters")
+    assert any("至少三类" in m for m in refused.value.messages)
+    validate_password("Forest-Ranger-2026")
+
+
+def login(client, password):
+    return client.post(reverse("login"), {"username": "officer", "password": password})
+
+
+def test_login_works_and_lands_on_home(client, world):
+    response = login(client, PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+def test_repeated_failures_lock_the_account(client, world, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "wrong-password")
+    response = login(client, PASSWORD)  # even the right password is refused while locked
+    assert response.status_code == 429
+    assert "账号已暂时锁定" in response.content.decode()
+    other = Client()
+    assert other.post(reverse("login"), {"username": "supervisor", "password": PASSWORD}).status_code == 302
+
+
+def test_sessions_end_after_the_maximum_span(client, world, settings):
+    client.force_login(world.officer_user)
+    assert client.get(reverse("home")).status_code == 200
+    session = client.session
+    session[SESSION_STARTED_KEY] = time.time() - settings.SESSION_MAX_HOURS * 3600 - 5
+    session.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_idle_expiry_is_configured():
+    from django.conf import settings
+
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60
+
+
+def test_forms_refuse_a_post_without_csrf_token(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.admin)
+    response = client.post(reverse("calendar"), {"year": 2027})
+    assert response.status_code == 403
+
+
+def test_deploy_check_is_clean_under_production_settings(tmp_path):
+    env = {
+        **os.environ,
+        "ZHIFA_DATA_DIR": str(tmp_path),
+        "ZHIFA_DEBUG": "false",
+        "ZHIFA_HTTPS": "true",
+        "ZHIFA_SECRET_KEY": "k" * 20 + "-production-secret-for-the-check-only-" + "z" * 20,
+        "ZHIFA_ALLOWED_HOSTS": "zhifa.example.gov.cn",
+    }
+    env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the test harness for Playwright only
+    result = subprocess.run(
+        [sys.executable, "-m", "zhifa", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_bad_setting_stops_start_up_with_its_name(tmp_path):
+    env = {**os.environ, "ZHIFA_DATA_DIR": str(tmp_path), "ZHIFA_SESSION_IDLE_MINUTES": "soon"}
+    result = subprocess.run(
+        [sys.executable, "-m", "zhifa", "check"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode != 0
+    assert "ZHIFA_SESSION_IDLE_MINUTES must be a whole number" in result.stderr

@@ -1,0 +1,164 @@
+"""Core pages: log-in, the home page of each role, the agency tree, users and roles, the calendar."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from zhifa.core import services, workdays
+from zhifa.core.choices import CalendarDayKind, Role
+from zhifa.core.forms import CalendarYearForm, LanguageForm, RoleForm, run_service
+from zhifa.core.models import Agency, CalendarDay, CalendarYear, User
+from zhifa.core.scoping import can_see_agency
+from zhifa.core.selectors import agency_tree_for, user_list_for
+from zhifa.personnel.selectors import home_panels_for
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # login_required guarantees it
+    return user
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    today = timezone.localdate()
+    context = home_panels_for(actor, today)
+    if actor.has_role(Role.SYSADMIN):
+        context["calendar_missing_years"] = workdays.years_needing_data(today)
+    return render(request, "core/home.html", context)
+
+
+@login_required
+def agency_tree(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/agency_tree.html", {"roots": agency_tree_for(_user(request))})
+
+
+@login_required
+def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = get_object_or_404(Agency.objects.select_related("parent", "head"), pk=pk)
+    if not can_see_agency(_user(request), agency):
+        raise PermissionDenied
+    children = agency.children.order_by("path")
+    return render(request, "core/agency_detail.html", {"agency": agency, "children": children})
+
+
+def _require_sysadmin(user: User) -> None:
+    if not user.has_role(Role.SYSADMIN):
+        raise PermissionDenied
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    _require_sysadmin(actor)
+    return render(request, "core/user_list.html", {"users": user_list_for(actor), "role_form": RoleForm()})
+
+
+@login_required
+@require_POST
+def user_role(request: HttpRequest, pk: int, change: str) -> HttpResponse:
+    actor = _user(request)
+    _require_sysadmin(actor)
+    user = get_object_or_404(user_list_for(actor), pk=pk)
+    if change not in {"grant", "revoke"}:
+        raise PermissionDenied
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        service = services.user_grant_role if change == "grant" else services.user_revoke_role
+        role = form.cleaned_data["role"]
+        run_service(form, lambda: service(actor=actor, user=user, role=role))
+    if form.errors:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+    else:
+        messages.success(request, _("已更新 %(user)s 的角色") % {"user": user})
+    return redirect("user_list")
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    _require_sysadmin(actor)
+    form = CalendarYearForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def load() -> CalendarYear:
+            return services.calendar_load_year(
+                actor=actor,
+                year=data["year"],
+                source=data["source"],
+                holidays=services.parse_schedule(data["holidays"], kind=CalendarDayKind.HOLIDAY),
+                workdays=services.parse_schedule(data["workdays"], kind=CalendarDayKind.WORKDAY),
+            )
+
+        loaded = run_service(form, load)
+        if loaded is not None:
+            messages.success(
+                request, _("已载入 %(year)s 年节假日安排，相关期限已按新安排重新计算") % {"year": loaded.year}
+            )
+            return redirect("calendar")
+    today = timezone.localdate()
+    calendar_ = workdays.load_calendar()
+    years = sorted(set(workdays.PACKAGE_YEARS) | set(calendar_.loaded_years) | {today.year, today.year + 1})
+    coverage = [
+        {
+            "year": year,
+            "package": year in workdays.PACKAGE_YEARS,
+            "loaded": CalendarYear.objects.filter(year=year).first(),
+            "has_data": calendar_.has_data(year),
+        }
+        for year in reversed(years[-6:])
+    ]
+    context = {
+        "form": form,
+        "coverage": coverage,
+        "missing_years": workdays.years_needing_data(today),
+        "overrides": CalendarDay.objects.filter(date__year__gte=today.year),
+    }
+    return render(request, "core/calendar.html", context)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Save the chosen language on the user (and in a cookie, for the log-in page)."""
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next") or "/"
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            user = _user(request)
+            user.language = language
+            user.save(update_fields=["language"])
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            samesite="Lax",
+            httponly=True,
+            secure=settings.HTTPS,
+            max_age=365 * 24 * 3600,
+        )
+    return response
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,403 @@
+"""Demo data: the agencies of the seed documents, about 60 officers with certificates in every
+state, and one login per role. Generated deterministically; names and numbers are made up but valid
+in form (ID check digits, credit-code check characters). Loaded once, in one transaction.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+
+from zhifa.core.choices import AgencyKind, Domain, Role
+from zhifa.core.models import Agency, RoleAssignment, User
+from zhifa.core.validators import credit_code_check_char, resident_id_check_char
+from zhifa.personnel import services
+from zhifa.personnel.choices import Gender, OfficerKind, ReviewResult
+from zhifa.personnel.models import Officer
+
+DEMO_PASSWORD = "Zhifa@2026"  # noqa: S105 - printed for the demo on purpose
+
+
+@dataclass(frozen=True)
+class AgencySeed:
+    name: str
+    short: str
+    kind: str
+    region: str  # GB/T 2260 code of the county where its people are registered
+    domains: tuple[str, ...]
+    jurisdiction: tuple[str, ...]
+    officers: int
+    children: tuple[AgencySeed, ...] = ()
+
+
+_RESERVE = (Domain.NATURE_RESERVE, Domain.FORESTRY)
+AGENCIES = (
+    AgencySeed(
+        "大青山国家级自然保护区管理局",
+        "大青保",
+        AgencyKind.BUREAU,
+        "150102",
+        _RESERVE,
+        ("呼和浩特市", "包头市", "乌兰察布市"),
+        6,
+        (
+            AgencySeed(
+                "大青山国家级自然保护区管理局呼和浩特分局",
+                "大青呼",
+                AgencyKind.BRANCH,
+                "150105",
+                _RESERVE,
+                ("新城区", "赛罕区", "土默特左旗"),
+                5,
+                (
+                    AgencySeed(
+                        "哈拉沁保护站", "哈拉沁", AgencyKind.STATION, "150105", _RESERVE, ("哈拉沁沟",), 3
+                    ),
+                    AgencySeed(
+                        "乌素图保护站", "乌素图", AgencyKind.STATION, "150104", _RESERVE, ("乌素图沟",), 2
+                    ),
+                ),
+            ),
+            AgencySeed(
+                "大青山国家级自然保护区管理局包头分局",
+                "大青包",
+                AgencyKind.BRANCH,
+                "150203",
+                _RESERVE,
+                ("昆都仑区", "石拐区", "土默特右旗"),
+                4,
+                (
+                    AgencySeed(
+                        "九峰山保护站", "九峰山", AgencyKind.STATION, "150205", _RESERVE, ("九峰山",), 2
+                    ),
+                ),
+            ),
+            AgencySeed(
+                "大青山国家级自然保护区管理局乌兰察布分局",
+                "大青乌",
+                AgencyKind.BRANCH,
+                "150921",
+                _RESERVE,
+                ("卓资县",),
+                3,
+            ),
+        ),
+    ),
+    AgencySeed(
+        "抚远市林业和草原局",
+        "抚林",
+        AgencyKind.BUREAU,
+        "230883",
+        (Domain.FORESTRY,),
+        ("抚远市",),
+        6,
+        (
+            AgencySeed(
+                "抚远市森林派出所", "抚森", AgencyKind.POLICE, "230883", (Domain.FORESTRY,), ("抚远市",), 4
+            ),
+            AgencySeed(
+                "抚远市林政稽查大队",
+                "抚林稽",
+                AgencyKind.BRIGADE,
+                "230883",
+                (Domain.FORESTRY,),
+                ("抚远市",),
+                4,
+            ),
+            AgencySeed(
+                "抚远市木材检查站",
+                "抚检",
+                AgencyKind.CHECKPOINT,
+                "230883",
+                (Domain.FORESTRY,),
+                ("抚远市",),
+                3,
+            ),
+        ),
+    ),
+    AgencySeed(
+        "西双版纳州生态环境局",
+        "西生环",
+        AgencyKind.BUREAU,
+        "532801",
+        (Domain.ECOLOGY,),
+        ("景洪市", "勐海县", "勐腊县"),
+        5,
+        (
+            AgencySeed(
+                "西双版纳州生态环境局景洪市生态环境综合行政执法大队",
+                "景生执",
+                AgencyKind.BRIGADE,
+                "532801",
+                (Domain.ECOLOGY,),
+                ("景洪市",),
+                5,
+            ),
+            AgencySeed(
+                "西双版纳州生态环境局勐海县生态环境综合行政执法大队",
+                "海生执",
+                AgencyKind.BRIGADE,
+                "532822",
+                (Domain.ECOLOGY,),
+                ("勐海县",),
+                4,
+            ),
+            AgencySeed(
+                "西双版纳州生态环境局勐腊县生态环境综合行政执法大队",
+                "腊生执",
+                AgencyKind.BRIGADE,
+                "532823",
+                (Domain.ECOLOGY,),
+                ("勐腊县",),
+                4,
+            ),
+        ),
+    ),
+)
+
+ISSUERS = {"15": "内蒙古自治区人民政府", "23": "黑龙江省人民政府", "53": "云南省人民政府"}
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+    "苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史"
+    "顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建志国文斌宇浩凯鹏飞云海"
+    "波林雪梅晨旭东阳春雷宁松柏岩峰琳婷慧"
+)
+POSITIONS = ("科员", "副科长", "科长", "队员", "副队长", "队长", "站长", "副站长", "民警")
+
+# One login per role; the officer and auxiliary logins are people in a branch, the rest sit at the top.
+LOGINS = (
+    ("officer", Role.OFFICER, "执法人员"),
+    ("auxiliary", Role.AUXILIARY, "执法辅助人员"),
+    ("approver", Role.APPROVER, "案件审批人（管理局负责人）"),
+    ("reviewer", Role.LEGAL_REVIEWER, "法制审核人员"),
+    ("supervisor", Role.SUPERVISOR, "执法监督人员"),
+    ("admin", Role.SYSADMIN, "系统管理员"),
+    ("auditor", Role.AUDITOR, "审计员（只读）"),
+)
+
+
+class _Maker:
+    """Deterministic generator of people and numbers."""
+
+    def __init__(self, today: date) -> None:
+        self.random = random.Random(2026)  # noqa: S311 - demo data, not security
+        self.today = today
+        self.used_ids: set[str] = set()
+        self.serial = 0
+
+    def name(self) -> str:
+        given = "".join(self.random.choice(GIVEN) for _ in range(self.random.choice((1, 2, 2))))
+        return self.random.choice(SURNAMES) + given
+
+    def id_number(self, region: str, gender: str) -> str:
+        while True:
+            born = date(1968, 1, 1) + timedelta(days=self.random.randrange(365 * 30))
+            sequence = self.random.randrange(0, 99) * 10 + self.random.randrange(0, 10)
+            # The 17th digit is odd for men and even for women (GB 11643-1999).
+            odd = sequence % 2 == 1
+            if odd != (gender == Gender.MALE):
+                sequence = (sequence + 1) % 1000
+            first17 = f"{region}{born:%Y%m%d}{sequence:03d}"
+            number = first17 + resident_id_check_char(first17)
+            if number not in self.used_ids:
+                self.used_ids.add(number)
+                return number
+
+    def credit_code(self, region: str) -> str:
+        # 1 = 机构编制 registration authority, 1 = 机关; then the division code and a 9-character body.
+        body = "".join(self.random.choice("0123456789") for _ in range(9))
+        first17 = f"11{region}{body}"
+        return first17 + credit_code_check_char(first17)
+
+    def phone(self) -> str:
+        return f"1{self.random.choice('3589')}{self.random.randrange(10**9):09d}"
+
+    def certificate_number(self, region: str) -> str:
+        self.serial += 1
+        return f"{region[:2]}{self.serial:08d}"
+
+
+def demo_exists() -> bool:
+    return Agency.objects.filter(name=AGENCIES[0].name).exists()
+
+
+@transaction.atomic
+def load_demo(today: date) -> None:
+    """Load the demo data. Call only when `demo_exists()` is false."""
+    maker = _Maker(today)
+    roots = []
+    for seed in AGENCIES:
+        roots.append(_agency(seed, None, maker))
+    admins = {
+        root.pk: _login(f"admin-{i}" if i else "admin", "系统管理员", root, Role.SYSADMIN)
+        for i, root in enumerate(roots)
+    }
+    states = _certificate_plan()
+    seeds = _seeds_by_name()
+    for root in roots:
+        admin = admins[root.pk]
+        for agency in root.subtree().order_by("path"):
+            seed = seeds[agency.name]
+            people = []
+            for index in range(seed.officers):
+                auxiliary = index == seed.officers - 1 and agency.kind in (
+                    AgencyKind.BRANCH,
+                    AgencyKind.BRIGADE,
+                )
+                people.append(_officer(agency, seed, maker, admin, auxiliary, next(states)))
+            if people:
+                agency.head = people[0]
+                agency.save(update_fields=["head"])
+    _role_logins(roots[0], admins[roots[0].pk])
+
+
+def _seeds_by_name(seeds: tuple[AgencySeed, ...] = AGENCIES) -> dict[str, AgencySeed]:
+    found: dict[str, AgencySeed] = {}
+    for seed in seeds:
+        found[seed.name] = seed
+        found.update(_seeds_by_name(seed.children))
+    return found
+
+
+def _agency(seed: AgencySeed, parent: Agency | None, maker: _Maker) -> Agency:
+    agency = Agency(
+        parent=parent,
+        name=seed.name,
+        short_name=seed.short,
+        kind=seed.kind,
+        credit_code=maker.credit_code(seed.region),
+        jurisdiction=list(seed.jurisdiction),
+        domains=[str(d) for d in seed.domains],
+    )
+    agency.full_clean(exclude=["head"])
+    agency.save()
+    for child in seed.children:
+        _agency(child, agency, maker)
+    return agency
+
+
+def _certificate_plan() -> Iterator[str]:
+    """An endless cycle of certificate states so that every agency shows a mix."""
+    plan = ["valid"] * 6 + [
+        "expiring",
+        "review_due",
+        "review_overdue",
+        "valid",
+        "suspended",
+        "left",
+        "expired",
+    ]
+    while True:
+        yield from plan
+
+
+def _officer(
+    agency: Agency, seed: AgencySeed, maker: _Maker, admin: User, auxiliary: bool, state: str
+) -> Officer:
+    gender = maker.random.choice((Gender.MALE, Gender.MALE, Gender.FEMALE))
+    officer = services.officer_create(
+        actor=admin,
+        agency=agency,
+        name=maker.name(),
+        gender=gender,
+        id_number=maker.id_number(seed.region, gender),
+        kind=OfficerKind.AUXILIARY if auxiliary else OfficerKind.OFFICER,
+        position="协管员" if auxiliary else maker.random.choice(POSITIONS),
+        phone=maker.phone(),
+        legal_qualification=maker.random.random() < 0.15,
+    )
+    if auxiliary:
+        return officer
+    today = maker.today
+    # Issue dates chosen so that each state arises naturally from the dates and the review cycle.
+    if state == "expiring":
+        valid_from = today - relativedelta(years=5) + timedelta(days=maker.random.randrange(10, 50))
+    elif state == "expired":
+        valid_from = today - relativedelta(years=5, days=maker.random.randrange(5, 60))
+    else:
+        valid_from = today - timedelta(days=maker.random.randrange(400, 1400))
+    valid_until = valid_from + relativedelta(years=5) - timedelta(days=1)
+    certificate = services.certificate_issue(
+        actor=admin,
+        officer=officer,
+        number=maker.certificate_number(seed.region),
+        issuing_body=ISSUERS[seed.region[:2]],
+        valid_from=valid_from,
+        valid_until=valid_until,
+        domains=[str(d) for d in seed.domains],
+    )
+    # Pass every annual review that fell due before today, except where the plan wants one overdue.
+    stop_before = today
+    if state == "review_overdue":
+        stop_before = today - timedelta(days=maker.random.randrange(10, 90))
+    elif state == "review_due":
+        stop_before = today - relativedelta(years=1) + timedelta(days=maker.random.randrange(5, 25))
+    while certificate.review_due < min(stop_before, certificate.valid_until):
+        certificate = services.certificate_annual_review(
+            actor=admin,
+            certificate=certificate,
+            reviewed_on=certificate.review_due - timedelta(days=maker.random.randrange(1, 20)),
+            result=ReviewResult.PASSED,
+        )
+    if state == "suspended":
+        services.certificate_suspend(
+            actor=admin,
+            certificate=certificate,
+            on_date=today - timedelta(days=12),
+            reason="涉嫌违规执法，停职调查期间暂扣",
+        )
+    elif state == "left":
+        services.officer_leave(
+            actor=admin, officer=officer, left_on=today - timedelta(days=40), reason="调离执法岗位"
+        )
+    return officer
+
+
+def _login(username: str, full_name: str, agency: Agency, role: str) -> User:
+    user = User.objects.create_user(
+        username=username, password=DEMO_PASSWORD, full_name=full_name, agency=agency
+    )
+    RoleAssignment.objects.create(user=user, role=role)
+    return user
+
+
+def _role_logins(root: Agency, admin: User) -> None:
+    """The remaining one-per-role logins in the first tree; officer logins are tied to officer records."""
+    branch = root.children.order_by("path").first()
+    assert branch is not None
+    for username, role, label in LOGINS:
+        if role == Role.SYSADMIN:
+            continue
+        if role in (Role.OFFICER, Role.AUXILIARY):
+            kind = OfficerKind.AUXILIARY if role == Role.AUXILIARY else OfficerKind.OFFICER
+            officer = (
+                Officer.objects.filter(agency=branch, kind=kind, status="active", user__isnull=True)
+                .order_by("pk")
+                .first()
+            )
+            assert officer is not None
+            user = _login(username, officer.name, branch, role)
+            officer.user = user
+            officer.save(update_fields=["user"])
+        else:
+            _login(username, label, root, role)
+    if root.head is not None:
+        approver = User.objects.get(username="approver")
+        approver.full_name = root.head.name
+        approver.save(update_fields=["full_name"])
+
+
+def login_table() -> list[tuple[str, str, str]]:
+    rows = [(username, DEMO_PASSWORD, label) for username, _, label in LOGINS]
+    rows.append(
+        ("admin-1 / admin-2", DEMO_PASSWORD, "抚远市林业和草原局 / 西双版纳州生态环境局 的系统管理员")
+    )
+    return rows

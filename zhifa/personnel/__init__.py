@@ -1,0 +1,1 @@
+"""Officers, auxiliary staff, certificates and their annual review; who may enforce."""

@@ -1,0 +1,75 @@
+"""Forms of the officer and certificate pages. The rules themselves live in the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.core.choices import Domain
+from zhifa.core.models import Agency
+from zhifa.personnel.choices import Gender, OfficerKind, ReviewResult
+from zhifa.personnel.selectors import CERTIFICATE_STATES
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class OfficerSearchForm(forms.Form):
+    q = forms.CharField(label=_("姓名、证件号或职务"), required=False)
+    agency = forms.ModelChoiceField(label=_("机关"), queryset=Agency.objects.none(), required=False)
+    kind = forms.ChoiceField(
+        label=_("人员类别"), choices=[("", _("全部")), *OfficerKind.choices], required=False
+    )
+    state = forms.ChoiceField(
+        label=_("证件状态"), choices=[("", _("全部")), *CERTIFICATE_STATES.items()], required=False
+    )
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class OfficerForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("所属机关"), queryset=Agency.objects.none())
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    gender = forms.ChoiceField(label=_("性别"), choices=Gender.choices)
+    id_number = forms.CharField(label=_("身份证号"), max_length=18, min_length=18)
+    kind = forms.ChoiceField(label=_("人员类别"), choices=OfficerKind.choices)
+    position = forms.CharField(label=_("职务"), max_length=50, required=False)
+    phone = forms.CharField(label=_("手机号"), max_length=11, required=False)
+    legal_qualification = forms.BooleanField(label=_("具有法律职业资格"), required=False)
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class CertificateForm(forms.Form):
+    number = forms.CharField(label=_("证件编号"), max_length=40)
+    issuing_body = forms.CharField(label=_("发证机关"), max_length=100)
+    valid_from = forms.DateField(label=_("有效期起"), widget=DateInput)
+    valid_until = forms.DateField(label=_("有效期至"), widget=DateInput)
+    domains = forms.MultipleChoiceField(
+        label=_("执法领域"), choices=Domain.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class ReasonForm(forms.Form):
+    on_date = forms.DateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
+    reason = forms.CharField(label=_("原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnnualReviewForm(forms.Form):
+    reviewed_on = forms.DateField(label=_("年审日期"), widget=DateInput, initial=timezone.localdate)
+    result = forms.ChoiceField(label=_("年审结论"), choices=ReviewResult.choices, widget=forms.RadioSelect)
+    opinion = forms.CharField(
+        label=_("意见"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))

@@ -1,0 +1,121 @@
+"""Who may enforce: the certificate rules and the two-officer rule, each in one place.
+
+`can_enforce` answers for one officer; `check_investigators` for the officers named on an
+investigative act. Later capabilities call these and nothing else to decide who may act.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from zhifa.core.models import Agency
+from zhifa.personnel.choices import CertificateStatus, OfficerStatus
+from zhifa.personnel.models import Certificate, Officer
+
+# Certificates are reviewed once a year (年审) — seed 000 (大青山管理局 2022 方案, 证件清理和年审).
+ANNUAL_REVIEW_INTERVAL = relativedelta(years=1)
+# A certificate is issued for at most five years, then renewed
+# (provincial certificate rules, secondary source; see docs/rules.md).
+CERTIFICATE_MAX_VALIDITY = relativedelta(years=5)
+# Legal reviewers should be no fewer than 5 % of an agency's enforcement officers (118号文).
+LEGAL_REVIEWER_PERCENT = 5
+# Investigation and inspection need at least two officers (行政处罚法 第四十二条、第五十五条).
+MIN_INVESTIGATORS = 2
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """The answer to "may this officer act?": `allowed`, and when not, `code` and a Chinese `reason`."""
+
+    allowed: bool
+    code: str = "ok"
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+OK = Eligibility(True)
+
+
+def _refuse(code: str, reason: str) -> Eligibility:
+    return Eligibility(False, code, reason)
+
+
+def same_line(officer_agency: Agency, agency: Agency) -> bool:
+    """An officer acts for his own agency, an agency above it, or one below it — never a sibling's."""
+    return agency.is_within(officer_agency) or officer_agency.is_within(agency)
+
+
+def certificate_eligibility(certificate: Certificate, agency: Agency, on_date: date) -> Eligibility:
+    number = certificate.number
+    if certificate.status == CertificateStatus.REVOKED:
+        return _refuse("revoked", f"执法证件 {number} 已注销：{certificate.status_reason}")
+    if certificate.status == CertificateStatus.SUSPENDED:
+        return _refuse("suspended", f"执法证件 {number} 已暂扣：{certificate.status_reason}")
+    if on_date < certificate.valid_from:
+        return _refuse("not_yet_valid", f"执法证件 {number} 自 {certificate.valid_from} 起生效")
+    if on_date > certificate.valid_until:
+        return _refuse("expired", f"执法证件 {number} 已于 {certificate.valid_until} 过期")
+    if on_date > certificate.review_due:
+        return _refuse(
+            "review_overdue", f"执法证件 {number} 年审逾期（应于 {certificate.review_due} 前年审）"
+        )
+    if certificate.domains and agency.domains and not set(certificate.domains) & set(agency.domains):
+        return _refuse("domain", f"执法证件 {number} 的执法领域与 {agency.name} 的执法领域不符")
+    return OK
+
+
+def can_enforce(officer: Officer, agency: Agency, on_date: date) -> Eligibility:
+    """Whether `officer` may carry out enforcement for `agency` on `on_date`, and why not.
+
+    Only officers with a valid certificate enforce; auxiliary staff assist and never act alone
+    (118号文; seeds 000, 001, 003). Certificates are reviewed yearly and withdrawn on leaving (seed 000).
+    """
+    if officer.status == OfficerStatus.LEFT:
+        return _refuse("left", f"{officer.name} 已于 {officer.left_on} 离开执法岗位")
+    if officer.is_auxiliary:
+        return _refuse("auxiliary", f"{officer.name} 是执法辅助人员，不得单独执法或签署执法文书")
+    if not same_line(officer.agency, agency):
+        return _refuse(
+            "agency", f"{officer.name} 隶属 {officer.agency.name}，不能以 {agency.name} 的名义执法"
+        )
+    certificates = list(officer.certificates.all())
+    if not certificates:
+        return _refuse("no_certificate", f"{officer.name} 未取得行政执法证件")
+    answers = [certificate_eligibility(c, agency, on_date) for c in certificates]
+    if any(answers):
+        return OK
+    # Explain with the newest certificate: that is the one the officer would show.
+    newest = max(range(len(certificates)), key=lambda i: (certificates[i].valid_from, certificates[i].pk))
+    return answers[newest]
+
+
+def check_investigators(officers: Iterable[Officer], agency: Agency, on_date: date) -> Eligibility:
+    """Investigative acts need at least two officers able to enforce (行政处罚法 第四十二条、第五十五条).
+
+    Auxiliary staff may be present but never count towards the two.
+    """
+    distinct = {officer.pk: officer for officer in officers}.values()
+    refusals = []
+    able = 0
+    for officer in distinct:
+        answer = can_enforce(officer, agency, on_date)
+        if answer:
+            able += 1
+        else:
+            refusals.append(answer.reason)
+    if able >= MIN_INVESTIGATORS:
+        return OK
+    detail = "；".join(refusals)
+    reason = f"调查、检查须由两名以上持有效执法证件的执法人员进行，当前只有 {able} 名"
+    return _refuse("two_officers", f"{reason}（{detail}）" if detail else reason)
+
+
+def legal_reviewers_needed(officer_count: int) -> int:
+    """The fewest legal reviewers for `officer_count` enforcement officers: 5 %, rounded up (118号文)."""
+    return -(-officer_count * LEGAL_REVIEWER_PERCENT // 100)

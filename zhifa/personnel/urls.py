@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from zhifa.personnel import views
+
+urlpatterns = [
+    path("officers/", views.officer_list, name="officer_list"),
+    path("officers/new/", views.officer_create, name="officer_create"),
+    path("officers/import/", views.officer_import, name="officer_import"),
+    path("officers/import/template.xlsx", views.import_template, name="officer_import_template"),
+    path("officers/<int:pk>/", views.officer_detail, name="officer_detail"),
+    path("officers/<int:pk>/leave/", views.officer_leave, name="officer_leave"),
+    path("officers/<int:pk>/certificates/new/", views.certificate_issue, name="certificate_issue"),
+    path("certificates/<int:pk>/<str:action>/", views.certificate_action, name="certificate_action"),
+]

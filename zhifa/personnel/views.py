@@ -1,0 +1,226 @@
+"""Officer and certificate pages. Thin: they read through selectors and write through services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhifa.core.forms import run_service
+from zhifa.core.models import User
+from zhifa.core.scoping import restrict, visible_agencies
+from zhifa.personnel import importer, services
+from zhifa.personnel.forms import (
+    AnnualReviewForm,
+    CertificateForm,
+    ImportForm,
+    OfficerForm,
+    OfficerSearchForm,
+    ReasonForm,
+)
+from zhifa.personnel.models import Certificate, Officer
+from zhifa.personnel.rules import can_enforce
+from zhifa.personnel.selectors import officer_list_for, search_officers
+from zhifa.personnel.services import PERSONNEL_ROLES
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # login_required guarantees it
+    return user
+
+
+def _require_personnel_admin(actor: User) -> None:
+    if not actor.has_role(*PERSONNEL_ROLES):
+        raise PermissionDenied
+
+
+@login_required
+def officer_list(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    today = timezone.localdate()
+    form = OfficerSearchForm(request.GET or None, agencies=visible_agencies(actor))
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {"text": data["q"], "agency": data["agency"], "kind": data["kind"], "state": data["state"]}
+    officers = search_officers(actor, today=today, **filters)
+    page = Paginator(officers, 50).get_page(request.GET.get("page"))
+    rows = []
+    for officer in page:
+        certificates = list(officer.certificates.all())
+        newest = certificates[0] if certificates else None
+        rows.append(
+            {
+                "officer": officer,
+                "certificate": newest,
+                "state": newest.state_on(today) if newest else "无证件",
+            }
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "query": query.urlencode(),
+        "can_manage": actor.has_role(*PERSONNEL_ROLES),
+    }
+    return render(request, "personnel/officer_list.html", context)
+
+
+def _officer_for(actor: User, pk: int) -> Officer:
+    return get_object_or_404(officer_list_for(actor), pk=pk)
+
+
+@login_required
+def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _user(request)
+    officer = _officer_for(actor, pk)
+    today = timezone.localdate()
+    certificates = officer.certificates.prefetch_related("events").order_by("-valid_from", "-pk")
+    context = {
+        "officer": officer,
+        "certificates": [(c, c.state_on(today)) for c in certificates],
+        "eligibility": can_enforce(officer, officer.agency, today),
+        "can_manage": actor.has_role(*PERSONNEL_ROLES),
+        "leave_form": ReasonForm(prefix="leave"),
+        "today": today,
+    }
+    return render(request, "personnel/officer_detail.html", context)
+
+
+@login_required
+def officer_create(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    _require_personnel_admin(actor)
+    form = OfficerForm(request.POST or None, agencies=visible_agencies(actor))
+    if request.method == "POST" and form.is_valid():
+        officer = run_service(form, lambda: services.officer_create(actor=actor, **form.cleaned_data))
+        if officer is not None:
+            messages.success(request, _("已登记执法人员 %(name)s") % {"name": officer.name})
+            return redirect("officer_detail", pk=officer.pk)
+    return render(request, "personnel/form.html", {"form": form, "title": _("登记执法人员")})
+
+
+@login_required
+def officer_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _user(request)
+    _require_personnel_admin(actor)
+    officer = _officer_for(actor, pk)
+    form = ReasonForm(request.POST or None, prefix="leave")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        done = run_service(
+            form,
+            lambda: services.officer_leave(
+                actor=actor, officer=officer, left_on=data["on_date"], reason=data["reason"]
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("%(name)s 已离岗，其执法证件已注销") % {"name": officer.name})
+            return redirect("officer_detail", pk=officer.pk)
+    title = _("办理离岗：%(name)s") % {"name": officer.name}
+    return render(request, "personnel/form.html", {"form": form, "title": title, "officer": officer})
+
+
+@login_required
+def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _user(request)
+    _require_personnel_admin(actor)
+    officer = _officer_for(actor, pk)
+    form = CertificateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        certificate = run_service(
+            form, lambda: services.certificate_issue(actor=actor, officer=officer, **form.cleaned_data)
+        )
+        if certificate is not None:
+            messages.success(request, _("已核发执法证件 %(number)s") % {"number": certificate.number})
+            return redirect("officer_detail", pk=officer.pk)
+    title = _("核发执法证件：%(name)s") % {"name": officer.name}
+    return render(request, "personnel/form.html", {"form": form, "title": title, "officer": officer})
+
+
+_ACTIONS: dict[str, tuple[str, type[AnnualReviewForm] | type[ReasonForm]]] = {
+    "review": ("证件年审", AnnualReviewForm),
+    "suspend": ("暂扣证件", ReasonForm),
+    "reinstate": ("恢复证件", ReasonForm),
+    "revoke": ("注销证件", ReasonForm),
+}
+
+
+def _certificate_call(
+    action: str, actor: User, certificate: Certificate, data: dict[str, Any]
+) -> Callable[[], Any]:
+    if action == "review":
+        return lambda: services.certificate_annual_review(
+            actor=actor,
+            certificate=certificate,
+            reviewed_on=data["reviewed_on"],
+            result=data["result"],
+            opinion=data["opinion"],
+        )
+    service = {
+        "suspend": services.certificate_suspend,
+        "reinstate": services.certificate_reinstate,
+        "revoke": services.certificate_revoke,
+    }[action]
+    return lambda: service(
+        actor=actor, certificate=certificate, on_date=data["on_date"], reason=data["reason"]
+    )
+
+
+@login_required
+def certificate_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    actor = _user(request)
+    _require_personnel_admin(actor)
+    if action not in _ACTIONS:
+        raise Http404
+    certificate = get_object_or_404(
+        restrict(Certificate.objects.select_related("officer__agency"), actor, via="officer__agency"), pk=pk
+    )
+    label, form_class = _ACTIONS[action]
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(form, _certificate_call(action, actor, certificate, form.cleaned_data))
+        if done is not None:
+            messages.success(
+                request, _("%(action)s已办理：%(number)s") % {"action": label, "number": certificate.number}
+            )
+            return redirect("officer_detail", pk=certificate.officer.pk)
+    title = f"{label}：{certificate.number}（{certificate.officer.name}）"
+    context = {"form": form, "title": title, "officer": certificate.officer}
+    return render(request, "personnel/form.html", context)
+
+
+@login_required
+def officer_import(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    _require_personnel_admin(actor)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = importer.import_officers(actor=actor, upload=form.cleaned_data["file"])
+        if result.ok:
+            messages.success(request, _("已导入 %(count)s 名人员") % {"count": len(result.officers)})
+            return redirect("officer_list")
+    return render(request, "personnel/import.html", {"form": form, "result": result})
+
+
+@login_required
+def import_template(request: HttpRequest) -> HttpResponse:
+    _require_personnel_admin(_user(request))
+    response = HttpResponse(
+        importer.template_workbook(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''officer-import-template.xlsx"
+    return response

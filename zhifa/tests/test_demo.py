@@ -1,0 +1,85 @@
+"""`zhifa demo` loads the seed documents' agencies, ~60 officers in every certificate state, and logins."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from zhifa.core.choices import Role
+from zhifa.core.models import Agency, User
+from zhifa.core.validators import validate_credit_code, validate_resident_id
+from zhifa.demo import DEMO_PASSWORD
+from zhifa.personnel.models import Certificate, Officer
+from zhifa.personnel.selectors import CERTIFICATE_STATES, certificate_state_filter
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def demo(settings, monkeypatch):
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - closed with the process
+
+
+def test_demo_has_the_seed_agencies(demo):
+    names = set(Agency.objects.values_list("name", flat=True))
+    assert {
+        "大青山国家级自然保护区管理局",
+        "抚远市林业和草原局",
+        "西双版纳州生态环境局",
+        "抚远市森林派出所",
+        "抚远市林政稽查大队",
+        "抚远市木材检查站",
+    } <= names
+    for agency in Agency.objects.all():
+        validate_credit_code(agency.credit_code)
+    parent = Agency.objects.get(name="抚远市森林派出所").parent
+    assert parent is not None
+    assert parent.name == "抚远市林业和草原局"
+
+
+def test_demo_has_about_sixty_officers_in_every_certificate_state(demo):
+    assert 55 <= Officer.objects.count() <= 70
+    for officer in Officer.objects.all():
+        validate_resident_id(officer.id_number)
+    for state in CERTIFICATE_STATES:
+        matching = Officer.objects.filter(certificate_state_filter(state, TODAY)).distinct()
+        assert matching.exists(), f"no demo officer in state {state}"
+    states = Counter(c.state_on(TODAY) for c in Certificate.objects.all())
+    assert {"有效", "年审逾期", "已过期", "暂扣", "注销"} <= set(states)
+
+
+def test_demo_has_one_working_login_per_role(demo):
+    for role in Role.values:
+        user = User.objects.filter(role_assignments__role=role).first()
+        assert user is not None, role
+    for username in ("officer", "auxiliary", "approver", "reviewer", "supervisor", "admin", "auditor"):
+        client = Client()
+        assert (
+            client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD}).status_code
+            == 302
+        )
+        assert client.get("/").status_code == 200
+        assert client.get("/officers/").status_code == 200
+
+
+def test_demo_loads_once(demo):
+    counts = (
+        Agency.objects.count(),
+        Officer.objects.count(),
+        Certificate.objects.count(),
+        User.objects.count(),
+    )
+    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert counts == (
+        Agency.objects.count(),
+        Officer.objects.count(),
+        Certificate.objects.count(),
+        User.objects.count(),
+    )

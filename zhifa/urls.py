@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("zhifa.core.urls")),
+    path("", include("zhifa.personnel.urls")),
+    path("admin/", admin.site.urls),
+]
