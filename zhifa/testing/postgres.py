@@ -16,9 +16,9 @@ import os
 import pwd
 import shutil
 import subprocess
-from pathlib import Path
 import sys
 import tempfile
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
