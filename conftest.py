@@ -23,6 +23,24 @@ DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def _flush_under_maintenance() -> None:
+    """Transactional tests empty every table afterwards; the ledger's triggers must let that through."""
+    from django.test import TransactionTestCase
+
+    from zhifa.ledger.guard import maintenance
+
+    original = TransactionTestCase._fixture_teardown
+
+    def _fixture_teardown(self: TransactionTestCase) -> None:
+        with maintenance():
+            original(self)
+
+    TransactionTestCase._fixture_teardown = _fixture_teardown  # type: ignore[method-assign]
+
+
+_flush_under_maintenance()
+
+
 def _uses_db(item: pytest.Item) -> bool:
     return item.get_closest_marker("django_db") is not None or bool(
         DB_FIXTURES & set(getattr(item, "fixturenames", ()))

@@ -14,7 +14,8 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 
 from zhifa.core.choices import AgencyKind, Domain, Role
-from zhifa.core.models import Agency, RoleAssignment, User
+from zhifa.core.models import Agency, User
+from zhifa.core.services import user_create
 from zhifa.core.validators import credit_code_check_char, resident_id_check_char
 from zhifa.personnel import services
 from zhifa.personnel.choices import Gender, OfficerKind, ReviewResult
@@ -55,12 +56,8 @@ AGENCIES = (
                 ("新城区", "赛罕区", "土默特左旗"),
                 5,
                 (
-                    AgencySeed(
-                        "哈拉沁保护站", "哈拉沁", AgencyKind.STATION, "150105", _RESERVE, ("哈拉沁沟",), 3
-                    ),
-                    AgencySeed(
-                        "乌素图保护站", "乌素图", AgencyKind.STATION, "150104", _RESERVE, ("乌素图沟",), 2
-                    ),
+                    AgencySeed("哈拉沁保护站", "哈拉沁", AgencyKind.STATION, "150105", _RESERVE, ("哈拉沁沟",), 3),
+                    AgencySeed("乌素图保护站", "乌素图", AgencyKind.STATION, "150104", _RESERVE, ("乌素图沟",), 2),
                 ),
             ),
             AgencySeed(
@@ -71,11 +68,7 @@ AGENCIES = (
                 _RESERVE,
                 ("昆都仑区", "石拐区", "土默特右旗"),
                 4,
-                (
-                    AgencySeed(
-                        "九峰山保护站", "九峰山", AgencyKind.STATION, "150205", _RESERVE, ("九峰山",), 2
-                    ),
-                ),
+                (AgencySeed("九峰山保护站", "九峰山", AgencyKind.STATION, "150205", _RESERVE, ("九峰山",), 2),),
             ),
             AgencySeed(
                 "大青山国家级自然保护区管理局乌兰察布分局",
@@ -97,9 +90,7 @@ AGENCIES = (
         ("抚远市",),
         6,
         (
-            AgencySeed(
-                "抚远市森林派出所", "抚森", AgencyKind.POLICE, "230883", (Domain.FORESTRY,), ("抚远市",), 4
-            ),
+            AgencySeed("抚远市森林派出所", "抚森", AgencyKind.POLICE, "230883", (Domain.FORESTRY,), ("抚远市",), 4),
             AgencySeed(
                 "抚远市林政稽查大队",
                 "抚林稽",
@@ -237,7 +228,7 @@ def load_demo(today: date) -> None:
     for seed in AGENCIES:
         roots.append(_agency(seed, None, maker))
     admins = {
-        root.pk: _login(f"admin-{i}" if i else "admin", "系统管理员", root, Role.SYSADMIN)
+        root.pk: _login(f"admin-{i}" if i else "admin", "系统管理员", root, Role.SYSADMIN, None)
         for i, root in enumerate(roots)
     }
     states = _certificate_plan()
@@ -299,9 +290,7 @@ def _certificate_plan() -> Iterator[str]:
         yield from plan
 
 
-def _officer(
-    agency: Agency, seed: AgencySeed, maker: _Maker, admin: User, auxiliary: bool, state: str
-) -> Officer:
+def _officer(agency: Agency, seed: AgencySeed, maker: _Maker, admin: User, auxiliary: bool, state: str) -> Officer:
     gender = maker.random.choice((Gender.MALE, Gender.MALE, Gender.FEMALE))
     officer = services.officer_create(
         actor=admin,
@@ -355,18 +344,14 @@ def _officer(
             reason="涉嫌违规执法，停职调查期间暂扣",
         )
     elif state == "left":
-        services.officer_leave(
-            actor=admin, officer=officer, left_on=today - timedelta(days=40), reason="调离执法岗位"
-        )
+        services.officer_leave(actor=admin, officer=officer, left_on=today - timedelta(days=40), reason="调离执法岗位")
     return officer
 
 
-def _login(username: str, full_name: str, agency: Agency, role: str) -> User:
-    user = User.objects.create_user(
-        username=username, password=DEMO_PASSWORD, full_name=full_name, agency=agency
+def _login(username: str, full_name: str, agency: Agency, role: str, actor: User | None) -> User:
+    return user_create(
+        actor=actor, username=username, full_name=full_name, agency=agency, roles=[role], password=DEMO_PASSWORD
     )
-    RoleAssignment.objects.create(user=user, role=role)
-    return user
 
 
 def _role_logins(root: Agency, admin: User) -> None:
@@ -384,11 +369,11 @@ def _role_logins(root: Agency, admin: User) -> None:
                 .first()
             )
             assert officer is not None
-            user = _login(username, officer.name, branch, role)
+            user = _login(username, officer.name, branch, role, admin)
             officer.user = user
             officer.save(update_fields=["user"])
         else:
-            _login(username, label, root, role)
+            _login(username, label, root, role, admin)
     if root.head is not None:
         approver = User.objects.get(username="approver")
         approver.full_name = root.head.name
@@ -397,7 +382,5 @@ def _role_logins(root: Agency, admin: User) -> None:
 
 def login_table() -> list[tuple[str, str, str]]:
     rows = [(username, DEMO_PASSWORD, label) for username, _, label in LOGINS]
-    rows.append(
-        ("admin-1 / admin-2", DEMO_PASSWORD, "抚远市林业和草原局 / 西双版纳州生态环境局 的系统管理员")
-    )
+    rows.append(("admin-1 / admin-2", DEMO_PASSWORD, "抚远市林业和草原局 / 西双版纳州生态环境局 的系统管理员"))
     return rows

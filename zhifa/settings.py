@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "axes",
     "zhifa.core",
     "zhifa.personnel",
+    "zhifa.ledger",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,22 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise looks here as well as in the sour
 # The app serves its own static files (no CDN, no internet): straight from the source folders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Evidence files: a local folder by default; any Django storage (e.g. django-storages' S3 backend against
+# SeaweedFS or another S3-compatible server) when ZHIFA_EVIDENCE_STORAGE names its class.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "evidence": {
+        "BACKEND": env_str("ZHIFA_EVIDENCE_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": {"location": str(EVIDENCE_DIR)} if not env_str("ZHIFA_EVIDENCE_STORAGE", "") else {},
+    },
+}
+
+# The whole-process record: the name in its signed checkpoints, and how often a grown log is signed.
+LEDGER_ORIGIN = env_str("ZHIFA_LEDGER_ORIGIN", "zhifa.local/ledger")
+LEDGER_CHECKPOINT_MINUTES = env_int("ZHIFA_LEDGER_CHECKPOINT_MINUTES", 10, minimum=1)
+LEDGER_KEY_FILE = Path(env_str("ZHIFA_LEDGER_KEY_FILE", str(KEYS_DIR / "ledger-ed25519.pem")))
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -30,9 +30,7 @@ class Agency(models.Model):
     name = models.CharField(_("机关名称"), max_length=200, unique=True)
     short_name = models.CharField(_("机关代字"), max_length=20, help_text=_("用于文书编号，如“大青保”"))
     kind = models.CharField(_("机关类型"), max_length=20, choices=AgencyKind.choices)
-    credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code]
-    )
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code])
     jurisdiction = models.JSONField(_("管辖区域"), default=list, blank=True)
     domains = models.JSONField(_("执法领域"), default=list, blank=True)
     head = models.ForeignKey(
@@ -139,9 +137,7 @@ class CalendarYear(models.Model):
     """A year whose State Council holiday schedule an administrator has loaded in full."""
 
     year = models.PositiveSmallIntegerField(_("年份"), unique=True)
-    source = models.CharField(
-        _("依据"), max_length=200, help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知")
-    )
+    source = models.CharField(_("依据"), max_length=200, help_text=_("如：国务院办公厅关于2027年部分节假日安排的通知"))
     loaded_at = models.DateTimeField(_("载入时间"), auto_now_add=True)
     loaded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
@@ -167,9 +163,7 @@ class CalendarDay(models.Model):
         verbose_name_plural = _("节假日调整")
         ordering = ["date"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=CalendarDayKind.values), name="calendar_day_kind_known"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=CalendarDayKind.values), name="calendar_day_kind_known"),
         ]
 
     def __str__(self) -> str:

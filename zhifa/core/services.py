@@ -10,8 +10,31 @@ from django.db import transaction
 
 from zhifa.core.choices import CalendarDayKind, Role
 from zhifa.core.errors import Refusal
-from zhifa.core.models import CalendarDay, CalendarYear, RoleAssignment, User
+from zhifa.core.models import Agency, CalendarDay, CalendarYear, RoleAssignment, User
 from zhifa.core.permissions import require_role
+from zhifa.ledger.services import record
+
+
+@transaction.atomic
+def user_create(
+    *, actor: User | None, username: str, full_name: str, agency: Agency | None, roles: list[str], password: str
+) -> User:
+    """Create a login with its roles. `actor` is None only when the system bootstraps its first users."""
+    if actor is not None:
+        require_role(actor, [Role.SYSADMIN], agency=agency, doing="创建用户")
+    if User.objects.filter(username=username).exists():
+        raise Refusal(f"用户名“{username}”已被使用", field="username")
+    user = User.objects.create_user(username=username, password=password, full_name=full_name, agency=agency)
+    for role in roles:
+        RoleAssignment.objects.create(user=user, role=role, granted_by=actor)
+    record(
+        actor=actor,
+        action="user.create",
+        subject=user,
+        agency=agency,
+        facts={"actor": actor.get_full_name() if actor else "系统", "username": username, "full_name": full_name},
+    )
+    return user
 
 
 @transaction.atomic
@@ -23,6 +46,13 @@ def user_grant_role(*, actor: User, user: User, role: str) -> RoleAssignment:
         raise Refusal(f"{user} 已是{Role(role).label}")
     assignment = RoleAssignment.objects.create(user=user, role=role, granted_by=actor)
     user.forget_roles()
+    record(
+        actor=actor,
+        action="user.grant_role",
+        subject=user,
+        agency=user.agency,
+        facts={"actor": actor.get_full_name(), "role": role},
+    )
     return assignment
 
 
@@ -35,6 +65,13 @@ def user_revoke_role(*, actor: User, user: User, role: str) -> None:
     if not deleted:
         raise Refusal(f"{user} 没有{Role(role).label}角色")
     user.forget_roles()
+    record(
+        actor=actor,
+        action="user.revoke_role",
+        subject=user,
+        agency=user.agency,
+        facts={"actor": actor.get_full_name(), "role": role},
+    )
 
 
 @dataclass(frozen=True)
@@ -66,9 +103,7 @@ def parse_schedule(text: str, *, kind: str) -> list[ScheduleLine]:
             continue
         match = _LINE.match(line)
         if match is None:
-            raise Refusal(
-                f"第{line_no}行：格式应为“名称 开始日期 至 结束日期”，如“春节 2027-02-06 至 2027-02-12”"
-            )
+            raise Refusal(f"第{line_no}行：格式应为“名称 开始日期 至 结束日期”，如“春节 2027-02-06 至 2027-02-12”")
         first = _parse_date(match.group(2), line_no)
         last = _parse_date(match.group(3), line_no) if match.group(3) else first
         if last < first:
@@ -110,5 +145,15 @@ def calendar_load_year(
         CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind, "name": name})
     calendar_year, _ = CalendarYear.objects.update_or_create(
         year=year, defaults={"source": source.strip(), "loaded_by": actor}
+    )
+    record(
+        actor=actor,
+        action="calendar.load_year",
+        subject=calendar_year,
+        agency=actor.agency,
+        facts={
+            "actor": actor.get_full_name(),
+            "days": {day.isoformat(): kind for day, (kind, _) in sorted(days.items())},
+        },
     )
     return calendar_year

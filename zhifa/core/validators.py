@@ -60,9 +60,7 @@ def validate_resident_id(value: str) -> None:
     """Refuse a resident ID number that is not 18 characters with a valid region, birth date and check."""
     value = value.strip().upper()
     if not _ID_PATTERN.match(value):
-        raise ValidationError(
-            "身份证号码应为18位，前17位为数字，末位为数字或X（GB 11643-1999）", code="id_format"
-        )
+        raise ValidationError("身份证号码应为18位，前17位为数字，末位为数字或X（GB 11643-1999）", code="id_format")
     if value[:2] not in _PROVINCES:
         raise ValidationError("身份证号码前两位不是有效的省级行政区划代码（GB 11643-1999）", code="id_region")
     born = resident_id_birth_date(value)
@@ -73,9 +71,7 @@ def validate_resident_id(value: str) -> None:
 
 
 def credit_code_check_char(first17: str) -> str:
-    total = sum(
-        _CREDIT_CHARSET.index(char) * weight for char, weight in zip(first17, _CREDIT_WEIGHTS, strict=True)
-    )
+    total = sum(_CREDIT_CHARSET.index(char) * weight for char, weight in zip(first17, _CREDIT_WEIGHTS, strict=True))
     return _CREDIT_CHARSET[(31 - total % 31) % 31]
 
 

@@ -146,8 +146,7 @@ def load_calendar() -> WorkCalendar:
     from zhifa.core.models import CalendarDay, CalendarYear
 
     overrides = {
-        row.date: (row.kind == "workday", row.name)
-        for row in CalendarDay.objects.only("date", "kind", "name")
+        row.date: (row.kind == "workday", row.name) for row in CalendarDay.objects.only("date", "kind", "name")
     }
     years = frozenset(CalendarYear.objects.values_list("year", flat=True))
     return WorkCalendar(overrides=overrides, loaded_years=years)

@@ -176,9 +176,7 @@ def inclusion_proof(index: int, size: int, get_node: GetNode, *, hasher: TreeHas
     return path
 
 
-def consistency_proof(
-    size1: int, size2: int, get_node: GetNode, *, hasher: TreeHasher = SHA256
-) -> list[bytes]:
+def consistency_proof(size1: int, size2: int, get_node: GetNode, *, hasher: TreeHasher = SHA256) -> list[bytes]:
     """Consistency proof from tree size ``size1`` to ``size2`` (RFC 9162 2.1.4.1).
 
     Equal sizes give an empty proof.  ``size1 == 0`` is refused: RFC 9162 defines proofs

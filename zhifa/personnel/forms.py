@@ -21,9 +21,7 @@ class DateInput(forms.DateInput):
 class OfficerSearchForm(forms.Form):
     q = forms.CharField(label=_("姓名、证件号或职务"), required=False)
     agency = forms.ModelChoiceField(label=_("机关"), queryset=Agency.objects.none(), required=False)
-    kind = forms.ChoiceField(
-        label=_("人员类别"), choices=[("", _("全部")), *OfficerKind.choices], required=False
-    )
+    kind = forms.ChoiceField(label=_("人员类别"), choices=[("", _("全部")), *OfficerKind.choices], required=False)
     state = forms.ChoiceField(
         label=_("证件状态"), choices=[("", _("全部")), *CERTIFICATE_STATES.items()], required=False
     )
@@ -66,9 +64,7 @@ class ReasonForm(forms.Form):
 class AnnualReviewForm(forms.Form):
     reviewed_on = forms.DateField(label=_("年审日期"), widget=DateInput, initial=timezone.localdate)
     result = forms.ChoiceField(label=_("年审结论"), choices=ReviewResult.choices, widget=forms.RadioSelect)
-    opinion = forms.CharField(
-        label=_("意见"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    opinion = forms.CharField(label=_("意见"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ImportForm(forms.Form):

@@ -170,9 +170,7 @@ def check_rows(actor: User, header: list[str], rows: list[_Row]) -> list[RowErro
         if agency_name:
             row.agency = agencies.get(agency_name)
             if row.agency is None:
-                error(
-                    "所属机关", f"系统中没有名为“{agency_name}”的执法机关（可填机关全称或统一社会信用代码）"
-                )
+                error("所属机关", f"系统中没有名为“{agency_name}”的执法机关（可填机关全称或统一社会信用代码）")
             elif not can_see_agency(actor, row.agency):
                 error("所属机关", f"“{agency_name}”不在您的管辖范围内")
         phone = _text(value.get("手机号"))
@@ -199,9 +197,7 @@ def check_rows(actor: User, header: list[str], rows: list[_Row]) -> list[RowErro
             start, end = _date(value.get("证件有效期起")), _date(value.get("证件有效期至"))
             if start and end and end <= start:
                 error("证件有效期至", "证件有效期至应晚于有效期起")
-            labels = [
-                d.strip() for d in _text(value.get("执法领域")).replace("，", ",").split(",") if d.strip()
-            ]
+            labels = [d.strip() for d in _text(value.get("执法领域")).replace("，", ",").split(",") if d.strip()]
             unknown = [label for label in labels if label not in _DOMAINS]
             if unknown:
                 error("执法领域", f"未知的执法领域“{'、'.join(unknown)}”，可选：{'、'.join(_DOMAINS)}")
@@ -258,9 +254,7 @@ def _save(actor: User, row: _Row) -> Officer:
                 issuing_body=_text(value.get("发证机关")),
                 valid_from=valid_from,
                 valid_until=valid_until,
-                domains=[
-                    _DOMAINS[d.strip()] for d in _text(value.get("执法领域")).replace("，", ",").split(",")
-                ],
+                domains=[_DOMAINS[d.strip()] for d in _text(value.get("执法领域")).replace("，", ",").split(",")],
             )
     return officer
 

@@ -25,9 +25,7 @@ from zhifa.personnel.choices import (
 class Officer(models.Model):
     """A person who works in enforcement: an officer holding a certificate, or auxiliary staff."""
 
-    agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="officers", verbose_name=_("所属机关")
-    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="officers", verbose_name=_("所属机关"))
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -39,17 +37,13 @@ class Officer(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     gender = models.CharField(_("性别"), max_length=10, choices=Gender.choices)
     id_number = models.CharField(_("身份证号"), max_length=18, unique=True, validators=[validate_resident_id])
-    kind = models.CharField(
-        _("人员类别"), max_length=20, choices=OfficerKind.choices, default=OfficerKind.OFFICER
-    )
+    kind = models.CharField(_("人员类别"), max_length=20, choices=OfficerKind.choices, default=OfficerKind.OFFICER)
     position = models.CharField(_("职务"), max_length=50, blank=True)
     phone = models.CharField(_("手机号"), max_length=11, blank=True)
     legal_qualification = models.BooleanField(
         _("具有法律职业资格"), default=False, help_text=_("初次从事法制审核须具备（行政处罚法 第五十八条）")
     )
-    status = models.CharField(
-        _("状态"), max_length=10, choices=OfficerStatus.choices, default=OfficerStatus.ACTIVE
-    )
+    status = models.CharField(_("状态"), max_length=10, choices=OfficerStatus.choices, default=OfficerStatus.ACTIVE)
     left_on = models.DateField(_("离岗日期"), null=True, blank=True)
     left_reason = models.CharField(_("离岗原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

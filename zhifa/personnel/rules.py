@@ -62,9 +62,7 @@ def certificate_eligibility(certificate: Certificate, agency: Agency, on_date: d
     if on_date > certificate.valid_until:
         return _refuse("expired", f"执法证件 {number} 已于 {certificate.valid_until} 过期")
     if on_date > certificate.review_due:
-        return _refuse(
-            "review_overdue", f"执法证件 {number} 年审逾期（应于 {certificate.review_due} 前年审）"
-        )
+        return _refuse("review_overdue", f"执法证件 {number} 年审逾期（应于 {certificate.review_due} 前年审）")
     if certificate.domains and agency.domains and not set(certificate.domains) & set(agency.domains):
         return _refuse("domain", f"执法证件 {number} 的执法领域与 {agency.name} 的执法领域不符")
     return OK
@@ -81,9 +79,7 @@ def can_enforce(officer: Officer, agency: Agency, on_date: date) -> Eligibility:
     if officer.is_auxiliary:
         return _refuse("auxiliary", f"{officer.name} 是执法辅助人员，不得单独执法或签署执法文书")
     if not same_line(officer.agency, agency):
-        return _refuse(
-            "agency", f"{officer.name} 隶属 {officer.agency.name}，不能以 {agency.name} 的名义执法"
-        )
+        return _refuse("agency", f"{officer.name} 隶属 {officer.agency.name}，不能以 {agency.name} 的名义执法")
     certificates = list(officer.certificates.all())
     if not certificates:
         return _refuse("no_certificate", f"{officer.name} 未取得行政执法证件")

@@ -97,10 +97,7 @@ def certificate_alerts_for(actor: User, today: date, *, limit: int = 12) -> list
     for certificate in certificates:
         if certificate.valid_until <= today + EXPIRY_WARNING:
             alerts.append(CertificateAlert(certificate, "证件有效期", certificate.valid_until, 0))
-        if (
-            certificate.review_due <= today + REVIEW_WARNING
-            and certificate.review_due < certificate.valid_until
-        ):
+        if certificate.review_due <= today + REVIEW_WARNING and certificate.review_due < certificate.valid_until:
             alerts.append(CertificateAlert(certificate, "年审", certificate.review_due, 0))
     for alert in alerts:
         alert.days_left = (alert.due - today).days

@@ -1,7 +1,7 @@
 """Every change to officers and certificates goes through one of these functions.
 
-Each checks the rules, writes the rows in one transaction, and keeps the certificate's history.
-Pages, the import and the demo all call these; no rule lives in a view.
+Each checks the rules, writes the rows and appends its ledger entry in one transaction, and keeps the
+certificate's history. Pages, the import and the demo all call these; no rule lives in a view.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from zhifa.core.choices import Domain, Role
 from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import require_role
+from zhifa.ledger.services import record
 from zhifa.personnel.choices import (
     CertificateEventKind,
     CertificateStatus,
@@ -32,6 +33,7 @@ PERSONNEL_ROLES = (Role.SYSADMIN, Role.SUPERVISOR)
 def _event(
     certificate: Certificate, *, actor: User, kind: str, on_date: date, reason: str = "", result: str = ""
 ) -> CertificateEvent:
+    """Keep the certificate's history and record the change in the ledger; call after saving the change."""
     event = CertificateEvent(
         certificate=certificate,
         kind=kind,
@@ -43,6 +45,19 @@ def _event(
     )
     event.full_clean()
     event.save()
+    record(
+        actor=actor,
+        action=f"certificate.{kind}",
+        subject=certificate,
+        agency=certificate.officer.agency,
+        facts={
+            "actor": actor.get_full_name(),
+            "on_date": on_date.isoformat(),
+            "reason": reason,
+            "result": result,
+            "holder": certificate.officer.name,
+        },
+    )
     return event
 
 
@@ -76,6 +91,7 @@ def officer_create(
     )
     officer.full_clean()
     officer.save()
+    record(actor=actor, action="officer.create", subject=officer, agency=agency, facts={"actor": actor.get_full_name()})
     return officer
 
 
@@ -96,10 +112,15 @@ def officer_leave(*, actor: User, officer: Officer, left_on: date, reason: str) 
     officer.left_reason = reason.strip()
     officer.full_clean()
     officer.save()
+    record(
+        actor=actor,
+        action="officer.leave",
+        subject=officer,
+        agency=officer.agency,
+        facts={"actor": actor.get_full_name(), "left_on": left_on.isoformat(), "reason": officer.left_reason},
+    )
     for certificate in officer.certificates.exclude(status=CertificateStatus.REVOKED):
-        certificate_revoke(
-            actor=actor, certificate=certificate, on_date=left_on, reason=f"离开执法岗位：{reason}"
-        )
+        certificate_revoke(actor=actor, certificate=certificate, on_date=left_on, reason=f"离开执法岗位：{reason}")
     return officer
 
 
@@ -122,9 +143,7 @@ def certificate_issue(
     if valid_until <= valid_from:
         raise Refusal("有效期至应晚于有效期起", field="valid_until")
     if valid_until > valid_from + CERTIFICATE_MAX_VALIDITY:
-        raise Refusal(
-            "执法证件有效期最长五年，期满换发", field="valid_until", rule="省级行政执法证件管理办法"
-        )
+        raise Refusal("执法证件有效期最长五年，期满换发", field="valid_until", rule="省级行政执法证件管理办法")
     unknown = [code for code in domains if code not in Domain.values]
     if unknown or not domains:
         raise Refusal("请选择有效的执法领域", field="domains")
@@ -165,14 +184,6 @@ def certificate_annual_review(
         raise Refusal("年审不合格须写明意见", field="opinion")
     if reviewed_on < certificate.valid_from:
         raise Refusal("年审日期不能早于证件生效日期", field="reviewed_on")
-    _event(
-        certificate,
-        actor=actor,
-        kind=CertificateEventKind.ANNUAL_REVIEW,
-        on_date=reviewed_on,
-        result=result,
-        reason=opinion.strip(),
-    )
     if result == ReviewResult.PASSED:
         # The cycle keeps its anniversary; a review made long after it starts the next year from the review.
         certificate.review_due = max(certificate.review_due, reviewed_on) + ANNUAL_REVIEW_INTERVAL
@@ -183,6 +194,14 @@ def certificate_annual_review(
         certificate.status_changed_on = reviewed_on
     certificate.full_clean()
     certificate.save()
+    _event(
+        certificate,
+        actor=actor,
+        kind=CertificateEventKind.ANNUAL_REVIEW,
+        on_date=reviewed_on,
+        result=result,
+        reason=opinion.strip(),
+    )
     return certificate
 
 
@@ -199,16 +218,12 @@ def certificate_suspend(*, actor: User, certificate: Certificate, on_date: date,
     certificate.status_changed_on = on_date
     certificate.full_clean()
     certificate.save()
-    _event(
-        certificate, actor=actor, kind=CertificateEventKind.SUSPENDED, on_date=on_date, reason=reason.strip()
-    )
+    _event(certificate, actor=actor, kind=CertificateEventKind.SUSPENDED, on_date=on_date, reason=reason.strip())
     return certificate
 
 
 @transaction.atomic
-def certificate_reinstate(
-    *, actor: User, certificate: Certificate, on_date: date, reason: str
-) -> Certificate:
+def certificate_reinstate(*, actor: User, certificate: Certificate, on_date: date, reason: str) -> Certificate:
     certificate = _locked(certificate)
     require_role(actor, PERSONNEL_ROLES, agency=certificate.officer.agency, doing="恢复执法证件")
     if certificate.status != CertificateStatus.SUSPENDED:
@@ -220,9 +235,7 @@ def certificate_reinstate(
     certificate.status_changed_on = on_date
     certificate.full_clean()
     certificate.save()
-    _event(
-        certificate, actor=actor, kind=CertificateEventKind.REINSTATED, on_date=on_date, reason=reason.strip()
-    )
+    _event(certificate, actor=actor, kind=CertificateEventKind.REINSTATED, on_date=on_date, reason=reason.strip())
     return certificate
 
 
@@ -240,7 +253,5 @@ def certificate_revoke(*, actor: User, certificate: Certificate, on_date: date, 
     certificate.status_changed_on = on_date
     certificate.full_clean()
     certificate.save()
-    _event(
-        certificate, actor=actor, kind=CertificateEventKind.REVOKED, on_date=on_date, reason=reason.strip()
-    )
+    _event(certificate, actor=actor, kind=CertificateEventKind.REVOKED, on_date=on_date, reason=reason.strip())
     return certificate

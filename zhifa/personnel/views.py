@@ -157,9 +157,7 @@ _ACTIONS: dict[str, tuple[str, type[AnnualReviewForm] | type[ReasonForm]]] = {
 }
 
 
-def _certificate_call(
-    action: str, actor: User, certificate: Certificate, data: dict[str, Any]
-) -> Callable[[], Any]:
+def _certificate_call(action: str, actor: User, certificate: Certificate, data: dict[str, Any]) -> Callable[[], Any]:
     if action == "review":
         return lambda: services.certificate_annual_review(
             actor=actor,
@@ -173,9 +171,7 @@ def _certificate_call(
         "reinstate": services.certificate_reinstate,
         "revoke": services.certificate_revoke,
     }[action]
-    return lambda: service(
-        actor=actor, certificate=certificate, on_date=data["on_date"], reason=data["reason"]
-    )
+    return lambda: service(actor=actor, certificate=certificate, on_date=data["on_date"], reason=data["reason"])
 
 
 @login_required

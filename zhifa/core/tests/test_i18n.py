@@ -12,9 +12,7 @@ LOCALE = Path(__file__).resolve().parents[2] / "locale" / "en" / "LC_MESSAGES"
 
 
 def test_english_catalogue_translates_every_message():
-    untranslated = [
-        entry.msgid for entry in polib.pofile(str(LOCALE / "django.po")) if not entry.translated()
-    ]
+    untranslated = [entry.msgid for entry in polib.pofile(str(LOCALE / "django.po")) if not entry.translated()]
     assert untranslated == []
 
 

@@ -151,7 +151,5 @@ def test_roles_are_granted_and_revoked_through_the_user_page(client, world):
     client.post(reverse("user_role", args=[world.officer_user.pk, "revoke"]), {"role": Role.LEGAL_REVIEWER})
     world.officer_user.forget_roles()
     assert not world.officer_user.has_role(Role.LEGAL_REVIEWER)
-    response = client.post(
-        reverse("user_role", args=[world.admin.pk, "revoke"]), {"role": Role.SYSADMIN}, follow=True
-    )
+    response = client.post(reverse("user_role", args=[world.admin.pk, "revoke"]), {"role": Role.SYSADMIN}, follow=True)
     assert "不能撤销自己的系统管理员角色" in response.content.decode()

@@ -42,9 +42,7 @@ def test_credit_code_check_character_follows_gb32100():
     validate_credit_code("91350100M000100Y43")
 
 
-@pytest.mark.parametrize(
-    "value", ["91350100M000100Y44", "91350100M000100I43", "9135010", "11150102000000001Z"]
-)
+@pytest.mark.parametrize("value", ["91350100M000100Y44", "91350100M000100I43", "9135010", "11150102000000001Z"])
 def test_bad_credit_codes_are_refused(value):
     with pytest.raises(ValidationError) as refused:
         validate_credit_code(value)

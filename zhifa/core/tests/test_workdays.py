@@ -65,9 +65,7 @@ def test_negative_periods_are_refused():
 
 
 def test_parse_schedule_reads_ranges_and_single_days():
-    lines = parse_schedule(
-        "元旦 2027-01-01 至 2027-01-03\n\n春节 2027-02-06~2027-02-12", kind=CalendarDayKind.HOLIDAY
-    )
+    lines = parse_schedule("元旦 2027-01-01 至 2027-01-03\n\n春节 2027-02-06~2027-02-12", kind=CalendarDayKind.HOLIDAY)
     assert lines == [
         ScheduleLine(CalendarDayKind.HOLIDAY, date(2027, 1, 1), date(2027, 1, 3), "元旦"),
         ScheduleLine(CalendarDayKind.HOLIDAY, date(2027, 2, 6), date(2027, 2, 12), "春节"),

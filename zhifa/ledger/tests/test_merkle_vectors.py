@@ -101,11 +101,7 @@ def test_rfc6962_root_of_eight_leaves() -> None:
 
 def _happy(kind: str) -> list[Any]:
     # Only the happy paths built from the RFC leaves (the single-entry case is not).
-    return [
-        pytest.param(p, id=p.relative_to(DATA).as_posix())
-        for p in _files(kind)
-        if p.name == "happy-path.json"
-    ]
+    return [pytest.param(p, id=p.relative_to(DATA).as_posix()) for p in _files(kind) if p.name == "happy-path.json"]
 
 
 @pytest.mark.parametrize("path", _happy("inclusion"))

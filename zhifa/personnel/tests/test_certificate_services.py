@@ -62,9 +62,7 @@ def test_duplicate_certificate_number_is_refused_by_field(world):
 def test_only_personnel_administrators_in_scope_act(world):
     certificate = world.officer.certificates.get()
     with pytest.raises(Refusal, match="只有系统管理员、执法监督人员可以暂扣执法证件"):
-        services.certificate_suspend(
-            actor=world.officer_user, certificate=certificate, on_date=TODAY, reason="x"
-        )
+        services.certificate_suspend(actor=world.officer_user, certificate=certificate, on_date=TODAY, reason="x")
     with pytest.raises(Refusal, match="不在您的管辖范围内"):
         services.certificate_suspend(actor=world.outsider, certificate=certificate, on_date=TODAY, reason="x")
     certificate.refresh_from_db()
@@ -104,16 +102,10 @@ def test_failing_review_suspends_with_the_opinion(world):
 
 def test_suspend_then_reinstate(world):
     certificate = world.officer.certificates.get()
-    services.certificate_suspend(
-        actor=world.supervisor, certificate=certificate, on_date=TODAY, reason="调查"
-    )
+    services.certificate_suspend(actor=world.supervisor, certificate=certificate, on_date=TODAY, reason="调查")
     with pytest.raises(Refusal, match="不能暂扣"):
-        services.certificate_suspend(
-            actor=world.supervisor, certificate=certificate, on_date=TODAY, reason="再次"
-        )
-    services.certificate_reinstate(
-        actor=world.supervisor, certificate=certificate, on_date=TODAY, reason="调查结束"
-    )
+        services.certificate_suspend(actor=world.supervisor, certificate=certificate, on_date=TODAY, reason="再次")
+    services.certificate_reinstate(actor=world.supervisor, certificate=certificate, on_date=TODAY, reason="调查结束")
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.VALID
     assert certificate.status_reason == ""
@@ -153,8 +145,6 @@ def test_an_invalid_id_number_saves_nothing(world):
     bad = id_number()[:17] + ("0" if id_number()[17] != "0" else "1")
     before = Officer.objects.count()
     with pytest.raises(ValidationError) as refused:
-        services.officer_create(
-            actor=world.admin, agency=world.branch, name="错号", gender="male", id_number=bad
-        )
+        services.officer_create(actor=world.admin, agency=world.branch, name="错号", gender="male", id_number=bad)
     assert "GB 11643" in refused.value.message_dict["id_number"][0]
     assert Officer.objects.count() == before

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class LedgerConfig(AppConfig):
+    name = "zhifa.ledger"
+    label = "ledger"
+    verbose_name = "全过程记录"
+
+    def ready(self) -> None:
+        from zhifa.ledger import guard
+
+        guard.connect()

@@ -1,0 +1,99 @@
+"""The ledger's tables. All are insert-only: database triggers refuse UPDATE and DELETE (see guard.py).
+
+Entries are the leaves of an RFC 6962 Merkle tree (docs/ledger.md); Node keeps the hashes of the
+completed perfect subtrees above them, so an append reads and writes O(log n) rows.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Entry(models.Model):
+    """One recorded act: the leaf data exactly as hashed, and its columns for querying."""
+
+    index = models.BigIntegerField(_("序号"), primary_key=True)
+    recorded_at = models.DateTimeField(_("记录时间"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The actor's name as it was; not part of the leaf (personal data stays in the facts).
+    actor_name = models.CharField(max_length=50, blank=True)
+    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    action = models.CharField(_("行为"), max_length=60, db_index=True)
+    subject = models.CharField(_("对象"), max_length=100, db_index=True)
+    commitment = models.CharField(max_length=64)
+    files = models.JSONField(default=list)
+    leaf = models.TextField()
+    leaf_hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        db_table = "ledger_entry"
+        verbose_name = _("记录")
+        verbose_name_plural = _("记录")
+        ordering = ["index"]
+
+    def __str__(self) -> str:
+        return f"#{self.index} {self.action} {self.subject}"
+
+
+class Facts(models.Model):
+    """The facts of an entry and the salt of its commitment. Erasable by law; never edited."""
+
+    entry = models.OneToOneField(Entry, on_delete=models.PROTECT, primary_key=True, related_name="facts")
+    facts = models.TextField()
+    salt = models.BinaryField(max_length=16)
+
+    class Meta:
+        db_table = "ledger_facts"
+
+    def __str__(self) -> str:
+        return f"facts of #{self.entry_id}"
+
+
+class Node(models.Model):
+    """The hash of a completed perfect subtree: 2**level leaves starting at position * 2**level (level >= 1)."""
+
+    level = models.PositiveSmallIntegerField()
+    position = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        db_table = "ledger_node"
+        constraints = [models.UniqueConstraint(fields=["level", "position"], name="ledger_node_once")]
+
+    def __str__(self) -> str:
+        return f"node {self.level}/{self.position}"
+
+
+class Checkpoint(models.Model):
+    """A signed checkpoint (C2SP signed note). Every one issued is kept."""
+
+    size = models.BigIntegerField()
+    root = models.BinaryField(max_length=32)
+    issued_at = models.DateTimeField()
+    note = models.TextField()
+
+    class Meta:
+        db_table = "ledger_checkpoint"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.size}"
+
+
+class Blob(models.Model):
+    """A stored evidence file, named by its SHA-256. The bytes live in the evidence storage."""
+
+    sha256 = models.CharField(max_length=64, primary_key=True)
+    size = models.BigIntegerField()
+    content_type = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "ledger_blob"
+
+    def __str__(self) -> str:
+        return self.sha256

@@ -1,0 +1,74 @@
+"""What the ledger remembers of a subject's current state, so that verify can compare it with the live row.
+
+Each service records, in the facts of its entry, the state of the row it changed (`snapshot`).
+`zhifa ledger verify` recomputes the snapshot of every subject's live row and compares it with the one
+in the subject's latest entry: a row changed behind the services' back is caught.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from django.db import models
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _fields(*names: str) -> Callable[[models.Model], dict[str, Any]]:
+    def snapshot(instance: models.Model) -> dict[str, Any]:
+        return {name: _value(getattr(instance, name)) for name in names}
+
+    return snapshot
+
+
+def _user(instance: models.Model) -> dict[str, Any]:
+    return {
+        "agency_id": getattr(instance, "agency_id", None),
+        "is_active": getattr(instance, "is_active", None),
+        "roles": sorted(instance.role_assignments.values_list("role", flat=True)),  # type: ignore[attr-defined]
+    }
+
+
+# label of the model → the fields of its state. One explicit table, no registration magic.
+SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
+    "core.user": _user,
+    "core.calendaryear": _fields("year", "source"),
+    "personnel.officer": _fields("agency_id", "name", "id_number", "kind", "status", "left_on", "left_reason"),
+    "personnel.certificate": _fields(
+        "officer_id",
+        "number",
+        "status",
+        "status_reason",
+        "valid_from",
+        "valid_until",
+        "review_due",
+        "domains",
+    ),
+}
+
+
+def subject_key(instance: models.Model) -> str:
+    return f"{instance._meta.label_lower}:{instance.pk}"
+
+
+def snapshot(instance: models.Model) -> dict[str, Any] | None:
+    taker = SNAPSHOTS.get(instance._meta.label_lower)
+    return taker(instance) if taker else None
+
+
+def live_snapshot(key: str) -> dict[str, Any] | None:
+    """The current state of the row named by a subject key, or None when it has no snapshot or no row."""
+    from django.apps import apps
+
+    label, _, pk = key.partition(":")
+    if label not in SNAPSHOTS:
+        return None
+    model = apps.get_model(label)
+    instance = model._default_manager.filter(pk=pk).first()
+    return SNAPSHOTS[label](instance) if instance is not None else None
