@@ -94,3 +94,17 @@ def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
     if TEST_DB == "sqlite" or _uses_db(request.node):
         settings = request.getfixturevalue("settings")
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def evidence(settings: Any, tmp_path: Path) -> Path:
+    """A fresh evidence store (a local folder) and upload spool for one test; returns the store's folder."""
+    location = tmp_path / "evidence"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(location)}},
+    }
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(spool)
+    return location

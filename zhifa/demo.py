@@ -5,6 +5,7 @@ in form (ID check digits, credit-code check characters). Loaded once, in one tra
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,13 +14,16 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 
+from zhifa import demo_files
 from zhifa.core.choices import AgencyKind, Domain, Role
 from zhifa.core.models import Agency, User
 from zhifa.core.services import user_create
 from zhifa.core.validators import credit_code_check_char, resident_id_check_char
+from zhifa.ledger import blobs
+from zhifa.ledger.services import checkpoint_issue
 from zhifa.personnel import services
 from zhifa.personnel.choices import Gender, OfficerKind, ReviewResult
-from zhifa.personnel.models import Officer
+from zhifa.personnel.models import Certificate, Officer
 
 DEMO_PASSWORD = "Zhifa@2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -248,6 +252,7 @@ def load_demo(today: date) -> None:
                 agency.head = people[0]
                 agency.save(update_fields=["head"])
     _role_logins(roots[0], admins[roots[0].pk])
+    transaction.on_commit(checkpoint_issue)
 
 
 def _seeds_by_name(seeds: tuple[AgencySeed, ...] = AGENCIES) -> dict[str, AgencySeed]:
@@ -322,6 +327,8 @@ def _officer(agency: Agency, seed: AgencySeed, maker: _Maker, admin: User, auxil
         valid_from=valid_from,
         valid_until=valid_until,
         domains=[str(d) for d in seed.domains],
+        # The first few certificates carry a photo of the card, so that verify has real files to re-hash.
+        files=[_evidence(demo_files.png(seed=maker.serial), "image/png")] if maker.serial <= 6 else [],
     )
     # Pass every annual review that fell due before today, except where the plan wants one overdue.
     stop_before = today
@@ -335,6 +342,7 @@ def _officer(agency: Agency, seed: AgencySeed, maker: _Maker, admin: User, auxil
             certificate=certificate,
             reviewed_on=certificate.review_due - timedelta(days=maker.random.randrange(1, 20)),
             result=ReviewResult.PASSED,
+            files=[_review_form(certificate)] if maker.serial <= 4 else [],
         )
     if state == "suspended":
         services.certificate_suspend(
@@ -342,10 +350,25 @@ def _officer(agency: Agency, seed: AgencySeed, maker: _Maker, admin: User, auxil
             certificate=certificate,
             on_date=today - timedelta(days=12),
             reason="涉嫌违规执法，停职调查期间暂扣",
+            files=[_evidence(demo_files.wav(seconds=2.5, frequency=330 + maker.serial), "audio/wav")],
         )
     elif state == "left":
         services.officer_leave(actor=admin, officer=officer, left_on=today - timedelta(days=40), reason="调离执法岗位")
     return officer
+
+
+def _evidence(data: bytes, content_type: str) -> str:
+    return blobs.store(io.BytesIO(data), content_type=content_type).sha256
+
+
+def _review_form(certificate: Certificate) -> str:
+    lines = [
+        f"Certificate: {certificate.number}",
+        f"Review due: {certificate.review_due.isoformat()}",
+        "Result: passed",
+        "Reviewed by the supervision office (demo document)",
+    ]
+    return _evidence(demo_files.pdf("Annual review of an enforcement certificate", lines), "application/pdf")
 
 
 def _login(username: str, full_name: str, agency: Agency, role: str, actor: User | None) -> User:

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "axes",
     "zhifa.core",
     "zhifa.personnel",
@@ -183,13 +184,26 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Evidence files: a local folder by default; any Django storage (e.g. django-storages' S3 backend against
 # SeaweedFS or another S3-compatible server) when ZHIFA_EVIDENCE_STORAGE names its class.
+# Evidence files: a folder in the data folder, or S3-compatible object storage through django-storages
+# (ZHIFA_EVIDENCE_STORAGE=storages.backends.s3.S3Storage; credentials from AWS_ACCESS_KEY_ID/..._SECRET_...).
+EVIDENCE_BACKEND = env_str("ZHIFA_EVIDENCE_STORAGE", "django.core.files.storage.FileSystemStorage")
+EVIDENCE_OPTIONS: dict[str, str] = (
+    {"location": str(EVIDENCE_DIR)}
+    if EVIDENCE_BACKEND.endswith("FileSystemStorage")
+    else {
+        option: value
+        for option, value in (
+            ("bucket_name", env_str("ZHIFA_EVIDENCE_S3_BUCKET", "")),
+            ("endpoint_url", env_str("ZHIFA_EVIDENCE_S3_ENDPOINT", "")),
+            ("region_name", env_str("ZHIFA_EVIDENCE_S3_REGION", "")),
+        )
+        if value
+    }
+)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    "evidence": {
-        "BACKEND": env_str("ZHIFA_EVIDENCE_STORAGE", "django.core.files.storage.FileSystemStorage"),
-        "OPTIONS": {"location": str(EVIDENCE_DIR)} if not env_str("ZHIFA_EVIDENCE_STORAGE", "") else {},
-    },
+    "evidence": {"BACKEND": EVIDENCE_BACKEND, "OPTIONS": EVIDENCE_OPTIONS},
 }
 
 # The whole-process record: the name in its signed checkpoints, and how often a grown log is signed.
@@ -197,7 +211,13 @@ LEDGER_ORIGIN = env_str("ZHIFA_LEDGER_ORIGIN", "zhifa.local/ledger")
 LEDGER_CHECKPOINT_MINUTES = env_int("ZHIFA_LEDGER_CHECKPOINT_MINUTES", 10, minimum=1)
 LEDGER_KEY_FILE = Path(env_str("ZHIFA_LEDGER_KEY_FILE", str(KEYS_DIR / "ledger-ed25519.pem")))
 
+# Widgets render with the project's templates too (the evidence upload widget lives in templates/ledger/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads and evidence are spooled here, beside the evidence folder, so a finished file is moved, not copied.
+FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 LOGGING = {

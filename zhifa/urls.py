@@ -6,5 +6,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("zhifa.core.urls")),
     path("", include("zhifa.personnel.urls")),
+    path("", include("zhifa.ledger.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -21,7 +21,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 
 # Tables whose rows are never changed or removed. ledger_facts allows DELETE: lawful erasure of facts.
-INSERT_ONLY = ("ledger_entry", "ledger_node", "ledger_checkpoint", "ledger_blob")
+INSERT_ONLY = ("ledger_entry", "ledger_entry_file", "ledger_node", "ledger_checkpoint", "ledger_blob")
 NO_UPDATE = ("ledger_facts",)
 
 _maintenance = False

@@ -27,7 +27,7 @@ class Entry(models.Model):
     commitment = models.CharField(max_length=64)
     files = models.JSONField(default=list)
     leaf = models.TextField()
-    leaf_hash = models.BinaryField(max_length=32)
+    leaf_hash = models.BinaryField(max_length=32, db_index=True)
 
     class Meta:
         db_table = "ledger_entry"
@@ -37,6 +37,19 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.index} {self.action} {self.subject}"
+
+
+class EntryFile(models.Model):
+    """One file named by an entry, so that the public can look a document's hash up."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="file_rows")
+    sha256 = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        db_table = "ledger_entry_file"
+
+    def __str__(self) -> str:
+        return f"{self.sha256} in #{self.entry_id}"
 
 
 class Facts(models.Model):

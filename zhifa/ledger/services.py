@@ -17,9 +17,10 @@ from django.db import connection, transaction
 from django.db.models import Model, Q
 from django.utils import timezone
 
+from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, User
 from zhifa.ledger import canonical, merkle
-from zhifa.ledger.models import Checkpoint, Entry, Facts, Node
+from zhifa.ledger.models import Blob, Checkpoint, Entry, EntryFile, Facts, Node
 from zhifa.ledger.signing import CheckpointBody, Ed25519Signer, Signer, sign_checkpoint, verifier_key
 from zhifa.ledger.state import snapshot, subject_key
 
@@ -128,6 +129,12 @@ def record(
         key = subject_key(subject)
     else:
         key = subject
+    digests = sorted({digest.lower() for digest in files})
+    if digests:
+        stored = set(Blob.objects.filter(sha256__in=digests).values_list("sha256", flat=True))
+        missing = [digest for digest in digests if digest not in stored]
+        if missing:
+            raise Refusal(f"证据文件 {missing[0][:12]}… 尚未上传到证据库，不能记入", field="files")
     facts_text = canonical.dumps(facts)
     salt = os.urandom(16)
     size = tree_size()
@@ -140,13 +147,14 @@ def record(
         action=action,
         subject=key,
         commitment=commitment_of(salt, facts_text),
-        files=sorted({digest.lower() for digest in files}),
+        files=digests,
     )
     entry.leaf = leaf_data(entry)
     entry.leaf_hash = merkle.leaf_hash(entry.leaf.encode())
     _, completed = merkle.append_leaf(size, peaks(size), bytes(entry.leaf_hash))
     entry.save(force_insert=True)
     Facts.objects.create(entry=entry, facts=facts_text, salt=salt)
+    EntryFile.objects.bulk_create([EntryFile(entry=entry, sha256=digest) for digest in entry.files])
     Node.objects.bulk_create(
         [Node(level=node.level, position=node.index, hash=node.hash) for node in completed if node.level > 0]
     )

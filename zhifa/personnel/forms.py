@@ -10,12 +10,18 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.choices import Domain
 from zhifa.core.models import Agency
+from zhifa.ledger.forms import EvidenceField
 from zhifa.personnel.choices import Gender, OfficerKind, ReviewResult
 from zhifa.personnel.selectors import CERTIFICATE_STATES
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker; its value must be ISO 8601 whatever the language's date format is."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class OfficerSearchForm(forms.Form):
@@ -61,10 +67,17 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class CertificateActionForm(ReasonForm):
+    """Suspend, reinstate or revoke: the reason, and the documents behind it (e.g. the decision to suspend)."""
+
+    evidence = EvidenceField()
+
+
 class AnnualReviewForm(forms.Form):
     reviewed_on = forms.DateField(label=_("年审日期"), widget=DateInput, initial=timezone.localdate)
     result = forms.ChoiceField(label=_("年审结论"), choices=ReviewResult.choices, widget=forms.RadioSelect)
     opinion = forms.CharField(label=_("意见"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = EvidenceField(label=_("年审材料"))
 
 
 class ImportForm(forms.Form):

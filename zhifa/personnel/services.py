@@ -6,6 +6,7 @@ certificate's history. Pages, the import and the demo all call these; no rule li
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
@@ -31,7 +32,14 @@ PERSONNEL_ROLES = (Role.SYSADMIN, Role.SUPERVISOR)
 
 
 def _event(
-    certificate: Certificate, *, actor: User, kind: str, on_date: date, reason: str = "", result: str = ""
+    certificate: Certificate,
+    *,
+    actor: User,
+    kind: str,
+    on_date: date,
+    reason: str = "",
+    result: str = "",
+    files: Sequence[str] = (),
 ) -> CertificateEvent:
     """Keep the certificate's history and record the change in the ledger; call after saving the change."""
     event = CertificateEvent(
@@ -57,6 +65,7 @@ def _event(
             "result": result,
             "holder": certificate.officer.name,
         },
+        files=files,
     )
     return event
 
@@ -134,6 +143,7 @@ def certificate_issue(
     valid_from: date,
     valid_until: date,
     domains: list[str],
+    files: Sequence[str] = (),
 ) -> Certificate:
     require_role(actor, PERSONNEL_ROLES, agency=officer.agency, doing="核发执法证件")
     if officer.is_auxiliary:
@@ -161,7 +171,7 @@ def certificate_issue(
     )
     certificate.full_clean()
     certificate.save()
-    _event(certificate, actor=actor, kind=CertificateEventKind.ISSUED, on_date=valid_from)
+    _event(certificate, actor=actor, kind=CertificateEventKind.ISSUED, on_date=valid_from, files=files)
     return certificate
 
 
@@ -171,7 +181,13 @@ def _locked(certificate: Certificate) -> Certificate:
 
 @transaction.atomic
 def certificate_annual_review(
-    *, actor: User, certificate: Certificate, reviewed_on: date, result: str, opinion: str = ""
+    *,
+    actor: User,
+    certificate: Certificate,
+    reviewed_on: date,
+    result: str,
+    opinion: str = "",
+    files: Sequence[str] = (),
 ) -> Certificate:
     """Record the yearly review (年审). Passing moves the next due date a year on; failing suspends."""
     certificate = _locked(certificate)
@@ -201,12 +217,15 @@ def certificate_annual_review(
         on_date=reviewed_on,
         result=result,
         reason=opinion.strip(),
+        files=files,
     )
     return certificate
 
 
 @transaction.atomic
-def certificate_suspend(*, actor: User, certificate: Certificate, on_date: date, reason: str) -> Certificate:
+def certificate_suspend(
+    *, actor: User, certificate: Certificate, on_date: date, reason: str, files: Sequence[str] = ()
+) -> Certificate:
     certificate = _locked(certificate)
     require_role(actor, PERSONNEL_ROLES, agency=certificate.officer.agency, doing="暂扣执法证件")
     if certificate.status != CertificateStatus.VALID:
@@ -218,12 +237,21 @@ def certificate_suspend(*, actor: User, certificate: Certificate, on_date: date,
     certificate.status_changed_on = on_date
     certificate.full_clean()
     certificate.save()
-    _event(certificate, actor=actor, kind=CertificateEventKind.SUSPENDED, on_date=on_date, reason=reason.strip())
+    _event(
+        certificate,
+        actor=actor,
+        kind=CertificateEventKind.SUSPENDED,
+        on_date=on_date,
+        reason=reason.strip(),
+        files=files,
+    )
     return certificate
 
 
 @transaction.atomic
-def certificate_reinstate(*, actor: User, certificate: Certificate, on_date: date, reason: str) -> Certificate:
+def certificate_reinstate(
+    *, actor: User, certificate: Certificate, on_date: date, reason: str, files: Sequence[str] = ()
+) -> Certificate:
     certificate = _locked(certificate)
     require_role(actor, PERSONNEL_ROLES, agency=certificate.officer.agency, doing="恢复执法证件")
     if certificate.status != CertificateStatus.SUSPENDED:
@@ -235,12 +263,21 @@ def certificate_reinstate(*, actor: User, certificate: Certificate, on_date: dat
     certificate.status_changed_on = on_date
     certificate.full_clean()
     certificate.save()
-    _event(certificate, actor=actor, kind=CertificateEventKind.REINSTATED, on_date=on_date, reason=reason.strip())
+    _event(
+        certificate,
+        actor=actor,
+        kind=CertificateEventKind.REINSTATED,
+        on_date=on_date,
+        reason=reason.strip(),
+        files=files,
+    )
     return certificate
 
 
 @transaction.atomic
-def certificate_revoke(*, actor: User, certificate: Certificate, on_date: date, reason: str) -> Certificate:
+def certificate_revoke(
+    *, actor: User, certificate: Certificate, on_date: date, reason: str, files: Sequence[str] = ()
+) -> Certificate:
     """Withdraw a certificate for good, e.g. when its holder leaves enforcement (seed 000)."""
     certificate = _locked(certificate)
     require_role(actor, PERSONNEL_ROLES, agency=certificate.officer.agency, doing="注销执法证件")
@@ -253,5 +290,7 @@ def certificate_revoke(*, actor: User, certificate: Certificate, on_date: date, 
     certificate.status_changed_on = on_date
     certificate.full_clean()
     certificate.save()
-    _event(certificate, actor=actor, kind=CertificateEventKind.REVOKED, on_date=on_date, reason=reason.strip())
+    _event(
+        certificate, actor=actor, kind=CertificateEventKind.REVOKED, on_date=on_date, reason=reason.strip(), files=files
+    )
     return certificate

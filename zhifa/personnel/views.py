@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 from zhifa.core.forms import run_service
 from zhifa.core.models import User
 from zhifa.core.scoping import restrict, visible_agencies
+from zhifa.ledger.selectors import entries_about
 from zhifa.personnel import importer, services
 from zhifa.personnel.forms import (
     AnnualReviewForm,
+    CertificateActionForm,
     CertificateForm,
     ImportForm,
     OfficerForm,
@@ -87,7 +89,9 @@ def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     officer = _officer_for(actor, pk)
     today = timezone.localdate()
     certificates = officer.certificates.prefetch_related("events").order_by("-valid_from", "-pk")
+    subjects = [f"personnel.officer:{officer.pk}"] + [f"personnel.certificate:{c.pk}" for c in certificates]
     context = {
+        "entries": entries_about(subjects),
         "officer": officer,
         "certificates": [(c, c.state_on(today)) for c in certificates],
         "eligibility": can_enforce(officer, officer.agency, today),
@@ -149,11 +153,11 @@ def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "personnel/form.html", {"form": form, "title": title, "officer": officer})
 
 
-_ACTIONS: dict[str, tuple[str, type[AnnualReviewForm] | type[ReasonForm]]] = {
+_ACTIONS: dict[str, tuple[str, type[AnnualReviewForm] | type[CertificateActionForm]]] = {
     "review": ("证件年审", AnnualReviewForm),
-    "suspend": ("暂扣证件", ReasonForm),
-    "reinstate": ("恢复证件", ReasonForm),
-    "revoke": ("注销证件", ReasonForm),
+    "suspend": ("暂扣证件", CertificateActionForm),
+    "reinstate": ("恢复证件", CertificateActionForm),
+    "revoke": ("注销证件", CertificateActionForm),
 }
 
 
@@ -165,13 +169,16 @@ def _certificate_call(action: str, actor: User, certificate: Certificate, data: 
             reviewed_on=data["reviewed_on"],
             result=data["result"],
             opinion=data["opinion"],
+            files=data["evidence"],
         )
     service = {
         "suspend": services.certificate_suspend,
         "reinstate": services.certificate_reinstate,
         "revoke": services.certificate_revoke,
     }[action]
-    return lambda: service(actor=actor, certificate=certificate, on_date=data["on_date"], reason=data["reason"])
+    return lambda: service(
+        actor=actor, certificate=certificate, on_date=data["on_date"], reason=data["reason"], files=data["evidence"]
+    )
 
 
 @login_required

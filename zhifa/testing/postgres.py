@@ -34,9 +34,7 @@ def server_bindir() -> Path:
     found = shutil.which("initdb")
     if found:
         return Path(found).parent
-    raise PostgresUnavailable(
-        "PostgreSQL server binaries (initdb, pg_ctl) not found; run scripts/system-deps.sh"
-    )
+    raise PostgresUnavailable("PostgreSQL server binaries (initdb, pg_ctl) not found; run scripts/system-deps.sh")
 
 
 class ThrowawayPostgres:
@@ -74,8 +72,7 @@ class ThrowawayPostgres:
         )
         # Durability settings are off: this cluster lives for one test run. Crash tests start their own.
         options = (
-            f"-k {self.base} -c listen_addresses='' "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            f"-k {self.base} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
         self._run(
             str(self.bindir / "pg_ctl"),

@@ -23,8 +23,7 @@ def test_the_database_is_configured_for_its_kind():
         if connection.vendor == "postgresql":
             # A UTF-8 ctype, or pg_trgm and full-text search see nothing in Chinese text.
             cursor.execute(
-                "SELECT datctype, pg_encoding_to_char(encoding) FROM pg_database "
-                "WHERE datname = current_database()"
+                "SELECT datctype, pg_encoding_to_char(encoding) FROM pg_database WHERE datname = current_database()"
             )
             assert cursor.fetchone() == ("C.UTF-8", "UTF8")
         else:

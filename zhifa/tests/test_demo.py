@@ -61,10 +61,7 @@ def test_demo_has_one_working_login_per_role(demo):
         assert user is not None, role
     for username in ("officer", "auxiliary", "approver", "reviewer", "supervisor", "admin", "auditor"):
         client = Client()
-        assert (
-            client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD}).status_code
-            == 302
-        )
+        assert client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD}).status_code == 302
         assert client.get("/").status_code == 200
         assert client.get("/officers/").status_code == 200
 

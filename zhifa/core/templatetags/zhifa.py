@@ -53,6 +53,18 @@ def domain_labels(codes: list[str]) -> list[str]:
     return [str(Domain(code).label) if code in Domain.values else code for code in codes or []]
 
 
+@register.filter
+def action_label(action: str) -> str:
+    from zhifa.ledger.labels import action_label as label
+
+    return label(action)
+
+
+@register.filter
+def hexdigest(value: bytes | memoryview) -> str:
+    return bytes(value).hex()
+
+
 @register.simple_tag
 def bar_width(count: int, counts: dict[str, int]) -> int:
     largest = max(counts.values(), default=0)

@@ -1,0 +1,735 @@
+"""Ledger benchmark: Zhifa's Merkle log beside pymerkle 7 and bare hashlib/sqlite3, on the same data, in one run.
+
+    .venv/bin/python bench/ledger_bench.py [--quick] [--size N] [--profile DIR]
+
+What it measures (see bench/README.md and docs/performance.md):
+
+(a) appends per second, one transaction each and batched, for `ledger.services.record()` against
+    pymerkle 7's `SqliteTree` and a bare hashlib + sqlite3 loop with the same durability settings;
+(b) inclusion and consistency proofs per second at N/10 and N entries (default N = 10**6), against
+    pymerkle at the same sizes, and a projection to 10 N;
+(c) full verification (`verify_ledger`) in leaves per second against a bare hashlib loop.
+
+Everything runs in a fresh ZHIFA_DATA_DIR (SQLite, WAL, synchronous=FULL, BEGIN IMMEDIATE: Zhifa's own
+settings), removed at the end unless --keep is given. The tree of N entries is written with bulk inserts
+computed by `merkle.append_leaf` (record() would take hours at 10**6) and then checked: its stored root
+against `merkle.root` over every leaf hash, pymerkle's root over the same leaf bytes, and verify_ledger.
+
+pymerkle is GPL-3.0: it is a bench-only dependency (`pip install -e '.[bench]'`), never imported by zhifa.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import os
+import platform
+import random
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+SEED = 20261123
+ACTIONS = ("case.opened", "case.evidence_added", "penalty.decided", "penalty.served", "case.closed")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much to do. `--quick` is a smoke run; the default is the full run behind docs/performance.md."""
+
+    size: int
+    single: int  # appends, one transaction each
+    batches: int  # batched appends: this many transactions ...
+    batch: int  # ... of this many record() calls each
+    proofs: int  # proofs per kind and size
+    fill_chunk: int = 50_000
+
+
+@dataclass(frozen=True)
+class Row:
+    measure: str
+    zhifa: float
+    baseline_name: str
+    baseline: float
+    target: str
+    passed: bool | None  # None: no target, shown for comparison only
+
+
+_STARTED = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - _STARTED:7.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+def power_label(n: int) -> str:
+    exponent = len(str(n)) - 1
+    return f"10^{exponent}" if n == 10**exponent else f"{n:,}"
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                model = line.partition(":")[2].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+class Profiler:
+    """With --profile DIR, each Zhifa measurement also runs under cProfile (slower) and is dumped to DIR."""
+
+    def __init__(self, directory: Path | None) -> None:
+        self.directory = directory
+        if directory is not None:
+            directory.mkdir(parents=True, exist_ok=True)
+
+    @contextmanager
+    def section(self, name: str) -> Iterator[None]:
+        if self.directory is None:
+            yield
+            return
+        profile = cProfile.Profile()
+        profile.enable()
+        try:
+            yield
+        finally:
+            profile.disable()
+            profile.dump_stats(str(self.directory / f"{name}.prof"))
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+# --------------------------------------------------------------------------------------------- setup
+
+
+def setup_django(data_dir: Path) -> None:
+    os.environ["ZHIFA_DATA_DIR"] = str(data_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "zhifa.settings"
+    os.environ.setdefault("ZHIFA_LOG_LEVEL", "WARNING")
+    for name in ("DATABASE_URL", "ZHIFA_LEDGER_KEY_FILE", "ZHIFA_EVIDENCE_STORAGE"):
+        os.environ.pop(name, None)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def open_durable(path: Path) -> sqlite3.Connection:
+    """A plain sqlite3 connection with Zhifa's durability settings; transactions are managed by hand."""
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=FULL")
+    return con
+
+
+# --------------------------------------------------------------------------------------- filling
+
+
+@dataclass
+class Filled:
+    leaves: list[bytes]  # leaf data exactly as hashed
+    hashes: list[bytes]  # RFC 6962 leaf hashes
+
+
+def fill_ledger(plan: Plan) -> Filled:
+    """Write `plan.size` entries, their facts and their subtree nodes with bulk inserts.
+
+    Each row is what record() would have written: the leaf is `services.leaf_data()` of the entry, the
+    commitment covers its facts and salt, and the nodes come from `merkle.append_leaf`. Subjects repeat
+    (ten entries per case on average), as a case collects several entries over its life.
+    """
+    from django.db import connection, transaction
+
+    from zhifa.ledger import canonical, merkle, services
+    from zhifa.ledger.models import Entry
+
+    time_field = Entry._meta.get_field("recorded_at")
+    files_db = Entry._meta.get_field("files").get_db_prep_save([], connection)
+    base = datetime(2026, 1, 5, 1, 30, tzinfo=UTC)
+    entry_sql = (
+        'INSERT INTO ledger_entry ("index", recorded_at, actor_id, actor_name, agency_id, action, subject, '
+        "commitment, files, leaf, leaf_hash) VALUES (?, ?, NULL, '', NULL, ?, ?, ?, ?, ?, ?)"
+    )
+    facts_sql = "INSERT INTO ledger_facts (entry_id, facts, salt) VALUES (?, ?, ?)"
+    node_sql = "INSERT INTO ledger_node (level, position, hash) VALUES (?, ?, ?)"
+    cases = max(1, plan.size // 10)
+
+    leaves: list[bytes] = []
+    hashes: list[bytes] = []
+    peaks: list[bytes] = []
+    for start in range(0, plan.size, plan.fill_chunk):
+        entries: list[tuple[Any, ...]] = []
+        facts_rows: list[tuple[Any, ...]] = []
+        nodes: list[tuple[int, int, bytes]] = []
+        for index in range(start, min(start + plan.fill_chunk, plan.size)):
+            case = (index * 7919) % cases
+            facts_text = canonical.dumps(
+                {"amount_fen": (index * 7127) % 5_000_000, "case": case, "note": "现场检查，当事人在场", "seq": index}
+            )
+            salt = hashlib.sha256(b"bench-salt" + index.to_bytes(8, "big")).digest()[:16]
+            entry = Entry(
+                index=index,
+                recorded_at=base + timedelta(seconds=index * 13, microseconds=index % 999_983),
+                actor=None,
+                agency=None,
+                action=ACTIONS[index % len(ACTIONS)],
+                subject=f"bench.case:{case}",
+                commitment=services.commitment_of(salt, facts_text),
+                files=[],
+            )
+            leaf = services.leaf_data(entry).encode()
+            leaf_hash = merkle.leaf_hash(leaf)
+            peaks, completed = merkle.append_leaf(index, peaks, leaf_hash)
+            entries.append(
+                (
+                    index,
+                    time_field.get_db_prep_save(entry.recorded_at, connection),
+                    entry.action,
+                    entry.subject,
+                    entry.commitment,
+                    files_db,
+                    leaf.decode(),
+                    leaf_hash,
+                )
+            )
+            facts_rows.append((index, facts_text, salt))
+            nodes.extend((node.level, node.index, node.hash) for node in completed if node.level > 0)
+            leaves.append(leaf)
+            hashes.append(leaf_hash)
+        with transaction.atomic():
+            raw = connection.connection
+            raw.executemany(entry_sql, entries)
+            raw.executemany(facts_sql, facts_rows)
+            raw.executemany(node_sql, nodes)
+        if start and start % (plan.fill_chunk * 4) == 0:
+            log(f"  filled {start:,} / {plan.size:,}")
+    connection.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return Filled(leaves, hashes)
+
+
+def check_fill(plan: Plan, filled: Filled, rng: random.Random) -> bytes:
+    """The stored tree must be the tree of the leaves: roots at the full size and at sampled sizes."""
+    from zhifa.ledger import merkle, services
+
+    if services.tree_size() != plan.size:
+        raise SystemExit(f"fill: tree_size() is {services.tree_size()}, expected {plan.size}")
+    full_root = merkle.root(filled.hashes)
+    if services.root(plan.size) != full_root:
+        raise SystemExit("fill: services.root(size) differs from merkle.root over all leaf hashes")
+    for size in {1, 2, 3, plan.size // 10, plan.size - 1, *(rng.randrange(1, plan.size) for _ in range(3))}:
+        if size > 0 and services.root(size) != merkle.root(filled.hashes[:size]):
+            raise SystemExit(f"fill: services.root({size}) differs from merkle.root over its leaf hashes")
+    for index in (0, plan.size // 2, plan.size - 1):
+        from zhifa.ledger.models import Entry
+
+        entry = Entry.objects.get(index=index)
+        if services.leaf_data(entry) != entry.leaf or entry.leaf.encode() != filled.leaves[index]:
+            raise SystemExit(f"fill: entry {index} does not rebuild to its leaf")
+    return full_root
+
+
+def fill_pymerkle(path: Path, filled: Filled) -> Any:
+    from pymerkle import SqliteTree  # type: ignore[import-untyped]
+
+    tree = SqliteTree(str(path))
+    # pymerkle's own defaults are a rollback journal; give it Zhifa's WAL + FULL so commits cost the same.
+    tree.con.execute("PRAGMA journal_mode=WAL")
+    tree.con.execute("PRAGMA synchronous=FULL")
+    tree.append_entries(filled.leaves)
+    tree.con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return tree
+
+
+# ---------------------------------------------------------------------------------------- proofs
+
+
+@dataclass(frozen=True)
+class ProofTimes:
+    size: int
+    zhifa_inclusion: float  # seconds per proof
+    zhifa_consistency: float
+    pymerkle_inclusion: float  # warm: its subroot cache primed by a first pass over the same queries
+    pymerkle_consistency: float
+    pymerkle_inclusion_cold: float
+    pymerkle_consistency_cold: float
+    reads_inclusion: float  # stored nodes read per proof (get_node calls), on average
+    reads_consistency: float
+
+
+def node_reads(kind: str, size: int, queries: Sequence[int]) -> float:
+    """Average number of get_node calls (stored rows read) per proof, counted with a dummy store."""
+    from zhifa.ledger import merkle
+
+    count = 0
+
+    def get_node(level: int, position: int) -> bytes:
+        nonlocal count
+        count += 1
+        return bytes(32)
+
+    for query in queries:
+        if kind == "inclusion":
+            merkle.inclusion_proof(query, size, get_node)
+        else:
+            merkle.consistency_proof(query, size, get_node)
+    return count / len(queries)
+
+
+def measure_proofs(
+    size: int, plan: Plan, filled: Filled, tree: Any, rng: random.Random, profiler: Profiler
+) -> ProofTimes:
+    from zhifa.ledger import merkle, services
+
+    label = power_label(size)
+    indices = [rng.randrange(size) for _ in range(plan.proofs)]
+    olds = [rng.randrange(1, size) for _ in range(plan.proofs)]
+    root = services.root(size)
+
+    def zhifa_inclusion() -> None:
+        for index in indices:
+            services.inclusion_proof(index, size)
+
+    def zhifa_consistency() -> None:
+        for old in olds:
+            services.consistency_proof(old, size)
+
+    def pymerkle_inclusion() -> None:
+        for index in indices:
+            tree.prove_inclusion(index + 1, size)
+
+    def pymerkle_consistency() -> None:
+        for old in olds:
+            tree.prove_consistency(old, size)
+
+    # Correctness first, untimed: Zhifa's proofs verify, and pymerkle's paths are the same hashes.
+    for index in indices[:50]:
+        proof = services.inclusion_proof(index, size)
+        merkle.verify_inclusion(filled.hashes[index], index, size, proof, root)
+        if list(tree.prove_inclusion(index + 1, size).path[1:]) != proof:
+            raise SystemExit(f"proofs: pymerkle's inclusion path for {index} at {size} differs from Zhifa's")
+    for old in olds[:20]:
+        proof = services.consistency_proof(old, size)
+        merkle.verify_consistency(old, size, proof, services.root(old), root)
+
+    log(f"  proofs at {label}: Zhifa")
+    with profiler.section(f"proof_inclusion_{size}"):
+        zi = timed(zhifa_inclusion)
+    with profiler.section(f"proof_consistency_{size}"):
+        zc = timed(zhifa_consistency)
+    log(f"  proofs at {label}: pymerkle (cold pass, then warm)")
+    tree.cache_clear()
+    pi_cold = timed(pymerkle_inclusion)
+    pi = timed(pymerkle_inclusion)
+    tree.cache_clear()
+    pc_cold = timed(pymerkle_consistency)
+    pc = timed(pymerkle_consistency)
+    n = plan.proofs
+    return ProofTimes(
+        size=size,
+        zhifa_inclusion=zi / n,
+        zhifa_consistency=zc / n,
+        pymerkle_inclusion=pi / n,
+        pymerkle_consistency=pc / n,
+        pymerkle_inclusion_cold=pi_cold / n,
+        pymerkle_consistency_cold=pc_cold / n,
+        reads_inclusion=node_reads("inclusion", size, indices),
+        reads_consistency=node_reads("consistency", size, olds),
+    )
+
+
+def projected_reads(kind: str, size: int, rng: random.Random, samples: int = 2000) -> float:
+    if kind == "inclusion":
+        return node_reads(kind, size, [rng.randrange(size) for _ in range(samples)])
+    return node_reads(kind, size, [rng.randrange(1, size) for _ in range(samples)])
+
+
+# -------------------------------------------------------------------------------------- verifying
+
+
+def bare_verify(leaves: Sequence[bytes]) -> bytes:
+    """The floor: SHA-256(0x00 || leaf) for every leaf, then the root level by level, nothing else."""
+    sha256 = hashlib.sha256
+    level = [sha256(b"\x00" + leaf).digest() for leaf in leaves]
+    while len(level) > 1:
+        paired = [sha256(b"\x01" + level[i] + level[i + 1]).digest() for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            paired.append(level[-1])
+        level = paired
+    return level[0]
+
+
+def merkle_in_memory(leaves: Sequence[bytes]) -> bytes:
+    from zhifa.ledger import merkle
+
+    return merkle.root([merkle.leaf_hash(leaf) for leaf in leaves])
+
+
+# --------------------------------------------------------------------------------------- appending
+
+
+@dataclass(frozen=True)
+class AppendTimes:
+    zhifa_single: float  # appends per second
+    zhifa_batched: float
+    pymerkle_single: float
+    pymerkle_batched: float
+    bare_single: float
+    bare_batched: float
+
+
+def measure_appends(plan: Plan, tree: Any, bare_path: Path, profiler: Profiler) -> AppendTimes:
+    """Append on top of the filled tree: Zhifa first, then the same leaf bytes to pymerkle and bare sqlite3."""
+    from django.db import transaction
+
+    from zhifa.ledger import services
+    from zhifa.ledger.models import Entry
+
+    counter = iter(range(10**12))
+
+    def one_record() -> None:
+        seq = next(counter)
+        services.record(
+            actor=None,
+            action=ACTIONS[seq % len(ACTIONS)],
+            subject=f"bench.append:{seq // 10}",
+            facts={"amount_fen": seq * 7127 % 5_000_000, "note": "现场检查，当事人在场", "seq": seq},
+        )
+
+    with transaction.atomic():  # warm-up: first query plans, the signing key, the on_commit checkpoint check
+        one_record()
+    first = services.tree_size()
+    tree.append_entry(Entry.objects.get(index=first - 1).leaf.encode())  # pymerkle keeps the same tree
+
+    def zhifa_single() -> None:
+        for _ in range(plan.single):
+            with transaction.atomic():
+                one_record()
+
+    def zhifa_batched() -> None:
+        for _ in range(plan.batches):
+            with transaction.atomic():
+                for _ in range(plan.batch):
+                    one_record()
+
+    log(f"  appends: Zhifa record(), {plan.single:,} transactions of one")
+    with profiler.section("append_single"):
+        z_single = timed(zhifa_single)
+    middle = services.tree_size()
+    log(f"  appends: Zhifa record(), {plan.batches} transactions of {plan.batch:,}")
+    with profiler.section("append_batched"):
+        z_batched = timed(zhifa_batched)
+    last = services.tree_size()
+    if (middle - first, last - middle) != (plan.single, plan.batches * plan.batch):
+        raise SystemExit("appends: record() did not append one entry per call")
+    appended = [
+        leaf.encode()
+        for leaf in Entry.objects.filter(index__gte=first).order_by("index").values_list("leaf", flat=True)
+    ]
+    single_leaves, batched_leaves = appended[: plan.single], appended[plan.single :]
+    chunks = [batched_leaves[i : i + plan.batch] for i in range(0, len(batched_leaves), plan.batch)]
+
+    log("  appends: pymerkle append_entry / append_entries")
+
+    def pymerkle_single() -> None:
+        for leaf in single_leaves:
+            tree.append_entry(leaf)
+
+    def pymerkle_batched() -> None:
+        for chunk in chunks:
+            tree.append_entries(chunk)
+
+    p_single = timed(pymerkle_single)
+    p_batched = timed(pymerkle_batched)
+    # Same leaves, same hashes, same tree: pymerkle's root must now be the ledger's.
+    if tree.get_root() != services.root(last):
+        raise SystemExit("appends: pymerkle's root differs from the ledger's after the same appends")
+
+    log("  appends: bare hashlib + sqlite3")
+    bare = open_durable(bare_path)
+    bare.execute("CREATE TABLE leaf (idx INTEGER PRIMARY KEY, leaf BLOB NOT NULL, hash BLOB NOT NULL)")
+    position = iter(range(10**12))
+
+    def insert(leaf: bytes) -> None:
+        bare.execute(
+            "INSERT INTO leaf (idx, leaf, hash) VALUES (?, ?, ?)",
+            (next(position), leaf, hashlib.sha256(b"\x00" + leaf).digest()),
+        )
+
+    def bare_single() -> None:
+        for leaf in single_leaves:
+            bare.execute("BEGIN IMMEDIATE")
+            insert(leaf)
+            bare.execute("COMMIT")
+
+    def bare_batched() -> None:
+        for chunk in chunks:
+            bare.execute("BEGIN IMMEDIATE")
+            for leaf in chunk:
+                insert(leaf)
+            bare.execute("COMMIT")
+
+    b_single = timed(bare_single)
+    b_batched = timed(bare_batched)
+    bare.close()
+    batched_total = plan.batches * plan.batch
+    return AppendTimes(
+        zhifa_single=plan.single / z_single,
+        zhifa_batched=batched_total / z_batched,
+        pymerkle_single=plan.single / p_single,
+        pymerkle_batched=batched_total / p_batched,
+        bare_single=plan.single / b_single,
+        bare_batched=batched_total / b_batched,
+    )
+
+
+# ------------------------------------------------------------------------------------------ report
+
+
+def render(rows: Sequence[Row]) -> str:
+    def rate(value: float) -> str:
+        return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
+
+    header = ("measure", "zhifa", "baseline", "baseline value", "ratio", "target", "result")
+    body = [
+        (
+            row.measure,
+            rate(row.zhifa),
+            row.baseline_name,
+            rate(row.baseline),
+            f"{row.zhifa / row.baseline:.2f}",
+            row.target,
+            {True: "PASS", False: "MISS", None: "info"}[row.passed],
+        )
+        for row in rows
+    ]
+    widths = [max(len(cells[i]) for cells in [header, *body]) for i in range(len(header))]
+    numeric = {1, 3, 4}
+
+    def line(cells: Sequence[str]) -> str:
+        padded = [cell.rjust(widths[i]) if i in numeric else cell.ljust(widths[i]) for i, cell in enumerate(cells)]
+        return "| " + " | ".join(padded) + " |"
+
+    separator = "|" + "|".join(("-" * (w + 1) + ":") if i in numeric else "-" * (w + 2) for i, w in enumerate(widths))
+    return "\n".join([line(header), separator + "|", *(line(cells) for cells in body)])
+
+
+def proof_rows(times: ProofTimes, projected: bool = False) -> list[Row]:
+    label = power_label(times.size) + (" (projected)" if projected else "")
+    rows = []
+    for kind, zhifa, theirs, reads in (
+        ("inclusion", times.zhifa_inclusion, times.pymerkle_inclusion, times.reads_inclusion),
+        ("consistency", times.zhifa_consistency, times.pymerkle_consistency, times.reads_consistency),
+    ):
+        rows.append(
+            Row(
+                f"{kind} proofs/s at {label}, {reads:.1f} node reads, {zhifa * 1000:.3f} ms each",
+                1 / zhifa,
+                "pymerkle 7, warm cache",
+                1 / theirs,
+                ">= 1,000/s (< 1 ms)",
+                zhifa < 0.001,
+            )
+        )
+    return rows
+
+
+def project(times: ProofTimes, size: int, rng: random.Random) -> ProofTimes:
+    """Proof cost is one indexed row read per node (+ one for tree_size()): scale the measured time by reads."""
+    inclusion = projected_reads("inclusion", size, rng)
+    consistency = projected_reads("consistency", size, rng)
+    scale_i = (inclusion + 1) / (times.reads_inclusion + 1)
+    scale_c = (consistency + 1) / (times.reads_consistency + 1)
+    return ProofTimes(
+        size=size,
+        zhifa_inclusion=times.zhifa_inclusion * scale_i,
+        zhifa_consistency=times.zhifa_consistency * scale_c,
+        pymerkle_inclusion=times.pymerkle_inclusion * scale_i,
+        pymerkle_consistency=times.pymerkle_consistency * scale_c,
+        pymerkle_inclusion_cold=times.pymerkle_inclusion_cold * scale_i,
+        pymerkle_consistency_cold=times.pymerkle_consistency_cold * scale_c,
+        reads_inclusion=inclusion,
+        reads_consistency=consistency,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.partition("\n")[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="smoke run: 10^4 entries and fewer repetitions")
+    parser.add_argument("--size", type=int, help="entries in the tree for proofs and verify (default 10^6)")
+    parser.add_argument("--profile", type=Path, metavar="DIR", help="also run Zhifa's parts under cProfile into DIR")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
+    args = parser.parse_args(argv)
+    if args.quick:
+        plan = Plan(size=10**4, single=300, batches=5, batch=200, proofs=300, fill_chunk=5_000)
+    else:
+        plan = Plan(size=10**6, single=3_000, batches=20, batch=1_000, proofs=2_000)
+    if args.size is not None:
+        if args.size < 100:
+            parser.error("--size must be at least 100")
+        plan = Plan(args.size, plan.single, plan.batches, plan.batch, plan.proofs, plan.fill_chunk)
+    profiler = Profiler(args.profile)
+    rng = random.Random(SEED)  # noqa: S311 - reproducible choice of proof queries, not cryptography
+
+    data_dir = Path(tempfile.mkdtemp(prefix="zhifa-bench-"))
+    started = time.perf_counter()
+    try:
+        log(f"data in {data_dir}; {machine()}")
+        setup_django(data_dir)
+
+        from zhifa.ledger import services
+        from zhifa.ledger.verify import verify_ledger
+
+        log(f"filling the ledger with {plan.size:,} entries (bulk inserts computed with merkle.append_leaf)")
+        start = time.perf_counter()
+        filled = fill_ledger(plan)
+        fill_seconds = time.perf_counter() - start
+        full_root = check_fill(plan, filled, rng)
+        services.checkpoint_issue()
+        log(f"  filled and checked in {fill_seconds:.0f} s; root {full_root.hex()}")
+
+        log("filling pymerkle's SqliteTree with the same leaf bytes")
+        tree = fill_pymerkle(data_dir / "pymerkle.sqlite3", filled)
+        if tree.get_root(plan.size) != full_root:
+            raise SystemExit("pymerkle's root over the same leaves differs from the ledger's")
+
+        log("proofs")
+        small = measure_proofs(plan.size // 10, plan, filled, tree, rng, profiler)
+        large = measure_proofs(plan.size, plan, filled, tree, rng, profiler)
+        further = project(large, plan.size * 10, rng)
+
+        log("verify: verify_ledger over the whole ledger")
+        with profiler.section("verify"):
+            start = time.perf_counter()
+            report = verify_ledger(check_files=False)
+            verify_seconds = time.perf_counter() - start
+        if not report.ok or report.size != plan.size or report.root != full_root:
+            raise SystemExit(f"verify_ledger failed on the benchmark ledger: {report.problems}")
+        log("verify: bare hashlib loop, and merkle.leaf_hash + merkle.root, over the same leaf bytes")
+        start = time.perf_counter()
+        bare_root = bare_verify(filled.leaves)
+        bare_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        memory_root = merkle_in_memory(filled.leaves)
+        memory_seconds = time.perf_counter() - start
+        if bare_root != full_root or memory_root != full_root:
+            raise SystemExit("verify: the bare loop's root differs from the ledger's")
+
+        log("appends")
+        appends = measure_appends(plan, tree, data_dir / "bare.sqlite3", profiler)
+        tree.close()
+
+        batch = f"{plan.batch:,}/txn"
+        single_ratio = appends.zhifa_single / appends.bare_single
+        rows = [
+            Row(
+                "appends/s, 1 txn each",
+                appends.zhifa_single,
+                "bare sqlite3",
+                appends.bare_single,
+                "ratio >= 0.5",
+                single_ratio >= 0.5,
+            ),
+            Row(
+                "appends/s, 1 txn each",
+                appends.zhifa_single,
+                "pymerkle 7 append_entry",
+                appends.pymerkle_single,
+                "-",
+                None,
+            ),
+            Row(
+                f"appends/s, batched {batch}",
+                appends.zhifa_batched,
+                "bare sqlite3",
+                appends.bare_batched,
+                ">= 20,000/s",
+                appends.zhifa_batched >= 20_000,
+            ),
+            Row(
+                f"appends/s, batched {batch}",
+                appends.zhifa_batched,
+                "pymerkle 7 append_entries",
+                appends.pymerkle_batched,
+                "-",
+                None,
+            ),
+        ]
+        rows += proof_rows(small) + proof_rows(large) + proof_rows(further, projected=True)
+        rows += [
+            Row(
+                f"verify_ledger leaves/s at {power_label(plan.size)}",
+                plan.size / verify_seconds,
+                "bare hashlib loop",
+                plan.size / bare_seconds,
+                "ratio >= 0.5",
+                bare_seconds / verify_seconds >= 0.5,
+            ),
+            Row(
+                "merkle.leaf_hash + merkle.root leaves/s",
+                plan.size / memory_seconds,
+                "bare hashlib loop",
+                plan.size / bare_seconds,
+                "-",
+                None,
+            ),
+        ]
+        print()
+        print(f"Zhifa ledger benchmark, {time.strftime('%Y-%m-%d')}, {machine()}")
+        print(
+            f"tree of {plan.size:,} entries (filled in {fill_seconds:.0f} s); appends on top of it; "
+            f"{plan.proofs:,} random proofs per kind and size"
+        )
+        print()
+        print(render(rows))
+        print()
+        for times in (small, large):
+            print(
+                f"pymerkle cold first pass at {power_label(times.size)} (empty subroot cache): "
+                f"inclusion {times.pymerkle_inclusion_cold * 1000:.3f} ms, "
+                f"consistency {times.pymerkle_consistency_cold * 1000:.3f} ms per proof"
+            )
+        print(
+            f"projection to {power_label(further.size)}: measured time at {power_label(large.size)} x "
+            f"(node reads + 1) at {power_label(further.size)} / (node reads + 1) at {power_label(large.size)}; "
+            f"measured growth {power_label(small.size)} -> {power_label(large.size)}: inclusion "
+            f"x{large.zhifa_inclusion / small.zhifa_inclusion:.2f} (reads x"
+            f"{(large.reads_inclusion + 1) / (small.reads_inclusion + 1):.2f}), consistency "
+            f"x{large.zhifa_consistency / small.zhifa_consistency:.2f} (reads x"
+            f"{(large.reads_consistency + 1) / (small.reads_consistency + 1):.2f})"
+        )
+        print(
+            f"verify_ledger {verify_seconds:.1f} s, bare loop {bare_seconds:.1f} s, "
+            f"in-memory merkle {memory_seconds:.1f} s"
+        )
+        print(f"total {time.perf_counter() - started:.0f} s")
+    finally:
+        if args.keep:
+            log(f"kept {data_dir}")
+        else:
+            shutil.rmtree(data_dir, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""Chinese names of the recorded actions, for pages. An action not listed shows its code."""
+
+from __future__ import annotations
+
+ACTION_LABELS = {
+    "user.create": "创建用户",
+    "user.grant_role": "授予角色",
+    "user.revoke_role": "撤销角色",
+    "calendar.load_year": "载入节假日安排",
+    "officer.create": "登记执法人员",
+    "officer.leave": "办理离岗",
+    "certificate.issued": "核发执法证件",
+    "certificate.annual_review": "证件年审",
+    "certificate.suspended": "暂扣执法证件",
+    "certificate.reinstated": "恢复执法证件",
+    "certificate.revoked": "注销执法证件",
+    "evidence.attach": "附加证据材料",
+    "ledger.erase_facts": "依法删除事实内容",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)

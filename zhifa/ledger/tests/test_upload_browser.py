@@ -1,0 +1,88 @@
+"""Evidence upload in a real browser: the page hashes the file, shows progress, and the form records it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from zhifa.ledger.models import Entry
+from zhifa.testing.factories import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page: Page, base: str, username: str, then: str) -> None:
+    page.goto(f"{base}/accounts/login/?next={then}")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base}{then}")
+
+
+def suspend_page(world) -> str:
+    return f"/certificates/{world.officer.certificates.get().pk}/suspend/"
+
+
+def test_the_pages_sha256_agrees_with_python(page: Page, live_server, world, evidence):
+    log_in(page, live_server.url, "admin", suspend_page(world))
+    # Lengths around the 64-byte block and the padding boundary, and one across the 4 MiB reading slices.
+    for length in (0, 1, 55, 56, 63, 64, 65, 1000, 4 * 1024 * 1024 + 17):
+        data = bytes((i * 31 + 7) % 251 for i in range(length))
+        in_page = page.evaluate(
+            """async (length) => {
+                const data = new Uint8Array(length);
+                for (let i = 0; i < length; i++) data[i] = (i * 31 + 7) % 251;
+                const hash = new window.ZhifaSha256();
+                hash.update(data.subarray(0, Math.floor(length / 3)));
+                hash.update(data.subarray(Math.floor(length / 3)));
+                return hash.hex();
+            }""",
+            length,
+        )
+        assert in_page == hashlib.sha256(data).hexdigest(), length
+
+
+def test_upload_a_file_and_record_it_with_the_suspension(page: Page, live_server, world, evidence, tmp_path: Path):
+    video = tmp_path / "现场录像.mp4"
+    video.write_bytes(os.urandom(6 * 1024 * 1024 + 123))
+    digest = hashlib.sha256(video.read_bytes()).hexdigest()
+    log_in(page, live_server.url, "admin", suspend_page(world))
+
+    page.get_by_label("原因").fill("停职调查期间暂扣")
+    page.get_by_label("证据文件").set_input_files(str(video))
+    item = page.locator(".evidence-upload .upload")
+    expect(item).to_have_class("upload done", timeout=30_000)
+    expect(item).to_contain_text("已上传并核对一致")
+    expect(item).to_contain_text(digest)
+    page.get_by_role("button", name="提交").click()
+
+    expect(page.locator(".messages")).to_contain_text("暂扣证件已办理")
+    expect(page.locator("#ledger-entries")).to_contain_text("暂扣执法证件")
+    link = page.locator(f"#ledger-entries a[href='/evidence/{digest}']")
+    expect(link).to_be_visible()
+    assert Entry.objects.get(action="certificate.suspended").files == [digest]
+
+
+def test_a_file_changed_on_the_way_is_refused_on_the_page(page: Page, live_server, world, evidence, tmp_path: Path):
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(os.urandom(200_000))
+    digest = hashlib.sha256(photo.read_bytes()).hexdigest()
+
+    def damage(route: Route) -> None:
+        # A proxy on the way flips the hash the browser sent, as if the bytes had changed in transit.
+        body = route.request.post_data_buffer
+        assert body is not None
+        route.continue_(post_data=body.replace(digest.encode(), ("0" * 64).encode()))
+
+    page.route("**/evidence/upload", damage)
+    log_in(page, live_server.url, "admin", suspend_page(world))
+    page.get_by_label("证据文件").set_input_files(str(photo))
+    item = page.locator(".evidence-upload .upload")
+    expect(item).to_have_class("upload failed", timeout=30_000)
+    expect(item).to_contain_text("上传失败")
+    expect(item).to_contain_text("不一致")
+    expect(page.locator(".evidence-upload input[type=hidden]")).to_have_count(0)

@@ -1,0 +1,171 @@
+"""`zhifa ledger verify`: recompute everything the ledger claims and name the first thing that is wrong.
+
+Checks, in order: entries contiguous from 0; each leaf rebuilt from its columns and hashed; every stored
+subtree node recomputed (and none extra); every checkpoint's signature, its stored size and root, and its
+root against the recomputed tree at its size; sizes never decreasing; facts against their commitments
+(missing facts only where an erasure was recorded); every file the entries name re-hashed; the live rows
+against the state recorded in their subject's latest entry; optionally a checkpoint kept by an auditor.
+Memory stays bounded: entries are streamed in batches.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from zhifa.ledger import blobs, merkle
+from zhifa.ledger.models import Checkpoint, Entry, Facts, Node
+from zhifa.ledger.services import commitment_of, leaf_data, public_key_line
+from zhifa.ledger.signing import CheckpointBody, NoteError, Verifier, open_checkpoint
+from zhifa.ledger.state import live_snapshot
+
+BATCH = 2000
+ERASE_ACTION = "ledger.erase_facts"
+
+
+@dataclass
+class Report:
+    ok: bool = True
+    problems: list[str] = field(default_factory=list)
+    size: int = 0
+    root: bytes = b""
+    files_checked: int = 0
+
+    def fail(self, problem: str) -> None:
+        self.ok = False
+        self.problems.append(problem)
+
+
+def _entries() -> Iterator[Entry]:
+    last = -1
+    while True:
+        batch = list(Entry.objects.filter(index__gt=last).order_by("index")[:BATCH])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].index
+
+
+def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> Report:
+    report = Report()
+    verifier = Verifier.parse(public_key_line())
+    checkpoints: list[tuple[int, CheckpointBody]] = []
+    for checkpoint in Checkpoint.objects.order_by("pk"):
+        try:
+            body = open_checkpoint(checkpoint.note, verifier)
+        except NoteError as error:
+            report.fail(f"checkpoint #{checkpoint.pk}: {error}")
+            return report
+        if body.size != checkpoint.size or body.root != bytes(checkpoint.root):
+            report.fail(f"checkpoint #{checkpoint.pk}: stored size/root differ from its signed note")
+            return report
+        if checkpoints and body.size < checkpoints[-1][1].size:
+            report.fail(f"checkpoint #{checkpoint.pk}: size {body.size} is smaller than an earlier checkpoint's")
+            return report
+        checkpoints.append((checkpoint.pk, body))
+    kept = None
+    if against is not None:
+        try:
+            kept = open_checkpoint(against.read_text(encoding="utf-8"), verifier)
+        except (OSError, NoteError) as error:
+            report.fail(f"kept checkpoint {against}: {error}")
+            return report
+    roots_wanted = {body.size for _, body in checkpoints} | ({kept.size} if kept else set())
+    roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT} if 0 in roots_wanted else {}
+
+    tree = merkle.CompactRange()
+    erased: set[int] = set()
+    with_facts = set(Facts.objects.values_list("entry_id", flat=True))
+    latest_state: dict[str, int] = {}
+    files: set[str] = set()
+    expected_nodes = 0
+    pending: list[merkle.Node] = []
+
+    def check_nodes() -> bool:
+        by_level: dict[int, dict[int, bytes]] = {}
+        for node in pending:
+            by_level.setdefault(node.level, {})[node.index] = node.hash
+        for level, wanted in by_level.items():
+            stored = dict(Node.objects.filter(level=level, position__in=list(wanted)).values_list("position", "hash"))
+            for position, value in sorted(wanted.items()):
+                if position not in stored:
+                    report.fail(f"subtree node {level}/{position} is missing")
+                    return False
+                if bytes(stored[position]) != value:
+                    report.fail(f"subtree node {level}/{position} does not match the entries below it")
+                    return False
+        pending.clear()
+        return True
+
+    for expected_index, entry in enumerate(_entries()):
+        if entry.index != expected_index:
+            report.fail(f"entry {expected_index} is missing (the next entry is {entry.index})")
+            return report
+        if leaf_data(entry) != entry.leaf:
+            report.fail(f"entry {entry.index}: its columns no longer match its recorded leaf")
+            return report
+        if merkle.leaf_hash(entry.leaf.encode()) != bytes(entry.leaf_hash):
+            report.fail(f"entry {entry.index}: the leaf hash does not match the leaf")
+            return report
+        tree, completed = tree.append(bytes(entry.leaf_hash))
+        inner = [node for node in completed if node.level > 0]
+        expected_nodes += len(inner)
+        pending.extend(inner)
+        if len(pending) >= BATCH and not check_nodes():
+            return report
+        if tree.size in roots_wanted:
+            roots[tree.size] = tree.root()
+        if entry.action == ERASE_ACTION:
+            erased.add(int(entry.subject.partition(":")[2]))
+        files.update(entry.files)
+        latest_state[entry.subject] = entry.index
+    if not check_nodes():
+        return report
+    report.size = tree.size
+    report.root = tree.root()
+    if Node.objects.count() != expected_nodes:
+        report.fail(f"the node table holds {Node.objects.count()} subtrees; the entries make {expected_nodes}")
+        return report
+
+    for number, body in checkpoints:
+        if body.size > tree.size:
+            report.fail(f"checkpoint #{number} signed {body.size} entries; only {tree.size} remain")
+            return report
+        if roots[body.size] != body.root:
+            report.fail(f"checkpoint #{number}: the entries no longer produce its signed root at size {body.size}")
+            return report
+    if kept is not None and (kept.size > tree.size or roots.get(kept.size) != kept.root):
+        report.fail(f"kept checkpoint {against}: the log is not an extension of it (size {kept.size})")
+        return report
+
+    missing = set(range(tree.size)) - with_facts - erased
+    if missing:
+        report.fail(f"entry {min(missing)}: its facts were removed without a recorded erasure")
+        return report
+    for facts in Facts.objects.select_related("entry").iterator(chunk_size=BATCH):
+        if commitment_of(bytes(facts.salt), facts.facts) != facts.entry.commitment:
+            report.fail(f"entry {facts.entry_id}: its facts do not match the commitment in the leaf")
+            return report
+
+    if check_files and files:
+        for digest in sorted(files):
+            problem = blobs.verify(digest)
+            if problem is not None:
+                report.fail(f"file {digest}: {problem}")
+                return report
+            report.files_checked += 1
+
+    for subject, index in sorted(latest_state.items(), key=lambda item: item[1]):
+        facts_row = Facts.objects.filter(entry_id=index).first()
+        if facts_row is None:
+            continue
+        recorded = json.loads(facts_row.facts).get("state")
+        if recorded is None:
+            continue
+        live = live_snapshot(subject)
+        if live != recorded:
+            report.fail(f"{subject}: the live row differs from the state recorded by entry {index}")
+            return report
+    return report
