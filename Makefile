@@ -32,7 +32,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy zhifa
+	$(BIN)/mypy zhifa zhifa_verify
 
 # The database-touching tests run twice: on SQLite, then on a throwaway PostgreSQL server
 # that the test harness starts itself (zhifa/testing/postgres.py).

@@ -141,7 +141,7 @@ class _Check:
 
     def run(self, against: Path | None) -> None:
         if not self.path.is_dir():
-            raise BundleUnreadable(f"{self.path}: no such directory")
+            raise BundleUnreadable(f"{self.path}: {'not a directory' if self.path.exists() else 'no such directory'}")
         manifest_text = self._read("manifest.json")
         if manifest_text is None:
             raise BundleUnreadable(f"{self.path}: no manifest.json, so this is not a ledger bundle")

@@ -319,14 +319,15 @@ def test_floats_and_booleans_are_not_integers(bundle: Path) -> None:
 def test_the_manifest_must_match(builder: Builder, bundle: Path) -> None:
     manifest_file = bundle / "manifest.json"
     good = json.loads(manifest_file.read_text(encoding="utf-8"))
-    for change, expected in [
+    changes: list[tuple[dict[str, object], str]] = [
         ({"root": base64.b64encode(builder.root(11)).decode()}, "manifest.json: its root is not the root of the 12"),
         ({"size": 11}, "manifest.json: says 11 entries, entries.jsonl holds 12"),
         ({"origin": "elsewhere/ledger"}, "checkpoint #1 (checkpoints.txt line 1): origin 'zhifa.local/ledger' is not"),
         ({"format": "zhifa-ledger-bundle/2"}, "manifest.json: format"),
         ({"public": "no"}, "manifest.json: public is not true or false"),
         ({"extra": 1}, "manifest.json: not a JSON object with exactly the keys"),
-    ]:
+    ]
+    for change, expected in changes:
         manifest_file.write_text(json.dumps({**good, **change}), encoding="utf-8")
         assert problem(bundle).startswith(expected)
 
@@ -393,6 +394,8 @@ def test_against_a_kept_checkpoint_that_is_missing_or_not_utf8(bundle: Path, tmp
 def test_unreadable_bundles_raise(tmp_path: Path, bundle: Path) -> None:
     with pytest.raises(BundleUnreadable, match="no such directory"):
         verify_bundle(tmp_path / "nowhere")
+    with pytest.raises(BundleUnreadable, match="not a directory"):
+        verify_bundle(bundle / "manifest.json")
     (bundle / "manifest.json").unlink()
     with pytest.raises(BundleUnreadable, match=r"no manifest\.json"):
         verify_bundle(bundle)

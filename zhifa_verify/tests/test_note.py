@@ -73,8 +73,13 @@ def test_key_lines_are_checked() -> None:
         VerifierKey.parse(f"{name}+{hash_hex}+{wrong_algorithm}")
     with pytest.raises(NoteError, match="does not match"):
         VerifierKey.parse(f"{name}+{'0' * 8}+{encoded}")
+    # The true hash in upper case (one hex letter at least, so that it really differs) is refused too.
+    lettered = line
+    while lettered.split("+")[1].isdigit():
+        lettered = key_line(ORIGIN, Ed25519PrivateKey.generate())
+    lettered_name, lettered_hash, lettered_key = lettered.split("+", 2)
     with pytest.raises(NoteError, match="8 lower-case hex"):
-        VerifierKey.parse(f"{name}+{hash_hex.upper()}+{encoded}")
+        VerifierKey.parse(f"{lettered_name}+{lettered_hash.upper()}+{lettered_key}")
     short = base64.b64encode(b"\x01" + bytes(31)).decode()
     with pytest.raises(NoteError, match="32 bytes, expected 33"):
         VerifierKey.parse(f"{name}+{hash_hex}+{short}")
