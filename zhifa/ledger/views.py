@@ -15,7 +15,12 @@ from zhifa.ledger.selectors import HEX64, find_by_hash, proof_document
 
 @require_GET
 def checkpoint(request: HttpRequest) -> HttpResponse:
-    """The latest signed checkpoint as a C2SP signed note (text/plain), or JSON with ?format=json."""
+    """The latest signed checkpoint as a C2SP signed note (text/plain), or JSON with ?format=json.
+
+    A log that grew since a checkpoint older than LEDGER_CHECKPOINT_MINUTES is signed afresh first, so what
+    the public fetches is never staler than that, even when nothing has been written for a while.
+    """
+    services.checkpoint_if_due()
     latest = services.latest_checkpoint()
     if request.GET.get("format") == "json":
         return JsonResponse({"size": latest.size, "note": latest.note, "issued_at": latest.issued_at.isoformat()})

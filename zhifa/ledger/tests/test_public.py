@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import base64
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from zhifa.ledger import merkle, services
 from zhifa.ledger.models import Entry
@@ -22,6 +24,19 @@ def test_checkpoint_and_key_are_public_and_verify(client, world):
     body = open_checkpoint(note, Verifier.parse(key))
     assert body.size == services.tree_size()
     assert client.get(reverse("ledger_checkpoint"), {"format": "json"}).json()["size"] == body.size
+
+
+def test_the_public_checkpoint_is_never_older_than_the_configured_minutes(client, world, settings, monkeypatch):
+    first = services.checkpoint_issue()
+    certificate = world.officer.certificates.get()
+    personnel.certificate_suspend(actor=world.admin, certificate=certificate, on_date=TODAY, reason="调查")
+    grown = services.tree_size()
+    assert grown > first.size
+    # Within the interval the signed checkpoint stands; the unsigned tail waits for the next one.
+    assert client.get(reverse("ledger_checkpoint"), {"format": "json"}).json()["size"] == first.size
+    later = timezone.now() + timedelta(minutes=settings.LEDGER_CHECKPOINT_MINUTES, seconds=1)
+    monkeypatch.setattr(services.timezone, "now", lambda: later)
+    assert client.get(reverse("ledger_checkpoint"), {"format": "json"}).json()["size"] == grown
 
 
 def test_a_proof_by_leaf_hash_verifies_against_the_signed_root(client, world):
