@@ -35,7 +35,7 @@ def test_the_public_checkpoint_is_never_older_than_the_configured_minutes(client
     # Within the interval the signed checkpoint stands; the unsigned tail waits for the next one.
     assert client.get(reverse("ledger_checkpoint"), {"format": "json"}).json()["size"] == first.size
     later = timezone.now() + timedelta(minutes=settings.LEDGER_CHECKPOINT_MINUTES, seconds=1)
-    monkeypatch.setattr(services.timezone, "now", lambda: later)
+    monkeypatch.setattr("zhifa.ledger.services.timezone.now", lambda: later)
     assert client.get(reverse("ledger_checkpoint"), {"format": "json"}).json()["size"] == grown
 
 
