@@ -1,0 +1,142 @@
+"""The penalty procedure's periods and amount limits, each cited where it is defined.
+
+Pure functions over the working-day calendar (core/workdays.py); the case workflow calls them. Numbers
+that vary by sector or province (the "large fine" that opens a hearing, the time to check a lead, the
+decision-period extension) are agency data, not constants here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
+
+from zhifa.core import workdays
+from zhifa.core.workdays import Deadline
+
+
+class Unit(StrEnum):
+    WORKING_DAYS = "working_days"
+    CALENDAR_DAYS = "calendar_days"
+    MONTHS = "months"
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    amount: int
+    unit: Unit
+    source: str
+
+    def due(self, start: date) -> Deadline:
+        """The last day of the period that starts on `start` (the start day itself is not counted)."""
+        if self.unit is Unit.WORKING_DAYS:
+            return workdays.add_working_days(start, self.amount)
+        if self.unit is Unit.CALENDAR_DAYS:
+            return workdays.add_calendar_days(start, self.amount)
+        # A period in months ends on the same day of the month (the month's last day when it has none),
+        # and like any calendar-day period moves off a rest day.
+        end = start + relativedelta(months=self.amount)
+        return workdays.add_calendar_days(start, (end - start).days)
+
+
+# 行政处罚法 第八十五条: "二日、三日、五日、七日" are working days; the law's other periods are calendar days.
+# 行政强制法 第六十九条: periods of ten days or less are working days, longer ones calendar days.
+PERIODS: dict[str, Period] = {
+    "preservation_decision": Period("先行登记保存后作出处理决定", 7, Unit.WORKING_DAYS, "行政处罚法 第五十六条"),
+    "decision": Period("立案后作出处罚决定", 90, Unit.CALENDAR_DAYS, "行政处罚法 第六十条"),
+    "service": Period("决定书宣告后送达", 7, Unit.WORKING_DAYS, "行政处罚法 第六十一条"),
+    "hearing_request": Period("当事人要求听证", 5, Unit.WORKING_DAYS, "行政处罚法 第六十四条第一项"),
+    "hearing_notice": Period("听证前通知当事人", 7, Unit.WORKING_DAYS, "行政处罚法 第六十四条第二项"),
+    "payment": Period("缴纳罚款", 15, Unit.CALENDAR_DAYS, "行政处罚法 第六十七条第三款"),
+    "cash_handover": Period("当场收缴的罚款交至行政机关", 2, Unit.WORKING_DAYS, "行政处罚法 第七十一条"),
+    "seizure": Period("查封、扣押期限", 30, Unit.CALENDAR_DAYS, "行政强制法 第二十五条"),
+    "seizure_extension": Period("查封、扣押延长", 30, Unit.CALENDAR_DAYS, "行政强制法 第二十五条"),
+    "demand_before_court": Period("催告后申请法院强制执行", 10, Unit.WORKING_DAYS, "行政强制法 第五十四条"),
+    "court_application": Period("申请人民法院强制执行", 3, Unit.MONTHS, "行政强制法 第五十三条"),
+    "reconsideration": Period("申请行政复议", 60, Unit.CALENDAR_DAYS, "行政复议法 第二十条"),
+    "litigation": Period("提起行政诉讼", 6, Unit.MONTHS, "行政诉讼法 第四十六条"),
+}
+
+
+def due(period: str, start: date) -> Deadline:
+    return PERIODS[period].due(start)
+
+
+def earliest_hearing(notified_on: date) -> Deadline:
+    """The first day a hearing may be held after the party is notified.
+
+    行政处罚法 第六十四条第二项 ("举行听证的七日前，通知当事人"): the notice comes no later than the seventh
+    working day before the hearing, so the hearing may be on the seventh working day after the notice day
+    (which is not counted), not earlier.
+    """
+    return due("hearing_notice", notified_on)
+
+
+# 行政处罚法 第三十六条: two years; five where citizens' life and health or financial security are harmed
+# and there are harmful consequences; counted from the act, or from its end when it continued.
+PRESCRIPTION_YEARS = 2
+PRESCRIPTION_YEARS_GRAVE = 5
+
+
+def prescription_ends(act_ended_on: date, *, grave: bool = False) -> date:
+    """The last day on which discovering the act still allows a penalty (行政处罚法 第三十六条)."""
+    return act_ended_on + relativedelta(years=PRESCRIPTION_YEARS_GRAVE if grave else PRESCRIPTION_YEARS)
+
+
+def prescription_problem(act_ended_on: date, discovered_on: date, *, grave: bool = False) -> str | None:
+    """None when the act may still be penalised, else the refusal naming the rule."""
+    if discovered_on < act_ended_on:
+        return "发现违法行为的日期不能早于违法行为终了的日期"
+    if discovered_on > prescription_ends(act_ended_on, grave=grave):
+        years = PRESCRIPTION_YEARS_GRAVE if grave else PRESCRIPTION_YEARS
+        return f"违法行为在{years}年内未被发现，已过追责时效，不再给予行政处罚（行政处罚法 第三十六条）"
+    return None
+
+
+class PartyKind(StrEnum):
+    CITIZEN = "citizen"  # 公民
+    ORGANISATION = "organisation"  # 法人或者其他组织
+
+
+# 行政处罚法 第五十一条: on-the-spot decisions for a warning or a fine up to 200 yuan (citizen) / 3,000 yuan
+# (organisation); "以下" includes the number (民法典 第一千二百五十九条).
+SUMMARY_FINE_LIMIT = {PartyKind.CITIZEN: Decimal(200), PartyKind.ORGANISATION: Decimal(3000)}
+
+
+def summary_procedure_problem(party: PartyKind, fine: Decimal | None) -> str | None:
+    """None when the summary procedure may be used for this penalty (a warning when `fine` is None)."""
+    if fine is None:
+        return None
+    if fine <= 0:
+        return "罚款数额应大于零"
+    limit = SUMMARY_FINE_LIMIT[party]
+    if fine > limit:
+        who = "公民" if party is PartyKind.CITIZEN else "法人或者其他组织"
+        return f"对{who}罚款超过{limit}元，不适用简易程序，应当适用普通程序（行政处罚法 第五十一条）"
+    return None
+
+
+# 行政处罚法 第六十八条: collected on the spot when the fine is 100 yuan or less, or would be hard to collect later.
+ON_THE_SPOT_COLLECTION_LIMIT = Decimal(100)
+
+
+def on_the_spot_collection_problem(fine: Decimal, *, hard_to_collect_later: bool) -> str | None:
+    if fine <= ON_THE_SPOT_COLLECTION_LIMIT or hard_to_collect_later:
+        return None
+    return "罚款超过100元且事后执行并无困难，不得当场收缴，应由当事人到指定银行缴纳（行政处罚法 第六十八条）"
+
+
+# 行政处罚法 第七十二条第一项: 3 % of the fine a day, never more than the fine; 第七十三条: not counted while
+# reconsideration or litigation runs.
+LATE_FEE_RATE = Decimal("0.03")
+
+
+def late_fee(fine: Decimal, payment_due: date, on_date: date, *, paused_days: int = 0) -> Decimal:
+    """The additional fine owed on `on_date` for a fine due on `payment_due` (the due day itself is free)."""
+    days = max(0, (on_date - payment_due).days - paused_days)
+    fee = (fine * LATE_FEE_RATE * days).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return min(fee, fine)
