@@ -1,0 +1,54 @@
+"""The workflow table is sound: every state reachable, every open state has a way on, the final ones none."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from zhifa.cases import workflow
+from zhifa.cases.workflow import ACTIONS, Action, State
+
+
+def test_the_table_is_sound():
+    assert workflow.problems() == []
+
+
+def test_the_checker_finds_a_broken_table():
+    table = [action for action in ACTIONS.values() if action.name != "archive"]  # nothing leads to ARCHIVED
+    table.append(dataclasses.replace(ACTIONS["serve"], starts=("no_such_period",)))
+    table.append(Action("dead_end", "死路", (State.LEAD,), State.LEAD, ("officer",)))
+    found = workflow.problems(table)
+    assert "archived: no way to reach it" in found
+    assert "closed: no way out of it" in found
+    assert "serve: unknown period no_such_period" in found
+    assert "two actions share a name" in found
+
+
+def test_a_case_opens_by_a_lead_or_an_on_the_spot_decision():
+    assert [action.name for action in workflow.actions_from(None)] == ["register_lead", "decide_on_the_spot"]
+
+
+def test_the_decision_waits_for_the_statement_period_and_a_requested_hearing():
+    # 行政处罚法 第四十五条、第六十二条、第六十四条
+    decide = ACTIONS["decide"]
+    assert set(decide.sources) == {State.NOTIFIED, State.HEARD}
+    assert {"statement_period_over", "hearing_held_if_requested", "within_decision_period"} <= set(decide.guards)
+    assert "decision" in decide.stops
+
+
+def test_investigative_acts_need_two_officers_and_leave_the_state_alone():
+    for name in ("add_evidence", "record_interview", "record_inspection", "seize"):
+        action = ACTIONS[name]
+        assert action.sources == (State.INVESTIGATING,)
+        assert action.target is None
+        assert "investigators_present" in action.guards
+        assert "auxiliary" not in action.roles
+
+
+def test_filing_checks_prescription_and_starts_the_ninety_days():
+    # 行政处罚法 第三十六条、第六十条
+    assert "prescription" in ACTIONS["file"].guards
+    assert ACTIONS["file"].starts == ("decision",)
+
+
+def test_every_state_has_a_chinese_label():
+    assert set(workflow.STATE_LABELS) == set(State)

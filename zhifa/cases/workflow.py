@@ -1,0 +1,437 @@
+"""The penalty case workflow as one table: states, the actions between them, who may take each, the
+guards each must pass and the deadlines each starts and stops.
+
+This module is data. The services look an action up here (`ACTIONS[name]`), check the case's state and
+the actor's role against it, run the guards it names (cases/guards.py, each citing its article), and
+record the change in the ledger; the case page draws this table. Period names are `cases.rules.PERIODS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from zhifa.cases.rules import PERIODS
+from zhifa.core.choices import Role
+
+
+class State(StrEnum):
+    LEAD = "lead"
+    NOT_FILED = "not_filed"
+    FILED = "filed"
+    INVESTIGATING = "investigating"
+    REPORTED = "reported"
+    LEGAL_REVIEW = "legal_review"
+    APPROVING = "approving"
+    COLLECTIVE = "collective"
+    APPROVED = "approved"
+    NOTIFIED = "notified"
+    HEARING_REQUESTED = "hearing_requested"
+    HEARING_SCHEDULED = "hearing_scheduled"
+    HEARD = "heard"
+    DECIDED = "decided"
+    EXECUTING = "executing"
+    COURT = "court"
+    NO_PENALTY = "no_penalty"
+    TERMINATED = "terminated"
+    SUMMARY_DECIDED = "summary_decided"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+STATE_LABELS: dict[State, str] = {
+    State.LEAD: "案源登记",
+    State.NOT_FILED: "不予立案",
+    State.FILED: "已立案",
+    State.INVESTIGATING: "调查取证",
+    State.REPORTED: "调查终结",
+    State.LEGAL_REVIEW: "法制审核",
+    State.APPROVING: "待负责人审批",
+    State.COLLECTIVE: "集体讨论",
+    State.APPROVED: "拟处罚已批准",
+    State.NOTIFIED: "已告知，陈述申辩期",
+    State.HEARING_REQUESTED: "已申请听证",
+    State.HEARING_SCHEDULED: "已通知听证",
+    State.HEARD: "已听证",
+    State.DECIDED: "已作出处罚决定",
+    State.EXECUTING: "已送达，执行中",
+    State.COURT: "已申请法院强制执行",
+    State.NO_PENALTY: "不予处罚",
+    State.TERMINATED: "终止调查",
+    State.SUMMARY_DECIDED: "当场处罚",
+    State.CLOSED: "已结案",
+    State.ARCHIVED: "已归档",
+}
+
+# A case in one of these states takes no further action: its file is closed for good.
+FINAL = frozenset({State.NOT_FILED, State.ARCHIVED})
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    sources: tuple[State | None, ...]  # None: the action creates the case
+    target: State | None  # None: the case stays in the state it is in
+    roles: tuple[str, ...]
+    guards: tuple[str, ...] = ()
+    starts: tuple[str, ...] = ()  # periods (cases.rules.PERIODS) that start when the action is taken
+    stops: tuple[str, ...] = ()  # periods it ends
+    source: str = ""  # the article the step comes from
+
+
+OFFICERS = (Role.OFFICER.value,)
+APPROVERS = (Role.APPROVER.value,)
+INVESTIGATION = (State.INVESTIGATING,)
+# A seizure may still run (and be extended or released) until the case is decided or ends.
+SEIZURE_STATES = (
+    State.INVESTIGATING,
+    State.REPORTED,
+    State.LEGAL_REVIEW,
+    State.APPROVING,
+    State.COLLECTIVE,
+    State.APPROVED,
+    State.NOTIFIED,
+    State.HEARING_REQUESTED,
+    State.HEARING_SCHEDULED,
+    State.HEARD,
+    State.DECIDED,
+)
+
+_TABLE = [
+    # 案源 → 立案
+    Action("register_lead", "登记案源", (None,), State.LEAD, (Role.OFFICER.value, Role.AUXILIARY.value)),
+    Action(
+        "file",
+        "批准立案",
+        (State.LEAD,),
+        State.FILED,
+        APPROVERS,
+        ("prescription", "jurisdiction"),
+        ("decision",),
+        source="行政处罚法 第五十四条、第三十六条",
+    ),
+    Action("decline", "不予立案", (State.LEAD,), State.NOT_FILED, APPROVERS, ("reason_given",)),
+    Action(
+        "assign",
+        "指派承办人员",
+        (State.FILED,),
+        State.INVESTIGATING,
+        APPROVERS,
+        ("two_officers_able_to_enforce", "recusal_declared"),
+        source="行政处罚法 第四十二条、第四十三条",
+    ),
+    # 调查取证 (the case stays in investigation while evidence is added)
+    Action(
+        "add_evidence",
+        "登记证据",
+        INVESTIGATION,
+        None,
+        OFFICERS,
+        ("investigators_present",),
+        source="行政处罚法 第四十六条",
+    ),
+    Action(
+        "record_interview",
+        "制作询问笔录",
+        INVESTIGATION,
+        None,
+        OFFICERS,
+        ("investigators_present", "recording_attached"),
+        source="行政处罚法 第五十五条",
+    ),
+    Action(
+        "record_inspection",
+        "制作现场检查（勘验）笔录",
+        INVESTIGATION,
+        None,
+        OFFICERS,
+        ("investigators_present", "recording_attached"),
+        source="行政处罚法 第五十五条",
+    ),
+    Action(
+        "preserve_evidence",
+        "先行登记保存证据",
+        INVESTIGATION,
+        None,
+        OFFICERS,
+        ("investigators_present", "head_approved"),
+        ("preservation_decision",),
+        source="行政处罚法 第五十六条",
+    ),
+    Action(
+        "seize",
+        "查封、扣押",
+        INVESTIGATION,
+        None,
+        OFFICERS,
+        ("investigators_present", "head_approved", "recording_attached"),
+        ("seizure",),
+        source="行政强制法 第十八条、第十九条、第二十四条、第二十五条",
+    ),
+    Action(
+        "extend_seizure",
+        "延长查封、扣押",
+        SEIZURE_STATES,
+        None,
+        APPROVERS,
+        ("seizure_running", "not_extended_before"),
+        ("seizure_extension",),
+        ("seizure",),
+        source="行政强制法 第二十五条",
+    ),
+    Action(
+        "release_seizure",
+        "解除查封、扣押",
+        SEIZURE_STATES,
+        None,
+        OFFICERS,
+        ("seizure_running",),
+        stops=("seizure", "seizure_extension"),
+        source="行政强制法 第二十八条",
+    ),
+    Action(
+        "report",
+        "调查终结报告",
+        INVESTIGATION,
+        State.REPORTED,
+        OFFICERS,
+        ("discretion_recorded",),
+        source="行政处罚法 第五十七条",
+    ),
+    Action(
+        "terminate",
+        "终止调查",
+        (State.INVESTIGATING, State.REPORTED),
+        State.TERMINATED,
+        APPROVERS,
+        ("reason_given",),
+        stops=("decision",),
+    ),
+    # 法制审核、审批
+    Action(
+        "submit_review",
+        "提交法制审核",
+        (State.REPORTED,),
+        State.LEGAL_REVIEW,
+        OFFICERS,
+        ("case_is_major",),
+        source="行政处罚法 第五十八条",
+    ),
+    Action(
+        "pass_review",
+        "法制审核通过",
+        (State.LEGAL_REVIEW,),
+        State.APPROVING,
+        (Role.LEGAL_REVIEWER.value,),
+        ("reviewer_not_handler",),
+        source="行政处罚法 第五十八条",
+    ),
+    Action(
+        "return_review",
+        "法制审核退回补充调查",
+        (State.LEGAL_REVIEW,),
+        State.INVESTIGATING,
+        (Role.LEGAL_REVIEWER.value,),
+        ("reviewer_not_handler", "reason_given"),
+    ),
+    Action("submit_approval", "提交负责人审批", (State.REPORTED,), State.APPROVING, OFFICERS, ("case_not_major",)),
+    Action(
+        "refer_collective",
+        "提交集体讨论",
+        (State.APPROVING,),
+        State.COLLECTIVE,
+        APPROVERS,
+        source="行政处罚法 第五十七条第二款",
+    ),
+    Action(
+        "approve",
+        "批准拟处罚",
+        (State.APPROVING, State.COLLECTIVE),
+        State.APPROVED,
+        APPROVERS,
+        ("collective_held_when_grave",),
+        source="行政处罚法 第五十七条",
+    ),
+    Action(
+        "decide_no_penalty",
+        "决定不予处罚",
+        (State.APPROVING, State.COLLECTIVE),
+        State.NO_PENALTY,
+        APPROVERS,
+        ("reason_given",),
+        stops=("decision",),
+        source="行政处罚法 第三十三条、第五十七条",
+    ),
+    # 告知、陈述申辩、听证
+    Action(
+        "notify",
+        "送达行政处罚告知书",
+        (State.APPROVED,),
+        State.NOTIFIED,
+        OFFICERS,
+        ("rights_stated",),
+        ("hearing_request",),
+        source="行政处罚法 第四十四条、第六十三条",
+    ),
+    Action(
+        "record_statement",
+        "记录陈述、申辩",
+        (State.NOTIFIED,),
+        None,
+        OFFICERS,
+        source="行政处罚法 第四十五条",
+    ),
+    Action(
+        "request_hearing",
+        "当事人要求听证",
+        (State.NOTIFIED,),
+        State.HEARING_REQUESTED,
+        OFFICERS,
+        ("hearing_right_applies", "within_hearing_request_period"),
+        stops=("hearing_request",),
+        source="行政处罚法 第六十四条第一项",
+    ),
+    Action(
+        "notify_hearing",
+        "送达听证通知书",
+        (State.HEARING_REQUESTED,),
+        State.HEARING_SCHEDULED,
+        OFFICERS,
+        ("hearing_at_least_seven_days_after_notice", "chair_did_not_investigate"),
+        source="行政处罚法 第六十四条第二项、第四项",
+    ),
+    Action(
+        "hold_hearing",
+        "举行听证",
+        (State.HEARING_SCHEDULED,),
+        State.HEARD,
+        OFFICERS,
+        ("hearing_record_signed",),
+        source="行政处罚法 第六十四条、第六十五条",
+    ),
+    # 决定、送达、执行
+    Action(
+        "decide",
+        "作出行政处罚决定",
+        (State.NOTIFIED, State.HEARD),
+        State.DECIDED,
+        APPROVERS,
+        ("statement_period_over", "hearing_held_if_requested", "within_decision_period", "not_heavier_after_defence"),
+        ("service",),
+        ("decision",),
+        source="行政处罚法 第四十五条、第五十九条、第六十条、第六十二条",
+    ),
+    Action(
+        "serve",
+        "送达行政处罚决定书",
+        (State.DECIDED,),
+        State.EXECUTING,
+        OFFICERS,
+        ("proof_of_service",),
+        ("payment", "reconsideration", "litigation"),
+        ("service",),
+        source="行政处罚法 第六十一条",
+    ),
+    Action(
+        "defer_payment",
+        "批准延期或分期缴纳",
+        (State.EXECUTING,),
+        None,
+        APPROVERS,
+        ("party_applied",),
+        source="行政处罚法 第六十六条",
+    ),
+    Action(
+        "record_payment",
+        "登记缴款",
+        (State.EXECUTING, State.COURT),
+        None,
+        OFFICERS,
+        source="行政处罚法 第六十七条、第七十二条",
+    ),
+    Action(
+        "apply_to_court",
+        "申请法院强制执行",
+        (State.EXECUTING,),
+        State.COURT,
+        APPROVERS,
+        ("remedy_periods_over", "demand_served_ten_days_before"),
+        ("court_application",),
+        source="行政强制法 第五十三条、第五十四条",
+    ),
+    # 简易程序
+    Action(
+        "decide_on_the_spot",
+        "当场作出处罚决定",
+        (None,),
+        State.SUMMARY_DECIDED,
+        OFFICERS,
+        ("summary_limits", "two_officers_able_to_enforce", "certificates_shown"),
+        ("payment",),
+        source="行政处罚法 第五十一条、第五十二条",
+    ),
+    Action(
+        "report_summary",
+        "当场处罚决定报所属机关备案",
+        (State.SUMMARY_DECIDED,),
+        State.EXECUTING,
+        OFFICERS,
+        source="行政处罚法 第五十二条",
+    ),
+    # 结案、归档
+    Action(
+        "close",
+        "结案",
+        (State.EXECUTING, State.COURT, State.NO_PENALTY, State.TERMINATED),
+        State.CLOSED,
+        APPROVERS,
+        ("performed_or_ended",),
+    ),
+    Action("archive", "归档", (State.CLOSED,), State.ARCHIVED, OFFICERS, ("catalogue_complete",)),
+]
+
+ACTIONS: dict[str, Action] = {action.name: action for action in _TABLE}
+
+
+def actions_from(state: State | None) -> list[Action]:
+    """The actions the table allows from `state` (None: the actions that open a case), in table order."""
+    return [action for action in _TABLE if state in action.sources]
+
+
+def problems(table: list[Action] | None = None) -> list[str]:
+    """What is wrong with a table (by default this one); [] when it is sound (a test keeps it so)."""
+    table = _TABLE if table is None else table
+    found = []
+    if len({action.name for action in table}) != len(table):
+        found.append("two actions share a name")
+
+    def leaving(state: State | None) -> list[State]:
+        """The states the actions from `state` lead to (an action that stays leads to `state` itself)."""
+        targets = [action.target or state for action in table if state in action.sources]
+        return [target for target in targets if target is not None]
+
+    for action in table:
+        for period in action.starts + action.stops:
+            if period not in PERIODS:
+                found.append(f"{action.name}: unknown period {period}")
+        for role in action.roles:
+            if role not in Role.values:
+                found.append(f"{action.name}: unknown role {role}")
+        if action.target is None and None in action.sources:
+            found.append(f"{action.name}: opens a case but names no state for it")
+    reached: set[State] = set()
+    frontier = leaving(None)
+    while frontier:
+        state = frontier.pop()
+        if state not in reached:
+            reached.add(state)
+            frontier.extend(leaving(state))
+    for state in State:
+        if state not in reached:
+            found.append(f"{state}: no way to reach it")
+        if state not in FINAL and all(target == state for target in leaving(state)):
+            found.append(f"{state}: no way out of it")
+        if state in FINAL and leaving(state):
+            found.append(f"{state}: final, yet an action leaves it")
+    return found
