@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "zhifa.core",
     "zhifa.personnel",
     "zhifa.ledger",
+    "zhifa.cases",
 ]
 
 MIDDLEWARE = [

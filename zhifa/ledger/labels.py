@@ -20,4 +20,9 @@ ACTION_LABELS = {
 
 
 def action_label(action: str) -> str:
+    if action.startswith("case."):
+        from zhifa.cases.workflow import ACTIONS
+
+        step = ACTIONS.get(action.removeprefix("case."))
+        return step.label if step is not None else action
     return ACTION_LABELS.get(action, action)

@@ -35,11 +35,18 @@ def _user(instance: models.Model) -> dict[str, Any]:
     }
 
 
+def _case(instance: models.Model) -> dict[str, Any]:
+    state = _fields("agency_id", "procedure", "state", "filed_on", "act_ended_on", "grave_harm", "outcome_reason")
+    team = instance.assignments.order_by("officer_id").values_list("officer_id", "is_lead")  # type: ignore[attr-defined]
+    return {**state(instance), "officers": [[officer, lead] for officer, lead in team]}
+
+
 # label of the model → the fields of its state. One explicit table, no registration magic.
 SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
     "core.user": _user,
     "core.calendaryear": _fields("year", "source"),
     "personnel.officer": _fields("agency_id", "name", "id_number", "kind", "status", "left_on", "left_reason"),
+    "cases.case": _case,
     "personnel.certificate": _fields(
         "officer_id",
         "number",

@@ -1,0 +1,92 @@
+"""Enforcement cases (行政处罚案件), their parties and the officers assigned to them.
+
+A case's state changes only through cases/services.py, which follows the workflow table (workflow.py)
+and records every change in the ledger in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.cases.choices import CASE_STATES, LeadSource, PartyKind, Procedure
+from zhifa.core.choices import Domain
+from zhifa.core.models import Agency
+from zhifa.core.validators import validate_credit_code, validate_resident_id
+from zhifa.personnel.models import Officer
+
+
+class Party(models.Model):
+    """当事人: the citizen or organisation a case is about. May be unknown when a lead is registered."""
+
+    kind = models.CharField(_("当事人类型"), max_length=20, choices=PartyKind.choices)
+    name = models.CharField(_("姓名或名称"), max_length=200)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, validators=[validate_resident_id])
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, validators=[validate_credit_code])
+    representative = models.CharField(_("法定代表人或负责人"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    address = models.CharField(_("住所或地址"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("当事人")
+        verbose_name_plural = _("当事人")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.kind == PartyKind.CITIZEN and self.credit_code:
+            raise ValidationError({"credit_code": _("公民当事人不填写统一社会信用代码")})
+        if self.kind == PartyKind.ORGANISATION and self.id_number:
+            raise ValidationError({"id_number": _("单位当事人请填写统一社会信用代码，不填写身份证号")})
+
+
+class Case(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="cases", verbose_name=_("办案机关"))
+    domain = models.CharField(_("执法领域"), max_length=20, choices=Domain.choices)
+    procedure = models.CharField(_("程序"), max_length=10, choices=Procedure.choices, default=Procedure.ORDINARY)
+    state = models.CharField(_("状态"), max_length=20, choices=CASE_STATES, db_index=True)
+    title = models.CharField(_("案由"), max_length=200)
+    lead_source = models.CharField(_("案源"), max_length=20, choices=LeadSource.choices)
+    lead_summary = models.TextField(_("案源情况"))
+    received_on = models.DateField(_("发现或受理日期"))
+    act_ended_on = models.DateField(
+        _("违法行为终了日期"), null=True, blank=True, help_text=_("连续或者继续状态的，为行为终了之日；不清楚的留空")
+    )
+    grave_harm = models.BooleanField(
+        _("涉及生命健康安全或金融安全且有危害后果"),
+        default=False,
+        help_text=_("追责时效为五年（行政处罚法 第三十六条）"),
+    )
+    filed_on = models.DateField(_("立案日期"), null=True, blank=True)
+    outcome_reason = models.TextField(_("不予立案、终止或不予处罚的理由"), blank=True)
+    parties = models.ManyToManyField(Party, related_name="cases", blank=True, verbose_name=_("当事人"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        ordering = ["-received_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.get_state_display()}）"
+
+
+class CaseOfficer(models.Model):
+    """An officer assigned to a case, with the declaration that no ground for recusal applies (回避)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assignments")
+    officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="case_assignments")
+    is_lead = models.BooleanField(_("主办人"), default=False)
+    declared_no_conflict_on = models.DateField(_("回避声明日期"))
+
+    class Meta:
+        verbose_name = _("承办人员")
+        verbose_name_plural = _("承办人员")
+        constraints = [models.UniqueConstraint(fields=["case", "officer"], name="case_officer_once")]
+
+    def __str__(self) -> str:
+        return f"{self.officer} @ {self.case_id}"
