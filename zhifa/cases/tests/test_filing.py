@@ -124,9 +124,13 @@ def test_a_declined_lead_is_final(lead, approver):
 
 def test_two_officers_able_to_enforce_who_declared_no_conflict_are_assigned(lead, approver, world):
     case = services.case_file(actor=approver, case=lead, on_date=date(2026, 11, 3))
-    team = dict(lead=world.officer, others=[world.colleague, world.auxiliary])
     case = services.case_assign(
-        actor=approver, case=case, on_date=TODAY, declared=[world.officer, world.colleague, world.auxiliary], **team
+        actor=approver,
+        case=case,
+        on_date=TODAY,
+        lead=world.officer,
+        others=[world.colleague, world.auxiliary],
+        declared=[world.officer, world.colleague, world.auxiliary],
     )
     assert case.state == State.INVESTIGATING
     assert set(CaseOfficer.objects.filter(case=case).values_list("officer__name", "is_lead")) == {
