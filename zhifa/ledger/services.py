@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, timedelta
 from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.utils import timezone
 
 from zhifa.core.errors import Refusal
@@ -74,26 +74,60 @@ def get_node(level: int, position: int) -> bytes:
 
 
 def tree_size() -> int:
-    last = Entry.objects.order_by("-index").values_list("index", flat=True).first()
-    return 0 if last is None else last + 1
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT MAX("index") FROM ledger_entry')
+        last = cursor.fetchone()[0]
+    return 0 if last is None else int(last) + 1
+
+
+def _fetch(positions: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
+    """The stored hashes at (level, position): leaves from ledger_entry, the rest from ledger_node; two queries.
+
+    Plain SQL: this runs on every append and proof, where building ORM queries cost more than running them.
+    """
+    leaves = sorted({position for level, position in positions if level == 0})
+    inner = sorted({(level, position) for level, position in positions if level > 0})
+    found: dict[tuple[int, int], bytes] = {}
+    with connection.cursor() as cursor:
+        if leaves:
+            # Only placeholders are formatted into these statements; the values go as parameters.
+            marks = ", ".join(["%s"] * len(leaves))
+            cursor.execute(f'SELECT "index", leaf_hash FROM ledger_entry WHERE "index" IN ({marks})', leaves)  # noqa: S608
+            for index, value in cursor.fetchall():
+                found[(0, index)] = bytes(value)
+        if inner:
+            where = " OR ".join(["(level = %s AND position = %s)"] * len(inner))
+            cursor.execute(
+                f"SELECT level, position, hash FROM ledger_node WHERE {where}",  # noqa: S608
+                [value for pair in inner for value in pair],
+            )
+            for level, position, value in cursor.fetchall():
+                found[(level, position)] = bytes(value)
+    return found
 
 
 def peaks(size: int) -> list[bytes]:
     """The peaks of the stored tree of `size` leaves: at most log2(size) rows, two queries."""
     positions = merkle.peak_positions(size)
-    leaves = [position for level, position in positions if level == 0]
-    inner = [(level, position) for level, position in positions if level > 0]
-    found: dict[tuple[int, int], bytes] = {}
-    if leaves:
-        for index, value in Entry.objects.filter(index__in=leaves).values_list("index", "leaf_hash"):
-            found[(0, index)] = bytes(value)
-    if inner:
-        query = Q()
-        for level, position in inner:
-            query |= Q(level=level, position=position)
-        for level, position, value in Node.objects.filter(query).values_list("level", "position", "hash"):
-            found[(level, position)] = bytes(value)
+    found = _fetch(positions)
     return [found[position] for position in positions]
+
+
+def _prefetched(compute: Callable[[merkle.GetNode], list[bytes]]) -> list[bytes]:
+    """Run a proof computation with every stored hash it reads fetched in two queries, not one per hash.
+
+    Which hashes a proof reads depends only on the sizes, not on their values, so a first run with a
+    recording stand-in learns them; the second run gets them from memory.
+    """
+    wanted: list[tuple[int, int]] = []
+
+    def learn(level: int, position: int) -> bytes:
+        wanted.append((level, position))
+        return bytes(32)
+
+    compute(learn)
+    found = _fetch(wanted)
+    return compute(lambda level, position: found[(level, position)])
 
 
 def _lock() -> None:
@@ -158,7 +192,11 @@ def record(
     Node.objects.bulk_create(
         [Node(level=node.level, position=node.index, hash=node.hash) for node in completed if node.level > 0]
     )
-    transaction.on_commit(checkpoint_if_due)
+    # One look at the checkpoint per transaction is enough, however many entries it appends: skip when
+    # one is already registered at this same savepoint level (Django keeps (savepoint ids, func, robust)).
+    here = set(connection.savepoint_ids)
+    if not any(hook[1] is checkpoint_if_due and hook[0] == here for hook in connection.run_on_commit):
+        transaction.on_commit(checkpoint_if_due)
     return entry
 
 
@@ -195,10 +233,10 @@ def latest_checkpoint() -> Checkpoint:
 def inclusion_proof(index: int, size: int) -> list[bytes]:
     if not 0 <= index < size <= tree_size():
         raise ValueError(f"no entry {index} in a tree of {size}")
-    return merkle.inclusion_proof(index, size, get_node)
+    return _prefetched(lambda get: merkle.inclusion_proof(index, size, get))
 
 
 def consistency_proof(size1: int, size2: int) -> list[bytes]:
     if not 0 < size1 <= size2 <= tree_size():
         raise ValueError(f"no consistency proof from {size1} to {size2}")
-    return merkle.consistency_proof(size1, size2, get_node)
+    return _prefetched(lambda get: merkle.consistency_proof(size1, size2, get))

@@ -162,3 +162,10 @@ def test_the_database_refuses_changes_to_ledger_rows(world, statement):
         cursor.execute(statement)
     assert Entry.objects.exists()
     assert Facts.objects.exists()
+
+
+def test_a_batch_in_one_transaction_looks_at_the_checkpoint_once(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        for number in range(5):
+            services.record(actor=None, action="bench", subject=f"batch:{number}", facts={"n": number})
+    assert callbacks.count(services.checkpoint_if_due) == 1
