@@ -169,3 +169,32 @@ def test_a_batch_in_one_transaction_looks_at_the_checkpoint_once(world, django_c
         for number in range(5):
             services.record(actor=None, action="bench", subject=f"batch:{number}", facts={"n": number})
     assert callbacks.count(services.checkpoint_if_due) == 1
+
+
+def test_record_many_appends_the_same_tree_as_one_by_one(world):
+    from zhifa.ledger.services import Act
+    from zhifa.ledger.verify import verify_ledger
+
+    start = services.tree_size()
+    with transaction.atomic():
+        entries = services.record_many(
+            [Act(world.admin, "bench", f"batch:{n}", {"n": n, "名": "甲"}) for n in range(300)]
+        )
+        services.record(actor=None, action="bench", subject="after", facts={})
+    assert [entry.index for entry in entries] == list(range(start, start + 300))
+    leaves = [bytes(h) for h in Entry.objects.order_by("index").values_list("leaf_hash", flat=True)]
+    assert services.root(len(leaves)) == merkle.root(leaves)
+    for size in (start + 1, start + 64, start + 299, len(leaves)):
+        proof = services.inclusion_proof(size - 1, size)
+        merkle.verify_inclusion(leaves[size - 1], size - 1, size, proof, merkle.root(leaves[:size]))
+    assert verify_ledger(check_files=False).ok
+
+
+def test_record_many_refuses_a_missing_file_and_saves_nothing(world):
+    from zhifa.ledger.services import Act
+
+    before = services.tree_size()
+    with pytest.raises(Refusal) as refused, transaction.atomic():
+        services.record_many([Act(None, "bench", "a", {}), Act(None, "bench", "b", {}, files=["ab" * 32])])
+    assert refused.value.field == "files"
+    assert services.tree_size() == before
