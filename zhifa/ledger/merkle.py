@@ -315,6 +315,31 @@ class CompactRange:
         return [Node(level, index, peak) for (level, index), peak in pairs]
 
 
+class Frontier:
+    """A mutable right-edge frontier for one pass over many leaves (verification), cheaper than CompactRange."""
+
+    def __init__(self, hasher: TreeHasher = SHA256) -> None:
+        self.size = 0
+        self.peaks: list[bytes] = []
+        self.hasher = hasher
+
+    def append(self, leaf_hash: bytes) -> list[Node]:
+        """Append a leaf; return the subtrees above the leaves (level >= 1) that it completed."""
+        completed: list[Node] = []
+        current = leaf_hash
+        level = 0
+        while (self.size >> level) & 1:
+            current = self.hasher.hash_children(self.peaks.pop(), current)
+            level += 1
+            completed.append(Node(level, self.size >> level, current))
+        self.peaks.append(current)
+        self.size += 1
+        return completed
+
+    def root(self) -> bytes:
+        return root_from_peaks(self.peaks, hasher=self.hasher)
+
+
 def _check_hash(value: bytes, what: str, hasher: TreeHasher) -> None:
     if len(value) != hasher.digest_size:
         raise ProofError(f"{what} is {len(value)} bytes, expected {hasher.digest_size} ({hasher.name})")

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -47,7 +47,28 @@ def _time(moment: Any) -> str:
     return str(moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
 
 
-def leaf_data(entry: Entry) -> str:
+class _LeafColumns(Protocol):
+    """What a leaf is made of: an Entry, or the same columns read as a tuple (verify)."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def recorded_at(self) -> Any: ...
+    @property
+    def actor_id(self) -> int | None: ...
+    @property
+    def agency_id(self) -> int | None: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def commitment(self) -> str: ...
+    @property
+    def files(self) -> list[str]: ...
+
+
+def leaf_data(entry: _LeafColumns) -> str:
     """The leaf's canonical text, rebuilt from the entry's columns (verify compares it with `entry.leaf`)."""
     return canonical.dumps(
         {

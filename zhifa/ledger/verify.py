@@ -13,13 +13,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from zhifa.ledger import blobs, merkle
 from zhifa.ledger.models import Checkpoint, Entry, Facts, Node
 from zhifa.ledger.services import commitment_of, leaf_data, public_key_line
 from zhifa.ledger.signing import CheckpointBody, NoteError, Verifier, open_checkpoint
-from zhifa.ledger.state import live_snapshot
+from zhifa.ledger.state import SNAPSHOTS, live_snapshot
 
 BATCH = 2000
 ERASE_ACTION = "ledger.erase_facts"
@@ -38,14 +39,39 @@ class Report:
         self.problems.append(problem)
 
 
-def _entries() -> Iterator[Entry]:
+@dataclass(slots=True)
+class _Row:
+    """An entry's columns with its facts and salt (None when erased), read as plain tuples for speed."""
+
+    index: int
+    recorded_at: datetime
+    actor_id: int | None
+    agency_id: int | None
+    action: str
+    subject: str
+    commitment: str
+    files: list[str]
+    leaf: str
+    leaf_hash: bytes
+    facts: str | None
+    salt: bytes | None
+
+
+_COLUMNS = [
+    "index", "recorded_at", "actor_id", "agency_id", "action", "subject", "commitment", "files", "leaf",
+    "leaf_hash", "facts__facts", "facts__salt",
+]  # fmt: skip
+
+
+def _entries() -> Iterator[_Row]:
     last = -1
     while True:
-        batch = list(Entry.objects.filter(index__gt=last).order_by("index")[:BATCH])
+        batch = list(Entry.objects.filter(index__gt=last).order_by("index").values_list(*_COLUMNS)[:BATCH])
         if not batch:
             return
-        yield from batch
-        last = batch[-1].index
+        for values in batch:
+            yield _Row(*values)
+        last = batch[-1][0]
 
 
 def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> Report:
@@ -75,9 +101,9 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
     roots_wanted = {body.size for _, body in checkpoints} | ({kept.size} if kept else set())
     roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT} if 0 in roots_wanted else {}
 
-    tree = merkle.CompactRange()
+    tree = merkle.Frontier()
     erased: set[int] = set()
-    with_facts = set(Facts.objects.values_list("entry_id", flat=True))
+    without_facts: list[int] = []
     latest_state: dict[str, int] = {}
     files: set[str] = set()
     expected_nodes = 0
@@ -109,8 +135,12 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
         if merkle.leaf_hash(entry.leaf.encode()) != bytes(entry.leaf_hash):
             report.fail(f"entry {entry.index}: the leaf hash does not match the leaf")
             return report
-        tree, completed = tree.append(bytes(entry.leaf_hash))
-        inner = [node for node in completed if node.level > 0]
+        if entry.facts is None or entry.salt is None:
+            without_facts.append(entry.index)
+        elif commitment_of(bytes(entry.salt), entry.facts) != entry.commitment:
+            report.fail(f"entry {entry.index}: its facts do not match the commitment in the leaf")
+            return report
+        inner = tree.append(bytes(entry.leaf_hash))
         expected_nodes += len(inner)
         pending.extend(inner)
         if len(pending) >= BATCH and not check_nodes():
@@ -120,7 +150,8 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
         if entry.action == ERASE_ACTION:
             erased.add(int(entry.subject.partition(":")[2]))
         files.update(entry.files)
-        latest_state[entry.subject] = entry.index
+        if entry.subject.partition(":")[0] in SNAPSHOTS:
+            latest_state[entry.subject] = entry.index
     if not check_nodes():
         return report
     report.size = tree.size
@@ -140,14 +171,10 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
         report.fail(f"kept checkpoint {against}: the log is not an extension of it (size {kept.size})")
         return report
 
-    missing = set(range(tree.size)) - with_facts - erased
+    missing = [index for index in without_facts if index not in erased]
     if missing:
-        report.fail(f"entry {min(missing)}: its facts were removed without a recorded erasure")
+        report.fail(f"entry {missing[0]}: its facts were removed without a recorded erasure")
         return report
-    for facts in Facts.objects.select_related("entry").iterator(chunk_size=BATCH):
-        if commitment_of(bytes(facts.salt), facts.facts) != facts.entry.commitment:
-            report.fail(f"entry {facts.entry_id}: its facts do not match the commitment in the leaf")
-            return report
 
     if check_files and files:
         for digest in sorted(files):
@@ -157,15 +184,17 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
                 return report
             report.files_checked += 1
 
-    for subject, index in sorted(latest_state.items(), key=lambda item: item[1]):
-        facts_row = Facts.objects.filter(entry_id=index).first()
-        if facts_row is None:
-            continue
-        recorded = json.loads(facts_row.facts).get("state")
-        if recorded is None:
-            continue
-        live = live_snapshot(subject)
-        if live != recorded:
-            report.fail(f"{subject}: the live row differs from the state recorded by entry {index}")
-            return report
+    ordered = sorted(latest_state.items(), key=lambda item: item[1])
+    for start in range(0, len(ordered), BATCH):
+        chunk = ordered[start : start + BATCH]
+        texts = dict(Facts.objects.filter(entry_id__in=[index for _, index in chunk]).values_list("entry_id", "facts"))
+        for subject, index in chunk:
+            if index not in texts:
+                continue
+            recorded = json.loads(texts[index]).get("state")
+            if recorded is None:
+                continue
+            if live_snapshot(subject) != recorded:
+                report.fail(f"{subject}: the live row differs from the state recorded by entry {index}")
+                return report
     return report
