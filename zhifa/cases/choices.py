@@ -25,3 +25,54 @@ class LeadSource(models.TextChoices):
 class PartyKind(models.TextChoices):
     CITIZEN = "citizen", _("公民")
     ORGANISATION = "organisation", _("法人或者其他组织")
+
+
+class PenaltyKind(models.TextChoices):
+    """行政处罚法 第九条 (detention, a police power, is left out)."""
+
+    WARNING = "warning", _("警告")
+    CRITICISM = "criticism", _("通报批评")
+    FINE = "fine", _("罚款")
+    CONFISCATE_GAINS = "confiscate_gains", _("没收违法所得")
+    CONFISCATE_PROPERTY = "confiscate_property", _("没收非法财物")
+    SUSPEND_LICENCE = "suspend_licence", _("暂扣许可证件")
+    LOWER_QUALIFICATION = "lower_qualification", _("降低资质等级")
+    REVOKE_LICENCE = "revoke_licence", _("吊销许可证件")
+    RESTRICT_ACTIVITY = "restrict_activity", _("限制开展生产经营活动")
+    STOP_PRODUCTION = "stop_production", _("责令停产停业")
+    CLOSE = "close", _("责令关闭")
+    RESTRICT_PRACTICE = "restrict_practice", _("限制从业")
+
+
+class EvidenceKind(models.TextChoices):
+    """The kinds of evidence (行政诉讼法 第三十三条)."""
+
+    DOCUMENT = "document", _("书证")
+    OBJECT = "object", _("物证")
+    AUDIO_VIDEO = "audio_video", _("视听资料")
+    ELECTRONIC = "electronic", _("电子数据")
+    WITNESS = "witness", _("证人证言")
+    PARTY_STATEMENT = "party_statement", _("当事人的陈述")
+    EXPERT_OPINION = "expert_opinion", _("鉴定意见")
+    SITE_RECORD = "site_record", _("勘验笔录、现场笔录")
+
+
+class ServiceMethod(models.TextChoices):
+    """送达 (行政处罚法 第六十一条, by the methods of the Civil Procedure Law)."""
+
+    DIRECT = "direct", _("直接送达")
+    LEFT = "left", _("留置送达")
+    POST = "post", _("邮寄送达")
+    ELECTRONIC = "electronic", _("电子送达（当事人同意）")
+    ANNOUNCEMENT = "announcement", _("公告送达")
+
+
+class NoPenaltyGround(models.TextChoices):
+    """Why no penalty is given (行政处罚法 第三十条、第三十一条、第三十三条)."""
+
+    MINOR_CORRECTED = "minor_corrected", _("违法行为轻微并及时改正，没有造成危害后果（第三十三条第一款）")
+    FIRST_OFFENCE = "first_offence", _("初次违法且危害后果轻微并及时改正（首违不罚，第三十三条第一款）")
+    NO_FAULT = "no_fault", _("当事人有证据足以证明没有主观过错（第三十三条第二款）")
+    UNDER_FOURTEEN = "under_fourteen", _("不满十四周岁的未成年人（第三十条）")
+    MENTAL_ILLNESS = "mental_illness", _("不能辨认或者不能控制自己行为的精神病人、智力残疾人（第三十一条）")
+    FACTS_UNCLEAR = "facts_unclear", _("违法事实不能成立（第五十七条第一款第三项）")

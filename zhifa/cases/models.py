@@ -62,6 +62,23 @@ class Case(models.Model):
     )
     filed_on = models.DateField(_("立案日期"), null=True, blank=True)
     outcome_reason = models.TextField(_("不予立案、终止或不予处罚的理由"), blank=True)
+    # The investigation report's findings and the proposed penalty; the decision may lower, never raise it.
+    facts_found = models.TextField(_("违法事实"), blank=True)
+    legal_basis = models.TextField(_("违反和处罚的法律依据"), blank=True)
+    discretion_reasons = models.TextField(_("裁量说理"), blank=True)
+    penalty_kinds = models.JSONField(_("处罚种类"), default=list, blank=True)
+    penalty_text = models.TextField(_("处罚内容"), blank=True)
+    fine = models.DecimalField(_("罚款金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    proposed_fine = models.DecimalField(
+        _("告知的拟罚款金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    major = models.BooleanField(_("重大执法决定，须法制审核"), default=False)
+    collective = models.BooleanField(_("情节复杂或重大，须集体讨论"), default=False)
+    hearing_right = models.BooleanField(_("当事人有权要求听证"), default=False)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    served_on = models.DateField(_("送达日期"), null=True, blank=True)
+    paid = models.DecimalField(_("已缴纳金额（元）"), max_digits=12, decimal_places=2, default=0)
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     parties = models.ManyToManyField(Party, related_name="cases", blank=True, verbose_name=_("当事人"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -90,3 +107,51 @@ class CaseOfficer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer} @ {self.case_id}"
+
+
+class CaseRecord(models.Model):
+    """One act in a case that leaves a record: evidence, a transcript, a seizure, a statement, a service…
+
+    Written only by cases/services.py, in the transaction that records the act's ledger entry; the
+    entry's facts carry the same content, so the case can be rebuilt from the ledger.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="records")
+    action = models.CharField(_("行为"), max_length=40)
+    on_date = models.DateField(_("日期"))
+    officers = models.JSONField(_("在场执法人员"), default=list, blank=True)
+    summary = models.TextField(_("内容摘要"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    files = models.JSONField(_("证据文件"), default=list, blank=True)
+    entry_index = models.BigIntegerField(_("全过程记录序号"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("办案记录")
+        verbose_name_plural = _("办案记录")
+        ordering = ["entry_index"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.on_date}"
+
+
+class CaseDeadline(models.Model):
+    """A period running in a case (cases.rules.PERIODS): when it started, its last day, when it stopped."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deadlines")
+    period = models.CharField(_("期限"), max_length=40)
+    started_on = models.DateField(_("起算日"))
+    due_on = models.DateField(_("届满日"))
+    provisional = models.BooleanField(
+        _("暂定"), default=False, help_text=_("届满日所在年份的节假日安排尚未载入，按周末推算")
+    )
+    stopped_on = models.DateField(_("终止日"), null=True, blank=True)
+    stopped_by = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("办案期限")
+        verbose_name_plural = _("办案期限")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.period} → {self.due_on}"

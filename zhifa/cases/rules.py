@@ -7,6 +7,7 @@ decision-period extension) are agency data, not constants here.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -59,6 +60,12 @@ PERIODS: dict[str, Period] = {
     "court_application": Period("申请人民法院强制执行", 3, Unit.MONTHS, "行政强制法 第五十三条"),
     "reconsideration": Period("申请行政复议", 60, Unit.CALENDAR_DAYS, "行政复议法 第二十条"),
     "litigation": Period("提起行政诉讼", 6, Unit.MONTHS, "行政诉讼法 第四十六条"),
+    # The law sets no number for these; the defaults below are sector data (docs/decisions.md).
+    "statement": Period("陈述、申辩", 5, Unit.WORKING_DAYS, "行政处罚法 第四十五条；期限为部门规定的默认值"),
+    "decision_extension": Period(
+        "延长办案期限", 30, Unit.CALENDAR_DAYS, "行政处罚法 第六十条；延长为部门规定（如市场监管 30 日）"
+    ),
+    "summary_report": Period("当场处罚决定报所属机关备案", 5, Unit.WORKING_DAYS, "行政处罚法 第五十二条；期限为默认值"),
 }
 
 
@@ -95,6 +102,26 @@ def prescription_problem(act_ended_on: date, discovered_on: date, *, grave: bool
         years = PRESCRIPTION_YEARS_GRAVE if grave else PRESCRIPTION_YEARS
         return f"违法行为在{years}年内未被发现，已过追责时效，不再给予行政处罚（行政处罚法 第三十六条）"
     return None
+
+
+# 行政处罚法 第六十三条: the penalties that open the right to a hearing besides "large" fines and confiscations.
+HEAVY_PENALTIES = frozenset(
+    {"lower_qualification", "revoke_licence", "stop_production", "close", "restrict_practice", "restrict_activity"}
+)
+# What counts as a "large" amount is sector or provincial data (RULES.md); this default is one local
+# government's rule (citizen 5,000 / organisation 100,000 yuan, "以上" including the number).
+LARGE_AMOUNT_DEFAULT = {"citizen": Decimal(5000), "organisation": Decimal(100000)}
+
+
+def hearing_right(kinds: Collection[str], amount: Decimal | None, party: str) -> bool:
+    """Whether the party may ask for a hearing before this penalty (行政处罚法 第六十三条).
+
+    `amount` is the fine plus the value confiscated; `party` is "citizen" or "organisation" (for
+    several parties, ask for each and offer the hearing when any has the right).
+    """
+    if set(kinds) & HEAVY_PENALTIES:
+        return True
+    return amount is not None and amount >= LARGE_AMOUNT_DEFAULT[party]
 
 
 class PartyKind(StrEnum):

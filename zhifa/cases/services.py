@@ -1,28 +1,34 @@
 """The case services: each action of the workflow table, checked, applied and recorded in one transaction.
 
-Pages, the API and the demo call these; no rule lives in a view. Every refusal is a Chinese message that
-names the rule and, where there is one, the form field.
+`perform(actor, action, data, case=...)` is the one entry point. It locks the case, checks the actor's
+role and the case's state against the table (workflow.py), cleans the fields with the action's form
+(forms.py), runs the action's guards (guards.py), applies the action (a handler below), starts and stops
+its periods, and records the change in the ledger. Pages, the API and the demo call it; no rule lives in
+a view. Every refusal is a `Refusal` with a Chinese message naming the rule and, where there is one, the
+form field; a refused action changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from zhifa.cases import rules
-from zhifa.cases.choices import LeadSource, PartyKind, Procedure
-from zhifa.cases.models import Case, CaseOfficer, Party
-from zhifa.cases.workflow import ACTIONS, STATE_LABELS, Action, State
+from zhifa.cases.choices import PartyKind, Procedure, ServiceMethod
+from zhifa.cases.forms import ACTION_FORMS
+from zhifa.cases.guards import GUARDS, Step, outstanding, running
+from zhifa.cases.models import Case, CaseDeadline, CaseOfficer, CaseRecord, Party
+from zhifa.cases.workflow import ACTIONS, STATE_LABELS, Action, State, actions_from
 from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import require_role
 from zhifa.ledger.services import record
-from zhifa.personnel.models import Officer
-from zhifa.personnel.rules import can_enforce, check_investigators
 
 
 def _check(actor: User, action: Action, *, agency: Agency, state: State | None) -> None:
@@ -32,153 +38,527 @@ def _check(actor: User, action: Action, *, agency: Agency, state: State | None) 
         raise Refusal(f"案件处于“{where}”状态，不能{action.label}")
 
 
-def _not_future(day: date, field: str, label: str) -> None:
-    if day > timezone.localdate():
-        raise Refusal(f"{label}不能晚于今天", field=field)
+def clean(name: str, data: Mapping[str, Any], *, case: Case | None, agency: Agency | None) -> dict[str, Any]:
+    """The action's fields, checked by its form; the first error becomes a refusal naming the field."""
+    form = ACTION_FORMS[name](data=dict(data), case=case, agency=agency)
+    if not form.is_valid():
+        field, messages = next(iter(form.errors.items()))
+        label = form.fields[field].label if field in form.fields else None
+        message = messages[0]
+        text = f"{label}：{message}" if label else str(message)
+        raise Refusal(text, field=None if field == "__all__" else field)
+    return dict(form.cleaned_data)
 
 
-def _apply(actor: User, case: Case, action: Action, facts: dict[str, Any], files: Sequence[str] = ()) -> Case:
-    if action.target is not None:
-        case.state = action.target
-    case.full_clean()
-    case.save()
-    record(actor=actor, action=f"case.{action.name}", subject=case, facts=facts, files=files, agency=case.agency)
-    return case
+def _officer_facts(officers: Any) -> list[dict[str, Any]]:
+    return [{"id": officer.pk, "name": officer.name} for officer in officers]
+
+
+def _party(data: Mapping[str, Any]) -> Party | None:
+    name = str(data.get("party_name") or "").strip()
+    if not name:
+        return None
+    kind = data.get("party_kind") or ""
+    if kind not in PartyKind.values:
+        raise Refusal("请选择当事人类型（公民，或法人或者其他组织）", field="party_kind")
+    party = Party(
+        kind=kind,
+        name=name,
+        id_number=str(data.get("party_id_number") or "").strip(),
+        credit_code=str(data.get("party_credit_code") or "").strip().upper(),
+        phone=str(data.get("party_phone") or "").strip(),
+        address=str(data.get("party_address") or "").strip(),
+    )
+    party.full_clean()
+    party.save()
+    return party
 
 
 def _party_facts(party: Party) -> dict[str, str]:
     return {"kind": party.kind, "name": party.name, "id_number": party.id_number, "credit_code": party.credit_code}
 
 
-@transaction.atomic
-def lead_register(
-    *,
-    actor: User,
-    agency: Agency,
-    domain: str,
-    source: str,
-    title: str,
-    summary: str,
-    received_on: date,
-    act_ended_on: date | None = None,
-    parties: Sequence[Mapping[str, str]] = (),
-    files: Sequence[str] = (),
-) -> Case:
-    """登记案源: a lead from a complaint, an inspection, a referral, a report or monitoring."""
-    action = ACTIONS["register_lead"]
-    _check(actor, action, agency=agency, state=None)
+@dataclass
+class Outcome:
+    """What a handler did: the facts to record and, for acts that leave one, the case record to keep."""
+
+    facts: dict[str, Any]
+    summary: str | None = None  # not None: keep a CaseRecord with this summary
+    officers: Any = ()
+
+
+Handler = Callable[[Step], Outcome]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(*names: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        for name in names:
+            HANDLERS[name] = handler
+        return handler
+
+    return register
+
+
+def _case(step: Step) -> Case:
+    assert step.case is not None
+    return step.case
+
+
+@handles("register_lead")
+def _register_lead(step: Step) -> Outcome:
+    data = step.data
+    received_on: date = data["received_on"]
+    ended: date | None = data.get("act_ended_on")
     _not_future(received_on, "received_on", "发现或受理日期")
-    if act_ended_on is not None and act_ended_on > received_on:
+    if ended is not None and ended > received_on:
         raise Refusal("违法行为终了日期不能晚于发现或受理日期", field="act_ended_on")
-    if source not in LeadSource.values:
-        raise Refusal("请选择案源类型", field="source")
     case = Case(
-        agency=agency,
-        domain=domain,
+        agency=data["agency"],
+        domain=data["domain"],
         procedure=Procedure.ORDINARY,
-        title=title.strip(),
-        lead_source=source,
-        lead_summary=summary.strip(),
+        title=data["title"].strip(),
+        lead_source=data["source"],
+        lead_summary=data["summary"].strip(),
         received_on=received_on,
-        act_ended_on=act_ended_on,
-        created_by=actor,
+        act_ended_on=ended,
+        created_by=step.actor,
+        state=State.LEAD,
     )
-    case.state = State.LEAD
     case.full_clean()
     case.save()
-    made = []
-    for data in parties:
-        party = Party(**{key: str(value).strip() for key, value in data.items()})
-        if party.kind not in PartyKind.values:
-            raise Refusal("请选择当事人类型（公民，或法人或者其他组织）", field="parties")
-        party.full_clean()
-        party.save()
-        made.append(party)
-    case.parties.set(made)
+    party = _party(data)
+    if party is not None:
+        case.parties.add(party)
+    step.case = case
+    return Outcome(
+        {
+            "title": case.title,
+            "source": case.lead_source,
+            "summary": case.lead_summary,
+            "received_on": received_on.isoformat(),
+            "act_ended_on": ended.isoformat() if ended else None,
+            "parties": [_party_facts(party)] if party else [],
+        }
+    )
+
+
+@handles("file")
+def _file(step: Step) -> Outcome:
+    case = _case(step)
+    if step.on_date < case.received_on:
+        raise Refusal("立案日期不能早于发现或受理日期", field="on_date")
+    case.filed_on = step.on_date
+    case.grave_harm = bool(step.data.get("grave_harm"))
+    return Outcome({"filed_on": step.on_date.isoformat(), "grave_harm": case.grave_harm})
+
+
+@handles("decline", "terminate")
+def _end_with_reason(step: Step) -> Outcome:
+    case = _case(step)
+    case.outcome_reason = step.data["reason"].strip()
+    return Outcome({"reason": case.outcome_reason})
+
+
+@handles("assign")
+def _assign(step: Step) -> Outcome:
+    case = _case(step)
+    lead = step.data["lead"]
+    chosen = {officer.pk: officer for officer in (lead, *step.data["others"])}
+    for officer in chosen.values():
+        CaseOfficer.objects.create(
+            case=case, officer=officer, is_lead=officer.pk == lead.pk, declared_no_conflict_on=step.on_date
+        )
+    return Outcome({"lead": {"id": lead.pk, "name": lead.name}, "officers": _officer_facts(chosen.values())})
+
+
+@handles("add_evidence")
+def _evidence(step: Step) -> Outcome:
+    kind = step.data["kind"]
+    return Outcome({"kind": kind, "summary": step.data["summary"]}, step.data["summary"], step.data["officers"])
+
+
+@handles("record_interview")
+def _interview(step: Step) -> Outcome:
+    facts = {"interviewee": step.data["interviewee"], "summary": step.data["summary"]}
+    return Outcome(facts, f"询问 {step.data['interviewee']}：{step.data['summary']}", step.data["officers"])
+
+
+@handles("record_inspection")
+def _inspection(step: Step) -> Outcome:
+    facts = {"place": step.data["place"], "summary": step.data["summary"]}
+    return Outcome(facts, f"{step.data['place']}：{step.data['summary']}", step.data["officers"])
+
+
+@handles("preserve_evidence", "seize")
+def _hold(step: Step) -> Outcome:
+    approver: User = step.data["approved_by"]
+    facts = {
+        "items": step.data["items"],
+        "approved_by": {"id": approver.pk, "name": approver.get_full_name()},
+        "emergency": bool(step.data.get("emergency")),
+    }
+    return Outcome(facts, step.data["items"], step.data["officers"])
+
+
+@handles("extend_seizure")
+def _extend_seizure(step: Step) -> Outcome:
+    # The extension runs on from the last day of the first thirty days (行政强制法 第二十五条).
+    current = running(_case(step), "seizure")
+    if current:
+        step.starts["seizure_extension"] = current[-1].due_on
+    return Outcome({"reason": step.data["reason"]}, step.data["reason"])
+
+
+@handles("release_seizure")
+def _release(step: Step) -> Outcome:
+    return Outcome({"reason": step.data["reason"]}, step.data["reason"])
+
+
+@handles("extend_decision")
+def _extend_decision(step: Step) -> Outcome:
+    current = running(_case(step), "decision")
+    if current:
+        step.starts["decision_extension"] = current[-1].due_on
+    return Outcome({"reason": step.data["reason"]}, step.data["reason"])
+
+
+@handles("report")
+def _report(step: Step) -> Outcome:
+    case = _case(step)
+    data = step.data
+    for name in ("facts_found", "legal_basis", "penalty_text", "discretion_reasons"):
+        setattr(case, name, data[name].strip())
+    case.penalty_kinds = sorted(data["penalty_kinds"])
+    case.fine = data.get("fine")
+    case.major = bool(data.get("major"))
+    case.collective = bool(data.get("collective"))
+    return Outcome(
+        {
+            "facts_found": case.facts_found,
+            "legal_basis": case.legal_basis,
+            "penalty_kinds": case.penalty_kinds,
+            "fine": _money(case.fine),
+            "penalty_text": case.penalty_text,
+            "discretion_reasons": case.discretion_reasons,
+            "major": case.major,
+            "collective": case.collective,
+        },
+        case.facts_found,
+    )
+
+
+@handles(
+    "submit_review",
+    "pass_review",
+    "submit_approval",
+    "refer_collective",
+    "approve",
+    "request_hearing",
+    "report_summary",
+)
+def _opinion(step: Step) -> Outcome:
+    opinion = str(step.data.get("opinion") or "").strip()
+    return Outcome({"opinion": opinion}, opinion or step.action.label)
+
+
+@handles("return_review")
+def _return_review(step: Step) -> Outcome:
+    return Outcome({"reason": step.data["reason"]}, step.data["reason"])
+
+
+@handles("decide_no_penalty")
+def _no_penalty(step: Step) -> Outcome:
+    case = _case(step)
+    case.outcome_reason = step.data["reason"].strip()
+    case.decided_on = step.on_date
+    return Outcome({"ground": step.data["ground"], "reason": case.outcome_reason}, case.outcome_reason)
+
+
+@handles("notify")
+def _notify(step: Step) -> Outcome:
+    case = _case(step)
+    case.proposed_fine = case.fine
+    kinds = [party.kind for party in case.parties.all()] or ["citizen"]
+    case.hearing_right = any(rules.hearing_right(case.penalty_kinds, case.fine, kind) for kind in kinds)
+    if not case.hearing_right:
+        # Without a right to a hearing only the statement period runs.
+        step.skip.add("hearing_request")
+    return Outcome({"proposed_fine": _money(case.fine), "hearing_right": case.hearing_right}, "已送达告知书")
+
+
+@handles("record_statement")
+def _statement(step: Step) -> Outcome:
+    data = step.data
+    facts = {
+        "content": data.get("content", ""),
+        "waived": bool(data.get("waived")),
+        "adopted": bool(data.get("adopted")),
+    }
+    summary = "当事人放弃陈述、申辩和听证" if facts["waived"] else str(facts["content"]) or "陈述、申辩"
+    return Outcome(facts, summary)
+
+
+@handles("notify_hearing")
+def _notify_hearing(step: Step) -> Outcome:
+    chair = step.data["chair"]
+    facts = {
+        "hearing_on": step.data["hearing_on"].isoformat(),
+        "place": step.data["place"],
+        "chair": {"id": chair.pk, "name": chair.name},
+    }
+    return Outcome(facts, f"{step.data['hearing_on']} 在{step.data['place']}举行听证，主持人 {chair.name}")
+
+
+@handles("hold_hearing")
+def _hearing(step: Step) -> Outcome:
+    facts = {"outcome": step.data["outcome"], "summary": step.data.get("summary", "")}
+    return Outcome(facts, str(facts["summary"]) or ("已举行听证" if facts["outcome"] == "held" else "当事人放弃听证"))
+
+
+@handles("decide")
+def _decide(step: Step) -> Outcome:
+    case = _case(step)
+    data = step.data
+    case.penalty_kinds = sorted(data["penalty_kinds"])
+    case.fine = data.get("fine")
+    case.penalty_text = data["penalty_text"].strip()
+    case.discretion_reasons = data["discretion_reasons"].strip()
+    case.decided_on = step.on_date
+    facts = {
+        "penalty_kinds": case.penalty_kinds,
+        "fine": _money(case.fine),
+        "penalty_text": case.penalty_text,
+        "discretion_reasons": case.discretion_reasons,
+    }
+    return Outcome(facts, case.penalty_text)
+
+
+@handles("serve")
+def _serve(step: Step) -> Outcome:
+    case = _case(step)
+    case.served_on = step.on_date
+    # The time to apply to the court runs from the end of the time to sue (行政强制法 第五十三条).
+    step.starts["court_application"] = rules.due("litigation", step.on_date).date
+    if not case.fine:
+        step.skip.add("payment")
+    facts = {"method": step.data["method"], "consent": bool(step.data.get("consent"))}
+    return Outcome(facts, str(ServiceMethod(step.data["method"]).label))
+
+
+@handles("defer_payment")
+def _defer(step: Step) -> Outcome:
+    new_due: date = step.data["new_due"]
+    if new_due <= step.on_date:
+        raise Refusal("延期后的缴纳期限应晚于批准日期", field="new_due")
+    for deadline in running(_case(step), "payment"):
+        deadline.stopped_on = step.on_date
+        deadline.stopped_by = step.action.name
+        deadline.save()
+    step.dues["payment"] = new_due
+    return Outcome({"new_due": new_due.isoformat(), "reason": step.data["reason"]}, step.data["reason"])
+
+
+@handles("record_payment")
+def _payment(step: Step) -> Outcome:
+    case = _case(step)
+    amount: Decimal = step.data["amount"]
+    if amount <= 0:
+        raise Refusal("缴纳金额应大于零", field="amount")
+    if amount > outstanding(case):
+        raise Refusal(f"缴纳金额超过未缴纳的罚款 {outstanding(case)} 元", field="amount")
+    case.paid += amount
+    facts = {"amount": _money(amount), "receipt": step.data["receipt"], "paid": _money(case.paid)}
+    if outstanding(case) <= 0:
+        step.stop.add("payment")
+    return Outcome(facts, f"缴纳 {amount} 元，凭证 {step.data['receipt']}")
+
+
+@handles("apply_to_court")
+def _court(step: Step) -> Outcome:
+    served = step.data["demand_served_on"]
+    facts = {"court": step.data["court"], "demand_served_on": served.isoformat()}
+    return Outcome(facts, f"申请{step.data['court']}强制执行")
+
+
+@handles("decide_on_the_spot")
+def _on_the_spot(step: Step) -> Outcome:
+    data = step.data
+    party = _party(data)
+    assert party is not None  # the form requires the party's name
+    kinds = sorted(data["penalty_kinds"])
+    fine = data.get("fine") if "fine" in kinds else None
+    case = Case(
+        agency=data["agency"],
+        domain=data["domain"],
+        procedure=Procedure.SUMMARY,
+        title=data["title"].strip(),
+        lead_source="inspection",
+        lead_summary=data["facts_found"].strip(),
+        received_on=step.on_date,
+        facts_found=data["facts_found"].strip(),
+        legal_basis=data["legal_basis"].strip(),
+        penalty_kinds=kinds,
+        fine=fine,
+        penalty_text="、".join(["警告"] * ("warning" in kinds) + [f"罚款 {fine} 元"] * bool(fine)),
+        decided_on=step.on_date,
+        served_on=step.on_date,
+        paid=fine if fine and data.get("collected") else Decimal(0),
+        created_by=step.actor,
+        state=State.SUMMARY_DECIDED,
+    )
+    case.full_clean()
+    case.save()
+    case.parties.add(party)
+    for officer in data["officers"]:
+        is_lead = step.officer is not None and officer.pk == step.officer.pk
+        CaseOfficer.objects.create(case=case, officer=officer, is_lead=is_lead, declared_no_conflict_on=step.on_date)
+    step.case = case
+    if not fine or data.get("collected"):
+        step.skip.add("payment")
     facts = {
         "title": case.title,
-        "source": source,
-        "summary": case.lead_summary,
-        "received_on": received_on.isoformat(),
-        "act_ended_on": act_ended_on.isoformat() if act_ended_on else None,
-        "parties": [_party_facts(party) for party in made],
+        "party": _party_facts(party),
+        "facts_found": case.facts_found,
+        "legal_basis": case.legal_basis,
+        "penalty_kinds": kinds,
+        "fine": _money(fine),
+        "collected": bool(data.get("collected")),
     }
-    return _apply(actor, case, action, facts, files)
+    return Outcome(facts, case.penalty_text, data["officers"])
+
+
+@handles("close")
+def _close(step: Step) -> Outcome:
+    _case(step).closed_on = step.on_date
+    return Outcome({"summary": step.data.get("summary", "")}, str(step.data.get("summary") or "结案"))
+
+
+@handles("archive")
+def _archive(step: Step) -> Outcome:
+    case = _case(step)
+    catalogue = [f"{r.on_date} {ACTIONS[r.action].label}" for r in case.records.all()]
+    return Outcome({"catalogue": catalogue}, f"卷内文件 {len(catalogue)} 份")
+
+
+def _money(amount: Decimal | None) -> str | None:
+    return None if amount is None else f"{amount:.2f}"
+
+
+def _not_future(day: date, field: str, label: str) -> None:
+    if day > timezone.localdate():
+        raise Refusal(f"{label}不能晚于今天", field=field)
+
+
+def _deadlines(step: Step, case: Case) -> dict[str, str]:
+    action = step.action
+    stop = [*action.stops, *step.stop]
+    for deadline in running(case, *stop):
+        deadline.stopped_on = step.on_date
+        deadline.stopped_by = action.name
+        deadline.save()
+    started = {}
+    for period in action.starts:
+        if period in step.skip:
+            continue
+        start = step.starts.get(period, step.on_date)
+        if period in step.dues:
+            due, provisional = step.dues[period], False
+        else:
+            computed = rules.due(period, start)
+            due, provisional = computed.date, computed.provisional
+        CaseDeadline.objects.create(case=case, period=period, started_on=start, due_on=due, provisional=provisional)
+        started[period] = due.isoformat()
+    case._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    return started
 
 
 @transaction.atomic
-def case_file(*, actor: User, case: Case, on_date: date, grave_harm: bool = False) -> Case:
-    """立案: approved by the agency head; the act must still be punishable and within the agency's domains."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    action = ACTIONS["file"]
-    _check(actor, action, agency=case.agency, state=State(case.state))
-    _not_future(on_date, "on_date", "立案日期")
-    if on_date < case.received_on:
-        raise Refusal("立案日期不能早于发现或受理日期", field="on_date")
-    # 行政处罚法 第三十六条: counted from the act's end to its discovery (the day the lead came in).
-    if case.act_ended_on is not None:
-        problem = rules.prescription_problem(case.act_ended_on, case.received_on, grave=grave_harm)
-        if problem is not None:
-            raise Refusal(problem, field="act_ended_on")
-    if case.agency.domains and case.domain not in case.agency.domains:
-        raise Refusal(
-            f"{case.agency.name} 的执法领域不包括“{case.get_domain_display()}”，无管辖权，应当移送有管辖权的机关",
-            field="domain",
-            rule="行政处罚法 第二十二条、第二十六条",
-        )
-    case.filed_on = on_date
-    case.grave_harm = grave_harm
-    deadline = rules.due("decision", on_date)
-    facts = {"filed_on": on_date.isoformat(), "grave_harm": grave_harm, "decision_due": str(deadline)}
-    return _apply(actor, case, action, facts)
-
-
-@transaction.atomic
-def case_decline(*, actor: User, case: Case, on_date: date, reason: str) -> Case:
-    """不予立案, with the reason (a lead that shows no violation, or one outside the agency's power)."""
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    action = ACTIONS["decline"]
-    _check(actor, action, agency=case.agency, state=State(case.state))
-    if not reason.strip():
-        raise Refusal("请填写不予立案的理由", field="reason")
-    _not_future(on_date, "on_date", "决定日期")
-    case.outcome_reason = reason.strip()
-    return _apply(actor, case, action, {"on_date": on_date.isoformat(), "reason": case.outcome_reason})
-
-
-@transaction.atomic
-def case_assign(
-    *, actor: User, case: Case, on_date: date, lead: Officer, others: Collection[Officer], declared: Collection[Officer]
+def perform(
+    actor: User, name: str, data: Mapping[str, Any], *, case: Case | None = None, agency: Agency | None = None
 ) -> Case:
-    """指派承办人员: a lead officer and at least one more able to enforce, each having declared no conflict.
+    """Take action `name` (workflow.ACTIONS) on `case`, or open a case in `agency` with it; return the case."""
+    if name not in ACTIONS:
+        raise Refusal(f"没有名为“{name}”的办案事项")
+    action = ACTIONS[name]
+    if case is not None:
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        agency = case.agency
+    if agency is None:
+        raise Refusal("请选择办案机关", field="agency")
+    _check(actor, action, agency=agency, state=State(case.state) if case is not None else None)
+    cleaned = clean(name, data, case=case, agency=agency)
+    cleaned["agency"] = agency
+    on_date: date = cleaned["on_date"]
+    _not_future(on_date, "on_date", "日期")
+    if case is not None and on_date < case.received_on:
+        raise Refusal("日期不能早于案件的发现或受理日期", field="on_date")
+    step = Step(actor=actor, action=action, case=case, on_date=on_date, data=cleaned)
+    for guard_name in action.guards:
+        problem = GUARDS[guard_name].check(step)
+        if problem is not None:
+            raise Refusal(problem.message, field=problem.field, rule=problem.rule)
+    outcome = HANDLERS[name](step)
+    case = step.case
+    assert case is not None
+    started = _deadlines(step, case)
+    if action.target is not None:
+        case.state = action.target
+    case.full_clean()
+    case.save()
+    files = list(cleaned.get("evidence") or [])
+    facts = {"on_date": on_date.isoformat(), **outcome.facts}
+    if started:
+        facts["deadlines"] = started
+    if outcome.officers:
+        facts["officers"] = _officer_facts(outcome.officers)
+    entry = record(actor=actor, action=f"case.{name}", subject=case, facts=facts, files=files, agency=case.agency)
+    if outcome.summary is not None:
+        CaseRecord.objects.create(
+            case=case,
+            action=name,
+            on_date=on_date,
+            officers=facts.get("officers", []),
+            summary=outcome.summary,
+            data={key: value for key, value in outcome.facts.items() if key not in ("summary", "officers")},
+            files=files,
+            entry_index=entry.index,
+            created_by=actor,
+        )
+    return case
 
-    行政处罚法 第四十二条 (two officers at least), 第四十三条 (recusal: each assigned officer declares that
-    no ground for stepping aside applies). Auxiliary staff may be assigned to assist; they do not count.
+
+@dataclass(frozen=True)
+class Availability:
+    """An action from the case's current state, and why it cannot be taken now (empty when it can)."""
+
+    action: Action
+    reasons: tuple[str, ...]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.reasons
+
+
+def availability(actor: User, case: Case, on_date: date | None = None) -> list[Availability]:
+    """The actions the table allows from the case's state, each with the reasons it is closed to `actor` now.
+
+    Only the guards that need no input run here; the others run when the action is taken.
     """
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    action = ACTIONS["assign"]
-    _check(actor, action, agency=case.agency, state=State(case.state))
-    team = {officer.pk: officer for officer in (lead, *others)}
-    eligible = check_investigators(team.values(), case.agency, on_date)
-    if not eligible:
-        raise Refusal(eligible.reason, field="others", rule="行政处罚法 第四十二条")
-    lead_ok = can_enforce(lead, case.agency, on_date)
-    if not lead_ok:
-        raise Refusal(f"主办人须为可以执法的执法人员：{lead_ok.reason}", field="lead", rule="行政处罚法 第四十二条")
-    undeclared = [officer.name for officer in team.values() if officer.pk not in {o.pk for o in declared}]
-    if undeclared:
-        raise Refusal(
-            f"{'、'.join(undeclared)} 尚未声明与本案无应当回避的情形",
-            field="declared",
-            rule="行政处罚法 第四十三条",
-        )
-    for officer in team.values():
-        CaseOfficer.objects.create(
-            case=case, officer=officer, is_lead=officer.pk == lead.pk, declared_no_conflict_on=on_date
-        )
-    facts = {
-        "on_date": on_date.isoformat(),
-        "lead": {"id": lead.pk, "name": lead.name},
-        "officers": [{"id": officer.pk, "name": officer.name} for officer in team.values()],
-    }
-    return _apply(actor, case, action, facts)
+    on_date = on_date or timezone.localdate()
+    found = []
+    for action in actions_from(State(case.state)):
+        reasons = []
+        try:
+            require_role(actor, action.roles, agency=case.agency, doing=action.label)
+        except Refusal as refusal:
+            reasons.append(str(refusal))
+        step = Step(actor=actor, action=action, case=case, on_date=on_date)
+        for guard_name in action.guards:
+            spec = GUARDS[guard_name]
+            if not spec.needs_input:
+                problem = spec.check(step)
+                if problem is not None:
+                    reasons.append(f"{problem.message}（{problem.rule}）" if problem.rule else problem.message)
+        found.append(Availability(action, tuple(reasons)))
+    return found

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
@@ -17,6 +18,8 @@ from django.db import models
 def _value(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"
     return value
 
 
@@ -36,7 +39,25 @@ def _user(instance: models.Model) -> dict[str, Any]:
 
 
 def _case(instance: models.Model) -> dict[str, Any]:
-    state = _fields("agency_id", "procedure", "state", "filed_on", "act_ended_on", "grave_harm", "outcome_reason")
+    state = _fields(
+        "agency_id",
+        "procedure",
+        "state",
+        "filed_on",
+        "act_ended_on",
+        "grave_harm",
+        "outcome_reason",
+        "penalty_kinds",
+        "fine",
+        "proposed_fine",
+        "major",
+        "collective",
+        "hearing_right",
+        "decided_on",
+        "served_on",
+        "paid",
+        "closed_on",
+    )
     team = instance.assignments.order_by("officer_id").values_list("officer_id", "is_lead")  # type: ignore[attr-defined]
     return {**state(instance), "officers": [[officer, lead] for officer, lead in team]}
 

@@ -21,7 +21,20 @@ from zhifa.testing.factories import TODAY, make_user
 
 pytestmark = pytest.mark.django_db
 
-LOGGER = {"kind": "citizen", "name": "张某", "id_number": "", "phone": "13800000000"}
+LOGGER = {"party_kind": "citizen", "party_name": "张某", "party_phone": "13800000000"}
+
+
+def register(actor, agency, **fields):
+    return services.perform(actor, "register_lead", {"on_date": TODAY, **fields}, agency=agency)
+
+
+def file(actor, case, on_date, **fields):
+    return services.perform(actor, "file", {"on_date": on_date, **fields}, case=case)
+
+
+def assign(actor, case, lead, others, declared):
+    data = {"on_date": TODAY, "lead": lead, "others": others, "declared": declared}
+    return services.perform(actor, "assign", data, case=case)
 
 
 @pytest.fixture
@@ -31,16 +44,16 @@ def approver(world):
 
 @pytest.fixture
 def lead(world):
-    return services.lead_register(
-        actor=world.officer_user,
-        agency=world.branch,
+    return register(
+        world.officer_user,
+        world.branch,
         domain=Domain.FORESTRY,
         source="inspection",
         title="滥伐林木",
         summary="巡护发现二号林班有新伐桩十二个",
         received_on=date(2026, 11, 2),
         act_ended_on=date(2026, 10, 28),
-        parties=[LOGGER],
+        **LOGGER,
     )
 
 
@@ -58,26 +71,28 @@ def test_a_lead_is_registered_with_its_party_and_recorded(lead, world):
 
 
 def test_filing_starts_the_ninety_days(lead, approver):
-    case = services.case_file(actor=approver, case=lead, on_date=date(2026, 11, 3))
+    case = file(approver, lead, date(2026, 11, 3))
     assert case.state == State.FILED
     assert case.filed_on == date(2026, 11, 3)
     facts = json.loads(Entry.objects.filter(action="case.file").get().facts.facts)
-    assert facts["decision_due"].startswith("2027-02-01")  # 90 days on, into a year still provisional
+    assert facts["deadlines"] == {"decision": "2027-02-01"}  # 90 days on, into a year still provisional
+    deadline = case.deadlines.get()
+    assert (deadline.period, deadline.due_on, deadline.provisional) == ("decision", date(2027, 2, 1), True)
 
 
 def test_only_an_approver_of_the_agency_files(lead, world):
     with pytest.raises(Refusal, match="只有案件审批人可以批准立案"):
-        services.case_file(actor=world.officer_user, case=lead, on_date=date(2026, 11, 3))
+        file(world.officer_user, lead, date(2026, 11, 3))
     elsewhere = make_user("approver-elsewhere", world.elsewhere, Role.APPROVER)
     with pytest.raises(Refusal, match="不在您的管辖范围内"):
-        services.case_file(actor=elsewhere, case=lead, on_date=date(2026, 11, 3))
+        file(elsewhere, lead, date(2026, 11, 3))
     assert Case.objects.get(pk=lead.pk).state == State.LEAD
 
 
 def test_an_act_undiscovered_for_two_years_is_not_filed(world, approver):
-    old = services.lead_register(
-        actor=world.officer_user,
-        agency=world.branch,
+    old = register(
+        world.officer_user,
+        world.branch,
         domain=Domain.FORESTRY,
         source="complaint",
         title="非法占用林地",
@@ -87,20 +102,20 @@ def test_an_act_undiscovered_for_two_years_is_not_filed(world, approver):
     )
     before = Entry.objects.count()
     with pytest.raises(Refusal) as refused:
-        services.case_file(actor=approver, case=old, on_date=date(2026, 11, 3))
+        file(approver, old, date(2026, 11, 3))
     assert refused.value.field == "act_ended_on"
     assert "第三十六条" in str(refused.value)
     assert Case.objects.get(pk=old.pk).state == State.LEAD
     assert Entry.objects.count() == before
     # Five years when life, health or financial security is harmed.
-    filed = services.case_file(actor=approver, case=old, on_date=date(2026, 11, 3), grave_harm=True)
+    filed = file(approver, old, date(2026, 11, 3), grave_harm=True)
     assert filed.state == State.FILED
 
 
 def test_a_case_outside_the_agencys_domains_is_refused(world, approver):
-    lead = services.lead_register(
-        actor=world.officer_user,
-        agency=world.branch,
+    lead = register(
+        world.officer_user,
+        world.branch,
         domain=Domain.ECOLOGY,
         source="report",
         title="超标排放",
@@ -108,29 +123,30 @@ def test_a_case_outside_the_agencys_domains_is_refused(world, approver):
         received_on=date(2026, 11, 2),
     )
     with pytest.raises(Refusal, match="无管辖权") as refused:
-        services.case_file(actor=approver, case=lead, on_date=date(2026, 11, 3))
+        file(approver, lead, date(2026, 11, 3))
     assert refused.value.field == "domain"
 
 
 def test_a_declined_lead_is_final(lead, approver):
     with pytest.raises(Refusal) as refused:
-        services.case_decline(actor=approver, case=lead, on_date=date(2026, 11, 3), reason="  ")
+        services.perform(approver, "decline", {"on_date": date(2026, 11, 3), "reason": "  "}, case=lead)
     assert refused.value.field == "reason"
-    case = services.case_decline(actor=approver, case=lead, on_date=date(2026, 11, 3), reason="经核查无违法事实")
+    case = services.perform(
+        approver, "decline", {"on_date": date(2026, 11, 3), "reason": "经核查无违法事实"}, case=lead
+    )
     assert case.state == State.NOT_FILED
     with pytest.raises(Refusal, match="不予立案”状态，不能批准立案"):
-        services.case_file(actor=approver, case=case, on_date=date(2026, 11, 3))
+        file(approver, case, date(2026, 11, 3))
 
 
 def test_two_officers_able_to_enforce_who_declared_no_conflict_are_assigned(lead, approver, world):
-    case = services.case_file(actor=approver, case=lead, on_date=date(2026, 11, 3))
-    case = services.case_assign(
-        actor=approver,
-        case=case,
-        on_date=TODAY,
-        lead=world.officer,
-        others=[world.colleague, world.auxiliary],
-        declared=[world.officer, world.colleague, world.auxiliary],
+    case = file(approver, lead, date(2026, 11, 3))
+    case = assign(
+        approver,
+        case,
+        world.officer,
+        [world.colleague, world.auxiliary],
+        [world.officer, world.colleague, world.auxiliary],
     )
     assert case.state == State.INVESTIGATING
     assert set(CaseOfficer.objects.filter(case=case).values_list("officer__name", "is_lead")) == {
@@ -143,31 +159,17 @@ def test_two_officers_able_to_enforce_who_declared_no_conflict_are_assigned(lead
 
 
 def test_auxiliary_staff_do_not_make_the_second_officer(lead, approver, world):
-    case = services.case_file(actor=approver, case=lead, on_date=date(2026, 11, 3))
+    case = file(approver, lead, date(2026, 11, 3))
     with pytest.raises(Refusal, match="两名以上") as refused:
-        services.case_assign(
-            actor=approver,
-            case=case,
-            on_date=TODAY,
-            lead=world.officer,
-            others=[world.auxiliary],
-            declared=[world.officer, world.auxiliary],
-        )
+        assign(approver, case, world.officer, [world.auxiliary], [world.officer, world.auxiliary])
     assert refused.value.field == "others"
     assert not CaseOfficer.objects.exists()
 
 
 def test_an_officer_who_has_not_declared_no_conflict_is_not_assigned(lead, approver, world):
-    case = services.case_file(actor=approver, case=lead, on_date=date(2026, 11, 3))
+    case = file(approver, lead, date(2026, 11, 3))
     with pytest.raises(Refusal, match="乙执法 尚未声明") as refused:
-        services.case_assign(
-            actor=approver,
-            case=case,
-            on_date=TODAY,
-            lead=world.officer,
-            others=[world.colleague],
-            declared=[world.officer],
-        )
+        assign(approver, case, world.officer, [world.colleague], [world.officer])
     assert "第四十三条" in str(refused.value)
     assert Case.objects.get(pk=case.pk).state == State.FILED
 
@@ -175,21 +177,23 @@ def test_an_officer_who_has_not_declared_no_conflict_is_not_assigned(lead, appro
 def test_a_party_with_a_bad_id_number_saves_nothing(world):
     before = (Case.objects.count(), Party.objects.count(), Entry.objects.count())
     with pytest.raises(Exception, match="身份证"):
-        services.lead_register(
-            actor=world.officer_user,
-            agency=world.branch,
+        register(
+            world.officer_user,
+            world.branch,
             domain=Domain.FORESTRY,
             source="complaint",
             title="滥伐林木",
             summary="举报",
             received_on=date(2026, 11, 2),
-            parties=[{"kind": "citizen", "name": "李某", "id_number": "110101199001011234"}],
+            party_kind="citizen",
+            party_name="李某",
+            party_id_number="110101199001011234",
         )
     assert (Case.objects.count(), Party.objects.count(), Entry.objects.count()) == before
 
 
 def test_a_state_changed_in_the_database_is_caught_by_verify(lead, approver, world):
-    services.case_file(actor=approver, case=lead, on_date=date(2026, 11, 3))
+    file(approver, lead, date(2026, 11, 3))
     guard.uninstall(connection)
     with connection.cursor() as cursor:
         cursor.execute("UPDATE cases_case SET state = %s WHERE id = %s", ["closed", lead.pk])

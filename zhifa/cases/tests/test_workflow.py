@@ -30,8 +30,9 @@ def test_a_case_opens_by_a_lead_or_an_on_the_spot_decision():
 def test_the_decision_waits_for_the_statement_period_and_a_requested_hearing():
     # 行政处罚法 第四十五条、第六十二条、第六十四条
     decide = ACTIONS["decide"]
+    # A requested hearing keeps the case in HEARING_REQUESTED / HEARING_SCHEDULED, where decide is not open.
     assert set(decide.sources) == {State.NOTIFIED, State.HEARD}
-    assert {"statement_period_over", "hearing_held_if_requested", "within_decision_period"} <= set(decide.guards)
+    assert {"statement_period_over", "within_decision_period", "not_heavier_after_defence"} <= set(decide.guards)
     assert "decision" in decide.stops
 
 
@@ -52,3 +53,16 @@ def test_filing_checks_prescription_and_starts_the_ninety_days():
 
 def test_every_state_has_a_chinese_label():
     assert set(workflow.STATE_LABELS) == set(State)
+
+
+def test_every_guard_handler_and_form_the_table_names_exists():
+    from zhifa.cases.forms import ACTION_FORMS
+    from zhifa.cases.guards import GUARDS
+    from zhifa.cases.services import HANDLERS
+
+    for action in ACTIONS.values():
+        assert set(action.guards) <= GUARDS.keys(), action.name
+        assert action.name in HANDLERS, action.name
+        assert action.name in ACTION_FORMS, action.name
+    used = {name for action in ACTIONS.values() for name in action.guards}
+    assert used == GUARDS.keys(), "a guard no action uses"

@@ -1,0 +1,307 @@
+"""The fields of each case action: one form per action, used by the pages, the API and the services.
+
+Forms check the shape of the input (a date, an amount, a choice); the rules live in guards.py and run in
+the services. `ACTION_FORMS[name](case=..., data=...)` gives the form for an action.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from zhifa.cases.choices import EvidenceKind, LeadSource, NoPenaltyGround, PartyKind, PenaltyKind, ServiceMethod
+from zhifa.cases.models import Case
+from zhifa.core.choices import Domain, Role
+from zhifa.core.models import User
+from zhifa.ledger.forms import EvidenceField
+from zhifa.personnel.forms import DateInput
+from zhifa.personnel.models import Officer
+
+
+def _officers_of(case: Case | None, agency: Any = None) -> Any:
+    """Officers who may be chosen for an act: those of the case's agency line (checked again by the guards)."""
+    where = case.agency if case is not None else agency
+    if where is None:
+        return Officer.objects.none()
+    root = where.path.split("/")[0] + "/"
+    return Officer.objects.filter(agency__path__startswith=root).select_related("agency").order_by("name")
+
+
+class ActionForm(forms.Form):
+    on_date = forms.DateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
+
+    def __init__(self, *args: Any, case: Case | None = None, agency: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        for name in ("officers", "lead", "others", "declared", "chair"):
+            if name in self.fields:
+                self.fields[name].queryset = _officers_of(case, agency)  # type: ignore[attr-defined]
+        if "approved_by" in self.fields:
+            where = case.agency if case is not None else agency
+            approvers = User.objects.filter(role_assignments__role=Role.APPROVER.value, is_active=True)
+            if where is not None:
+                approvers = approvers.filter(agency__in=[where, *where.ancestors()])
+            self.fields["approved_by"].queryset = approvers.distinct()  # type: ignore[attr-defined]
+
+
+def _text(label: Any, *, required: bool = True, rows: int = 3, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(
+        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}), help_text=help_text
+    )
+
+
+def _money(label: Any, *, required: bool = False) -> forms.DecimalField:
+    return forms.DecimalField(label=label, required=required, min_value=0, max_digits=12, decimal_places=2)
+
+
+def _officers() -> forms.ModelMultipleChoiceField[Officer]:
+    return forms.ModelMultipleChoiceField(
+        label=_("在场执法人员"),
+        queryset=Officer.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("至少两名持有效执法证件的执法人员；执法辅助人员不计入"),
+    )
+
+
+class LeadForm(ActionForm):
+    domain = forms.ChoiceField(label=_("执法领域"), choices=Domain.choices)
+    source = forms.ChoiceField(label=_("案源"), choices=LeadSource.choices)
+    title = forms.CharField(label=_("案由"), max_length=200)
+    summary = _text(_("案源情况"), rows=4)
+    received_on = forms.DateField(label=_("发现或受理日期"), widget=DateInput, initial=timezone.localdate)
+    act_ended_on = forms.DateField(
+        label=_("违法行为终了日期"), widget=DateInput, required=False, help_text=_("不清楚的留空")
+    )
+    party_kind = forms.ChoiceField(label=_("当事人类型"), choices=PartyKind.choices, required=False)
+    party_name = forms.CharField(label=_("当事人姓名或名称"), max_length=200, required=False)
+    party_id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
+    party_credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
+    party_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    party_address = forms.CharField(label=_("住所或地址"), max_length=200, required=False)
+    evidence = EvidenceField()
+
+
+class FileForm(ActionForm):
+    grave_harm = forms.BooleanField(
+        label=_("涉及公民生命健康安全、金融安全且有危害后果"),
+        required=False,
+        help_text=_("追责时效为五年（行政处罚法 第三十六条）"),
+    )
+
+
+class ReasonForm(ActionForm):
+    reason = _text(_("理由"))
+
+
+class AssignForm(ActionForm):
+    lead = forms.ModelChoiceField(label=_("主办人"), queryset=Officer.objects.none())
+    others = forms.ModelMultipleChoiceField(
+        label=_("协办人员"), queryset=Officer.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    declared = forms.ModelMultipleChoiceField(
+        label=_("已签署回避声明"),
+        queryset=Officer.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("每名承办人员声明与本案没有直接利害关系（行政处罚法 第四十三条）"),
+    )
+
+
+class EvidenceForm(ActionForm):
+    officers = _officers()
+    kind = forms.ChoiceField(label=_("证据种类"), choices=EvidenceKind.choices)
+    summary = _text(_("证据名称及证明事项"))
+    evidence = EvidenceField(required=False)
+
+
+class InterviewForm(ActionForm):
+    officers = _officers()
+    interviewee = forms.CharField(label=_("被询问人"), max_length=100)
+    summary = _text(_("询问要点"), rows=5)
+    evidence = EvidenceField(help_text=_("经被询问人核对签名的笔录扫描件，以及录音录像"))
+
+
+class InspectionForm(ActionForm):
+    officers = _officers()
+    place = forms.CharField(label=_("检查（勘验）地点"), max_length=200)
+    summary = _text(_("检查情况"), rows=5)
+    evidence = EvidenceField(help_text=_("现场笔录扫描件、照片、录音录像"))
+
+
+class PreserveForm(ActionForm):
+    officers = _officers()
+    items = _text(_("先行登记保存的物品清单"))
+    approved_by = forms.ModelChoiceField(label=_("批准的负责人"), queryset=User.objects.none())
+    evidence = EvidenceField()
+
+
+class SeizeForm(ActionForm):
+    officers = _officers()
+    items = _text(_("查封、扣押的场所、设施或者财物清单"))
+    approved_by = forms.ModelChoiceField(label=_("批准的负责人"), queryset=User.objects.none())
+    emergency = forms.BooleanField(label=_("情况紧急，当场实施后二十四小时内报告并补办批准"), required=False)
+    evidence = EvidenceField(help_text=_("须包含执法记录仪全程录像（行政强制法 第十八条；全过程记录）"))
+
+
+class ReportForm(ActionForm):
+    facts_found = _text(_("违法事实"), rows=5)
+    legal_basis = _text(_("违反和处罚的法律依据"))
+    penalty_kinds = forms.MultipleChoiceField(
+        label=_("处罚种类"), choices=PenaltyKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    fine = _money(_("罚款金额（元）"))
+    penalty_text = _text(_("拟处罚内容"), rows=2)
+    discretion_reasons = _text(_("裁量说理"), rows=4, help_text=_("适用的裁量基准及从轻、减轻、从重的情节"))
+    major = forms.BooleanField(
+        label=_("属于重大执法决定（须法制审核）"),
+        required=False,
+        help_text=_("涉及重大公共利益、经过听证、案情复杂等情形（行政处罚法 第五十八条）"),
+    )
+    collective = forms.BooleanField(label=_("情节复杂或重大违法行为（须负责人集体讨论）"), required=False)
+
+
+class OpinionForm(ActionForm):
+    opinion = _text(_("意见"), required=False)
+
+
+class NoPenaltyForm(ActionForm):
+    ground = forms.ChoiceField(label=_("不予处罚的情形"), choices=NoPenaltyGround.choices)
+    reason = _text(_("理由"))
+
+
+class NotifyForm(ActionForm):
+    rights_stated = forms.BooleanField(
+        label=_("告知书已载明拟处罚内容及事实、理由、依据，并告知陈述、申辩和要求听证的权利"), required=False
+    )
+    evidence = EvidenceField(required=False, help_text=_("已送达的告知书及回证"))
+
+
+class StatementForm(ActionForm):
+    content = _text(_("陈述、申辩内容"), required=False, rows=4)
+    waived = forms.BooleanField(label=_("当事人书面明确放弃陈述、申辩和听证"), required=False)
+    adopted = forms.BooleanField(label=_("陈述、申辩的事实、理由成立，予以采纳"), required=False)
+    evidence = EvidenceField(required=False)
+
+
+class HearingNoticeForm(ActionForm):
+    hearing_on = forms.DateField(label=_("听证日期"), widget=DateInput)
+    place = forms.CharField(label=_("听证地点"), max_length=200)
+    chair = forms.ModelChoiceField(label=_("听证主持人"), queryset=Officer.objects.none())
+
+
+class HearingForm(ActionForm):
+    outcome = forms.ChoiceField(
+        label=_("听证情况"),
+        choices=[
+            ("held", _("已举行听证")),
+            ("absent", _("当事人无正当理由拒不出席或中途退出，视为放弃听证（第六十四条第六项）")),
+        ],
+    )
+    summary = _text(_("听证要点"), required=False)
+    evidence = EvidenceField(required=False, help_text=_("经当事人核对签字的听证笔录"))
+
+
+class DecideForm(ActionForm):
+    penalty_kinds = forms.MultipleChoiceField(
+        label=_("处罚种类"), choices=PenaltyKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    fine = _money(_("罚款金额（元）"))
+    penalty_text = _text(_("处罚内容"), rows=2)
+    discretion_reasons = _text(_("裁量说理"), rows=4)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.case is not None and not self.is_bound:
+            for name in ("penalty_kinds", "fine", "penalty_text", "discretion_reasons"):
+                self.initial.setdefault(name, getattr(self.case, name))
+
+
+class ServeForm(ActionForm):
+    method = forms.ChoiceField(label=_("送达方式"), choices=ServiceMethod.choices)
+    consent = forms.BooleanField(label=_("当事人已书面同意电子送达"), required=False)
+    evidence = EvidenceField(help_text=_("送达回证、邮寄回执、电子送达记录或公告"))
+
+
+class DeferForm(ActionForm):
+    applied = forms.BooleanField(label=_("当事人已提出书面申请"), required=False)
+    new_due = forms.DateField(label=_("缴纳期限延至"), widget=DateInput)
+    reason = _text(_("理由"))
+
+
+class PaymentForm(ActionForm):
+    amount = _money(_("缴纳金额（元）"), required=True)
+    receipt = forms.CharField(label=_("缴款凭证号"), max_length=60)
+    evidence = EvidenceField(required=False)
+
+
+class CourtForm(ActionForm):
+    demand_served_on = forms.DateField(label=_("催告书送达日期"), widget=DateInput, required=False)
+    court = forms.CharField(label=_("申请执行的人民法院"), max_length=100)
+
+
+class OnTheSpotForm(ActionForm):
+    officers = _officers()
+    domain = forms.ChoiceField(label=_("执法领域"), choices=Domain.choices)
+    title = forms.CharField(label=_("案由"), max_length=200)
+    party_kind = forms.ChoiceField(label=_("当事人类型"), choices=PartyKind.choices)
+    party_name = forms.CharField(label=_("当事人姓名或名称"), max_length=200)
+    party_id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
+    party_credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
+    facts_found = _text(_("违法事实"))
+    legal_basis = _text(_("处罚依据"))
+    penalty_kinds = forms.MultipleChoiceField(
+        label=_("处罚种类"),
+        choices=[(PenaltyKind.WARNING, PenaltyKind.WARNING.label), (PenaltyKind.FINE, PenaltyKind.FINE.label)],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    fine = _money(_("罚款金额（元）"))
+    certificates_shown = forms.BooleanField(label=_("已向当事人出示执法证件"), required=False)
+    collected = forms.BooleanField(label=_("当场收缴罚款"), required=False)
+    hard_to_collect = forms.BooleanField(label=_("不当场收缴事后难以执行"), required=False)
+    evidence = EvidenceField(required=False, help_text=_("当场处罚决定书、现场照片或录像"))
+
+
+class CloseForm(ActionForm):
+    summary = _text(_("结案报告"), required=False)
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "register_lead": LeadForm,
+    "file": FileForm,
+    "decline": ReasonForm,
+    "assign": AssignForm,
+    "add_evidence": EvidenceForm,
+    "record_interview": InterviewForm,
+    "record_inspection": InspectionForm,
+    "preserve_evidence": PreserveForm,
+    "seize": SeizeForm,
+    "extend_seizure": ReasonForm,
+    "release_seizure": ReasonForm,
+    "report": ReportForm,
+    "terminate": ReasonForm,
+    "extend_decision": ReasonForm,
+    "submit_review": OpinionForm,
+    "pass_review": OpinionForm,
+    "return_review": ReasonForm,
+    "submit_approval": OpinionForm,
+    "refer_collective": OpinionForm,
+    "approve": OpinionForm,
+    "decide_no_penalty": NoPenaltyForm,
+    "notify": NotifyForm,
+    "record_statement": StatementForm,
+    "request_hearing": OpinionForm,
+    "notify_hearing": HearingNoticeForm,
+    "hold_hearing": HearingForm,
+    "decide": DecideForm,
+    "serve": ServeForm,
+    "defer_payment": DeferForm,
+    "record_payment": PaymentForm,
+    "apply_to_court": CourtForm,
+    "decide_on_the_spot": OnTheSpotForm,
+    "report_summary": OpinionForm,
+    "close": CloseForm,
+    "archive": OpinionForm,
+}

@@ -1,0 +1,513 @@
+"""The guards the workflow table names: each checks one rule and, when it fails, says which and why.
+
+A guard takes the `Step` being attempted and returns None when the rule holds, or a `Problem` whose
+message names the rule and whose `rule` cites its article. Guards marked `needs_input=False` depend only
+on the case and the day, so the case page can tell an officer in advance why an action is not open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from zhifa.cases import rules
+from zhifa.cases.models import Case, CaseDeadline
+from zhifa.cases.workflow import Action, State
+from zhifa.core.choices import Role
+from zhifa.core.models import User
+from zhifa.ledger.models import Blob
+from zhifa.personnel.models import Officer
+from zhifa.personnel.rules import can_enforce, check_investigators
+
+
+@dataclass
+class Step:
+    """An action being attempted: who, on which case, with which (already cleaned) fields."""
+
+    actor: User
+    action: Action
+    case: Case | None
+    on_date: date
+    data: dict[str, Any] = field(default_factory=dict)
+    # Set by the action's handler: periods that start on another day than the act's, or end on a set day.
+    starts: dict[str, date] = field(default_factory=dict)
+    dues: dict[str, date] = field(default_factory=dict)
+    skip: set[str] = field(default_factory=set)  # periods of the action that do not apply to this case
+    stop: set[str] = field(default_factory=set)  # periods the act ends besides the action's own
+
+    @property
+    def officer(self) -> Officer | None:
+        return getattr(self.actor, "officer", None)
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    field: str | None = None
+    rule: str = ""
+
+
+Guard = Callable[[Step], Problem | None]
+
+
+@dataclass(frozen=True)
+class GuardSpec:
+    check: Guard
+    needs_input: bool
+
+
+GUARDS: dict[str, GuardSpec] = {}
+
+
+def guard(name: str, *, needs_input: bool = True) -> Callable[[Guard], Guard]:
+    def register(check: Guard) -> Guard:
+        GUARDS[name] = GuardSpec(check, needs_input)
+        return check
+
+    return register
+
+
+def _case(step: Step) -> Case:
+    assert step.case is not None  # every guard but the summary procedure's runs on an existing case
+    return step.case
+
+
+def running(case: Case, *periods: str) -> list[CaseDeadline]:
+    return [d for d in case.deadlines.all() if d.period in periods and d.stopped_on is None]
+
+
+def team(case: Case) -> list[Officer]:
+    return [assignment.officer for assignment in case.assignments.select_related("officer", "officer__agency")]
+
+
+# 立案
+
+
+@guard("prescription")
+def prescription(step: Step) -> Problem | None:
+    case = _case(step)
+    if case.act_ended_on is None:
+        return None
+    problem = rules.prescription_problem(case.act_ended_on, case.received_on, grave=bool(step.data.get("grave_harm")))
+    return Problem(problem, "act_ended_on", "行政处罚法 第三十六条") if problem else None
+
+
+@guard("jurisdiction", needs_input=False)
+def jurisdiction(step: Step) -> Problem | None:
+    case = _case(step)
+    if case.agency.domains and case.domain not in case.agency.domains:
+        return Problem(
+            f"{case.agency.name} 的执法领域不包括“{case.get_domain_display()}”，无管辖权，应当移送有管辖权的机关",
+            "domain",
+            "行政处罚法 第二十二条、第二十六条",
+        )
+    return None
+
+
+@guard("reason_given")
+def reason_given(step: Step) -> Problem | None:
+    if not str(step.data.get("reason") or "").strip():
+        return Problem(f"请填写{step.action.label}的理由", "reason")
+    return None
+
+
+@guard("two_officers_able_to_enforce")
+def two_officers_able_to_enforce(step: Step) -> Problem | None:
+    case = _case(step)
+    lead = step.data["lead"]
+    chosen = [lead, *step.data.get("others", [])]
+    eligible = check_investigators(chosen, case.agency, step.on_date)
+    if not eligible:
+        return Problem(eligible.reason, "others", "行政处罚法 第四十二条")
+    lead_ok = can_enforce(lead, case.agency, step.on_date)
+    if not lead_ok:
+        return Problem(f"主办人须为可以执法的执法人员：{lead_ok.reason}", "lead", "行政处罚法 第四十二条")
+    return None
+
+
+@guard("recusal_declared")
+def recusal_declared(step: Step) -> Problem | None:
+    declared = {officer.pk for officer in step.data.get("declared", [])}
+    chosen = [step.data["lead"], *step.data.get("others", [])]
+    undeclared = list(dict.fromkeys(officer.name for officer in chosen if officer.pk not in declared))
+    if undeclared:
+        return Problem(f"{'、'.join(undeclared)} 尚未声明与本案无应当回避的情形", "declared", "行政处罚法 第四十三条")
+    return None
+
+
+# 调查取证
+
+
+@guard("actor_on_team", needs_input=False)
+def actor_on_team(step: Step) -> Problem | None:
+    officer = step.officer
+    if officer is None or officer.pk not in {member.pk for member in team(_case(step))}:
+        return Problem("只有本案的承办人员可以办理此事项", rule="行政处罚法 第四十二条")
+    return None
+
+
+@guard("investigators_present")
+def investigators_present(step: Step) -> Problem | None:
+    present = list(step.data.get("officers", []))
+    agency = step.case.agency if step.case is not None else step.data["agency"]
+    if step.officer is not None and step.officer.pk not in {officer.pk for officer in present}:
+        return Problem("办理人本人应在在场执法人员之中", "officers", "行政处罚法 第四十二条")
+    eligible = check_investigators(present, agency, step.on_date)
+    if not eligible:
+        return Problem(eligible.reason, "officers", "行政处罚法 第四十二条、第五十五条")
+    return None
+
+
+@guard("files_attached")
+def files_attached(step: Step) -> Problem | None:
+    if not step.data.get("evidence"):
+        return Problem("请上传笔录或证据材料的照片、扫描件或录音录像", "evidence", "行政处罚法 第四十七条")
+    return None
+
+
+AV_TYPES = ("video/", "audio/")
+
+
+@guard("av_recording")
+def av_recording(step: Step) -> Problem | None:
+    """Sealing and impounding are recorded in full, in sound and picture (118号文; seed 004)."""
+    types = Blob.objects.filter(sha256__in=step.data.get("evidence", [])).values_list("content_type", flat=True)
+    if not any(kind.startswith(AV_TYPES) for kind in types):
+        return Problem(
+            "查封、扣押应当全程音像记录，请上传执法记录仪的录像或录音",
+            "evidence",
+            "国办发〔2018〕118号 全过程记录；行政处罚法 第四十七条",
+        )
+    return None
+
+
+@guard("head_approved")
+def head_approved(step: Step) -> Problem | None:
+    """The agency head (an approver of the case's agency) approves first, or within 24 hours in an emergency."""
+    approver: User | None = step.data.get("approved_by")
+    case = _case(step)
+    if approver is None or not approver.has_role(Role.APPROVER.value):
+        return Problem("须经行政机关负责人批准，请选择批准的负责人", "approved_by", "行政强制法 第十八条、第十九条")
+    if approver.agency is None or not case.agency.is_within(approver.agency):
+        return Problem(f"{approver} 不是 {case.agency.name} 的负责人", "approved_by", "行政强制法 第十八条")
+    return None
+
+
+@guard("seizure_running", needs_input=False)
+def seizure_running(step: Step) -> Problem | None:
+    if not running(_case(step), "seizure", "seizure_extension"):
+        return Problem("本案没有正在进行的查封、扣押", rule="行政强制法 第二十五条")
+    return None
+
+
+@guard("no_seizure_running", needs_input=False)
+def no_seizure_running(step: Step) -> Problem | None:
+    if running(_case(step), "seizure", "seizure_extension"):
+        return Problem("查封、扣押尚未解除，请先解除或依决定处理", rule="行政强制法 第二十八条")
+    return None
+
+
+@guard("seizure_not_extended_before", needs_input=False)
+def seizure_not_extended_before(step: Step) -> Problem | None:
+    if any(d.period == "seizure_extension" for d in _case(step).deadlines.all()):
+        return Problem("查封、扣押的期限只能延长一次", rule="行政强制法 第二十五条")
+    return None
+
+
+# 调查终结、审核、审批
+
+
+@guard("penalty_stated")
+def penalty_stated(step: Step) -> Problem | None:
+    kinds = step.data.get("penalty_kinds") or []
+    fine = step.data.get("fine")
+    if not kinds:
+        return Problem("请选择处罚种类", "penalty_kinds", "行政处罚法 第九条")
+    if "fine" in kinds and not fine:
+        return Problem("处罚种类包括罚款，请填写罚款金额", "fine", "行政处罚法 第五十九条")
+    if "fine" not in kinds and fine:
+        return Problem("填写了罚款金额，处罚种类应包括罚款", "penalty_kinds", "行政处罚法 第九条")
+    return None
+
+
+@guard("discretion_recorded")
+def discretion_recorded(step: Step) -> Problem | None:
+    if len(str(step.data.get("discretion_reasons") or "").strip()) < 10:
+        return Problem(
+            "请写明裁量理由：适用的裁量基准、从轻或从重的情节（不少于10个字）",
+            "discretion_reasons",
+            "行政处罚法 第三十四条",
+        )
+    return None
+
+
+@guard("case_is_major", needs_input=False)
+def case_is_major(step: Step) -> Problem | None:
+    if not _case(step).major:
+        return Problem("本案不属于重大执法决定，直接提交负责人审批", rule="行政处罚法 第五十八条")
+    return None
+
+
+@guard("case_not_major", needs_input=False)
+def case_not_major(step: Step) -> Problem | None:
+    if _case(step).major:
+        return Problem("本案属于重大执法决定，须先经法制审核", rule="行政处罚法 第五十八条")
+    return None
+
+
+@guard("reviewer_not_handler", needs_input=False)
+def reviewer_not_handler(step: Step) -> Problem | None:
+    officer = step.officer
+    if officer is not None and officer.pk in {member.pk for member in team(_case(step))}:
+        return Problem("本案承办人员不得审核本案", rule="行政处罚法 第五十八条")
+    return None
+
+
+@guard("collective_held_when_grave", needs_input=False)
+def collective_held_when_grave(step: Step) -> Problem | None:
+    case = _case(step)
+    if case.collective and case.state != State.COLLECTIVE:
+        return Problem("情节复杂或者重大违法行为，应当由行政机关负责人集体讨论决定", rule="行政处罚法 第五十七条第二款")
+    return None
+
+
+@guard("decision_period_running", needs_input=False)
+def decision_period_running(step: Step) -> Problem | None:
+    if not running(_case(step), "decision"):
+        return Problem("办案期限已经延长或不在计算中", rule="行政处罚法 第六十条")
+    return None
+
+
+@guard("decision_not_extended_before", needs_input=False)
+def decision_not_extended_before(step: Step) -> Problem | None:
+    if any(d.period == "decision_extension" for d in _case(step).deadlines.all()):
+        return Problem("办案期限已经延长过一次，不得再次延长", rule="行政处罚法 第六十条")
+    return None
+
+
+# 告知、听证
+
+
+@guard("rights_stated")
+def rights_stated(step: Step) -> Problem | None:
+    if not step.data.get("rights_stated"):
+        return Problem(
+            "告知书应当载明拟作出处罚的内容及事实、理由、依据，并告知陈述、申辩、要求听证等权利",
+            "rights_stated",
+            "行政处罚法 第四十四条",
+        )
+    return None
+
+
+@guard("hearing_right_applies", needs_input=False)
+def hearing_right_applies(step: Step) -> Problem | None:
+    if not _case(step).hearing_right:
+        return Problem("拟作出的处罚不属于应当告知听证权利的情形", rule="行政处罚法 第六十三条")
+    return None
+
+
+@guard("within_hearing_request_period")
+def within_hearing_request_period(step: Step) -> Problem | None:
+    for deadline in _case(step).deadlines.all():
+        if deadline.period == "hearing_request" and step.on_date > deadline.due_on:
+            return Problem(
+                f"当事人应在告知后五个工作日内要求听证（截至 {deadline.due_on}），逾期视为放弃",
+                "on_date",
+                "行政处罚法 第六十四条第一项",
+            )
+    return None
+
+
+@guard("hearing_at_least_seven_days_after_notice")
+def hearing_at_least_seven_days_after_notice(step: Step) -> Problem | None:
+    hearing_on: date = step.data["hearing_on"]
+    earliest = rules.earliest_hearing(step.on_date)
+    if hearing_on < earliest.date:
+        return Problem(
+            f"应当在举行听证的七个工作日前通知当事人，听证最早可定于 {earliest}",
+            "hearing_on",
+            "行政处罚法 第六十四条第二项",
+        )
+    return None
+
+
+@guard("chair_did_not_investigate")
+def chair_did_not_investigate(step: Step) -> Problem | None:
+    chair: Officer = step.data["chair"]
+    if chair.pk in {member.pk for member in team(_case(step))}:
+        return Problem("听证由非本案调查人员主持", "chair", "行政处罚法 第六十四条第四项")
+    return None
+
+
+@guard("hearing_record_signed")
+def hearing_record_signed(step: Step) -> Problem | None:
+    if step.data.get("outcome") == "held" and not step.data.get("evidence"):
+        return Problem("请上传经当事人核对签字的听证笔录", "evidence", "行政处罚法 第六十四条第八项")
+    return None
+
+
+# 决定
+
+
+@guard("statement_period_over")
+def statement_period_over(step: Step) -> Problem | None:
+    case = _case(step)
+    if case.state == State.HEARD:
+        return None
+    waived = case.records.filter(action="record_statement", data__waived=True).exists()
+    for deadline in running(case, "statement", "hearing_request"):
+        if step.on_date <= deadline.due_on and not waived:
+            return Problem(
+                f"陈述、申辩期至 {deadline.due_on} 届满，期满或当事人明确放弃后方可作出决定",
+                "on_date",
+                "行政处罚法 第四十五条、第六十二条",
+            )
+    return None
+
+
+@guard("within_decision_period")
+def within_decision_period(step: Step) -> Problem | None:
+    limit = running(_case(step), "decision", "decision_extension")
+    if limit and step.on_date > limit[-1].due_on:
+        return Problem(
+            f"办案期限已于 {limit[-1].due_on} 届满，须经批准延长后方可作出决定",
+            "on_date",
+            "行政处罚法 第六十条",
+        )
+    return None
+
+
+@guard("not_heavier_after_defence")
+def not_heavier_after_defence(step: Step) -> Problem | None:
+    case = _case(step)
+    fine: Decimal | None = step.data.get("fine")
+    kinds = set(step.data.get("penalty_kinds") or [])
+    if fine is not None and case.proposed_fine is not None and fine > case.proposed_fine:
+        return Problem(
+            f"不得因当事人陈述、申辩而给予更重的处罚：罚款不得超过告知的 {case.proposed_fine} 元",
+            "fine",
+            "行政处罚法 第四十五条",
+        )
+    added = kinds - set(case.penalty_kinds)
+    if added:
+        return Problem("不得增加告知书中没有的处罚种类，如需加重应重新告知", "penalty_kinds", "行政处罚法 第四十五条")
+    return None
+
+
+# 送达、执行
+
+
+@guard("proof_of_service")
+def proof_of_service(step: Step) -> Problem | None:
+    if not step.data.get("evidence"):
+        return Problem("请上传送达回证（签收、邮寄回执、电子送达记录或公告）", "evidence", "行政处罚法 第六十一条")
+    return None
+
+
+@guard("electronic_service_consented")
+def electronic_service_consented(step: Step) -> Problem | None:
+    if step.data.get("method") == "electronic" and not step.data.get("consent"):
+        return Problem("电子送达须经当事人同意并签订确认书", "consent", "行政处罚法 第六十一条")
+    return None
+
+
+def outstanding(case: Case) -> Decimal:
+    return (case.fine or Decimal(0)) - case.paid
+
+
+@guard("fine_outstanding", needs_input=False)
+def fine_outstanding(step: Step) -> Problem | None:
+    if outstanding(_case(step)) <= 0:
+        return Problem("本案没有未缴纳的罚款")
+    return None
+
+
+@guard("party_applied")
+def party_applied(step: Step) -> Problem | None:
+    if not step.data.get("applied"):
+        return Problem("暂缓或分期缴纳须由当事人申请", "applied", "行政处罚法 第六十六条")
+    return None
+
+
+@guard("remedy_periods_over", needs_input=False)
+def remedy_periods_over(step: Step) -> Problem | None:
+    for deadline in running(_case(step), "reconsideration", "litigation"):
+        if step.on_date <= deadline.due_on:
+            return Problem(
+                f"当事人申请复议或提起诉讼的期限至 {deadline.due_on} 届满，期满不履行方可申请强制执行",
+                rule="行政强制法 第五十三条",
+            )
+    return None
+
+
+@guard("demand_served_ten_days_before")
+def demand_served_ten_days_before(step: Step) -> Problem | None:
+    served: date | None = step.data.get("demand_served_on")
+    if served is None:
+        return Problem("请填写催告书送达日期", "demand_served_on", "行政强制法 第五十四条")
+    ready = rules.due("demand_before_court", served)
+    if step.on_date < ready.date:
+        return Problem(
+            f"催告书送达十个工作日后当事人仍未履行的，方可申请，最早 {ready}",
+            "demand_served_on",
+            "行政强制法 第五十四条",
+        )
+    return None
+
+
+# 简易程序
+
+
+@guard("summary_limits")
+def summary_limits(step: Step) -> Problem | None:
+    kinds = set(step.data.get("penalty_kinds") or [])
+    if not kinds or kinds - {"warning", "fine"}:
+        return Problem("简易程序只能给予警告或者罚款", "penalty_kinds", "行政处罚法 第五十一条")
+    fine = step.data.get("fine") if "fine" in kinds else None
+    if "fine" in kinds and not fine:
+        return Problem("请填写罚款金额", "fine", "行政处罚法 第五十一条")
+    problem = rules.summary_procedure_problem(rules.PartyKind(step.data["party_kind"]), fine)
+    return Problem(problem, "fine", "行政处罚法 第五十一条") if problem else None
+
+
+@guard("certificates_shown")
+def certificates_shown(step: Step) -> Problem | None:
+    if not step.data.get("certificates_shown"):
+        return Problem("当场作出处罚决定，应当向当事人出示执法证件", "certificates_shown", "行政处罚法 第五十二条")
+    return None
+
+
+@guard("on_the_spot_collection")
+def on_the_spot_collection(step: Step) -> Problem | None:
+    if not step.data.get("collected") or not step.data.get("fine"):
+        return None
+    problem = rules.on_the_spot_collection_problem(
+        step.data["fine"], hard_to_collect_later=bool(step.data.get("hard_to_collect"))
+    )
+    return Problem(problem, "collected", "行政处罚法 第六十八条") if problem else None
+
+
+# 结案、归档
+
+
+@guard("performed_or_ended", needs_input=False)
+def performed_or_ended(step: Step) -> Problem | None:
+    case = _case(step)
+    if case.state in (State.NO_PENALTY, State.TERMINATED, State.COURT):
+        return None
+    if outstanding(case) > 0:
+        return Problem(f"罚款尚有 {outstanding(case)} 元未缴纳，执行完毕后方可结案", rule="行政处罚法 第六十七条")
+    return None
+
+
+@guard("catalogue_complete", needs_input=False)
+def catalogue_complete(step: Step) -> Problem | None:
+    case = _case(step)
+    if case.closed_on is None:
+        return Problem("案件尚未结案")
+    if case.served_on is None and case.decided_on is not None and case.procedure == "ordinary":
+        return Problem("卷内缺少处罚决定书的送达回证", rule="行政处罚法 第六十一条")
+    return None

@@ -1,0 +1,91 @@
+"""A test helper that takes case actions as the users of the test world (see conftest's `world`)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import pytest
+
+from zhifa.cases import services
+from zhifa.cases.models import Case, CaseDeadline, CaseRecord
+from zhifa.cases.workflow import ACTIONS
+from zhifa.core.choices import Domain, Role
+from zhifa.core.errors import Refusal
+from zhifa.ledger import blobs
+from zhifa.ledger.models import Entry
+from zhifa.ledger.state import snapshot
+from zhifa.personnel.services import certificate_revoke
+from zhifa.testing.factories import TODAY, give_certificate, make_user
+
+
+class Desk:
+    """Takes actions on one case as the users of the test world, remembering what should have been recorded."""
+
+    def __init__(self, world: Any, evidence: Any) -> None:
+        # Certificates issued in December 2025, so that cases can run through 2026.
+        for person in (world.officer, world.colleague, world.sibling_officer):
+            for held in person.certificates.all():
+                certificate_revoke(actor=world.admin, certificate=held, on_date=TODAY, reason="换发")
+            give_certificate(world.admin, person, valid_from=date(2025, 12, 1))
+        self.world = world
+        self.officer = world.officer_user
+        self.approver = make_user("approver", world.branch, Role.APPROVER)
+        self.reviewer = make_user("reviewer", world.branch, Role.LEGAL_REVIEWER)
+        self.team = [world.officer, world.colleague]
+        self.photo = blobs.store(io.BytesIO(b"photo of stumps"), content_type="image/jpeg").sha256
+        self.video = blobs.store(io.BytesIO(b"body camera video"), content_type="video/mp4").sha256
+        self.scan = blobs.store(io.BytesIO(b"signed record"), content_type="application/pdf").sha256
+        self.case: Case | None = None
+        self.done: list[str] = []
+        self.today = TODAY
+
+    def actor_for(self, name: str) -> Any:
+        roles = ACTIONS[name].roles
+        if Role.APPROVER.value in roles:
+            return self.approver
+        if Role.LEGAL_REVIEWER.value in roles:
+            return self.reviewer
+        return self.officer
+
+    def __call__(self, name: str, on_date: date, **data: Any) -> Case:
+        case = services.perform(
+            self.actor_for(name), name, {"on_date": on_date, **data}, case=self.case, agency=self.world.branch
+        )
+        self.case = case
+        self.done.append(f"case.{name}")
+        return case
+
+    def refused(self, name: str, on_date: date, **data: Any) -> Refusal:
+        """Try an action the rules refuse and check that it changed nothing."""
+        before = self._state()
+        with pytest.raises(Refusal) as refused:
+            self(name, on_date, **data)
+        assert self._state() == before
+        return refused.value
+
+    def _state(self) -> tuple[Any, ...]:
+        if self.case is None:
+            return (Entry.objects.count(), Case.objects.count())
+        case = Case.objects.get(pk=self.case.pk)
+        return (Entry.objects.count(), snapshot(case), CaseRecord.objects.count(), CaseDeadline.objects.count())
+
+    def lead(self, received_on: date, **extra: Any) -> Case:
+        fields = {
+            "domain": Domain.FORESTRY,
+            "source": "inspection",
+            "title": "滥伐林木",
+            "summary": "巡护发现二号林班有新伐桩十二个",
+            "received_on": received_on,
+            "act_ended_on": date(2025, 12, 20),
+            "party_kind": "citizen",
+            "party_name": "张某",
+            "evidence": [self.photo],
+        }
+        return self("register_lead", received_on, **{**fields, **extra})
+
+    def investigate(self, on: date) -> None:
+        self("file", on)
+        self("assign", on, lead=self.team[0], others=self.team[1:], declared=self.team)
+        self("add_evidence", on, officers=self.team, kind="object", summary="伐桩照片", evidence=[self.photo])
