@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "zhifa.personnel",
     "zhifa.ledger",
     "zhifa.cases",
+    "zhifa.documents",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,40 @@
+"""The kinds of enforcement documents (执法文书) and the code each puts in its number (文号).
+
+One table: a kind's code is the middle of its number, 大青保 + 罚决 + 字〔2026〕第12号. Codes follow the
+common practice of the provinces' 行政处罚文书格式范本 (two characters for the documents served on the party,
+one for the records); each agency's short name (机关代字) comes first, so codes only need to be distinct
+among themselves. docs/documents.md lists them and says how to add a kind.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentKind(models.TextChoices):
+    FILING_APPROVAL = "filing_approval", _("立案审批表")
+    INTERVIEW_TRANSCRIPT = "interview_transcript", _("询问笔录")
+    INSPECTION_RECORD = "inspection_record", _("现场检查（勘验）笔录")
+    INVESTIGATION_REPORT = "investigation_report", _("案件调查终结报告")
+    ADVANCE_NOTICE = "advance_notice", _("行政处罚事先告知书")
+    HEARING_NOTICE = "hearing_notice", _("听证通知书")
+    HEARING_RECORD = "hearing_record", _("听证笔录")
+    PENALTY_DECISION = "penalty_decision", _("行政处罚决定书")
+    SERVICE_PROOF = "service_proof", _("送达回证")
+    CLOSURE_REPORT = "closure_report", _("结案报告")
+
+
+# The code in each kind's number. Never change a code in use: numbers already issued carry it.
+KIND_CODES: dict[DocumentKind, str] = {
+    DocumentKind.FILING_APPROVAL: "立审",
+    DocumentKind.INTERVIEW_TRANSCRIPT: "询",
+    DocumentKind.INSPECTION_RECORD: "勘",
+    DocumentKind.INVESTIGATION_REPORT: "调终",
+    DocumentKind.ADVANCE_NOTICE: "罚告",
+    DocumentKind.HEARING_NOTICE: "听通",
+    DocumentKind.HEARING_RECORD: "听笔",
+    DocumentKind.PENALTY_DECISION: "罚决",
+    DocumentKind.SERVICE_PROOF: "送",
+    DocumentKind.CLOSURE_REPORT: "结",
+}

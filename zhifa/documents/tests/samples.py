@@ -1,0 +1,271 @@
+"""A realistic case, 滥伐林木 in a nature reserve, told by each of the ten documents."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TypedDict
+from zoneinfo import ZoneInfo
+
+from zhifa.cases.choices import PartyKind
+from zhifa.core.validators import credit_code_check_char, resident_id_check_char
+from zhifa.documents.choices import DocumentKind
+from zhifa.documents.contexts import (
+    AdvanceNotice,
+    ClosureReport,
+    Document,
+    FilingApproval,
+    HearingNotice,
+    HearingRecord,
+    InspectionRecord,
+    InterviewTranscript,
+    InvestigationReport,
+    OfficerRef,
+    Party,
+    PenaltyDecision,
+    Remedies,
+    ServiceProof,
+    Statement,
+)
+from zhifa.documents.numbering import DocumentNumber
+
+SITE = "https://zhifa.daqingshan.gov.cn"
+AGENCY = "大青山国家级自然保护区管理局"
+AGENCY_CODE = "大青保"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+FINE = Decimal("1500.00")
+FINE_CAPITALS = "壹仟伍佰元整"
+
+_ID17 = "15010219800315001"
+_CREDIT17 = "91150102MA0N12345"
+CITIZEN = Party(
+    kind=PartyKind.CITIZEN,
+    name="张某某",
+    id_code=_ID17 + resident_id_check_char(_ID17),
+    address="内蒙古自治区大青山市青山区哈拉沁村三组12号",
+    phone="13800471234",
+)
+COMPANY = Party(
+    kind=PartyKind.ORGANISATION,
+    name="大青山某林业开发有限公司",
+    id_code=_CREDIT17 + credit_code_check_char(_CREDIT17),
+    address="内蒙古自治区大青山市青山区林苑路8号",
+    representative="王某",
+)
+OFFICERS = (
+    OfficerRef(name="李执法", certificate_number="15010200123"),
+    OfficerRef(name="赵执法", certificate_number="15010200456"),
+)
+EVIDENCE = (
+    "现场检查（勘验）笔录一份及现场照片十二张",
+    "询问张某某的笔录一份",
+    "大青山林业司法鉴定中心出具的林木价值鉴定意见一份",
+)
+VIOLATED = "《中华人民共和国森林法》第五十六条第一款"
+PENALTY_BASIS = "《中华人民共和国森林法》第七十六条第二款"
+DISCRETION = (
+    "当事人滥伐林木十二株，蓄积1.8立方米，价值500元，属《大青山国家级自然保护区林业行政处罚裁量基准》"
+    "规定的“一般”情节；当事人如实陈述违法事实，主动配合调查，依法可以从轻处罚，"
+    "决定按滥伐林木价值的三倍处以罚款。"
+)
+PENALTY = "责令于2027年4月30日前在原地补种滥伐株数三倍的树木（三十六株），并处罚款。"
+FACTS = (
+    "2026年10月26日至28日，当事人未取得林木采伐许可证，在大青山国家级自然保护区实验区哈拉沁沟二号林班"
+    "采伐油松十二株，蓄积1.8立方米，经鉴定价值人民币500元。"
+)
+REMEDIES = Remedies(reconsideration_body="大青山市人民政府", court="大青山市青山区人民法院")
+REMEDIES_SENTENCE = (
+    "如不服本处罚决定，可以在收到本决定书之日起六十日内向大青山市人民政府申请行政复议，"
+    "也可以在收到本决定书之日起六个月内直接向大青山市青山区人民法院提起行政诉讼。"
+)
+
+
+def entry_hash(kind: DocumentKind) -> str:
+    return hashlib.sha256(f"ledger entry for {kind}".encode()).hexdigest()
+
+
+def number(kind: DocumentKind, serial: int = 12) -> DocumentNumber:
+    return DocumentNumber(agency_code=AGENCY_CODE, kind=kind, year=2026, serial=serial)
+
+
+def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+class Common(TypedDict):
+    number: DocumentNumber
+    agency_name: str
+    entry_hash: str
+
+
+def sample(kind: DocumentKind) -> Document:
+    """The document of `kind` in the sample case; every one names 张某某."""
+    common: Common = {"number": number(kind), "agency_name": AGENCY, "entry_hash": entry_hash(kind)}
+    case = "张某某滥伐林木案"
+    if kind == DocumentKind.FILING_APPROVAL:
+        return FilingApproval(
+            **common,
+            case_title=case,
+            lead_source="监督检查",
+            received_on=date(2026, 11, 2),
+            party=CITIZEN,
+            summary="2026年11月2日巡护中发现哈拉沁沟二号林班有新伐桩十二个，经走访，系张某某所伐。",
+            suspected_provisions=VIOLATED,
+            handlers=OFFICERS,
+            handler_opinion="当事人涉嫌滥伐林木，有证据初步证明，属本机关管辖，建议立案调查。",
+            approver_name="孙局长",
+            approver_opinion="同意立案，由李执法、赵执法承办。",
+            approved_on=date(2026, 11, 3),
+        )
+    if kind == DocumentKind.INTERVIEW_TRANSCRIPT:
+        return InterviewTranscript(
+            **common,
+            case_title=case,
+            started_at=at(11, 5, 9, 5),
+            ended_at=at(11, 5, 10, 20),
+            place="大青山国家级自然保护区管理局哈拉沁保护站询问室",
+            interviewers=OFFICERS,
+            recorder="赵执法",
+            interviewee=CITIZEN,
+            interviewee_role="当事人",
+            statements=(
+                Statement(speaker="问", text="你是否听清楚了你的权利和义务？是否申请回避？"),
+                Statement(speaker="答", text="听清楚了，不申请回避。"),
+                Statement(speaker="问", text="2026年10月下旬你是否在哈拉沁沟二号林班采伐过树木？"),
+                Statement(speaker="答", text="是的，10月26日到28日我砍了十二棵油松，准备盖羊圈用。"),
+                Statement(speaker="问", text="你是否办理了林木采伐许可证？"),
+                Statement(speaker="答", text="没有办，我不知道自己承包地上的树也要办证。"),
+            ),
+        )
+    if kind == DocumentKind.INSPECTION_RECORD:
+        return InspectionRecord(
+            **common,
+            case_title=case,
+            started_at=at(11, 4, 14, 0),
+            ended_at=at(11, 4, 15, 30),
+            place="大青山国家级自然保护区实验区哈拉沁沟二号林班",
+            inspectors=OFFICERS,
+            recorder="赵执法",
+            party=CITIZEN,
+            present_person="刘某（哈拉沁村村民委员会主任，见证人）",
+            findings="二号林班东坡有新伐油松伐桩十二个，伐桩直径14至22厘米，伐面新鲜，周围有散落枝桠；原木已被运走。",
+            evidence=("现场照片十二张", "伐桩位置示意图一份", "伐桩检尺记录一份"),
+        )
+    if kind == DocumentKind.INVESTIGATION_REPORT:
+        return InvestigationReport(
+            **common,
+            case_title=case,
+            party=CITIZEN,
+            course="2026年11月3日立案后，承办人进行了现场勘验，询问了当事人和见证人，委托了林木价值鉴定。",
+            facts=FACTS,
+            evidence=EVIDENCE,
+            violated_provisions=VIOLATED,
+            penalty_provisions=PENALTY_BASIS,
+            discretion_reasons=DISCRETION,
+            proposal=PENALTY + "罚款人民币1,500.00元。",
+            handlers=OFFICERS,
+            reported_on=date(2026, 11, 12),
+        )
+    if kind == DocumentKind.ADVANCE_NOTICE:
+        return AdvanceNotice(
+            **common,
+            party=CITIZEN,
+            facts=FACTS,
+            evidence=EVIDENCE,
+            violated_provisions=VIOLATED,
+            penalty_provisions=PENALTY_BASIS,
+            discretion_reasons=DISCRETION,
+            intended_penalty=PENALTY,
+            fine=FINE,
+            statement_days=5,
+            hearing_right=False,
+            contact="李执法，0471-1234567，大青山市青山区林苑路1号",
+            issued_on=date(2026, 11, 13),
+        )
+    if kind == DocumentKind.HEARING_NOTICE:
+        return HearingNotice(
+            **common,
+            party=CITIZEN,
+            case_title=case,
+            hearing_at=at(11, 27, 9, 30),
+            place="大青山国家级自然保护区管理局第一会议室",
+            public=True,
+            chair="周法制",
+            hearing_officers=("吴某某",),
+            clerk="郑某某",
+            contact="周法制，0471-1234568",
+            issued_on=date(2026, 11, 17),
+        )
+    if kind == DocumentKind.HEARING_RECORD:
+        return HearingRecord(
+            **common,
+            case_title=case,
+            started_at=at(11, 27, 9, 30),
+            ended_at=at(11, 27, 11, 0),
+            place="大青山国家级自然保护区管理局第一会议室",
+            public=True,
+            chair="周法制",
+            hearing_officers=("吴某某",),
+            clerk="郑某某",
+            party=CITIZEN,
+            party_attendees=("张某某", "陈律师（委托代理人）"),
+            investigators=OFFICERS,
+            statements=(
+                Statement(speaker="主持人", text="宣布听证纪律，核对出席人员身份，告知申请回避的权利。"),
+                Statement(speaker="调查人员李执法", text="陈述违法事实、证据和拟作出的行政处罚。"),
+                Statement(speaker="当事人张某某", text="对事实没有异议，请求考虑我是初次违法、主动配合调查。"),
+                Statement(speaker="主持人", text="当事人作最后陈述。"),
+                Statement(speaker="当事人张某某", text="我愿意补种树木，请求从轻处罚。"),
+            ),
+        )
+    if kind == DocumentKind.PENALTY_DECISION:
+        return PenaltyDecision(
+            **common,
+            party=CITIZEN,
+            procedure=(
+                "本机关于2026年11月3日对当事人滥伐林木一案立案调查，于2026年11月13日向当事人送达了"
+                "《行政处罚事先告知书》，当事人在规定期限内未提出陈述、申辩意见。"
+            ),
+            facts=FACTS,
+            evidence=EVIDENCE,
+            violated_provisions=VIOLATED,
+            penalty_provisions=PENALTY_BASIS,
+            discretion_reasons=DISCRETION,
+            penalty=PENALTY,
+            fine=FINE,
+            payment_bank="中国农业银行大青山市分行各营业网点",
+            payment_account="凭本决定书所附非税收入缴款码缴纳",
+            remedies=REMEDIES,
+            issued_on=date(2026, 11, 23),
+        )
+    if kind == DocumentKind.SERVICE_PROOF:
+        return ServiceProof(
+            **common,
+            case_title=case,
+            served_title="行政处罚决定书",
+            served_number=number(DocumentKind.PENALTY_DECISION),
+            recipient=CITIZEN.name,
+            place=CITIZEN.address,
+            method="直接送达",
+            served_at=at(11, 24, 10, 0),
+            servers=OFFICERS,
+        )
+    if kind == DocumentKind.CLOSURE_REPORT:
+        return ClosureReport(
+            **common,
+            case_title=case,
+            party=CITIZEN,
+            filed_on=date(2026, 11, 3),
+            decision_number=number(DocumentKind.PENALTY_DECISION),
+            decided_on=date(2026, 11, 23),
+            penalty=PENALTY,
+            fine=FINE,
+            execution="当事人于2026年12月1日缴清罚款，补种油松三十六株已经验收合格。",
+            handlers=OFFICERS,
+            handler_opinion="处罚决定已执行完毕，建议结案。",
+            approver_name="孙局长",
+            approver_opinion="同意结案，归档。",
+            closed_on=date(2026, 12, 8),
+        )
+    raise AssertionError(f"no sample for {kind}")
