@@ -15,6 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 
 from zhifa import demo_files
+from zhifa.cases.demo import load_cases
 from zhifa.core.choices import AgencyKind, Domain, Role
 from zhifa.core.models import Agency, User
 from zhifa.core.services import user_create
@@ -252,6 +253,9 @@ def load_demo(today: date) -> None:
                 agency.head = people[0]
                 agency.save(update_fields=["head"])
     _role_logins(roots[0], admins[roots[0].pk])
+    branch = roots[0].children.order_by("path").first()
+    assert branch is not None
+    list(load_cases(today, branch))
     transaction.on_commit(checkpoint_issue)
 
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("zhifa.core.urls")),
     path("", include("zhifa.personnel.urls")),
     path("", include("zhifa.ledger.urls")),
+    path("", include("zhifa.cases.urls")),
     path("admin/", admin.site.urls),
 ]

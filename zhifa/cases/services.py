@@ -40,7 +40,9 @@ def _check(actor: User, action: Action, *, agency: Agency, state: State | None) 
 
 def clean(name: str, data: Mapping[str, Any], *, case: Case | None, agency: Agency | None) -> dict[str, Any]:
     """The action's fields, checked by its form; the first error becomes a refusal naming the field."""
-    form = ACTION_FORMS[name](data=dict(data), case=case, agency=agency)
+    # A QueryDict (a page's POST) keeps its lists; a plain mapping (the API, the demo) is copied.
+    bound = data if hasattr(data, "getlist") else dict(data)
+    form = ACTION_FORMS[name](data=bound, case=case, agency=agency)
     if not form.is_valid():
         field, messages = next(iter(form.errors.items()))
         label = form.fields[field].label if field in form.fields else None

@@ -19,6 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("首页"), reverse("home")),
         (_("执法机关"), reverse("agency_tree")),
         (_("执法人员"), reverse("officer_list")),
+        (_("案件"), reverse("case_list")),
     ]
     if user.has_role(Role.SYSADMIN):
         items.append((_("用户与角色"), reverse("user_list")))

@@ -1,0 +1,306 @@
+"""Demo cases: about forty penalty cases in the first agency tree, spread over every state of the workflow.
+
+Each case is taken through the real services (cases.services.perform), step by step, by the demo
+logins, with dates in the past chosen so that every period is respected — so the demo ledger holds
+one entry per action and `zhifa ledger verify` checks them all.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from zhifa import demo_files
+from zhifa.cases import rules, services
+from zhifa.cases.models import Case
+from zhifa.cases.workflow import ACTIONS
+from zhifa.core.choices import Role
+from zhifa.core.models import Agency, User
+from zhifa.ledger import blobs
+from zhifa.personnel.models import Officer
+from zhifa.personnel.rules import can_enforce
+
+# (title, facts, legal basis, fine in yuan) — the seed documents' domains: logging in a reserve,
+# occupying forest land, hunting, digging wild plants, lighting fires.
+MATTERS = (
+    ("在保护区实验区滥伐林木", "未经批准在实验区采伐杨树{n}株，蓄积{v}立方米", "森林法 第五十六条、第七十六条", 12000),
+    ("非法占用林地修建房屋", "未经批准占用林地{v}百平方米修建彩钢房", "森林法 第三十七条、第七十三条", 60000),
+    ("非法猎捕野生动物", "在保护区内使用铁夹猎捕野兔{n}只", "野生动物保护法 第二十四条、第五十一条", 3000),
+    ("非法采挖野生植物", "在缓冲区采挖野生黄芪{n}株", "自然保护区条例 第二十六条、第三十五条", 2000),
+    ("擅自进入保护区核心区", "未经批准进入核心区露营{n}人", "自然保护区条例 第二十七条、第三十四条", 800),
+    ("在林区违规野外用火", "在林缘烧荒，过火面积约{v}十平方米", "森林防火条例 第二十五条、第五十条", 1500),
+)
+
+# The ordinary procedure, in order; each plan takes a prefix of it (or a variant's steps).
+ORDINARY = (
+    "register_lead",
+    "file",
+    "assign",
+    "add_evidence",
+    "record_interview",
+    "record_inspection",
+    "report",
+    "submit_approval",
+    "approve",
+    "notify",
+    "decide",
+    "serve",
+    "record_payment",
+    "close",
+    "archive",
+)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One demo case: how far it goes, along which variant, and how many days ago it began."""
+
+    steps: tuple[str, ...]
+    began_days_ago: int
+    matter: int
+
+
+def _upto(last: str, path: tuple[str, ...] = ORDINARY) -> tuple[str, ...]:
+    return path[: path.index(last) + 1]
+
+
+HEARING = (*_upto("notify"), "request_hearing", "notify_hearing", "hold_hearing", *ORDINARY[10:])
+MAJOR = (*_upto("report"), "submit_review", "pass_review", *ORDINARY[8:])
+COLLECTIVE = (*_upto("submit_approval"), "refer_collective", *ORDINARY[8:])
+SEIZURE = (*_upto("record_inspection"), "seize", "release_seizure", *ORDINARY[6:])
+COURT = (*_upto("serve"), "apply_to_court", "close", "archive")
+SUMMARY = ("decide_on_the_spot", "report_summary", "close", "archive")
+
+PLANS = (
+    # Early states: this month's leads and filings.
+    *(Plan(_upto("register_lead"), days, m) for days, m in ((2, 0), (5, 2), (9, 4))),
+    Plan(("register_lead", "decline"), 20, 4),
+    Plan(("register_lead", "decline"), 45, 5),
+    *(Plan(_upto("file"), days, m) for days, m in ((6, 1), (12, 3))),
+    *(Plan(_upto("record_inspection"), days, m) for days, m in ((15, 0), (25, 2), (30, 5))),
+    Plan(_upto("seize", SEIZURE), 18, 0),
+    Plan(_upto("report"), 40, 1),
+    Plan(_upto("submit_approval"), 45, 3),
+    Plan(_upto("submit_review", MAJOR), 50, 1),
+    Plan(_upto("refer_collective", COLLECTIVE), 55, 1),
+    Plan(_upto("approve"), 50, 2),
+    Plan(_upto("notify"), 48, 0),
+    Plan(_upto("request_hearing", HEARING), 52, 1),
+    Plan(_upto("notify_hearing", HEARING), 58, 0),
+    Plan(_upto("hold_hearing", HEARING), 75, 1),
+    Plan(_upto("decide"), 60, 5),
+    Plan(_upto("serve"), 70, 2),
+    Plan(_upto("serve", HEARING), 90, 0),
+    Plan((*_upto("report"), "submit_approval", "decide_no_penalty"), 50, 4),
+    Plan((*_upto("report"), "submit_approval", "decide_no_penalty", "close"), 80, 3),
+    Plan((*_upto("record_inspection"), "terminate"), 60, 2),
+    Plan(_upto("serve", COURT), 330, 5),
+    Plan(_upto("apply_to_court", COURT), 320, 1),
+    Plan(COURT, 300, 0),
+    *(Plan(_upto("report_summary", SUMMARY), days, m) for days, m in ((1, 4), (3, 5))),
+    Plan(_upto("decide_on_the_spot", SUMMARY), 0, 3),
+    *(Plan(SUMMARY, days, m) for days, m in ((30, 4), (70, 2))),
+    *(Plan(_upto("close"), days, m) for days, m in ((100, 3), (120, 5))),
+    *(Plan(ORDINARY, days, m) for days, m in ((150, 0), (180, 2), (210, 4), (240, 5))),
+    Plan(HEARING, 200, 1),
+    Plan(MAJOR, 230, 1),
+    Plan(COLLECTIVE, 260, 0),
+    Plan(SEIZURE, 190, 0),
+)
+
+
+class _Director:
+    """Takes the demo cases through the services, choosing dates that every period allows."""
+
+    def __init__(self, today: date, agency: Agency, team: list[Officer], people: dict[str, User]) -> None:
+        self.today = today
+        self.agency = agency
+        self.team = team
+        self.people = people
+        self.random = random.Random(4021)  # noqa: S311 - demo data, not security
+        # A hearing is chaired by someone who did not investigate (行政处罚法 第六十四条第四项).
+        root = agency.path.split("/")[0] + "/"
+        officers = Officer.objects.filter(agency__path__startswith=root, kind="officer").order_by("pk")
+        self.chair = next(o for o in officers if o not in team)
+        self.files = {
+            "photo": self._file(demo_files.png(seed=901), "image/png"),
+            "scan": self._file(demo_files.pdf("Interview record (demo)", ["Signed by the party"]), "application/pdf"),
+            "audio": self._file(demo_files.wav(seconds=3.0, frequency=523.0), "audio/wav"),
+        }
+
+    @staticmethod
+    def _file(data: bytes, content_type: str) -> str:
+        return blobs.store(io.BytesIO(data), content_type=content_type).sha256
+
+    def actor(self, name: str) -> User:
+        roles = ACTIONS[name].roles
+        for role in (Role.APPROVER, Role.LEGAL_REVIEWER):
+            if role.value in roles:
+                return self.people[role.value]
+        return self.people[Role.OFFICER.value]
+
+    def run(self, plan: Plan, serial: int) -> Case | None:
+        case: Case | None = None
+        day = self.today - timedelta(days=plan.began_days_ago)
+        title, facts, basis, fine = MATTERS[plan.matter]
+        n = self.random.randrange(2, 15)
+        context: dict[str, Any] = {
+            "title": title,
+            "facts": facts.format(n=n, v=self.random.randrange(2, 9)),
+            "basis": basis,
+            "fine": Decimal(fine),
+            "steps": plan.steps,
+            # A hearing needs a large fine for a citizen (≥ 5,000 yuan by default), so those parties are citizens.
+            "party": self._party(serial, citizen="request_hearing" in plan.steps),
+            "citizen": {"party_kind": "citizen", "party_name": f"游客{'赵钱孙李周吴郑王'[serial % 8]}某"},
+        }
+        for name in plan.steps:
+            day = self._next_day(name, day, case, context)
+            if day > self.today:
+                break
+            data = {"on_date": day, **self._fields(name, day, context)}
+            case = services.perform(self.actor(name), name, data, case=case, agency=self.agency)
+        return case
+
+    def _party(self, serial: int, *, citizen: bool) -> dict[str, str]:
+        if serial % 4 == 3 and not citizen:
+            return {"party_kind": "organisation", "party_name": f"某某生态旅游开发有限公司（演示{serial}）"}
+        surname = "王李张刘陈杨赵黄周吴"[serial % 10]
+        return {"party_kind": "citizen", "party_name": f"{surname}某{serial}"}
+
+    def _next_day(self, name: str, day: date, case: Case | None, context: dict[str, Any]) -> date:
+        """The first plausible day for the step after `day` that the periods allow."""
+        gaps = {"register_lead": 0, "file": 1, "assign": 0, "report": 6, "release_seizure": 8, "archive": 2}
+        day = day + timedelta(days=gaps.get(name, 1))
+        if case is None:
+            return day
+        if name == "decide":
+            for deadline in case.deadlines.filter(stopped_on__isnull=True, period__in=("statement", "hearing_request")):
+                day = max(day, deadline.due_on + timedelta(days=1))
+        if name == "hold_hearing":
+            day = max(day, context["hearing_on"])
+        if name == "apply_to_court":
+            remedies = case.deadlines.filter(period="litigation").first()
+            if remedies is not None:
+                context["demand_served_on"] = remedies.due_on + timedelta(days=1)
+                day = max(day, rules.due("demand_before_court", context["demand_served_on"]).date + timedelta(days=1))
+        if name == "record_payment":
+            day = day + timedelta(days=5)
+        return day
+
+    def _fields(self, name: str, day: date, context: dict[str, Any]) -> dict[str, Any]:
+        team = self.team
+        fine: Decimal = context["fine"]
+        files = self.files
+        penalty = {
+            "penalty_kinds": ["fine"],
+            "fine": fine,
+            "penalty_text": f"罚款人民币{fine}元",
+            "discretion_reasons": "违法情节一般，无从轻、减轻情节，依裁量基准在中间档次内处罚",
+        }
+        makers: dict[str, Callable[[], dict[str, Any]]] = {
+            "register_lead": lambda: {
+                "domain": self.agency.domains[0],
+                "source": self.random.choice(("inspection", "complaint", "report", "monitoring", "referral")),
+                "title": context["title"],
+                "summary": f"巡护中发现：{context['facts']}",
+                "received_on": day,
+                "act_ended_on": day - timedelta(days=3),
+                "evidence": [files["photo"]],
+                **context["party"],
+            },
+            "decline": lambda: {"reason": "经核查，反映的情况不属实，没有违法事实"},
+            "assign": lambda: {"lead": team[0], "others": team[1:], "declared": team},
+            "add_evidence": lambda: {
+                "officers": team,
+                "kind": "object",
+                "summary": "现场照片及伐桩测量记录",
+                "evidence": [files["photo"]],
+            },
+            "record_interview": lambda: {
+                "officers": team,
+                "interviewee": context["party"]["party_name"],
+                "summary": "当事人对违法事实供认不讳",
+                "evidence": [files["scan"], files["audio"]],
+            },
+            "record_inspection": lambda: {
+                "officers": team,
+                "place": "实验区二号林班",
+                "summary": context["facts"],
+                "evidence": [files["photo"]],
+            },
+            "seize": lambda: {
+                "officers": team,
+                "items": "油锯一台、运输车辆一辆",
+                "approved_by": self.people[Role.APPROVER.value],
+                "evidence": [files["audio"], files["photo"]],
+            },
+            "release_seizure": lambda: {"reason": "物品与违法行为无关的部分予以退还"},
+            "report": lambda: {
+                "facts_found": context["facts"],
+                "legal_basis": context["basis"],
+                **penalty,
+                "major": "submit_review" in context["steps"],
+                "collective": "refer_collective" in context["steps"],
+            },
+            "pass_review": lambda: {"opinion": "主体合法，事实清楚，证据确凿，适用依据正确，程序合法，同意"},
+            "approve": lambda: {"opinion": "同意"},
+            "decide_no_penalty": lambda: {"ground": "first_offence", "reason": "初次违法，危害后果轻微并已及时改正"},
+            "terminate": lambda: {"reason": "当事人死亡，终止调查"},
+            "notify": lambda: {"rights_stated": True, "evidence": [files["scan"]]},
+            "notify_hearing": lambda: self._hearing(day, context),
+            "hold_hearing": lambda: {"outcome": "held", "summary": "当事人提出家庭困难", "evidence": [files["scan"]]},
+            "decide": lambda: penalty,
+            "serve": lambda: {"method": "direct", "evidence": [files["scan"]]},
+            "record_payment": lambda: {"amount": fine, "receipt": f"NS{day:%Y%m%d}{self.random.randrange(1000):03d}"},
+            "apply_to_court": lambda: {"court": "大青山区人民法院", "demand_served_on": context["demand_served_on"]},
+            "decide_on_the_spot": lambda: {
+                "officers": team,
+                "domain": self.agency.domains[0],
+                "title": context["title"],
+                "facts_found": context["facts"],
+                "legal_basis": context["basis"],
+                "penalty_kinds": ["fine"],
+                "fine": Decimal(50),
+                "certificates_shown": True,
+                "collected": True,
+                "evidence": [files["photo"]],
+                **context["citizen"],
+            },
+            "close": lambda: {"summary": "处罚决定已执行完毕"},
+        }
+        return makers[name]() if name in makers else {}
+
+    def _hearing(self, day: date, context: dict[str, Any]) -> dict[str, Any]:
+        context["hearing_on"] = rules.earliest_hearing(day).date
+        return {"hearing_on": context["hearing_on"], "place": "管理局听证室", "chair": self.chair}
+
+
+def _team(agency: Agency, today: date, first: Officer | None) -> list[Officer]:
+    able = [o for o in agency.officers.order_by("pk") if can_enforce(o, agency, today - timedelta(days=400))]
+    able = [o for o in able if can_enforce(o, agency, today)]
+    if first is not None and first in able:
+        able.remove(first)
+        able.insert(0, first)
+    return able[:2]
+
+
+def load_cases(today: date, branch: Agency) -> Iterator[Case]:
+    """Take the demo plans through the services in `branch`, whose officers are the demo logins' colleagues."""
+    officer_login = User.objects.get(username="officer")
+    team = _team(branch, today, getattr(officer_login, "officer", None))
+    people = {
+        Role.OFFICER.value: officer_login,
+        Role.APPROVER.value: User.objects.get(username="approver"),
+        Role.LEGAL_REVIEWER.value: User.objects.get(username="reviewer"),
+    }
+    director = _Director(today, branch, team, people)
+    for serial, plan in enumerate(PLANS):
+        case = director.run(plan, serial)
+        if case is not None:
+            yield case

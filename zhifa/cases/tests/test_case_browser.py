@@ -1,0 +1,144 @@
+"""One ordinary case from lead to archive through the pages, in a real browser, as the officer and the head."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from zhifa.cases.models import Case
+from zhifa.cases.tests.desk import Desk
+from zhifa.cases.workflow import State
+from zhifa.ledger.models import Entry
+from zhifa.ledger.state import subject_key
+from zhifa.ledger.tests.test_upload_browser import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+class Officer:
+    """A person at the browser: opens the case, clicks an action, fills its form and submits it."""
+
+    def __init__(self, page: Page, base: str) -> None:
+        self.page = page
+        self.base = base
+
+    def act(self, case: int, label: str, on_date: str, **fields: str) -> None:
+        page = self.page
+        page.goto(f"{self.base}/cases/{case}/")
+        page.locator("#case-actions").get_by_role("link", name=label, exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(label)
+        page.locator("#id_on_date").fill(on_date)
+        for name, value in fields.items():
+            page.locator(f"#id_{name}").fill(value)
+        self.submit(label)
+
+    def submit(self, label: str) -> None:
+        self.page.get_by_role("button", name="提交并记录").click()
+        expect(self.page.locator(".messages")).to_contain_text(f"已{label}")
+
+    def upload(self, path: Path) -> None:
+        self.page.get_by_label("证据文件").set_input_files(str(path))
+        expect(self.page.locator(".evidence-upload .upload")).to_have_class("upload done", timeout=30_000)
+
+
+def test_a_case_from_lead_to_archive_through_the_pages(
+    page: Page, browser: Browser, live_server, world, evidence, tmp_path
+):
+    desk = Desk(world, evidence)  # the head and certificates valid through 2026
+    photo = tmp_path / "伐桩.jpg"
+    photo.write_bytes(b"\xff\xd8\xff" + bytes(range(256)) * 40)
+    base = live_server.url
+    officer = Officer(page, base)
+    head_page = browser.new_page()
+    head = Officer(head_page, base)
+    log_in(page, base, "officer", "/cases/")
+    log_in(head_page, base, desk.approver.username, "/cases/")
+
+    # 登记案源
+    page.get_by_role("link", name="登记案源").click()
+    page.locator("#id_on_date").fill("2026-10-12")
+    page.get_by_label("执法领域").select_option("forestry")
+    page.locator("#id_source").select_option("inspection")
+    page.locator("#id_title").fill("滥伐林木")
+    page.get_by_label("案源情况").fill("巡护发现新伐桩十二个")
+    page.get_by_label("发现或受理日期").fill("2026-10-12")
+    page.get_by_label("违法行为终了日期").fill("2026-10-10")
+    page.get_by_label("当事人类型").select_option("citizen")
+    page.get_by_label("当事人姓名或名称").fill("张某")
+    officer.submit("登记案源")
+    case = Case.objects.get(title="滥伐林木").pk
+    expect(page.locator("#case-actions")).to_contain_text("只有案件审批人可以批准立案")
+
+    head.act(case, "批准立案", "2026-10-13")
+    expect(head_page.locator("#case-deadlines")).to_contain_text("立案后作出处罚决定")
+    head_page.locator("#case-actions").get_by_role("link", name="指派承办人员").click()
+    head_page.locator("#id_on_date").fill("2026-10-13")
+    head_page.get_by_label("主办人").select_option(label="甲执法")
+    head_page.locator("#id_others").get_by_label("乙执法").check()
+    # Forgetting 乙执法's recusal declaration is refused with the article, and nothing is saved.
+    head_page.locator("#id_declared").get_by_label("甲执法").check()
+    head_page.get_by_role("button", name="提交并记录").click()
+    expect(head_page.locator(".field-error")).to_contain_text("乙执法 尚未声明与本案无应当回避的情形")
+    expect(head_page.locator(".field-error")).to_contain_text("第四十三条")
+    head_page.locator("#id_declared").get_by_label("乙执法").check()
+    head.submit("指派承办人员")
+
+    page.goto(f"{base}/cases/{case}/")
+    page.locator("#case-actions").get_by_role("link", name="登记证据", exact=True).click()
+    page.locator("#id_on_date").fill("2026-10-14")
+    page.locator("#id_officers").get_by_label("甲执法").check()
+    page.locator("#id_officers").get_by_label("乙执法").check()
+    page.get_by_label("证据种类").select_option("object")
+    page.get_by_label("证据名称及证明事项").fill("伐桩照片")
+    officer.upload(photo)
+    officer.submit("登记证据")
+    expect(page.locator("#case-records")).to_contain_text("伐桩照片")
+
+    page.locator("#case-actions").get_by_role("link", name="调查终结报告", exact=True).click()
+    page.locator("#id_on_date").fill("2026-10-15")
+    page.locator("#id_facts_found").fill("张某未经许可采伐林木12株")
+    page.get_by_label("违反和处罚的法律依据").fill("森林法 第五十六条、第七十六条")
+    page.locator("#id_penalty_kinds").get_by_label("罚款", exact=True).check()
+    page.get_by_label("罚款金额（元）").fill("3000")
+    page.get_by_label("拟处罚内容").fill("罚款三千元")
+    page.locator("#id_discretion_reasons").fill("滥伐数量较少，属一般情节，按裁量基准处罚")
+    officer.submit("调查终结报告")
+
+    officer.act(case, "提交负责人审批", "2026-10-15")
+    head.act(case, "批准拟处罚", "2026-10-16")
+    page.goto(f"{base}/cases/{case}/")
+    page.locator("#case-actions").get_by_role("link", name="送达行政处罚告知书").click()
+    page.locator("#id_on_date").fill("2026-10-19")
+    page.get_by_label("告知书已载明拟处罚内容及事实、理由、依据，并告知陈述、申辩和要求听证的权利").check()
+    officer.submit("送达行政处罚告知书")
+    expect(page.locator("#case-deadlines")).to_contain_text("陈述、申辩")
+
+    page.locator("#case-actions").get_by_role("link", name="记录陈述、申辩").click()
+    page.locator("#id_on_date").fill("2026-10-20")
+    page.get_by_label("当事人书面明确放弃陈述、申辩和听证").check()
+    officer.submit("记录陈述、申辩")
+
+    head.act(case, "作出行政处罚决定", "2026-10-21")  # the form comes filled with the proposed penalty
+    page.goto(f"{base}/cases/{case}/")
+    page.locator("#case-actions").get_by_role("link", name="送达行政处罚决定书").click()
+    page.locator("#id_on_date").fill("2026-10-22")
+    page.get_by_label("送达方式").select_option("direct")
+    officer.upload(photo)
+    officer.submit("送达行政处罚决定书")
+    expect(page.locator("#case-deadlines")).to_contain_text("缴纳罚款")
+
+    officer.act(case, "登记缴款", "2026-10-23", amount="3000", receipt="NS20261023001")
+    head.act(case, "结案", "2026-10-26")
+    officer.act(case, "归档", "2026-10-27")
+    expect(page.locator(".steps li.current")).to_have_text("已归档")
+    expect(page.locator("#case-actions")).to_contain_text("本案已办结")
+
+    assert Case.objects.get(pk=case).state == State.ARCHIVED
+    actions = list(Entry.objects.filter(subject=f"cases.case:{case}").values_list("action", flat=True))
+    assert len(actions) == 14
+    assert actions[0] == "case.register_lead"
+    assert actions[-1] == "case.archive"
+    expect(page.locator("#ledger-entries tbody tr")).to_have_count(14)
+    assert subject_key(Case.objects.get(pk=case)) == f"cases.case:{case}"

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from zhifa.cases import views
+
+urlpatterns = [
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/open/<str:name>/", views.case_open, name="case_open"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/actions/<str:name>/", views.case_action, name="case_action"),
+]

@@ -1,0 +1,133 @@
+"""Case pages: the list, a case with its deadlines, records, timeline and actions, and a form per action.
+
+Thin: they read through selectors and write through services.perform — the rules live in guards.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from zhifa.cases import selectors, services
+from zhifa.cases.choices import CASE_STATES
+from zhifa.cases.forms import ACTION_FORMS
+from zhifa.cases.models import Case
+from zhifa.cases.workflow import ACTIONS, STATE_LABELS, State, actions_from
+from zhifa.core.forms import run_service
+from zhifa.core.models import User
+from zhifa.core.scoping import restrict
+from zhifa.ledger.selectors import entries_about
+from zhifa.ledger.state import subject_key
+
+# The main line of the ordinary procedure, drawn as steps on the case page.
+MAIN_LINE = [
+    State.LEAD,
+    State.FILED,
+    State.INVESTIGATING,
+    State.REPORTED,
+    State.APPROVING,
+    State.APPROVED,
+    State.NOTIFIED,
+    State.DECIDED,
+    State.EXECUTING,
+    State.CLOSED,
+    State.ARCHIVED,
+]
+SUMMARY_LINE = [State.SUMMARY_DECIDED, State.EXECUTING, State.CLOSED, State.ARCHIVED]
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # login_required guarantees it
+    return user
+
+
+def _case_for(actor: User, pk: int) -> Case:
+    return get_object_or_404(restrict(Case.objects.select_related("agency"), actor), pk=pk)
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    actor = _user(request)
+    today = timezone.localdate()
+    text = request.GET.get("q", "").strip()
+    state = request.GET.get("state", "")
+    mine = request.GET.get("mine") == "1"
+    cases = selectors.cases_for(actor, text=text, state=state if state in STATE_LABELS else "", mine=mine)
+    page = Paginator(cases, 30).get_page(request.GET.get("page"))
+    rows = [{"case": case, "next": next(iter(selectors.running_deadlines(case, today)), None)} for case in page]
+    context = {"page": page, "rows": rows, "states": CASE_STATES, "q": text, "state": state, "mine": mine}
+    return render(request, "cases/case_list.html", context)
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _user(request)
+    case = _case_for(actor, pk)
+    today = timezone.localdate()
+    line = SUMMARY_LINE if case.procedure == "summary" else MAIN_LINE
+    current = State(case.state)
+    reached = line.index(current) if current in line else -1
+    steps = [
+        {"label": STATE_LABELS[state], "done": i < reached, "current": state == current} for i, state in enumerate(line)
+    ]
+    context = {
+        "case": case,
+        "state_label": STATE_LABELS[current],
+        "off_line": current not in line,
+        "steps": steps,
+        "deadlines": selectors.running_deadlines(case, today),
+        "records": case.records.all(),
+        "team": case.assignments.select_related("officer"),
+        "parties": case.parties.all(),
+        "availability": services.availability(actor, case, today),
+        "entries": entries_about([subject_key(case)]),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+def _action_page(request: HttpRequest, name: str, case: Case | None) -> HttpResponse:
+    actor = _user(request)
+    if name not in ACTION_FORMS:
+        raise Http404
+    action = ACTIONS[name]
+    agency = case.agency if case is not None else actor.agency
+    form_class = ACTION_FORMS[name]
+    form: Any
+    if request.method == "POST":
+        form = form_class(request.POST, case=case, agency=agency)
+        done = None
+        if form.is_valid():
+            done = run_service(form, lambda: services.perform(actor, name, request.POST, case=case, agency=agency))
+        if done is not None:
+            messages.success(request, _("已%(action)s，并记入全过程记录") % {"action": action.label})
+            return redirect("case_detail", done.pk)
+    else:
+        form = form_class(case=case, agency=agency)
+    closed = []
+    if case is not None:
+        closed = [a for a in services.availability(actor, case) if a.action.name == name and not a.allowed]
+    context = {"form": form, "action": action, "case": case, "closed": closed[0] if closed else None}
+    return render(request, "cases/action_form.html", context)
+
+
+@login_required
+def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    case = _case_for(_user(request), pk)
+    if name not in {a.name for a in actions_from(State(case.state))}:
+        raise Http404
+    return _action_page(request, name, case)
+
+
+@login_required
+def case_open(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in {a.name for a in actions_from(None)}:
+        raise Http404
+    return _action_page(request, name, None)
