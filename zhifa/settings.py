@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "zhifa.core",
     "zhifa.personnel",
     "zhifa.ledger",
+    "zhifa.api",
+    "ninja",
     "zhifa.cases",
     "zhifa.documents",
 ]

@@ -3,10 +3,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from zhifa.api.api import api
+
 urlpatterns = [
     path("", include("zhifa.core.urls")),
     path("", include("zhifa.personnel.urls")),
     path("", include("zhifa.ledger.urls")),
     path("", include("zhifa.cases.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,223 @@
+"""`/api/v1`: cases, their deadlines and actions, and evidence upload, for other systems and field apps.
+
+The same services as the pages (cases.services.perform): an action's fields are its form's fields, and a
+refusal comes back as 422 with the same Chinese message, the field at fault and the article.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Body, File, NinjaAPI, Schema
+from ninja.files import UploadedFile
+from ninja.security import HttpBearer
+
+from zhifa.api.models import ApiToken, digest
+from zhifa.cases import selectors, services
+from zhifa.cases.models import Case
+from zhifa.cases.workflow import ACTIONS, STATE_LABELS, State, actions_from
+from zhifa.core.errors import Refusal
+from zhifa.core.models import User
+from zhifa.core.scoping import restrict
+from zhifa.ledger import blobs
+from zhifa.ledger.evidence_views import UPLOADERS
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        found = ApiToken.objects.select_related("user").filter(key_sha256=digest(token), revoked=False).first()
+        if found is None or not found.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="Zhifa 行政执法 API",
+    version="1",
+    description=(
+        "案件、期限、办案事项与证据上传。用 `zhifa apitoken 用户名` 签发令牌，以 `Authorization: Bearer <令牌>` 调用。"
+    ),
+    auth=TokenAuth(),
+    urls_namespace="api",
+)
+
+
+class RefusalOut(Schema):
+    message: str
+    field: str | None = None
+    rule: str = ""
+
+
+@api.exception_handler(Refusal)
+def refused(request: HttpRequest, refusal: Refusal) -> Any:
+    return api.create_response(
+        request, {"message": refusal.message, "field": refusal.field, "rule": refusal.rule}, status=422
+    )
+
+
+class DeadlineOut(Schema):
+    period: str
+    label: str
+    due_on: date
+    provisional: bool
+    days_left: int
+    level: str
+    source: str
+
+
+class CaseOut(Schema):
+    id: int
+    title: str
+    agency: str
+    procedure: str
+    state: str
+    state_label: str
+    received_on: date
+    filed_on: date | None
+    fine: str | None
+    paid: str
+    parties: list[str]
+    deadlines: list[DeadlineOut]
+
+
+class RecordOut(Schema):
+    action: str
+    label: str
+    on_date: date
+    summary: str
+    officers: list[str]
+    files: list[str]
+    entry_index: int
+
+
+class CaseDetailOut(CaseOut):
+    facts_found: str
+    legal_basis: str
+    penalty_text: str
+    discretion_reasons: str
+    records: list[RecordOut]
+
+
+class AvailabilityOut(Schema):
+    name: str
+    label: str
+    allowed: bool
+    reasons: list[str]
+    source: str
+
+
+class OpenIn(Schema):
+    action: str = "register_lead"
+    fields: dict[str, Any]
+
+
+class BlobOut(Schema):
+    sha256: str
+    size: int
+    content_type: str
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # TokenAuth set it
+    return user
+
+
+def _case_out(case: Case, today: date) -> dict[str, Any]:
+    return {
+        "id": case.pk,
+        "title": case.title,
+        "agency": case.agency.name,
+        "procedure": case.procedure,
+        "state": case.state,
+        "state_label": STATE_LABELS[State(case.state)],
+        "received_on": case.received_on,
+        "filed_on": case.filed_on,
+        "fine": None if case.fine is None else f"{case.fine:.2f}",
+        "paid": f"{case.paid:.2f}",
+        "parties": [party.name for party in case.parties.all()],
+        "deadlines": [{**view.__dict__, "level": view.level} for view in selectors.running_deadlines(case, today)],
+    }
+
+
+def _detail(case: Case) -> dict[str, Any]:
+    records = [
+        {
+            "action": record.action,
+            "label": ACTIONS[record.action].label,
+            "on_date": record.on_date,
+            "summary": record.summary,
+            "officers": [officer["name"] for officer in record.officers],
+            "files": record.files,
+            "entry_index": record.entry_index,
+        }
+        for record in case.records.all()
+    ]
+    fields = ("facts_found", "legal_basis", "penalty_text", "discretion_reasons")
+    return {**_case_out(case, timezone.localdate()), **{f: getattr(case, f) for f in fields}, "records": records}
+
+
+def _visible(request: HttpRequest, pk: int) -> Case:
+    return get_object_or_404(restrict(Case.objects.select_related("agency"), _user(request)), pk=pk)
+
+
+@api.get("/cases", response=list[CaseOut], summary="案件列表（本人可见范围）")
+def list_cases(request: HttpRequest, q: str = "", state: str = "", mine: bool = False) -> list[dict[str, Any]]:
+    today = timezone.localdate()
+    cases = selectors.cases_for(_user(request), text=q, state=state if state in STATE_LABELS else "", mine=mine)
+    return [_case_out(case, today) for case in cases[:200]]
+
+
+@api.post("/cases", response={201: CaseDetailOut, 422: RefusalOut}, summary="建立案件：登记案源或当场处罚（简易程序）")
+def open_case(request: HttpRequest, payload: OpenIn) -> tuple[int, dict[str, Any]]:
+    if payload.action not in {action.name for action in actions_from(None)}:
+        raise Refusal("建立案件只能“register_lead”（登记案源）或“decide_on_the_spot”（当场处罚）", field="action")
+    actor = _user(request)
+    case = services.perform(actor, payload.action, payload.fields, agency=actor.agency)
+    return 201, _detail(case)
+
+
+@api.get("/cases/{case_id}", response=CaseDetailOut, summary="案件详情")
+def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    return _detail(_visible(request, case_id))
+
+
+@api.get("/cases/{case_id}/actions", response=list[AvailabilityOut], summary="当前可办理的事项及其他事项不能办理的原因")
+def case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    case = _visible(request, case_id)
+    return [
+        {
+            "name": item.action.name,
+            "label": item.action.label,
+            "allowed": item.allowed,
+            "reasons": list(item.reasons),
+            "source": item.action.source,
+        }
+        for item in services.availability(_user(request), case)
+    ]
+
+
+@api.post(
+    "/cases/{case_id}/actions/{action}",
+    response={200: CaseDetailOut, 422: RefusalOut},
+    summary="办理事项（字段与页面表单相同）",
+)
+def take_action(request: HttpRequest, case_id: int, action: str, fields: Body[dict[str, Any]]) -> dict[str, Any]:
+    case = _visible(request, case_id)
+    return _detail(services.perform(_user(request), action, fields, case=case))
+
+
+@api.post("/evidence", response={201: BlobOut, 422: RefusalOut}, summary="上传证据文件（附 SHA-256，服务端核对）")
+def upload_evidence(request: HttpRequest, sha256: str, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+    if not _user(request).has_role(*UPLOADERS):
+        raise Refusal("审计员只读，不能上传证据文件")
+    with transaction.atomic():
+        blob = blobs.store_upload(file, expected_sha256=sha256)
+    return 201, {"sha256": blob.sha256, "size": blob.size, "content_type": blob.content_type}

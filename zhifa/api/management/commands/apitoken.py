@@ -1,0 +1,25 @@
+"""`zhifa apitoken USERNAME [--name NAME]`: issue an API token for a user and print it once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from zhifa.api.models import ApiToken
+from zhifa.core.models import User
+
+
+class Command(BaseCommand):
+    help = "为用户签发 API 令牌（只显示一次）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--name", default="命令行签发")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = User.objects.filter(username=options["username"], is_active=True).first()
+        if user is None:
+            raise CommandError(f"没有名为 {options['username']} 的有效用户")
+        _, secret = ApiToken.issue(user, options["name"])
+        self.stdout.write(secret)
