@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Body, File, NinjaAPI, Schema
+from ninja import Body, File, NinjaAPI, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
@@ -176,12 +176,12 @@ def list_cases(request: HttpRequest, q: str = "", state: str = "", mine: bool = 
 
 
 @api.post("/cases", response={201: CaseDetailOut, 422: RefusalOut}, summary="建立案件：登记案源或当场处罚（简易程序）")
-def open_case(request: HttpRequest, payload: OpenIn) -> tuple[int, dict[str, Any]]:
+def open_case(request: HttpRequest, payload: OpenIn) -> Status[dict[str, Any]]:
     if payload.action not in {action.name for action in actions_from(None)}:
         raise Refusal("建立案件只能“register_lead”（登记案源）或“decide_on_the_spot”（当场处罚）", field="action")
     actor = _user(request)
     case = services.perform(actor, payload.action, payload.fields, agency=actor.agency)
-    return 201, _detail(case)
+    return Status(201, _detail(case))
 
 
 @api.get("/cases/{case_id}", response=CaseDetailOut, summary="案件详情")
@@ -215,9 +215,9 @@ def take_action(request: HttpRequest, case_id: int, action: str, fields: Body[di
 
 
 @api.post("/evidence", response={201: BlobOut, 422: RefusalOut}, summary="上传证据文件（附 SHA-256，服务端核对）")
-def upload_evidence(request: HttpRequest, sha256: str, file: File[UploadedFile]) -> tuple[int, dict[str, Any]]:
+def upload_evidence(request: HttpRequest, sha256: str, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     if not _user(request).has_role(*UPLOADERS):
         raise Refusal("审计员只读，不能上传证据文件")
     with transaction.atomic():
         blob = blobs.store_upload(file, expected_sha256=sha256)
-    return 201, {"sha256": blob.sha256, "size": blob.size, "content_type": blob.content_type}
+    return Status(201, {"sha256": blob.sha256, "size": blob.size, "content_type": blob.content_type})

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -71,7 +72,12 @@ def _party(data: Mapping[str, Any]) -> Party | None:
         phone=str(data.get("party_phone") or "").strip(),
         address=str(data.get("party_address") or "").strip(),
     )
-    party.full_clean()
+    try:
+        party.full_clean()
+    except ValidationError as error:
+        # The model names its own fields; the forms (and the API) call them party_<name>.
+        name, messages = next(iter(error.message_dict.items()))
+        raise Refusal(messages[0], field=f"party_{name}" if name != "__all__" else "party_name") from error
     party.save()
     return party
 
@@ -506,7 +512,11 @@ def perform(
     started = _deadlines(step, case)
     if action.target is not None:
         case.state = action.target
-    case.full_clean()
+    try:
+        case.full_clean()
+    except ValidationError as error:
+        name_, messages = next(iter(error.message_dict.items()))
+        raise Refusal(messages[0], field=None if name_ == "__all__" else name_) from error
     case.save()
     files = list(cleaned.get("evidence") or [])
     facts = {"on_date": on_date.isoformat(), **outcome.facts}

@@ -61,6 +61,11 @@ def test_a_case_from_lead_to_archive_through_the_api(world, evidence):
     }
     case = officer.post("/cases", {"action": "register_lead", "fields": {"on_date": "2026-10-12", **lead}}, 201)
     assert case["state"] == "lead"
+    bad = {**lead, "party_id_number": "110101199001011234"}  # wrong check digit
+    refusal = officer.post("/cases", {"action": "register_lead", "fields": {"on_date": "2026-10-12", **bad}}, 422)
+    assert refusal["field"] == "party_id_number"
+    assert "身份证" in refusal["message"]
+    assert Case.objects.count() == 1
     path = f"/cases/{case['id']}"
     actions = {a["name"]: a for a in officer.get(f"{path}/actions").json()}
     assert not actions["file"]["allowed"]
