@@ -276,8 +276,11 @@ def collective_held_when_grave(step: Step) -> Problem | None:
 
 @guard("decision_period_running", needs_input=False)
 def decision_period_running(step: Step) -> Problem | None:
-    if not running(_case(step), "decision"):
+    current = running(_case(step), "decision")
+    if not current:
         return Problem("办案期限已经延长或不在计算中", rule="行政处罚法 第六十条")
+    if step.on_date > current[-1].due_on:
+        return Problem(f"办案期限已于 {current[-1].due_on} 届满，应在届满前批准延长", "on_date", "行政处罚法 第六十条")
     return None
 
 

@@ -138,6 +138,7 @@ def test_an_ordinary_case_from_lead_to_archive(desk, world):
     # The ninety days ran out on 30 September: no decision without an approved extension.
     decision = {**report, "fine": Decimal(15000), "penalty_text": "罚款一万五千元"}
     assert "须经批准延长" in str(desk.refused("decide", date(2026, 10, 9), **decision))
+    assert "应在届满前批准延长" in str(desk.refused("extend_decision", date(2026, 10, 9), reason="补充调查"))
     desk("extend_decision", date(2026, 9, 28), reason="案情复杂，听证后需补充调查")
     assert deadlines(desk.case)["decision_extension"] == (date(2026, 10, 30), None)
     refusal = desk.refused("decide", date(2026, 10, 9), **{**decision, "fine": Decimal(25000)})
