@@ -69,7 +69,14 @@ def _upto(last: str, path: tuple[str, ...] = ORDINARY) -> tuple[str, ...]:
     return path[: path.index(last) + 1]
 
 
-HEARING = (*_upto("notify"), "request_hearing", "notify_hearing", "hold_hearing", *ORDINARY[10:])
+HEARING = (
+    *_upto("notify"),
+    "request_hearing",
+    "notify_hearing",
+    "hold_hearing",
+    "review_after_hearing",
+    *ORDINARY[10:],
+)
 MAJOR = (*_upto("report"), "submit_review", "pass_review", *ORDINARY[8:])
 COLLECTIVE = (*_upto("submit_approval"), "refer_collective", *ORDINARY[8:])
 SEIZURE = (*_upto("record_inspection"), "seize", "release_seizure", *ORDINARY[6:])
@@ -124,9 +131,9 @@ class _Director:
         self.people = people
         self.random = random.Random(4021)  # noqa: S311 - demo data, not security
         # A hearing is chaired by someone who did not investigate (行政处罚法 第六十四条第四项).
-        root = agency.path.split("/")[0] + "/"
-        officers = Officer.objects.filter(agency__path__startswith=root, kind="officer").order_by("pk")
-        self.chair = next(o for o in officers if o not in team)
+        line = [agency, *agency.ancestors()]
+        officers = Officer.objects.filter(agency__in=line, kind="officer").order_by("pk")
+        self.chair = next(o for o in officers if o not in team and can_enforce(o, agency, today - timedelta(days=400)))
         self.files = {
             "photo": self._file(demo_files.png(seed=901), "image/png"),
             "scan": self._file(demo_files.pdf("Interview record (demo)", ["Signed by the party"]), "application/pdf"),
@@ -249,6 +256,7 @@ class _Director:
                 "collective": "refer_collective" in context["steps"],
             },
             "pass_review": lambda: {"opinion": "主体合法，事实清楚，证据确凿，适用依据正确，程序合法，同意"},
+            "review_after_hearing": lambda: {"opinion": "听证意见已充分考虑，同意作出决定"},
             "approve": lambda: {"opinion": "同意"},
             "decide_no_penalty": lambda: {"ground": "first_offence", "reason": "初次违法，危害后果轻微并已及时改正"},
             "terminate": lambda: {"reason": "当事人死亡，终止调查"},

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,12 +23,14 @@ from zhifa.personnel.models import Officer
 
 
 def _officers_of(case: Case | None, agency: Any = None) -> Any:
-    """Officers who may be chosen for an act: those of the case's agency line (checked again by the guards)."""
+    """Officers who may be chosen for an act: active ones of the case's agency line."""
     where = case.agency if case is not None else agency
     if where is None:
         return Officer.objects.none()
-    root = where.path.split("/")[0] + "/"
-    return Officer.objects.filter(agency__path__startswith=root).select_related("agency").order_by("name")
+    # The agency's own line: itself, the agencies above it and those below it — never a sibling's
+    # (personnel.rules.same_line); the guards still check each person's certificate on the day.
+    line = Q(agency__path__startswith=where.path) | Q(agency__in=[where, *where.ancestors()])
+    return Officer.objects.filter(line, status="active").select_related("agency").order_by("name")
 
 
 class ActionForm(forms.Form):
@@ -295,6 +298,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "request_hearing": OpinionForm,
     "notify_hearing": HearingNoticeForm,
     "hold_hearing": HearingForm,
+    "review_after_hearing": OpinionForm,
     "decide": DecideForm,
     "serve": ServeForm,
     "defer_payment": DeferForm,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,7 @@ from zhifa.core.choices import Role
 from zhifa.core.models import User
 from zhifa.ledger.models import Blob
 from zhifa.personnel.models import Officer
-from zhifa.personnel.rules import can_enforce, check_investigators
+from zhifa.personnel.rules import can_enforce, check_investigators, same_line
 
 
 @dataclass
@@ -125,6 +125,13 @@ def two_officers_able_to_enforce(step: Step) -> Problem | None:
     lead_ok = can_enforce(lead, case.agency, step.on_date)
     if not lead_ok:
         return Problem(f"主办人须为可以执法的执法人员：{lead_ok.reason}", "lead", "行政处罚法 第四十二条")
+    for officer in chosen[1:]:
+        # Auxiliary staff of the agency's line may assist; anyone else on the team must be able to enforce.
+        if officer.is_auxiliary and same_line(officer.agency, case.agency):
+            continue
+        able = can_enforce(officer, case.agency, step.on_date)
+        if not able:
+            return Problem(able.reason, "others", "行政处罚法 第四十二条")
     return None
 
 
@@ -144,8 +151,12 @@ def recusal_declared(step: Step) -> Problem | None:
 @guard("actor_on_team", needs_input=False)
 def actor_on_team(step: Step) -> Problem | None:
     officer = step.officer
-    if officer is None or officer.pk not in {member.pk for member in team(_case(step))}:
+    case = _case(step)
+    if officer is None or officer.pk not in {member.pk for member in team(case)}:
         return Problem("只有本案的承办人员可以办理此事项", rule="行政处罚法 第四十二条")
+    able = can_enforce(officer, case.agency, step.on_date)
+    if not able:
+        return Problem(f"您当前不能执法：{able.reason}", rule="行政处罚法 第四十二条；国办发〔2018〕118号")
     return None
 
 
@@ -200,6 +211,18 @@ def head_approved(step: Step) -> Problem | None:
 def seizure_running(step: Step) -> Problem | None:
     if not running(_case(step), "seizure", "seizure_extension"):
         return Problem("本案没有正在进行的查封、扣押", rule="行政强制法 第二十五条")
+    return None
+
+
+@guard("seizure_not_expired", needs_input=False)
+def seizure_not_expired(step: Step) -> Problem | None:
+    for deadline in running(_case(step), "seizure"):
+        if step.on_date > deadline.due_on:
+            return Problem(
+                f"查封、扣押期限已于 {deadline.due_on} 届满，应当解除，不能再延长",
+                "on_date",
+                "行政强制法 第二十五条、第二十八条",
+            )
     return None
 
 
@@ -340,8 +363,12 @@ def hearing_at_least_seven_days_after_notice(step: Step) -> Problem | None:
 @guard("chair_did_not_investigate")
 def chair_did_not_investigate(step: Step) -> Problem | None:
     chair: Officer = step.data["chair"]
-    if chair.pk in {member.pk for member in team(_case(step))}:
+    case = _case(step)
+    if chair.pk in {member.pk for member in team(case)}:
         return Problem("听证由非本案调查人员主持", "chair", "行政处罚法 第六十四条第四项")
+    able = can_enforce(chair, case.agency, step.on_date)
+    if not able:
+        return Problem(f"听证主持人须为本机关可以执法的人员：{able.reason}", "chair", "行政处罚法 第六十四条第四项")
     return None
 
 
@@ -352,7 +379,24 @@ def hearing_record_signed(step: Step) -> Problem | None:
     return None
 
 
+@guard("hearing_was_held", needs_input=False)
+def hearing_was_held(step: Step) -> Problem | None:
+    if not _case(step).records.filter(action="hold_hearing", data__outcome="held").exists():
+        return Problem("当事人放弃听证，无需听证后法制审核", rule="行政处罚法 第五十八条第一款第二项")
+    return None
+
+
 # 决定
+
+
+@guard("reviewed_after_hearing", needs_input=False)
+def reviewed_after_hearing(step: Step) -> Problem | None:
+    """A decision that went through a hearing is reviewed by the legal reviewers first (art. 58(1)(2))."""
+    records = list(_case(step).records.filter(action__in=("hold_hearing", "review_after_hearing")))
+    held = [r for r in records if r.action == "hold_hearing" and r.data.get("outcome") == "held"]
+    if held and not any(r.action == "review_after_hearing" and r.entry_index > held[-1].entry_index for r in records):
+        return Problem("经过听证的案件，作出决定前应当进行法制审核", rule="行政处罚法 第五十八条第一款第二项")
+    return None
 
 
 @guard("statement_period_over")
@@ -446,15 +490,23 @@ def remedy_periods_over(step: Step) -> Problem | None:
     return None
 
 
+@guard("within_court_application_period", needs_input=False)
+def within_court_application_period(step: Step) -> Problem | None:
+    for deadline in running(_case(step), "court_application"):
+        if step.on_date > deadline.due_on:
+            return Problem(f"申请人民法院强制执行的期限已于 {deadline.due_on} 届满", "on_date", "行政强制法 第五十三条")
+    return None
+
+
 @guard("demand_served_ten_days_before")
 def demand_served_ten_days_before(step: Step) -> Problem | None:
     served: date | None = step.data.get("demand_served_on")
     if served is None:
         return Problem("请填写催告书送达日期", "demand_served_on", "行政强制法 第五十四条")
     ready = rules.due("demand_before_court", served)
-    if step.on_date < ready.date:
+    if step.on_date <= ready.date:
         return Problem(
-            f"催告书送达十个工作日后当事人仍未履行的，方可申请，最早 {ready}",
+            f"催告书送达十个工作日后当事人仍未履行的，方可申请，最早 {ready.date + timedelta(days=1)}",
             "demand_served_on",
             "行政强制法 第五十四条",
         )

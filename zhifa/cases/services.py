@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max, Model
 from django.utils import timezone
 
 from zhifa.cases import rules
@@ -41,16 +42,36 @@ def _check(actor: User, action: Action, *, agency: Agency, state: State | None) 
 
 def clean(name: str, data: Mapping[str, Any], *, case: Case | None, agency: Agency | None) -> dict[str, Any]:
     """The action's fields, checked by its form; the first error becomes a refusal naming the field."""
-    # A QueryDict (a page's POST) keeps its lists; a plain mapping (the API, the demo) is copied.
-    bound = data if hasattr(data, "getlist") else dict(data)
+    # A QueryDict (a page's POST) keeps its lists; a plain mapping (the API, the demo) is normalised.
+    bound = data if hasattr(data, "getlist") else _plain(data)
     form = ACTION_FORMS[name](data=bound, case=case, agency=agency)
-    if not form.is_valid():
+    try:
+        valid = form.is_valid()
+    except (TypeError, AttributeError, ValueError) as error:
+        raise Refusal("字段格式不正确：日期请用 YYYY-MM-DD，人员用编号，多个值用列表") from error
+    if not valid:
         field, messages = next(iter(form.errors.items()))
         label = form.fields[field].label if field in form.fields else None
         message = messages[0]
         text = f"{label}：{message}" if label else str(message)
         raise Refusal(text, field=None if field == "__all__" else field)
     return dict(form.cleaned_data)
+
+
+def _plain(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A JSON-like mapping as a form expects it: rows by their key, scalars as they are, lists kept."""
+    bound: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            raise Refusal(f"字段“{key}”的值格式不正确", field=str(key))
+        if key == "evidence" and isinstance(value, str):
+            value = [value]  # one hash given without a list
+        if isinstance(value, list | tuple):
+            value = [item.pk if isinstance(item, Model) else item for item in value]
+        elif isinstance(value, Model):
+            value = value.pk
+        bound[str(key)] = value
+    return bound
 
 
 def _officer_facts(officers: Any) -> list[dict[str, Any]]:
@@ -264,6 +285,7 @@ def _report(step: Step) -> Outcome:
     "approve",
     "request_hearing",
     "report_summary",
+    "review_after_hearing",
 )
 def _opinion(step: Step) -> Outcome:
     opinion = str(step.data.get("opinion") or "").strip()
@@ -320,6 +342,9 @@ def _notify_hearing(step: Step) -> Outcome:
 
 @handles("hold_hearing")
 def _hearing(step: Step) -> Outcome:
+    notice = _case(step).records.filter(action="notify_hearing").last()
+    if notice is not None and step.on_date.isoformat() < notice.data["hearing_on"]:
+        raise Refusal(f"听证定于 {notice.data['hearing_on']} 举行，不能早于该日记录", field="on_date")
     facts = {"outcome": step.data["outcome"], "summary": step.data.get("summary", "")}
     return Outcome(facts, str(facts["summary"]) or ("已举行听证" if facts["outcome"] == "held" else "当事人放弃听证"))
 
@@ -501,6 +526,10 @@ def perform(
     _not_future(on_date, "on_date", "日期")
     if case is not None and on_date < case.received_on:
         raise Refusal("日期不能早于案件的发现或受理日期", field="on_date")
+    if case is not None:
+        last = case.records.aggregate(last=Max("on_date"))["last"]
+        if last is not None and on_date < last:
+            raise Refusal(f"日期不能早于本案上一项办案记录的日期（{last}）", field="on_date")
     step = Step(actor=actor, action=action, case=case, on_date=on_date, data=cleaned)
     for guard_name in action.guards:
         problem = GUARDS[guard_name].check(step)

@@ -61,7 +61,7 @@ def _evidence_upload(request: HttpRequest) -> JsonResponse:
     )
 
 
-def _may_read(user: User, digest: str) -> bool:
+def may_read(user: User, digest: str) -> bool:
     """Staff may read a file that an entry of an agency in their scope names, or one not yet named."""
     if not user.is_active:
         return False
@@ -82,7 +82,7 @@ def evidence_download(request: HttpRequest, sha256: str) -> HttpResponseBase:
     blob = Blob.objects.filter(sha256=sha256).first()
     if blob is None:
         raise Http404
-    if not _may_read(user, sha256):
+    if not may_read(user, sha256):
         raise PermissionDenied
     problem = blobs.verify(sha256)
     if problem is not None:

@@ -232,6 +232,14 @@ def record_many(acts: Sequence[Act]) -> list[Entry]:
         missing = sorted(wanted - stored)
         if missing:
             raise Refusal(f"证据文件 {missing[0][:12]}… 尚未上传到证据库，不能记入", field="files")
+        # A file another agency recorded may be attached only by someone who may read it: citing a hash
+        # must not be a way to reach a file outside one's scope.
+        from zhifa.ledger.evidence_views import may_read
+
+        for act in acts:
+            for digest in act.files:
+                if act.actor is not None and not may_read(act.actor, digest.lower()):
+                    raise Refusal(f"证据文件 {digest[:12]}… 属于您管辖范围以外的记录，不能引用", field="files")
     size = tree_size()
     tree_peaks = peaks(size)
     now = timezone.now()

@@ -67,6 +67,8 @@ def test_a_case_from_lead_to_archive_through_the_api(world, evidence):
     assert "身份证" in refusal["message"]
     assert Case.objects.count() == 1
     path = f"/cases/{case['id']}"
+    for wrong in ({"on_date": 5}, {"on_date": {"y": 2026}}, {"on_date": ["2026-10-13"]}):
+        assert head.post(f"{path}/actions/file", wrong, 422)["message"]
     actions = {a["name"]: a for a in officer.get(f"{path}/actions").json()}
     assert not actions["file"]["allowed"]
     assert "只有案件审批人可以批准立案" in actions["file"]["reasons"][0]

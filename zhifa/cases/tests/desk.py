@@ -17,7 +17,7 @@ from zhifa.ledger import blobs
 from zhifa.ledger.models import Entry
 from zhifa.ledger.state import snapshot
 from zhifa.personnel.services import certificate_revoke
-from zhifa.testing.factories import TODAY, give_certificate, make_user
+from zhifa.testing.factories import TODAY, give_certificate, make_officer, make_user
 
 
 class Desk:
@@ -34,6 +34,9 @@ class Desk:
         self.approver = make_user("approver", world.branch, Role.APPROVER)
         self.reviewer = make_user("reviewer", world.branch, Role.LEGAL_REVIEWER)
         self.team = [world.officer, world.colleague]
+        # A hearing chair from the bureau above, who does not investigate (行政处罚法 第六十四条第四项).
+        self.chair = make_officer(world.admin, world.bureau, "戊主持")
+        give_certificate(world.admin, self.chair, valid_from=date(2025, 12, 1))
         self.photo = blobs.store(io.BytesIO(b"photo of stumps"), content_type="image/jpeg").sha256
         self.video = blobs.store(io.BytesIO(b"body camera video"), content_type="video/mp4").sha256
         self.scan = blobs.store(io.BytesIO(b"signed record"), content_type="application/pdf").sha256

@@ -3,21 +3,26 @@ summary procedure, no penalty — every action recorded, every refusal naming it
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import transaction
 
 from zhifa.cases import services
 from zhifa.cases.models import Case, CaseDeadline
 from zhifa.cases.tests.desk import Desk
 from zhifa.cases.workflow import ACTIONS, State
 from zhifa.core.choices import Domain, Role
+from zhifa.ledger import blobs
 from zhifa.ledger.models import Entry
+from zhifa.ledger.services import record
 from zhifa.ledger.state import subject_key
 from zhifa.ledger.verify import verify_ledger
+from zhifa.personnel.services import certificate_revoke
 from zhifa.testing.factories import give_certificate, make_officer, make_user
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +59,7 @@ def replay(case: Case) -> dict[str, Any]:
 
 
 def test_an_ordinary_case_from_lead_to_archive(desk, world):
-    jia, yi, bing = world.officer, world.colleague, world.sibling_officer
+    jia, yi = world.officer, world.colleague
     desk.lead(date(2026, 7, 1))
     desk("file", date(2026, 7, 2))
     assert deadlines(desk.case)["decision"] == (date(2026, 9, 30), None)
@@ -91,6 +96,7 @@ def test_an_ordinary_case_from_lead_to_archive(desk, world):
     assert "音像" in refusal.message
     desk("seize", date(2026, 7, 7), **seize, evidence=[desk.video])
     assert deadlines(desk.case)["seizure"] == (date(2026, 8, 6), None)
+    assert "应当解除" in str(desk.refused("extend_seizure", date(2026, 8, 7), reason="鉴定未完成"))
     desk("extend_seizure", date(2026, 8, 5), reason="林木材积鉴定未完成")
     assert deadlines(desk.case)["seizure_extension"] == (date(2026, 9, 7), None)  # 9-5 is a Saturday
     assert "只能延长一次" in str(desk.refused("extend_seizure", date(2026, 8, 20), reason="再次延长"))
@@ -124,7 +130,7 @@ def test_an_ordinary_case_from_lead_to_archive(desk, world):
     assert deadlines(case)["hearing_request"] == (date(2026, 9, 3), None)
     assert "陈述、申辩期" in str(desk.refused("decide", date(2026, 9, 2), **report))
     desk("request_hearing", date(2026, 9, 1))
-    hearing = {"place": "分局会议室", "chair": bing}
+    hearing = {"place": "分局会议室", "chair": desk.chair}
     refusal = desk.refused("notify_hearing", date(2026, 9, 2), hearing_on=date(2026, 9, 10), **hearing)
     assert refusal.field == "hearing_on"
     assert "2026-09-11" in refusal.message
@@ -134,9 +140,11 @@ def test_an_ordinary_case_from_lead_to_archive(desk, world):
     desk("notify_hearing", date(2026, 9, 2), hearing_on=date(2026, 9, 11), **hearing)
     assert desk.refused("hold_hearing", date(2026, 9, 11), outcome="held").field == "evidence"
     desk("hold_hearing", date(2026, 9, 11), outcome="held", summary="当事人申辩家庭困难", evidence=[desk.scan])
+    decision = {**report, "fine": Decimal(15000), "penalty_text": "罚款一万五千元"}
+    assert "经过听证的案件，作出决定前应当进行法制审核" in str(desk.refused("decide", date(2026, 9, 25), **decision))
+    desk("review_after_hearing", date(2026, 9, 25), opinion="事实清楚，同意从轻处罚")
 
     # The ninety days ran out on 30 September: no decision without an approved extension.
-    decision = {**report, "fine": Decimal(15000), "penalty_text": "罚款一万五千元"}
     assert "须经批准延长" in str(desk.refused("decide", date(2026, 10, 9), **decision))
     assert "应在届满前批准延长" in str(desk.refused("extend_decision", date(2026, 10, 9), reason="补充调查"))
     desk("extend_decision", date(2026, 9, 28), reason="案情复杂，听证后需补充调查")
@@ -199,9 +207,12 @@ def test_an_unpaid_fine_goes_to_court_after_the_remedy_periods(desk):
     assert deadlines(case)["court_application"] == (date(2026, 10, 21), None)
     court = {"court": "测试县人民法院", "demand_served_on": date(2026, 7, 22)}
     assert "期满不履行方可申请" in str(desk.refused("apply_to_court", date(2026, 7, 21), **court))
-    refusal = desk.refused("apply_to_court", date(2026, 7, 30), **court)
+    # Ten working days after the demand (served 22 July) end on 5 August; the court may be asked after that.
+    refusal = desk.refused("apply_to_court", date(2026, 8, 5), **court)
     assert refusal.field == "demand_served_on"
     assert "第五十四条" in str(refusal)
+    assert "最早 2026-08-06" in refusal.message
+    assert "已于 2026-10-21 届满" in str(desk.refused("apply_to_court", date(2026, 10, 22), **court))
     desk("apply_to_court", date(2026, 8, 10), **court)
     desk("close", date(2026, 8, 11))
     case = desk("archive", date(2026, 8, 12))
@@ -333,3 +344,34 @@ def test_a_future_date_and_a_bad_field_are_refused_by_name(desk):
     desk.lead(date(2026, 11, 2), act_ended_on=date(2026, 11, 1))
     refusal = desk.refused("file", date(2099, 1, 1))
     assert (refusal.field, refusal.message) == ("on_date", "日期不能晚于今天")
+
+
+def test_an_officer_who_cannot_enforce_today_does_not_act_and_foreign_files_are_not_cited(desk, world):
+    desk.lead(date(2026, 11, 2), act_ended_on=date(2026, 11, 1))
+    desk.investigate(date(2026, 11, 3))
+    # A file another agency recorded cannot be pulled into this case by quoting its hash.
+    foreign = blobs.store(io.BytesIO(b"elsewhere's evidence"), content_type="image/png").sha256
+    with transaction.atomic():
+        record(
+            actor=world.outsider,
+            action="test.file",
+            subject="test:1",
+            facts={},
+            files=[foreign],
+            agency=world.elsewhere,
+        )
+    evidence = {"officers": desk.team, "kind": "object", "summary": "照片"}
+    assert "管辖范围以外" in desk.refused("add_evidence", date(2026, 11, 4), **evidence, evidence=[foreign]).message
+    for held in world.officer.certificates.exclude(status="revoked"):
+        certificate_revoke(actor=world.admin, certificate=held, on_date=date(2026, 11, 4), reason="调离")
+    refusal = desk.refused("add_evidence", date(2026, 11, 5), **evidence, evidence=[desk.photo])
+    assert "您当前不能执法" in refusal.message
+
+
+def test_the_officer_lists_offer_only_the_agencys_line(desk, world):
+    from zhifa.cases.forms import AssignForm
+
+    desk.lead(date(2026, 11, 2), act_ended_on=date(2026, 11, 1))
+    names = set(AssignForm(case=desk.case).fields["others"].queryset.values_list("name", flat=True))
+    assert {"甲执法", "乙执法", "戊主持"} <= names  # the branch and the bureau above it
+    assert "丙执法" not in names  # a sibling branch's officer

@@ -85,7 +85,7 @@ def inputs(desk: Desk, name: str, draw: Any) -> dict[str, Any]:
         "notify_hearing": {
             "hearing_on": desk.today + timedelta(days=day),
             "place": "会议室",
-            "chair": draw(st.sampled_from([world.sibling_officer, world.colleague])),
+            "chair": draw(st.sampled_from([desk.chair, world.colleague])),
         },
         "hold_hearing": {"outcome": draw(st.sampled_from(["held", "absent"])), "evidence": files},
         "serve": {"method": draw(st.sampled_from(["direct", "electronic"])), "evidence": files},
