@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from django.forms import ModelMultipleChoiceField
 
 from zhifa.cases import services
 from zhifa.cases.models import Case, CaseDeadline
@@ -372,6 +373,8 @@ def test_the_officer_lists_offer_only_the_agencys_line(desk, world):
     from zhifa.cases.forms import AssignForm
 
     desk.lead(date(2026, 11, 2), act_ended_on=date(2026, 11, 1))
-    names = set(AssignForm(case=desk.case).fields["others"].queryset.values_list("name", flat=True))
+    others = AssignForm(case=desk.case).fields["others"]
+    assert isinstance(others, ModelMultipleChoiceField)
+    names = set(others.queryset.values_list("name", flat=True))
     assert {"甲执法", "乙执法", "戊主持"} <= names  # the branch and the bureau above it
     assert "丙执法" not in names  # a sibling branch's officer
