@@ -137,7 +137,7 @@ def _case_out(case: Case, today: date) -> dict[str, Any]:
         "agency": case.agency.name,
         "procedure": case.procedure,
         "state": case.state,
-        "state_label": STATE_LABELS[State(case.state)],
+        "state_label": str(STATE_LABELS[State(case.state)]),
         "received_on": case.received_on,
         "filed_on": case.filed_on,
         "fine": None if case.fine is None else f"{case.fine:.2f}",
@@ -151,7 +151,7 @@ def _detail(case: Case) -> dict[str, Any]:
     records = [
         {
             "action": record.action,
-            "label": ACTIONS[record.action].label,
+            "label": str(ACTIONS[record.action].label),
             "on_date": record.on_date,
             "summary": record.summary,
             "officers": [officer["name"] for officer in record.officers],
@@ -195,7 +195,7 @@ def case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     return [
         {
             "name": item.action.name,
-            "label": item.action.label,
+            "label": str(item.action.label),
             "allowed": item.allowed,
             "reasons": list(item.reasons),
             "source": item.action.source,

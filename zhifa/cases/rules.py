@@ -12,11 +12,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
+from django.utils.translation import gettext_lazy as _
 
 from zhifa.core import workdays
 from zhifa.core.workdays import Deadline
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Unit(StrEnum):
@@ -27,7 +32,7 @@ class Unit(StrEnum):
 
 @dataclass(frozen=True)
 class Period:
-    label: str
+    label: StrOrPromise
     amount: int
     unit: Unit
     source: str
@@ -47,25 +52,27 @@ class Period:
 # 行政处罚法 第八十五条: "二日、三日、五日、七日" are working days; the law's other periods are calendar days.
 # 行政强制法 第六十九条: periods of ten days or less are working days, longer ones calendar days.
 PERIODS: dict[str, Period] = {
-    "preservation_decision": Period("先行登记保存后作出处理决定", 7, Unit.WORKING_DAYS, "行政处罚法 第五十六条"),
-    "decision": Period("立案后作出处罚决定", 90, Unit.CALENDAR_DAYS, "行政处罚法 第六十条"),
-    "service": Period("决定书宣告后送达", 7, Unit.WORKING_DAYS, "行政处罚法 第六十一条"),
-    "hearing_request": Period("当事人要求听证", 5, Unit.WORKING_DAYS, "行政处罚法 第六十四条第一项"),
-    "hearing_notice": Period("听证前通知当事人", 7, Unit.WORKING_DAYS, "行政处罚法 第六十四条第二项"),
-    "payment": Period("缴纳罚款", 15, Unit.CALENDAR_DAYS, "行政处罚法 第六十七条第三款"),
-    "cash_handover": Period("当场收缴的罚款交至行政机关", 2, Unit.WORKING_DAYS, "行政处罚法 第七十一条"),
-    "seizure": Period("查封、扣押期限", 30, Unit.CALENDAR_DAYS, "行政强制法 第二十五条"),
-    "seizure_extension": Period("查封、扣押延长", 30, Unit.CALENDAR_DAYS, "行政强制法 第二十五条"),
-    "demand_before_court": Period("催告后申请法院强制执行", 10, Unit.WORKING_DAYS, "行政强制法 第五十四条"),
-    "court_application": Period("申请人民法院强制执行", 3, Unit.MONTHS, "行政强制法 第五十三条"),
-    "reconsideration": Period("申请行政复议", 60, Unit.CALENDAR_DAYS, "行政复议法 第二十条"),
-    "litigation": Period("提起行政诉讼", 6, Unit.MONTHS, "行政诉讼法 第四十六条"),
+    "preservation_decision": Period(_("先行登记保存后作出处理决定"), 7, Unit.WORKING_DAYS, "行政处罚法 第五十六条"),
+    "decision": Period(_("立案后作出处罚决定"), 90, Unit.CALENDAR_DAYS, "行政处罚法 第六十条"),
+    "service": Period(_("决定书宣告后送达"), 7, Unit.WORKING_DAYS, "行政处罚法 第六十一条"),
+    "hearing_request": Period(_("当事人要求听证"), 5, Unit.WORKING_DAYS, "行政处罚法 第六十四条第一项"),
+    "hearing_notice": Period(_("听证前通知当事人"), 7, Unit.WORKING_DAYS, "行政处罚法 第六十四条第二项"),
+    "payment": Period(_("缴纳罚款"), 15, Unit.CALENDAR_DAYS, "行政处罚法 第六十七条第三款"),
+    "cash_handover": Period(_("当场收缴的罚款交至行政机关"), 2, Unit.WORKING_DAYS, "行政处罚法 第七十一条"),
+    "seizure": Period(_("查封、扣押期限"), 30, Unit.CALENDAR_DAYS, "行政强制法 第二十五条"),
+    "seizure_extension": Period(_("查封、扣押延长"), 30, Unit.CALENDAR_DAYS, "行政强制法 第二十五条"),
+    "demand_before_court": Period(_("催告后申请法院强制执行"), 10, Unit.WORKING_DAYS, "行政强制法 第五十四条"),
+    "court_application": Period(_("申请人民法院强制执行"), 3, Unit.MONTHS, "行政强制法 第五十三条"),
+    "reconsideration": Period(_("申请行政复议"), 60, Unit.CALENDAR_DAYS, "行政复议法 第二十条"),
+    "litigation": Period(_("提起行政诉讼"), 6, Unit.MONTHS, "行政诉讼法 第四十六条"),
     # The law sets no number for these; the defaults below are sector data (docs/decisions.md).
-    "statement": Period("陈述、申辩", 5, Unit.WORKING_DAYS, "行政处罚法 第四十五条；期限为部门规定的默认值"),
+    "statement": Period(_("陈述、申辩"), 5, Unit.WORKING_DAYS, "行政处罚法 第四十五条；期限为部门规定的默认值"),
     "decision_extension": Period(
         "延长办案期限", 30, Unit.CALENDAR_DAYS, "行政处罚法 第六十条；延长为部门规定（如市场监管 30 日）"
     ),
-    "summary_report": Period("当场处罚决定报所属机关备案", 5, Unit.WORKING_DAYS, "行政处罚法 第五十二条；期限为默认值"),
+    "summary_report": Period(
+        _("当场处罚决定报所属机关备案"), 5, Unit.WORKING_DAYS, "行政处罚法 第五十二条；期限为默认值"
+    ),
 }
 
 

@@ -46,7 +46,7 @@ def deadline_view(deadline: CaseDeadline, today: date) -> DeadlineView:
         due, provisional = fresh.date, fresh.provisional
     period = rules.PERIODS[deadline.period]
     return DeadlineView(
-        deadline.period, period.label, period.source, deadline.started_on, due, provisional, (due - today).days
+        deadline.period, str(period.label), period.source, deadline.started_on, due, provisional, (due - today).days
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Model
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zhifa.cases import rules
 from zhifa.cases.choices import PartyKind, Procedure, ServiceMethod
@@ -34,7 +34,7 @@ from zhifa.ledger.services import record
 
 
 def _check(actor: User, action: Action, *, agency: Agency, state: State | None) -> None:
-    require_role(actor, action.roles, agency=agency, doing=action.label)
+    require_role(actor, action.roles, agency=agency, doing=str(action.label))
     if state not in action.sources:
         where = STATE_LABELS[state] if state is not None else "尚未建立"
         raise Refusal(f"案件处于“{where}”状态，不能{action.label}")
@@ -289,7 +289,7 @@ def _report(step: Step) -> Outcome:
 )
 def _opinion(step: Step) -> Outcome:
     opinion = str(step.data.get("opinion") or "").strip()
-    return Outcome({"opinion": opinion}, opinion or step.action.label)
+    return Outcome({"opinion": opinion}, opinion or str(step.action.label))
 
 
 @handles("return_review")
@@ -506,11 +506,19 @@ def _deadlines(step: Step, case: Case) -> dict[str, str]:
     return started
 
 
-@transaction.atomic
 def perform(
     actor: User, name: str, data: Mapping[str, Any], *, case: Case | None = None, agency: Agency | None = None
 ) -> Case:
-    """Take action `name` (workflow.ACTIONS) on `case`, or open a case in `agency` with it; return the case."""
+    """Take action `name` (workflow.ACTIONS) on `case`, or open a case in `agency` with it; return the case.
+
+    What it writes — records, facts, messages — is in Chinese whatever the user's language: the case file
+    is an official record.
+    """
+    with translation.override("zh-hans"), transaction.atomic():
+        return _perform(actor, name, data, case=case, agency=agency)
+
+
+def _perform(actor: User, name: str, data: Mapping[str, Any], *, case: Case | None, agency: Agency | None) -> Case:
     if name not in ACTIONS:
         raise Refusal(f"没有名为“{name}”的办案事项")
     action = ACTIONS[name]
@@ -587,11 +595,16 @@ def availability(actor: User, case: Case, on_date: date | None = None) -> list[A
     Only the guards that need no input run here; the others run when the action is taken.
     """
     on_date = on_date or timezone.localdate()
+    with translation.override("zh-hans"):  # the rules' reasons are Chinese, like every refusal
+        return _availability(actor, case, on_date)
+
+
+def _availability(actor: User, case: Case, on_date: date) -> list[Availability]:
     found = []
     for action in actions_from(State(case.state)):
         reasons = []
         try:
-            require_role(actor, action.roles, agency=case.agency, doing=action.label)
+            require_role(actor, action.roles, agency=case.agency, doing=str(action.label))
         except Refusal as refusal:
             reasons.append(str(refusal))
         step = Step(actor=actor, action=action, case=case, on_date=on_date)

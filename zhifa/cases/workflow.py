@@ -10,9 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
 
 from zhifa.cases.rules import PERIODS
 from zhifa.core.choices import Role
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class State(StrEnum):
@@ -39,28 +45,28 @@ class State(StrEnum):
     ARCHIVED = "archived"
 
 
-STATE_LABELS: dict[State, str] = {
-    State.LEAD: "案源登记",
-    State.NOT_FILED: "不予立案",
-    State.FILED: "已立案",
-    State.INVESTIGATING: "调查取证",
-    State.REPORTED: "调查终结",
-    State.LEGAL_REVIEW: "法制审核",
-    State.APPROVING: "待负责人审批",
-    State.COLLECTIVE: "集体讨论",
-    State.APPROVED: "拟处罚已批准",
-    State.NOTIFIED: "已告知，陈述申辩期",
-    State.HEARING_REQUESTED: "已申请听证",
-    State.HEARING_SCHEDULED: "已通知听证",
-    State.HEARD: "已听证",
-    State.DECIDED: "已作出处罚决定",
-    State.EXECUTING: "已送达，执行中",
-    State.COURT: "已申请法院强制执行",
-    State.NO_PENALTY: "不予处罚",
-    State.TERMINATED: "终止调查",
-    State.SUMMARY_DECIDED: "当场处罚",
-    State.CLOSED: "已结案",
-    State.ARCHIVED: "已归档",
+STATE_LABELS: dict[State, StrOrPromise] = {
+    State.LEAD: _("案源登记"),
+    State.NOT_FILED: _("不予立案"),
+    State.FILED: _("已立案"),
+    State.INVESTIGATING: _("调查取证"),
+    State.REPORTED: _("调查终结"),
+    State.LEGAL_REVIEW: _("法制审核"),
+    State.APPROVING: _("待负责人审批"),
+    State.COLLECTIVE: _("集体讨论"),
+    State.APPROVED: _("拟处罚已批准"),
+    State.NOTIFIED: _("已告知，陈述申辩期"),
+    State.HEARING_REQUESTED: _("已申请听证"),
+    State.HEARING_SCHEDULED: _("已通知听证"),
+    State.HEARD: _("已听证"),
+    State.DECIDED: _("已作出处罚决定"),
+    State.EXECUTING: _("已送达，执行中"),
+    State.COURT: _("已申请法院强制执行"),
+    State.NO_PENALTY: _("不予处罚"),
+    State.TERMINATED: _("终止调查"),
+    State.SUMMARY_DECIDED: _("当场处罚"),
+    State.CLOSED: _("已结案"),
+    State.ARCHIVED: _("已归档"),
 }
 
 # A case in one of these states takes no further action: its file is closed for good.
@@ -70,7 +76,7 @@ FINAL = frozenset({State.NOT_FILED, State.ARCHIVED})
 @dataclass(frozen=True)
 class Action:
     name: str
-    label: str
+    label: StrOrPromise
     sources: tuple[State | None, ...]  # None: the action creates the case
     target: State | None  # None: the case stays in the state it is in
     roles: tuple[str, ...]
@@ -100,10 +106,10 @@ SEIZURE_STATES = (
 
 _TABLE = [
     # 案源 → 立案
-    Action("register_lead", "登记案源", (None,), State.LEAD, (Role.OFFICER.value, Role.AUXILIARY.value)),
+    Action("register_lead", _("登记案源"), (None,), State.LEAD, (Role.OFFICER.value, Role.AUXILIARY.value)),
     Action(
         "file",
-        "批准立案",
+        _("批准立案"),
         (State.LEAD,),
         State.FILED,
         APPROVERS,
@@ -111,10 +117,10 @@ _TABLE = [
         ("decision",),
         source="行政处罚法 第五十四条、第三十六条",
     ),
-    Action("decline", "不予立案", (State.LEAD,), State.NOT_FILED, APPROVERS, ("reason_given",)),
+    Action("decline", _("不予立案"), (State.LEAD,), State.NOT_FILED, APPROVERS, ("reason_given",)),
     Action(
         "assign",
-        "指派承办人员",
+        _("指派承办人员"),
         (State.FILED,),
         State.INVESTIGATING,
         APPROVERS,
@@ -124,7 +130,7 @@ _TABLE = [
     # 调查取证 (the case stays in investigation while evidence is added)
     Action(
         "add_evidence",
-        "登记证据",
+        _("登记证据"),
         INVESTIGATION,
         None,
         OFFICERS,
@@ -133,7 +139,7 @@ _TABLE = [
     ),
     Action(
         "record_interview",
-        "制作询问笔录",
+        _("制作询问笔录"),
         INVESTIGATION,
         None,
         OFFICERS,
@@ -142,7 +148,7 @@ _TABLE = [
     ),
     Action(
         "record_inspection",
-        "制作现场检查（勘验）笔录",
+        _("制作现场检查（勘验）笔录"),
         INVESTIGATION,
         None,
         OFFICERS,
@@ -151,7 +157,7 @@ _TABLE = [
     ),
     Action(
         "preserve_evidence",
-        "先行登记保存证据",
+        _("先行登记保存证据"),
         INVESTIGATION,
         None,
         OFFICERS,
@@ -161,7 +167,7 @@ _TABLE = [
     ),
     Action(
         "seize",
-        "查封、扣押",
+        _("查封、扣押"),
         INVESTIGATION,
         None,
         OFFICERS,
@@ -171,7 +177,7 @@ _TABLE = [
     ),
     Action(
         "extend_seizure",
-        "延长查封、扣押",
+        _("延长查封、扣押"),
         SEIZURE_STATES,
         None,
         APPROVERS,
@@ -182,7 +188,7 @@ _TABLE = [
     ),
     Action(
         "release_seizure",
-        "解除查封、扣押",
+        _("解除查封、扣押"),
         SEIZURE_STATES,
         None,
         OFFICERS,
@@ -192,7 +198,7 @@ _TABLE = [
     ),
     Action(
         "report",
-        "调查终结报告",
+        _("调查终结报告"),
         INVESTIGATION,
         State.REPORTED,
         OFFICERS,
@@ -201,7 +207,7 @@ _TABLE = [
     ),
     Action(
         "terminate",
-        "终止调查",
+        _("终止调查"),
         (State.INVESTIGATING, State.REPORTED),
         State.TERMINATED,
         APPROVERS,
@@ -211,7 +217,7 @@ _TABLE = [
     ),
     Action(
         "extend_decision",
-        "批准延长办案期限",
+        _("批准延长办案期限"),
         SEIZURE_STATES[:-1],
         None,
         APPROVERS,
@@ -223,7 +229,7 @@ _TABLE = [
     # 法制审核、审批
     Action(
         "submit_review",
-        "提交法制审核",
+        _("提交法制审核"),
         (State.REPORTED,),
         State.LEGAL_REVIEW,
         OFFICERS,
@@ -232,7 +238,7 @@ _TABLE = [
     ),
     Action(
         "pass_review",
-        "法制审核通过",
+        _("法制审核通过"),
         (State.LEGAL_REVIEW,),
         State.APPROVING,
         (Role.LEGAL_REVIEWER.value,),
@@ -241,16 +247,16 @@ _TABLE = [
     ),
     Action(
         "return_review",
-        "法制审核退回补充调查",
+        _("法制审核退回补充调查"),
         (State.LEGAL_REVIEW,),
         State.INVESTIGATING,
         (Role.LEGAL_REVIEWER.value,),
         ("reviewer_not_handler", "reason_given"),
     ),
-    Action("submit_approval", "提交负责人审批", (State.REPORTED,), State.APPROVING, OFFICERS, ("case_not_major",)),
+    Action("submit_approval", _("提交负责人审批"), (State.REPORTED,), State.APPROVING, OFFICERS, ("case_not_major",)),
     Action(
         "refer_collective",
-        "提交集体讨论",
+        _("提交集体讨论"),
         (State.APPROVING,),
         State.COLLECTIVE,
         APPROVERS,
@@ -258,7 +264,7 @@ _TABLE = [
     ),
     Action(
         "approve",
-        "批准拟处罚",
+        _("批准拟处罚"),
         (State.APPROVING, State.COLLECTIVE),
         State.APPROVED,
         APPROVERS,
@@ -267,7 +273,7 @@ _TABLE = [
     ),
     Action(
         "decide_no_penalty",
-        "决定不予处罚",
+        _("决定不予处罚"),
         (State.APPROVING, State.COLLECTIVE),
         State.NO_PENALTY,
         APPROVERS,
@@ -278,7 +284,7 @@ _TABLE = [
     # 告知、陈述申辩、听证
     Action(
         "notify",
-        "送达行政处罚告知书",
+        _("送达行政处罚告知书"),
         (State.APPROVED,),
         State.NOTIFIED,
         OFFICERS,
@@ -288,7 +294,7 @@ _TABLE = [
     ),
     Action(
         "record_statement",
-        "记录陈述、申辩",
+        _("记录陈述、申辩"),
         (State.NOTIFIED,),
         None,
         OFFICERS,
@@ -296,7 +302,7 @@ _TABLE = [
     ),
     Action(
         "request_hearing",
-        "当事人要求听证",
+        _("当事人要求听证"),
         (State.NOTIFIED,),
         State.HEARING_REQUESTED,
         OFFICERS,
@@ -306,7 +312,7 @@ _TABLE = [
     ),
     Action(
         "notify_hearing",
-        "送达听证通知书",
+        _("送达听证通知书"),
         (State.HEARING_REQUESTED,),
         State.HEARING_SCHEDULED,
         OFFICERS,
@@ -315,7 +321,7 @@ _TABLE = [
     ),
     Action(
         "hold_hearing",
-        "举行听证",
+        _("举行听证"),
         (State.HEARING_SCHEDULED,),
         State.HEARD,
         OFFICERS,
@@ -324,7 +330,7 @@ _TABLE = [
     ),
     Action(
         "review_after_hearing",
-        "听证后法制审核",
+        _("听证后法制审核"),
         (State.HEARD,),
         None,
         (Role.LEGAL_REVIEWER.value,),
@@ -334,7 +340,7 @@ _TABLE = [
     # 决定、送达、执行
     Action(
         "decide",
-        "作出行政处罚决定",
+        _("作出行政处罚决定"),
         (State.NOTIFIED, State.HEARD),
         State.DECIDED,
         APPROVERS,
@@ -351,7 +357,7 @@ _TABLE = [
     ),
     Action(
         "serve",
-        "送达行政处罚决定书",
+        _("送达行政处罚决定书"),
         (State.DECIDED,),
         State.EXECUTING,
         OFFICERS,
@@ -362,7 +368,7 @@ _TABLE = [
     ),
     Action(
         "defer_payment",
-        "批准延期或分期缴纳",
+        _("批准延期或分期缴纳"),
         (State.EXECUTING,),
         None,
         APPROVERS,
@@ -371,7 +377,7 @@ _TABLE = [
     ),
     Action(
         "record_payment",
-        "登记缴款",
+        _("登记缴款"),
         (State.EXECUTING, State.COURT),
         None,
         OFFICERS,
@@ -380,7 +386,7 @@ _TABLE = [
     ),
     Action(
         "apply_to_court",
-        "申请法院强制执行",
+        _("申请法院强制执行"),
         (State.EXECUTING,),
         State.COURT,
         APPROVERS,
@@ -391,7 +397,7 @@ _TABLE = [
     # 简易程序
     Action(
         "decide_on_the_spot",
-        "当场作出处罚决定",
+        _("当场作出处罚决定"),
         (None,),
         State.SUMMARY_DECIDED,
         OFFICERS,
@@ -401,7 +407,7 @@ _TABLE = [
     ),
     Action(
         "report_summary",
-        "当场处罚决定报所属机关备案",
+        _("当场处罚决定报所属机关备案"),
         (State.SUMMARY_DECIDED,),
         State.EXECUTING,
         OFFICERS,
@@ -411,14 +417,14 @@ _TABLE = [
     # 结案、归档
     Action(
         "close",
-        "结案",
+        _("结案"),
         (State.EXECUTING, State.COURT, State.NO_PENALTY, State.TERMINATED),
         State.CLOSED,
         APPROVERS,
         ("performed_or_ended", "no_seizure_running"),
         stops=("payment", "reconsideration", "litigation", "court_application"),
     ),
-    Action("archive", "归档", (State.CLOSED,), State.ARCHIVED, OFFICERS, ("catalogue_complete",)),
+    Action("archive", _("归档"), (State.CLOSED,), State.ARCHIVED, OFFICERS, ("catalogue_complete",)),
 ]
 
 ACTIONS: dict[str, Action] = {action.name: action for action in _TABLE}

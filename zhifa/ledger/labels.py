@@ -24,5 +24,5 @@ def action_label(action: str) -> str:
         from zhifa.cases.workflow import ACTIONS
 
         step = ACTIONS.get(action.removeprefix("case."))
-        return step.label if step is not None else action
+        return str(step.label) if step is not None else action
     return ACTION_LABELS.get(action, action)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from zhifa.cases.models import Case
 from zhifa.cases.tests.desk import Desk
@@ -61,3 +61,17 @@ def test_a_refused_action_shows_its_rule_on_the_field_and_saves_nothing(client, 
     assert response.status_code == 302
     assert Case.objects.get(pk=desk.case.pk).state == "investigating"
     assert Entry.objects.count() == before + 1
+
+
+def test_an_english_user_reads_english_labels_while_the_record_stays_chinese(client, desk, world):
+    world.officer_user.language = "en"
+    world.officer_user.save(update_fields=["language"])
+    client.force_login(world.officer_user)
+    page = client.get(f"/cases/{desk.case.pk}/").content.decode()
+    assert "Filed" in page
+    assert "Decision after filing" in page
+    assert "Approve filing" in page  # the timeline's action label
+    # What the services write and refuse stays Chinese, the language of the case file.
+    with translation.override("en"):
+        refusal = desk.refused("file", date(2026, 11, 4))
+    assert refusal.message == "案件处于“已立案”状态，不能批准立案"
