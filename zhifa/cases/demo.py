@@ -81,7 +81,7 @@ MAJOR = (*_upto("report"), "submit_review", "pass_review", *ORDINARY[8:])
 COLLECTIVE = (*_upto("submit_approval"), "refer_collective", *ORDINARY[8:])
 SEIZURE = (*_upto("record_inspection"), "seize", "release_seizure", *ORDINARY[6:])
 COURT = (*_upto("serve"), "apply_to_court", "close", "archive")
-SUMMARY = ("decide_on_the_spot", "report_summary", "close", "archive")
+SUMMARY = ("decide_on_the_spot", "report_summary", "hand_over_cash", "close", "archive")
 
 PLANS = (
     # Early states: this month's leads and filings.
@@ -281,6 +281,7 @@ class _Director:
                 **context["citizen"],
             },
             "close": lambda: {"summary": "处罚决定已执行完毕"},
+            "hand_over_cash": lambda: {"receipt": f"JK{day:%Y%m%d}{self.random.randrange(1000):03d}"},
         }
         return makers[name]() if name in makers else {}
 

@@ -267,6 +267,10 @@ class OnTheSpotForm(ActionForm):
     evidence = EvidenceField(required=False, help_text=_("当场处罚决定书、现场照片或录像"))
 
 
+class HandoverForm(ActionForm):
+    receipt = forms.CharField(label=_("交款凭证号"), max_length=60)
+
+
 class CloseForm(ActionForm):
     summary = _text(_("结案报告"), required=False)
 
@@ -306,6 +310,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "apply_to_court": CourtForm,
     "decide_on_the_spot": OnTheSpotForm,
     "report_summary": OpinionForm,
+    "hand_over_cash": HandoverForm,
     "close": CloseForm,
     "archive": OpinionForm,
 }

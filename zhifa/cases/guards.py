@@ -545,6 +545,13 @@ def on_the_spot_collection(step: Step) -> Problem | None:
     return Problem(problem, "collected", "行政处罚法 第六十八条") if problem else None
 
 
+@guard("cash_held", needs_input=False)
+def cash_held(step: Step) -> Problem | None:
+    if not running(_case(step), "cash_handover"):
+        return Problem("本案没有待上缴的当场收缴罚款", rule="行政处罚法 第七十一条")
+    return None
+
+
 # 结案、归档
 
 

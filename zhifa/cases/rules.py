@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -78,6 +78,14 @@ PERIODS: dict[str, Period] = {
 
 def due(period: str, start: date) -> Deadline:
     return PERIODS[period].due(start)
+
+
+def natural_end(period: str, start: date) -> date:
+    """The period's last day before any move off a rest day; an extension runs on from here, so that
+    30 + 30 days never become more because the first 30 ended on a holiday (行政强制法 第二十五条)."""
+    spec = PERIODS[period]
+    assert spec.unit is Unit.CALENDAR_DAYS, "only calendar-day periods are extended"
+    return start + timedelta(days=spec.amount)
 
 
 def earliest_hearing(notified_on: date) -> Deadline:

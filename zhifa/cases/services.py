@@ -235,7 +235,7 @@ def _extend_seizure(step: Step) -> Outcome:
     # The extension runs on from the last day of the first thirty days (行政强制法 第二十五条).
     current = running(_case(step), "seizure")
     if current:
-        step.starts["seizure_extension"] = current[-1].due_on
+        step.starts["seizure_extension"] = rules.natural_end("seizure", current[-1].started_on)
     return Outcome({"reason": step.data["reason"]}, step.data["reason"])
 
 
@@ -248,7 +248,7 @@ def _release(step: Step) -> Outcome:
 def _extend_decision(step: Step) -> Outcome:
     current = running(_case(step), "decision")
     if current:
-        step.starts["decision_extension"] = current[-1].due_on
+        step.starts["decision_extension"] = rules.natural_end("decision", current[-1].started_on)
     return Outcome({"reason": step.data["reason"]}, step.data["reason"])
 
 
@@ -407,6 +407,11 @@ def _payment(step: Step) -> Outcome:
     return Outcome(facts, f"缴纳 {amount} 元，凭证 {step.data['receipt']}")
 
 
+@handles("hand_over_cash")
+def _hand_over(step: Step) -> Outcome:
+    return Outcome({"receipt": step.data["receipt"]}, f"罚款已交至行政机关，凭证 {step.data['receipt']}")
+
+
 @handles("apply_to_court")
 def _court(step: Step) -> Outcome:
     served = step.data["demand_served_on"]
@@ -449,6 +454,8 @@ def _on_the_spot(step: Step) -> Outcome:
     step.case = case
     if not fine or data.get("collected"):
         step.skip.add("payment")
+    if not (fine and data.get("collected")):
+        step.skip.add("cash_handover")
     facts = {
         "title": case.title,
         "party": _party_facts(party),

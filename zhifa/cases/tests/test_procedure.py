@@ -251,8 +251,13 @@ def test_an_on_the_spot_fine_within_the_limits(desk, world):
     assert "第六十八条" in str(refusal)
     case = desk("decide_on_the_spot", date(2026, 11, 20), **{**spot, "fine": Decimal(50), "collected": True})
     assert (case.state, case.procedure, case.paid) == (State.SUMMARY_DECIDED, "summary", Decimal(50))
-    assert set(deadlines(case)) == {"summary_report", "reconsideration", "litigation"}  # paid on the spot
+    # Paid on the spot, so no payment period; the cash goes to the agency within 2 working days (art. 71).
+    assert set(deadlines(case)) == {"summary_report", "cash_handover", "reconsideration", "litigation"}
+    assert deadlines(case)["cash_handover"] == (date(2026, 11, 24), None)
     desk("report_summary", date(2026, 11, 20))
+    desk("hand_over_cash", date(2026, 11, 20), receipt="JK20261120001")
+    assert deadlines(desk.case)["cash_handover"][1] == date(2026, 11, 20)
+    assert "没有待上缴" in str(desk.refused("hand_over_cash", date(2026, 11, 20), receipt="JK2"))
     desk("close", date(2026, 11, 23))
     assert recorded(desk.case) == desk.done
 

@@ -45,6 +45,16 @@ def test_seizure_lasts_thirty_days_and_may_be_extended_once_by_thirty():
     assert rules.due("seizure_extension", first.date).date == date(2026, 7, 31)
 
 
+def test_an_extension_runs_from_the_thirtieth_day_even_when_a_holiday_moved_it():
+    # Sealed on 1 September: the thirtieth day is 1 October, a holiday, so the first term ends on 8 October;
+    # the extension still counts its thirty days from 1 October (31 October, a Saturday → 2 November),
+    # not from 8 October, which would give thirty-eight.
+    assert rules.due("seizure", date(2026, 9, 1)).date == date(2026, 10, 8)
+    end = rules.natural_end("seizure", date(2026, 9, 1))
+    assert end == date(2026, 10, 1)
+    assert rules.due("seizure_extension", end).date == date(2026, 11, 2)
+
+
 def test_periods_in_months_end_on_the_same_day_of_the_month():
     # 行政诉讼法 第四十六条: six months from 2026-02-27 end on 2026-08-27 (a Thursday).
     assert rules.due("litigation", date(2026, 2, 27)).date == date(2026, 8, 27)
