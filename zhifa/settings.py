@@ -190,6 +190,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # SeaweedFS or another S3-compatible server) when ZHIFA_EVIDENCE_STORAGE names its class.
 # Evidence files: a folder in the data folder, or S3-compatible object storage through django-storages
 # (ZHIFA_EVIDENCE_STORAGE=storages.backends.s3.S3Storage; credentials from AWS_ACCESS_KEY_ID/..._SECRET_...).
+# The installation's public address, printed on documents under their QR code to the public check page.
+ZHIFA_PUBLIC_URL = env_str("ZHIFA_PUBLIC_URL", "http://127.0.0.1:8000")
 EVIDENCE_BACKEND = env_str("ZHIFA_EVIDENCE_STORAGE", "django.core.files.storage.FileSystemStorage")
 EVIDENCE_OPTIONS: dict[str, str] = (
     {"location": str(EVIDENCE_DIR)}

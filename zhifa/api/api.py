@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Body, File, NinjaAPI, Schema, Status
@@ -18,8 +18,8 @@ from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
 from zhifa.api.models import ApiToken, digest
-from zhifa.cases import selectors, services
-from zhifa.cases.models import Case
+from zhifa.cases import issuing, selectors, services
+from zhifa.cases.models import Case, CaseDocument
 from zhifa.cases.workflow import ACTIONS, STATE_LABELS, State, actions_from
 from zhifa.core.errors import Refusal
 from zhifa.core.models import User
@@ -221,3 +221,49 @@ def upload_evidence(request: HttpRequest, sha256: str, file: File[UploadedFile])
     with transaction.atomic():
         blob = blobs.store_upload(file, expected_sha256=sha256)
     return Status(201, {"sha256": blob.sha256, "size": blob.size, "content_type": blob.content_type})
+
+
+class DocumentOut(Schema):
+    kind: str
+    label: str
+    number: str
+    sha256: str
+    issued_on: date
+    documents_entry: int
+    entry_index: int
+
+
+def _document_out(document: CaseDocument) -> dict[str, Any]:
+    return {
+        "kind": document.kind,
+        "label": str(document.get_kind_display()),
+        "number": document.number,
+        "sha256": document.sha256,
+        "issued_on": document.issued_on,
+        "documents_entry": document.documents_entry,
+        "entry_index": document.entry_index,
+    }
+
+
+@api.get("/cases/{case_id}/documents", response=list[DocumentOut], summary="案件的执法文书")
+def case_documents(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
+    return [_document_out(document) for document in _visible(request, case_id).documents.all()]
+
+
+@api.post(
+    "/cases/{case_id}/documents/{kind}",
+    response={201: DocumentOut, 422: RefusalOut},
+    summary="制作执法文书（编号、PDF、记入全过程记录）",
+)
+def issue(request: HttpRequest, case_id: int, kind: str) -> Status[dict[str, Any]]:
+    document = issuing.issue_document(_user(request), _visible(request, case_id), kind)
+    return Status(201, _document_out(document))
+
+
+@api.get("/cases/{case_id}/documents/{kind}/pdf", summary="下载执法文书 PDF（读取时核对 SHA-256）")
+def document_pdf(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
+    document = get_object_or_404(CaseDocument, case=_visible(request, case_id), kind=kind)
+    body = b"".join(blobs.open_verified(document.sha256))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document.kind}-{document.serial}.pdf"'
+    return response

@@ -15,6 +15,8 @@ from zhifa.cases.choices import CASE_STATES, LeadSource, PartyKind, Procedure
 from zhifa.core.choices import Domain
 from zhifa.core.models import Agency
 from zhifa.core.validators import validate_credit_code, validate_resident_id
+from zhifa.documents.choices import DocumentKind
+from zhifa.documents.numbering import DocumentNumber
 from zhifa.personnel.models import Officer
 
 
@@ -155,3 +157,36 @@ class CaseDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} → {self.due_on}"
+
+
+class CaseDocument(models.Model):
+    """An issued document (执法文书): its number, the PDF's SHA-256 in the evidence store, and two ledger
+    entries — the act it documents (whose hash it carries) and its own issue (which names the PDF)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("文书种类"), max_length=40, choices=DocumentKind.choices)
+    number = models.CharField(_("文书编号"), max_length=60, unique=True)
+    year = models.PositiveSmallIntegerField()
+    serial = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    documents_entry = models.BigIntegerField(_("所记载行为的记录序号"))
+    entry_index = models.BigIntegerField(_("制作文书的记录序号"))
+    issued_on = models.DateField(_("制作日期"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("执法文书")
+        verbose_name_plural = _("执法文书")
+        ordering = ["entry_index"]
+        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="one_document_per_kind")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def document_number(self) -> DocumentNumber:
+        return DocumentNumber(
+            agency_code=self.case.agency.short_name.strip(),
+            kind=DocumentKind(self.kind),
+            year=self.year,
+            serial=self.serial,
+        )

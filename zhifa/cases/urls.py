@@ -9,4 +9,5 @@ urlpatterns = [
     path("cases/open/<str:name>/", views.case_open, name="case_open"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/actions/<str:name>/", views.case_action, name="case_action"),
+    path("cases/<int:pk>/documents/<str:kind>/", views.document_issue, name="document_issue"),
 ]

@@ -14,12 +14,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from zhifa.cases import selectors, services
+from zhifa.cases import issuing, selectors, services
 from zhifa.cases.choices import CASE_STATES
 from zhifa.cases.forms import ACTION_FORMS
 from zhifa.cases.models import Case
 from zhifa.cases.workflow import ACTIONS, STATE_LABELS, State, actions_from
+from zhifa.core.errors import Refusal
 from zhifa.core.forms import run_service
 from zhifa.core.models import User
 from zhifa.core.scoping import restrict
@@ -89,6 +91,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "parties": case.parties.all(),
         "availability": services.availability(actor, case, today),
         "entries": entries_about([subject_key(case)]),
+        "documents": case.documents.all(),
+        "issuable": issuing.issuable(case),
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -131,3 +135,19 @@ def case_open(request: HttpRequest, name: str) -> HttpResponse:
     if name not in {a.name for a in actions_from(None)}:
         raise Http404
     return _action_page(request, name, None)
+
+
+@login_required
+@require_POST
+def document_issue(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    actor = _user(request)
+    case = _case_for(actor, pk)
+    try:
+        document = issuing.issue_document(actor, case, kind)
+    except Refusal as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(
+            request, _("已制作%(kind)s %(number)s") % {"kind": document.get_kind_display(), "number": document.number}
+        )
+    return redirect("case_detail", case.pk)

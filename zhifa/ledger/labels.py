@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 ACTION_LABELS = {
+    "document.issue": "制作执法文书",
     "user.create": "创建用户",
     "user.grant_role": "授予角色",
     "user.revoke_role": "撤销角色",
