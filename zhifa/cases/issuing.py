@@ -6,8 +6,10 @@ public check page); issuing it draws the next number, renders the PDF, stores it
 act and the document. Issuing is an explicit step (a button, an API call), not part of every action:
 rendering costs a quarter of a second a page.
 
-This slice issues the advance notice, the penalty decision and the proof of service; the other kinds
-follow the same pattern (docs/decisions.md).
+Issued from the case's data: the filing approval form, the investigation report, the advance notice, the
+penalty decision, the proof of service and the closure report. Interview transcripts, inspection records,
+hearing notices and hearing records are made and signed on the spot; the case keeps their signed scans as
+evidence (docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -165,10 +167,84 @@ def _service_proof(case: Case, number: DocumentNumber, entry_hash: str, entry: E
     )
 
 
+def _filing_approval(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    assert case.filed_on is not None  # the filing entry exists
+    return contexts.FilingApproval(
+        **_base(case, number, entry_hash),
+        case_title=case.title,
+        lead_source=str(case.get_lead_source_display()),
+        received_on=case.received_on,
+        party=_party(case),
+        summary=case.lead_summary,
+        suspected_provisions=case.legal_basis or "（待调查确定）",
+        handlers=_team(case),
+        handler_opinion="违法事实需进一步调查，建议立案",
+        approver_name=entry.actor_name,
+        approver_opinion="同意立案",
+        approved_on=case.filed_on,
+    )
+
+
+def _course(case: Case) -> str:
+    done = [f"{r.on_date:%Y年%m月%d日}{ACTIONS[r.action].label}" for r in case.records.order_by("entry_index")]
+    opened = f"本案于{case.filed_on:%Y年%m月%d日}立案" if case.filed_on else "本案"
+    return f"{opened}，承办人员{'、'.join(done) if done else '依法调查'}。"
+
+
+def _investigation_report(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    report = case.records.filter(action="report").last()
+    assert report is not None  # the report entry exists
+    return contexts.InvestigationReport(
+        **_base(case, number, entry_hash),
+        case_title=case.title,
+        party=_party(case),
+        course=_course(case),
+        facts=case.facts_found,
+        evidence=_evidence(case),
+        violated_provisions=case.legal_basis,
+        penalty_provisions=case.legal_basis,
+        discretion_reasons=case.discretion_reasons,
+        proposal=case.penalty_text,
+        handlers=_team(case),
+        reported_on=report.on_date,
+    )
+
+
+def _closure_report(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    assert case.closed_on is not None  # the closing entry exists
+    decision = CaseDocument.objects.filter(case=case, kind=DocumentKind.PENALTY_DECISION).first()
+    payments = [r for r in case.records.order_by("entry_index") if r.action == "record_payment"]
+    if case.fine and payments:
+        execution = "；".join(f"{r.on_date:%Y年%m月%d日}{r.summary}" for r in payments) + "。罚款已全部缴纳。"
+    elif case.state == "court" or case.records.filter(action="apply_to_court").exists():
+        execution = "当事人逾期未履行，已申请人民法院强制执行。"
+    else:
+        execution = case.outcome_reason or "处罚决定已执行完毕。"
+    return contexts.ClosureReport(
+        **_base(case, number, entry_hash),
+        case_title=case.title,
+        party=_party(case),
+        filed_on=case.filed_on or case.received_on,
+        decision_number=decision.document_number() if decision is not None else None,
+        decided_on=case.decided_on,
+        penalty=case.penalty_text or case.outcome_reason,
+        fine=case.fine,
+        execution=execution,
+        handlers=_team(case),
+        handler_opinion="本案已执行完毕，建议结案",
+        approver_name=entry.actor_name,
+        approver_opinion="同意结案",
+        closed_on=case.closed_on,
+    )
+
+
 ISSUABLE: dict[str, Issuable] = {
+    DocumentKind.FILING_APPROVAL: Issuable(DocumentKind.FILING_APPROVAL, "file", _filing_approval),
+    DocumentKind.INVESTIGATION_REPORT: Issuable(DocumentKind.INVESTIGATION_REPORT, "report", _investigation_report),
     DocumentKind.ADVANCE_NOTICE: Issuable(DocumentKind.ADVANCE_NOTICE, "approve", _advance_notice),
     DocumentKind.PENALTY_DECISION: Issuable(DocumentKind.PENALTY_DECISION, "decide", _penalty_decision),
     DocumentKind.SERVICE_PROOF: Issuable(DocumentKind.SERVICE_PROOF, "serve", _service_proof),
+    DocumentKind.CLOSURE_REPORT: Issuable(DocumentKind.CLOSURE_REPORT, "close", _closure_report),
 }
 ISSUERS = (Role.OFFICER.value, Role.APPROVER.value)
 

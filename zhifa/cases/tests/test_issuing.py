@@ -47,11 +47,17 @@ def desk(world, evidence):
 
 def text_of(document: CaseDocument) -> str:
     data = b"".join(blobs.open_verified(document.sha256))
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages).replace(" ", "")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return "".join(text.split())  # lines break anywhere in Chinese text
 
 
-def test_the_decision_and_its_proof_of_service_are_issued_after_their_acts(desk):
+def test_documents_are_issued_after_their_acts_with_the_acts_hashes(desk):
     officer = desk.officer
+    filing = issuing.issue_document(desk.approver, desk.case, "filing_approval")
+    assert filing.number == "测甲立审字〔2026〕第1号"
+    assert "滥伐林木" in text_of(filing)
+    report = issuing.issue_document(officer, desk.case, "investigation_report")
+    assert "按裁量基准处罚" in text_of(report)
     with pytest.raises(Refusal, match="本案尚未作出行政处罚决定，不能制作行政处罚决定书"):
         issuing.issue_document(officer, desk.case, "penalty_decision")
     desk("approve", date(2026, 10, 15))
@@ -83,7 +89,14 @@ def test_the_decision_and_its_proof_of_service_are_issued_after_their_acts(desk)
     desk("serve", date(2026, 10, 21), method="direct", evidence=[desk.scan])
     proof = issuing.issue_document(officer, desk.case, "service_proof")
     assert decision.number in text_of(proof)
+    desk("record_payment", date(2026, 10, 22), amount=Decimal(1500), receipt="NS20261022001")
+    desk("close", date(2026, 10, 23))
+    closure = issuing.issue_document(desk.approver, desk.case, "closure_report")
+    assert decision.number in text_of(closure)
+    assert "罚款已全部缴纳" in text_of(closure)
     assert issuing.issuable(desk.case) == []
+    with pytest.raises(Refusal, match="暂不能制作"):
+        issuing.issue_document(officer, desk.case, "hearing_record")  # signed on the spot, kept as a scan
     assert verify_ledger().ok
 
 
