@@ -6,6 +6,7 @@ refusal comes back as 422 with the same Chinese message, the field at fault and 
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -23,6 +24,7 @@ from zhifa.cases.models import Case, CaseDocument
 from zhifa.cases.workflow import ACTIONS, STATE_LABELS, State, actions_from
 from zhifa.core.errors import Refusal
 from zhifa.core.models import User
+from zhifa.core.permissions import request_user
 from zhifa.core.scoping import restrict
 from zhifa.ledger import blobs
 from zhifa.ledger.evidence_views import UPLOADERS
@@ -124,12 +126,6 @@ class BlobOut(Schema):
     content_type: str
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # TokenAuth set it
-    return user
-
-
 def _case_out(case: Case, today: date) -> dict[str, Any]:
     return {
         "id": case.pk,
@@ -143,7 +139,7 @@ def _case_out(case: Case, today: date) -> dict[str, Any]:
         "fine": None if case.fine is None else f"{case.fine:.2f}",
         "paid": f"{case.paid:.2f}",
         "parties": [party.name for party in case.parties.all()],
-        "deadlines": [{**view.__dict__, "level": view.level} for view in selectors.running_deadlines(case, today)],
+        "deadlines": [{**asdict(view), "level": view.level} for view in selectors.running_deadlines(case, today)],
     }
 
 
@@ -165,13 +161,13 @@ def _detail(case: Case) -> dict[str, Any]:
 
 
 def _visible(request: HttpRequest, pk: int) -> Case:
-    return get_object_or_404(restrict(Case.objects.select_related("agency"), _user(request)), pk=pk)
+    return get_object_or_404(restrict(Case.objects.select_related("agency"), request_user(request)), pk=pk)
 
 
 @api.get("/cases", response=list[CaseOut], summary="案件列表（本人可见范围）")
 def list_cases(request: HttpRequest, q: str = "", state: str = "", mine: bool = False) -> list[dict[str, Any]]:
     today = timezone.localdate()
-    cases = selectors.cases_for(_user(request), text=q, state=state if state in STATE_LABELS else "", mine=mine)
+    cases = selectors.cases_for(request_user(request), text=q, state=state if state in STATE_LABELS else "", mine=mine)
     return [_case_out(case, today) for case in cases[:200]]
 
 
@@ -179,7 +175,7 @@ def list_cases(request: HttpRequest, q: str = "", state: str = "", mine: bool = 
 def open_case(request: HttpRequest, payload: OpenIn) -> Status[dict[str, Any]]:
     if payload.action not in {action.name for action in actions_from(None)}:
         raise Refusal("建立案件只能“register_lead”（登记案源）或“decide_on_the_spot”（当场处罚）", field="action")
-    actor = _user(request)
+    actor = request_user(request)
     case = services.perform(actor, payload.action, payload.fields, agency=actor.agency)
     return Status(201, _detail(case))
 
@@ -200,7 +196,7 @@ def case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
             "reasons": list(item.reasons),
             "source": item.action.source,
         }
-        for item in services.availability(_user(request), case)
+        for item in services.availability(request_user(request), case)
     ]
 
 
@@ -211,12 +207,12 @@ def case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
 )
 def take_action(request: HttpRequest, case_id: int, action: str, fields: Body[dict[str, Any]]) -> dict[str, Any]:
     case = _visible(request, case_id)
-    return _detail(services.perform(_user(request), action, fields, case=case))
+    return _detail(services.perform(request_user(request), action, fields, case=case))
 
 
 @api.post("/evidence", response={201: BlobOut, 422: RefusalOut}, summary="上传证据文件（附 SHA-256，服务端核对）")
 def upload_evidence(request: HttpRequest, sha256: str, file: File[UploadedFile]) -> Status[dict[str, Any]]:
-    if not _user(request).has_role(*UPLOADERS):
+    if not request_user(request).has_role(*UPLOADERS):
         raise Refusal("审计员只读，不能上传证据文件")
     with transaction.atomic():
         blob = blobs.store_upload(file, expected_sha256=sha256)
@@ -256,7 +252,7 @@ def case_documents(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     summary="制作执法文书（编号、PDF、记入全过程记录）",
 )
 def issue(request: HttpRequest, case_id: int, kind: str) -> Status[dict[str, Any]]:
-    document = issuing.issue_document(_user(request), _visible(request, case_id), kind)
+    document = issuing.issue_document(request_user(request), _visible(request, case_id), kind)
     return Status(201, _document_out(document))
 
 

@@ -3,11 +3,6 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.cases.workflow import STATE_LABELS, State
-
-# The states come from the workflow table, so the table stays the one place that defines them.
-CASE_STATES = [(state.value, STATE_LABELS[state]) for state in State]
-
 
 class Procedure(models.TextChoices):
     ORDINARY = "ordinary", _("普通程序")

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from zhifa.cases import rules
+from zhifa.cases.choices import PartyKind
 from zhifa.cases.models import Case, CaseDeadline
 from zhifa.cases.workflow import Action, State
 from zhifa.core.choices import Role
@@ -524,7 +525,7 @@ def summary_limits(step: Step) -> Problem | None:
     fine = step.data.get("fine") if "fine" in kinds else None
     if "fine" in kinds and not fine:
         return Problem("请填写罚款金额", "fine", "行政处罚法 第五十一条")
-    problem = rules.summary_procedure_problem(rules.PartyKind(step.data["party_kind"]), fine)
+    problem = rules.summary_procedure_problem(PartyKind(step.data["party_kind"]), fine)
     return Problem(problem, "fine", "行政处罚法 第五十一条") if problem else None
 
 

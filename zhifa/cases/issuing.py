@@ -98,7 +98,7 @@ def _base(case: Case, number: DocumentNumber, entry_hash: str) -> dict[str, Any]
 
 
 def _advance_notice(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
-    kinds = [party.kind for party in case.parties.all()] or ["citizen"]
+    parties = [party.kind for party in case.parties.all()]
     lead = case.assignments.filter(is_lead=True).select_related("officer").first()
     return contexts.AdvanceNotice(
         **_base(case, number, entry_hash),
@@ -111,7 +111,7 @@ def _advance_notice(case: Case, number: DocumentNumber, entry_hash: str, entry: 
         intended_penalty=case.penalty_text,
         fine=case.fine,
         statement_days=rules.PERIODS["statement"].amount,
-        hearing_right=any(rules.hearing_right(case.penalty_kinds, case.fine, kind) for kind in kinds),
+        hearing_right=rules.hearing_right_of_any(case.penalty_kinds, case.fine, parties),
         contact=f"{case.agency.name}{'，承办人 ' + lead.officer.name if lead else ''}",
         issued_on=timezone.localdate(),
     )
@@ -153,13 +153,14 @@ def _service_proof(case: Case, number: DocumentNumber, entry_hash: str, entry: E
     assert serve is not None
     assert case.served_on is not None
     served_at = timezone.make_aware(datetime.combine(case.served_on, time(9, 0)))
+    party = _party(case)
     return contexts.ServiceProof(
         **_base(case, number, entry_hash),
         case_title=case.title,
         served_title=str(DocumentKind.PENALTY_DECISION.label),
         served_number=decision.document_number(),
-        recipient=_party(case).name,
-        place=_party(case).address,
+        recipient=party.name,
+        place=party.address,
         method=str(ServiceMethod(serve.data["method"]).label),
         served_at=served_at,
         servers=_team(case),

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.cases.choices import CASE_STATES, LeadSource, PartyKind, Procedure
+from zhifa.cases.choices import LeadSource, PartyKind, Procedure
+from zhifa.cases.workflow import CASE_STATES
 from zhifa.core.choices import Domain
 from zhifa.core.models import Agency
 from zhifa.core.validators import validate_credit_code, validate_resident_id

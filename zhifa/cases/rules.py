@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.cases.choices import PartyKind
 from zhifa.core import workdays
 from zhifa.core.workdays import Deadline
 
@@ -139,9 +140,9 @@ def hearing_right(kinds: Collection[str], amount: Decimal | None, party: str) ->
     return amount is not None and amount >= LARGE_AMOUNT_DEFAULT[party]
 
 
-class PartyKind(StrEnum):
-    CITIZEN = "citizen"  # 公民
-    ORGANISATION = "organisation"  # 法人或者其他组织
+def hearing_right_of_any(kinds: Collection[str], amount: Decimal | None, parties: Collection[str]) -> bool:
+    """The hearing is offered when any party has the right; a party not yet known counts as a citizen."""
+    return any(hearing_right(kinds, amount, party) for party in parties or [PartyKind.CITIZEN])
 
 
 # 行政处罚法 第五十一条: on-the-spot decisions for a warning or a fine up to 200 yuan (citizen) / 3,000 yuan

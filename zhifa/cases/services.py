@@ -309,8 +309,8 @@ def _no_penalty(step: Step) -> Outcome:
 def _notify(step: Step) -> Outcome:
     case = _case(step)
     case.proposed_fine = case.fine
-    kinds = [party.kind for party in case.parties.all()] or ["citizen"]
-    case.hearing_right = any(rules.hearing_right(case.penalty_kinds, case.fine, kind) for kind in kinds)
+    parties = [party.kind for party in case.parties.all()]
+    case.hearing_right = rules.hearing_right_of_any(case.penalty_kinds, case.fine, parties)
     if not case.hearing_right:
         # Without a right to a hearing only the statement period runs.
         step.skip.add("hearing_request")
@@ -438,7 +438,9 @@ def _on_the_spot(step: Step) -> Outcome:
         legal_basis=data["legal_basis"].strip(),
         penalty_kinds=kinds,
         fine=fine,
-        penalty_text="、".join(["警告"] * ("warning" in kinds) + [f"罚款 {fine} 元"] * bool(fine)),
+        penalty_text="、".join(
+            text for kind, text in (("warning", "警告"), ("fine", f"罚款 {fine} 元")) if kind in kinds
+        ),
         decided_on=step.on_date,
         served_on=step.on_date,
         paid=fine if fine and data.get("collected") else Decimal(0),
@@ -509,7 +511,6 @@ def _deadlines(step: Step, case: Case) -> dict[str, str]:
             due, provisional = computed.date, computed.provisional
         CaseDeadline.objects.create(case=case, period=period, started_on=start, due_on=due, provisional=provisional)
         started[period] = due.isoformat()
-    case._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     return started
 
 
@@ -607,6 +608,8 @@ def availability(actor: User, case: Case, on_date: date | None = None) -> list[A
 
 
 def _availability(actor: User, case: Case, on_date: date) -> list[Availability]:
+    # Many guards look at the running periods: read them once for all the actions.
+    case = Case.objects.select_related("agency").prefetch_related("deadlines").get(pk=case.pk)
     found = []
     for action in actions_from(State(case.state)):
         reasons = []

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhifa.cases import issuing, selectors, services
-from zhifa.cases.choices import CASE_STATES
 from zhifa.cases.forms import ACTION_FORMS
 from zhifa.cases.models import Case
-from zhifa.cases.workflow import ACTIONS, STATE_LABELS, State, actions_from
+from zhifa.cases.workflow import ACTIONS, CASE_STATES, STATE_LABELS, State, actions_from
 from zhifa.core.errors import Refusal
 from zhifa.core.forms import run_service
 from zhifa.core.models import User
+from zhifa.core.permissions import request_user
 from zhifa.core.scoping import restrict
 from zhifa.ledger.selectors import entries_about
 from zhifa.ledger.state import subject_key
@@ -45,19 +45,13 @@ MAIN_LINE = [
 SUMMARY_LINE = [State.SUMMARY_DECIDED, State.EXECUTING, State.CLOSED, State.ARCHIVED]
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # login_required guarantees it
-    return user
-
-
 def _case_for(actor: User, pk: int) -> Case:
     return get_object_or_404(restrict(Case.objects.select_related("agency"), actor), pk=pk)
 
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     today = timezone.localdate()
     text = request.GET.get("q", "").strip()
     state = request.GET.get("state", "")
@@ -71,7 +65,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     case = _case_for(actor, pk)
     today = timezone.localdate()
     line = SUMMARY_LINE if case.procedure == "summary" else MAIN_LINE
@@ -98,7 +92,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _action_page(request: HttpRequest, name: str, case: Case | None) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     if name not in ACTION_FORMS:
         raise Http404
     action = ACTIONS[name]
@@ -124,7 +118,7 @@ def _action_page(request: HttpRequest, name: str, case: Case | None) -> HttpResp
 
 @login_required
 def case_action(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    case = _case_for(_user(request), pk)
+    case = _case_for(request_user(request), pk)
     if name not in {a.name for a in actions_from(State(case.state))}:
         raise Http404
     return _action_page(request, name, case)
@@ -140,7 +134,7 @@ def case_open(request: HttpRequest, name: str) -> HttpResponse:
 @login_required
 @require_POST
 def document_issue(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     case = _case_for(actor, pk)
     try:
         document = issuing.issue_document(actor, case, kind)

@@ -69,6 +69,9 @@ STATE_LABELS: dict[State, StrOrPromise] = {
     State.ARCHIVED: _("已归档"),
 }
 
+# The choices of Case.state: the table stays the one place that defines the states.
+CASE_STATES = [(state.value, STATE_LABELS[state]) for state in State]
+
 # A case in one of these states takes no further action: its file is closed for good.
 FINAL = frozenset({State.NOT_FILED, State.ARCHIVED})
 

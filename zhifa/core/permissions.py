@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.http import HttpRequest
+
 from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, User
 from zhifa.core.scoping import can_see_agency
+
+
+def request_user(request: HttpRequest) -> User:
+    """The request's user, for views behind login_required (or the API's token check, which sets it)."""
+    user = request.user
+    assert isinstance(user, User)  # the login check guarantees it
+    return user
 
 
 def require_role(actor: User, roles: Iterable[str], *, agency: Agency | None = None, doing: str) -> None:

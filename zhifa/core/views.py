@@ -17,15 +17,10 @@ from zhifa.core import services, workdays
 from zhifa.core.choices import CalendarDayKind, Role
 from zhifa.core.forms import CalendarYearForm, LanguageForm, RoleForm, run_service
 from zhifa.core.models import Agency, CalendarDay, CalendarYear, User
+from zhifa.core.permissions import request_user
 from zhifa.core.scoping import can_see_agency
 from zhifa.core.selectors import agency_tree_for, user_list_for
 from zhifa.personnel.selectors import home_panels_for
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # login_required guarantees it
-    return user
 
 
 class LoginView(auth_views.LoginView):
@@ -35,7 +30,7 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     today = timezone.localdate()
     context = home_panels_for(actor, today)
     if actor.has_role(Role.SYSADMIN):
@@ -45,13 +40,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agency_tree(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/agency_tree.html", {"roots": agency_tree_for(_user(request))})
+    return render(request, "core/agency_tree.html", {"roots": agency_tree_for(request_user(request))})
 
 
 @login_required
 def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agency = get_object_or_404(Agency.objects.select_related("parent", "head"), pk=pk)
-    if not can_see_agency(_user(request), agency):
+    if not can_see_agency(request_user(request), agency):
         raise PermissionDenied
     children = agency.children.order_by("path")
     return render(request, "core/agency_detail.html", {"agency": agency, "children": children})
@@ -64,7 +59,7 @@ def _require_sysadmin(user: User) -> None:
 
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     _require_sysadmin(actor)
     return render(request, "core/user_list.html", {"users": user_list_for(actor), "role_form": RoleForm()})
 
@@ -72,7 +67,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def user_role(request: HttpRequest, pk: int, change: str) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     _require_sysadmin(actor)
     user = get_object_or_404(user_list_for(actor), pk=pk)
     if change not in {"grant", "revoke"}:
@@ -93,7 +88,7 @@ def user_role(request: HttpRequest, pk: int, change: str) -> HttpResponse:
 
 @login_required
 def calendar(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     _require_sysadmin(actor)
     form = CalendarYearForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -146,7 +141,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
-            user = _user(request)
+            user = request_user(request)
             user.language = language
             user.save(update_fields=["language"])
         response.set_cookie(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from zhifa.core.forms import run_service
 from zhifa.core.models import User
+from zhifa.core.permissions import request_user
 from zhifa.core.scoping import restrict, visible_agencies
 from zhifa.ledger.selectors import entries_about
 from zhifa.personnel import importer, services
@@ -34,12 +35,6 @@ from zhifa.personnel.selectors import officer_list_for, search_officers
 from zhifa.personnel.services import PERSONNEL_ROLES
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)  # login_required guarantees it
-    return user
-
-
 def _require_personnel_admin(actor: User) -> None:
     if not actor.has_role(*PERSONNEL_ROLES):
         raise PermissionDenied
@@ -47,7 +42,7 @@ def _require_personnel_admin(actor: User) -> None:
 
 @login_required
 def officer_list(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     today = timezone.localdate()
     form = OfficerSearchForm(request.GET or None, agencies=visible_agencies(actor))
     filters: dict[str, Any] = {}
@@ -85,7 +80,7 @@ def _officer_for(actor: User, pk: int) -> Officer:
 
 @login_required
 def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     officer = _officer_for(actor, pk)
     today = timezone.localdate()
     certificates = officer.certificates.prefetch_related("events").order_by("-valid_from", "-pk")
@@ -104,7 +99,7 @@ def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def officer_create(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     _require_personnel_admin(actor)
     form = OfficerForm(request.POST or None, agencies=visible_agencies(actor))
     if request.method == "POST" and form.is_valid():
@@ -117,7 +112,7 @@ def officer_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def officer_leave(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     _require_personnel_admin(actor)
     officer = _officer_for(actor, pk)
     form = ReasonForm(request.POST or None, prefix="leave")
@@ -138,7 +133,7 @@ def officer_leave(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def certificate_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     _require_personnel_admin(actor)
     officer = _officer_for(actor, pk)
     form = CertificateForm(request.POST or None)
@@ -183,7 +178,7 @@ def _certificate_call(action: str, actor: User, certificate: Certificate, data: 
 
 @login_required
 def certificate_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     _require_personnel_admin(actor)
     if action not in _ACTIONS:
         raise Http404
@@ -206,7 +201,7 @@ def certificate_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
 
 @login_required
 def officer_import(request: HttpRequest) -> HttpResponse:
-    actor = _user(request)
+    actor = request_user(request)
     _require_personnel_admin(actor)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
@@ -220,7 +215,7 @@ def officer_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def import_template(request: HttpRequest) -> HttpResponse:
-    _require_personnel_admin(_user(request))
+    _require_personnel_admin(request_user(request))
     response = HttpResponse(
         importer.template_workbook(),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

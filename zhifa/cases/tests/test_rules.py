@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 
 from zhifa.cases import rules
-from zhifa.cases.rules import PartyKind
+from zhifa.cases.choices import PartyKind
 
 pytestmark = pytest.mark.django_db  # the calendar reads the administrator's holiday table
 
