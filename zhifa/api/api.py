@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Body, File, NinjaAPI, Schema, Status
@@ -227,6 +227,11 @@ class DocumentOut(Schema):
     issued_on: date
     documents_entry: int
     entry_index: int
+    signed_files: list[str]
+
+
+class SignedIn(Schema):
+    evidence: list[str]
 
 
 def _document_out(document: CaseDocument) -> dict[str, Any]:
@@ -238,6 +243,7 @@ def _document_out(document: CaseDocument) -> dict[str, Any]:
         "issued_on": document.issued_on,
         "documents_entry": document.documents_entry,
         "entry_index": document.entry_index,
+        "signed_files": list(document.signed_files),
     }
 
 
@@ -249,17 +255,42 @@ def case_documents(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
 @api.post(
     "/cases/{case_id}/documents/{kind}",
     response={201: DocumentOut, 422: RefusalOut},
-    summary="制作执法文书（编号、PDF、记入全过程记录）",
+    summary="制作执法文书（编号、PDF、记入全过程记录）；询问笔录等按次制作的，以 entry 指明所记载的行为",
 )
-def issue(request: HttpRequest, case_id: int, kind: str) -> Status[dict[str, Any]]:
-    document = issuing.issue_document(request_user(request), _visible(request, case_id), kind)
+def issue(request: HttpRequest, case_id: int, kind: str, entry: int | None = None) -> Status[dict[str, Any]]:
+    document = issuing.issue_document(request_user(request), _visible(request, case_id), kind, entry=entry)
     return Status(201, _document_out(document))
 
 
-@api.get("/cases/{case_id}/documents/{kind}/pdf", summary="下载执法文书 PDF（读取时核对 SHA-256）")
-def document_pdf(request: HttpRequest, case_id: int, kind: str) -> HttpResponse:
-    document = get_object_or_404(CaseDocument, case=_visible(request, case_id), kind=kind)
+def _document(request: HttpRequest, case_id: int, kind: str, entry: int | None) -> CaseDocument:
+    found = CaseDocument.objects.filter(case=_visible(request, case_id), kind=kind).order_by("-entry_index")
+    if entry is not None:
+        found = found.filter(documents_entry=entry)
+    document = found.first()
+    if document is None:
+        raise Http404
+    return document
+
+
+@api.get(
+    "/cases/{case_id}/documents/{kind}/pdf",
+    summary="下载执法文书 PDF（读取时核对 SHA-256）；同类多份的，以 entry 指明，缺省为最近一份",
+)
+def document_pdf(request: HttpRequest, case_id: int, kind: str, entry: int | None = None) -> HttpResponse:
+    document = _document(request, case_id, kind, entry)
     body = b"".join(blobs.open_verified(document.sha256))
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{document.kind}-{document.serial}.pdf"'
     return response
+
+
+@api.post(
+    "/cases/{case_id}/documents/{kind}/signed",
+    response={200: DocumentOut, 422: RefusalOut},
+    summary="上传文书的签字件（已上传的证据文件 SHA-256）",
+)
+def document_signed(
+    request: HttpRequest, case_id: int, kind: str, body: SignedIn, entry: int | None = None
+) -> dict[str, Any]:
+    document = _document(request, case_id, kind, entry)
+    return _document_out(issuing.attach_signed(request_user(request), document, body.evidence))

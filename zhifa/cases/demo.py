@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from zhifa import demo_files
-from zhifa.cases import issuing, rules, services
+from zhifa.cases import agency_settings, issuing, rules, services
 from zhifa.cases.models import Case
 from zhifa.cases.workflow import ACTIONS
 from zhifa.core.choices import Role
@@ -174,6 +174,9 @@ class _Director:
             if day > self.today:
                 break
             data = {"on_date": day, **self._fields(name, day, context)}
+            if name in issuing.SERVED_WITH and case is not None:
+                # The notice and the decision are made before they are served (guards.py).
+                issuing.issue_document(self.people[Role.OFFICER.value], case, issuing.SERVED_WITH[name])
             case = services.perform(self.actor(name), name, data, case=case, agency=self.agency)
         return case
 
@@ -235,13 +238,22 @@ class _Director:
             "record_interview": lambda: {
                 "officers": team,
                 "interviewee": context["party"]["party_name"],
+                "interviewee_role": "当事人",
+                "place": f"{self.agency.name}询问室",
+                "started_at": "09:30",
+                "ended_at": "10:15",
                 "summary": "当事人对违法事实供认不讳",
-                "evidence": [files["scan"], files["audio"]],
+                "transcript": _transcript(team, context),
+                "evidence": [files["audio"]],
             },
             "record_inspection": lambda: {
                 "officers": team,
                 "place": "实验区二号林班",
+                "started_at": "14:00",
+                "ended_at": "15:20",
+                "present_person": f"{context['party']['party_name']}（当事人）",
                 "summary": context["facts"],
+                "extracted": "现场照片12张\n伐桩胸径测量记录1份",
                 "evidence": [files["photo"]],
             },
             "seize": lambda: {
@@ -265,7 +277,19 @@ class _Director:
             "terminate": lambda: {"reason": "当事人死亡，终止调查"},
             "notify": lambda: {"rights_stated": True, "evidence": [files["scan"]]},
             "notify_hearing": lambda: self._hearing(day, context),
-            "hold_hearing": lambda: {"outcome": "held", "summary": "当事人提出家庭困难", "evidence": [files["scan"]]},
+            "hold_hearing": lambda: {
+                "outcome": "held",
+                "started_at": "09:00",
+                "ended_at": "10:40",
+                "summary": "当事人提出家庭困难",
+                "attendees": context["party"]["party_name"],
+                "statements": (
+                    "主持人：现在开始听证。当事人是否申请主持人回避？\n当事人：不申请。\n"
+                    f"调查人员：当事人{context['facts']}，证据有现场检查笔录、询问笔录和照片。\n"
+                    "当事人：对事实没有异议，但家庭困难，请求从轻处罚。\n主持人：听证结束，笔录交当事人核对签字。"
+                ),
+                "evidence": [files["audio"]],
+            },
             "decide": lambda: penalty,
             "serve": lambda: {"method": "direct", "evidence": [files["scan"]]},
             "record_payment": lambda: {"amount": fine, "receipt": f"NS{day:%Y%m%d}{self.random.randrange(1000):03d}"},
@@ -290,7 +314,13 @@ class _Director:
 
     def _hearing(self, day: date, context: dict[str, Any]) -> dict[str, Any]:
         context["hearing_on"] = rules.earliest_hearing(day).date
-        return {"hearing_on": context["hearing_on"], "place": "管理局听证室", "chair": self.chair}
+        return {
+            "hearing_on": context["hearing_on"],
+            "hearing_time": "09:00",
+            "place": "管理局听证室",
+            "chair": self.chair,
+            "clerk": "书记员 陈某",
+        }
 
 
 def _team(agency: Agency, today: date, first: Officer | None) -> list[Officer]:
@@ -311,6 +341,7 @@ def load_cases(today: date, branch: Agency) -> Iterator[Case]:
         Role.APPROVER.value: User.objects.get(username="approver"),
         Role.LEGAL_REVIEWER.value: User.objects.get(username="reviewer"),
     }
+    _settings(people[Role.APPROVER.value], branch)
     director = _Director(today, branch, team, people)
     documented = 0
     for serial, plan in enumerate(PLANS):
@@ -320,6 +351,43 @@ def load_cases(today: date, branch: Agency) -> Iterator[Case]:
         # A few finished cases carry their documents (a quarter of a second each to render, so not all).
         if documented < DOCUMENTED_CASES and "serve" in plan.steps and case.served_on is not None:
             documented += 1
-            for spec in issuing.issuable(case):
-                issuing.issue_document(people[Role.OFFICER.value], case, spec.kind)
+            for pending in issuing.issuable(case):
+                issuing.issue_document(people[Role.OFFICER.value], case, pending.kind, entry=pending.entry.index)
         yield case
+
+
+def _settings(approver: User, branch: Agency) -> None:
+    """The bureau sets what holds for all its branches; the branch adds its own court and contact."""
+    bureau = branch.parent
+    assert bureau is not None
+    agency_settings.update(
+        approver,
+        bureau,
+        {
+            "reconsideration_body": "内蒙古自治区林业和草原局",
+            "payment_bank": "中国农业银行呼和浩特分行营业部",
+            "payment_account": "按随附的非税收入缴款通知书所载缴款码缴纳",
+            "large_amount_citizen": "5000",
+            "large_amount_organisation": "50000",
+            "large_amount_source": "自治区林业行政处罚听证数额规定（演示数据）",
+        },
+    )
+    agency_settings.update(
+        approver,
+        branch,
+        {"court": "呼和浩特市新城区人民法院", "contact": f"{branch.name}，呼和浩特市新城区哈拉沁沟口，0471-5550100"},
+    )
+
+
+def _transcript(team: list[Officer], context: dict[str, Any]) -> str:
+    asker, writer = team[0].name, team[1].name
+    return (
+        f"问：我们是{asker}、{writer}，这是我们的执法证件。依法向你询问，你应如实回答。你是否申请回避？\n"
+        "答：不申请。\n"
+        "问：请说一下事情经过。\n"
+        f"答：{context['facts']}，是我做的。\n"
+        "问：你是否办理了采伐许可证？\n"
+        "答：没有办理。\n"
+        "问：以上记录你看一下是否属实。\n"
+        "答：以上笔录我看过，和我说的一样。"
+    )

@@ -6,6 +6,7 @@ the services. `ACTION_FORMS[name](case=..., data=...)` gives the form for an act
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -120,18 +121,113 @@ class EvidenceForm(ActionForm):
     evidence = EvidenceField(required=False)
 
 
-class InterviewForm(ActionForm):
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%H:%M")
+
+
+def _time(label: Any, *, required: bool = False) -> forms.TimeField:
+    return forms.TimeField(label=label, required=required, widget=TimeInput)
+
+
+SPEAKER = re.compile(r"^\s*([^：:\s][^：:]{0,19})[：:]\s*(.*)$")
+
+
+def parse_statements(text: str) -> list[list[str]]:
+    """Turn typed turns ("问：…", "答：…", or "主持人：…") into [speaker, text] pairs.
+
+    A line that starts with a speaker and a colon opens a turn; other lines continue the turn before.
+    """
+    turns: list[list[str]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        match = SPEAKER.match(line)
+        if match:
+            turns.append([match.group(1).strip(), match.group(2).strip()])
+        elif turns:
+            turns[-1][1] = f"{turns[-1][1]}\n{line.strip()}".strip()
+        else:
+            raise forms.ValidationError(_("每段应以说话人和冒号开头，如“问：”“答：”“主持人：”"))
+    return turns
+
+
+class StatementsField(forms.CharField):
+    """Questions and answers, or a hearing's turns, typed one turn a paragraph; cleaned to [speaker, text]."""
+
+    def __init__(self, label: Any, *, help_text: Any) -> None:
+        super().__init__(label=label, required=False, widget=forms.Textarea(attrs={"rows": 10}), help_text=help_text)
+
+    def clean(self, value: Any) -> list[list[str]]:
+        text = super().clean(value)
+        return parse_statements(text) if text else []
+
+
+class TimedForm(ActionForm):
+    """An act done over a span of time on the spot, whose record the system can print for signature."""
+
+    started_at = _time(_("开始时间"))
+    ended_at = _time(_("结束时间"))
+    # The fields that, when given, let the system print the record; times are needed then.
+    record_fields: tuple[str, ...] = ()
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        started, ended = data.get("started_at"), data.get("ended_at")
+        wants_record = any(data.get(name) for name in self.record_fields)
+        if wants_record or started or ended:
+            for name, value in (("started_at", started), ("ended_at", ended)):
+                if value is None and name not in self.errors:
+                    self.add_error(name, _("制作笔录须填写起止时间"))
+        if started and ended and ended <= started:
+            self.add_error("ended_at", _("结束时间应晚于开始时间"))
+        return data
+
+
+class InterviewForm(TimedForm):
     officers = _officers()
     interviewee = forms.CharField(label=_("被询问人"), max_length=100)
-    summary = _text(_("询问要点"), rows=5)
-    evidence = EvidenceField(help_text=_("经被询问人核对签名的笔录扫描件，以及录音录像"))
+    interviewee_role = forms.ChoiceField(
+        label=_("被询问人身份"),
+        choices=[(v, v) for v in ("当事人", "证人", "委托代理人", "法定代表人", "其他")],
+        initial="当事人",
+        required=False,
+    )
+    interviewee_id = forms.CharField(label=_("被询问人身份证号"), max_length=18, required=False)
+    interviewee_address = forms.CharField(label=_("被询问人住址"), max_length=200, required=False)
+    interviewee_phone = forms.CharField(label=_("被询问人电话"), max_length=20, required=False)
+    place = forms.CharField(label=_("询问地点"), max_length=200, required=False)
+    summary = _text(_("询问要点"), rows=3)
+    transcript = StatementsField(
+        _("问答内容"),
+        help_text=_("每段以“问：”或“答：”开头。填写后可由系统制作询问笔录，打印后由被询问人核对签名"),
+    )
+    evidence = EvidenceField(help_text=_("询问的录音录像；已有纸质笔录的，上传经被询问人核对签名的扫描件"))
+    record_fields = ("transcript",)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("transcript") and not str(data.get("place") or "").strip():
+            self.add_error("place", _("制作询问笔录须填写询问地点"))
+        return data
 
 
-class InspectionForm(ActionForm):
+class InspectionForm(TimedForm):
     officers = _officers()
     place = forms.CharField(label=_("检查（勘验）地点"), max_length=200)
+    present_person = forms.CharField(
+        label=_("现场负责人或见证人"),
+        max_length=100,
+        required=False,
+        help_text=_("姓名及身份。填写起止时间和在场人，即可由系统制作现场检查（勘验）笔录"),
+    )
     summary = _text(_("检查情况"), rows=5)
-    evidence = EvidenceField(help_text=_("现场笔录扫描件、照片、录音录像"))
+    extracted = _text(_("现场提取的证据"), required=False, rows=2, help_text=_("照片、样品、测量数据等，每行一项"))
+    evidence = EvidenceField(help_text=_("照片、录音录像；已有纸质笔录的，上传签名的扫描件"))
+    record_fields = ("present_person",)
 
 
 class PreserveForm(ActionForm):
@@ -156,6 +252,7 @@ class ReportForm(ActionForm):
         label=_("处罚种类"), choices=PenaltyKind.choices, widget=forms.CheckboxSelectMultiple
     )
     fine = _money(_("罚款金额（元）"))
+    confiscated = _money(_("没收违法所得和非法财物的价值（元）"))
     penalty_text = _text(_("拟处罚内容"), rows=2)
     discretion_reasons = _text(_("裁量说理"), rows=4, help_text=_("适用的裁量基准及从轻、减轻、从重的情节"))
     major = forms.BooleanField(
@@ -191,11 +288,25 @@ class StatementForm(ActionForm):
 
 class HearingNoticeForm(ActionForm):
     hearing_on = forms.DateField(label=_("听证日期"), widget=DateInput)
+    hearing_time = _time(_("听证时间"), required=True)
     place = forms.CharField(label=_("听证地点"), max_length=200)
     chair = forms.ModelChoiceField(label=_("听证主持人"), queryset=Officer.objects.none())
+    hearing_officers = forms.CharField(label=_("听证员"), max_length=100, required=False, help_text=_("多人用顿号分隔"))
+    clerk = forms.CharField(label=_("书记员"), max_length=50, required=False)
+    closed_reason = forms.ChoiceField(
+        label=_("是否公开"),
+        choices=[
+            ("", _("公开举行")),
+            ("state_secret", _("涉及国家秘密，不公开")),
+            ("trade_secret", _("涉及商业秘密，不公开")),
+            ("privacy", _("涉及个人隐私，不公开")),
+        ],
+        required=False,
+        help_text=_("除涉及国家秘密、商业秘密或者个人隐私依法予以保密外，听证公开举行（第六十四条第三项）"),
+    )
 
 
-class HearingForm(ActionForm):
+class HearingForm(TimedForm):
     outcome = forms.ChoiceField(
         label=_("听证情况"),
         choices=[
@@ -204,7 +315,15 @@ class HearingForm(ActionForm):
         ],
     )
     summary = _text(_("听证要点"), required=False)
-    evidence = EvidenceField(required=False, help_text=_("经当事人核对签字的听证笔录"))
+    attendees = forms.CharField(
+        label=_("出席的当事人及委托代理人"), max_length=200, required=False, help_text=_("多人用顿号分隔")
+    )
+    statements = StatementsField(
+        _("听证笔录内容"),
+        help_text=_("每段以说话人和冒号开头，如“主持人：”“调查人员：”“当事人：”。填写后可由系统制作听证笔录"),
+    )
+    evidence = EvidenceField(required=False, help_text=_("听证的录音录像，或经当事人核对签字的听证笔录扫描件"))
+    record_fields = ("statements",)
 
 
 class DecideForm(ActionForm):
@@ -212,13 +331,14 @@ class DecideForm(ActionForm):
         label=_("处罚种类"), choices=PenaltyKind.choices, widget=forms.CheckboxSelectMultiple
     )
     fine = _money(_("罚款金额（元）"))
+    confiscated = _money(_("没收违法所得和非法财物的价值（元）"))
     penalty_text = _text(_("处罚内容"), rows=2)
     discretion_reasons = _text(_("裁量说理"), rows=4)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.case is not None and not self.is_bound:
-            for name in ("penalty_kinds", "fine", "penalty_text", "discretion_reasons"):
+            for name in ("penalty_kinds", "fine", "confiscated", "penalty_text", "discretion_reasons"):
                 self.initial.setdefault(name, getattr(self.case, name))
 
 

@@ -19,6 +19,7 @@ from zhifa.cases.models import Case, CaseDeadline
 from zhifa.cases.workflow import Action, State
 from zhifa.core.choices import Role
 from zhifa.core.models import User
+from zhifa.documents.choices import DocumentKind
 from zhifa.ledger.models import Blob
 from zhifa.personnel.models import Officer
 from zhifa.personnel.rules import can_enforce, check_investigators, same_line
@@ -254,7 +255,16 @@ def penalty_stated(step: Step) -> Problem | None:
         return Problem("处罚种类包括罚款，请填写罚款金额", "fine", "行政处罚法 第五十九条")
     if "fine" not in kinds and fine:
         return Problem("填写了罚款金额，处罚种类应包括罚款", "penalty_kinds", "行政处罚法 第九条")
+    confiscating = set(kinds) & CONFISCATIONS
+    confiscated = step.data.get("confiscated")
+    if confiscating and not confiscated:
+        return Problem("处罚种类包括没收，请填写没收违法所得和非法财物的价值", "confiscated", "行政处罚法 第五十九条")
+    if confiscated and not confiscating:
+        return Problem("填写了没收价值，处罚种类应包括没收违法所得或没收非法财物", "penalty_kinds", "行政处罚法 第九条")
     return None
+
+
+CONFISCATIONS = frozenset({"confiscate_gains", "confiscate_property"})
 
 
 @guard("discretion_recorded")
@@ -316,6 +326,18 @@ def decision_not_extended_before(step: Step) -> Problem | None:
 
 
 # 告知、听证
+
+
+def _issued(case: Case, kind: DocumentKind) -> bool:
+    return any(document.kind == kind for document in case.documents.all())
+
+
+@guard("advance_notice_issued", needs_input=False)
+def advance_notice_issued(step: Step) -> Problem | None:
+    """What is served is the numbered notice the system made, carrying the approval's entry hash."""
+    if not _issued(_case(step), DocumentKind.ADVANCE_NOTICE):
+        return Problem("请先制作行政处罚事先告知书，再送达", rule="行政处罚法 第四十四条")
+    return None
 
 
 @guard("rights_stated")
@@ -439,6 +461,14 @@ def not_heavier_after_defence(step: Step) -> Problem | None:
             "fine",
             "行政处罚法 第四十五条",
         )
+    confiscated: Decimal | None = step.data.get("confiscated")
+    proposed = case.proposed_confiscated
+    if confiscated is not None and proposed is not None and confiscated > proposed:
+        return Problem(
+            f"不得因当事人陈述、申辩而给予更重的处罚：没收价值不得超过告知的 {proposed} 元",
+            "confiscated",
+            "行政处罚法 第四十五条",
+        )
     added = kinds - set(case.penalty_kinds)
     if added:
         return Problem("不得增加告知书中没有的处罚种类，如需加重应重新告知", "penalty_kinds", "行政处罚法 第四十五条")
@@ -446,6 +476,13 @@ def not_heavier_after_defence(step: Step) -> Problem | None:
 
 
 # 送达、执行
+
+
+@guard("decision_issued", needs_input=False)
+def decision_issued(step: Step) -> Problem | None:
+    if not _issued(_case(step), DocumentKind.PENALTY_DECISION):
+        return Problem("请先制作行政处罚决定书，再送达", rule="行政处罚法 第五十九条、第六十一条")
+    return None
 
 
 @guard("proof_of_service")

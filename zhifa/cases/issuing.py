@@ -7,26 +7,29 @@ act and the document. Issuing is an explicit step (a button, an API call), not p
 rendering costs a quarter of a second a page.
 
 Issued from the case's data: the filing approval form, the investigation report, the advance notice, the
-penalty decision, the proof of service and the closure report. Interview transcripts, inspection records,
-hearing notices and hearing records are made and signed on the spot; the case keeps their signed scans as
-evidence (docs/decisions.md).
+hearing notice, the penalty decision, the proof of service and the closure report, one each per case; and
+for each interview and each on-site inspection whose questions and answers or findings were typed in, its
+transcript or record — the hearing record likewise when the hearing's turns were typed in. Records made
+on paper on the spot are kept as signed scans instead (docs/decisions.md). A printed record signed by the
+party comes back as a scan attached to the document (`attach_signed`), recorded as `document.sign`.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from zhifa.cases import rules
+from zhifa.cases import agency_settings, rules
 from zhifa.cases.choices import PartyKind, ServiceMethod
-from zhifa.cases.models import Case, CaseDocument
+from zhifa.cases.models import Case, CaseDocument, CaseRecord, Party
 from zhifa.cases.workflow import ACTIONS
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
@@ -43,6 +46,10 @@ from zhifa.ledger.state import subject_key
 from zhifa.personnel.models import Officer
 
 
+def _always(record: CaseRecord | None) -> str | None:
+    return None
+
+
 @dataclass(frozen=True)
 class Issuable:
     """A kind of document, the act it documents, and how its contents are drawn from the case."""
@@ -50,12 +57,33 @@ class Issuable:
     kind: DocumentKind
     act: str  # the workflow action whose entry the document carries
     build: Callable[[Case, DocumentNumber, str, Entry], contexts.Document]
+    # One document for each such act (every interview has its transcript), not one for the case.
+    per_act: bool = False
+    # What the act's record lacks for this document to be printed from it, or None when it has it all.
+    missing: Callable[[CaseRecord | None], str | None] = _always
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A document that may be issued now: its kind, the entry of the act it documents, and a label."""
+
+    spec: Issuable
+    entry: Entry
+    label: str
+
+    @property
+    def kind(self) -> DocumentKind:
+        return self.spec.kind
 
 
 def _party(case: Case) -> contexts.Party:
     party = case.parties.order_by("pk").first()
     if party is None:
         raise Refusal("当事人尚不明确，不能制作文书")
+    return _party_of(party)
+
+
+def _party_of(party: Party) -> contexts.Party:
     return contexts.Party(
         kind=PartyKind(party.kind),
         name=party.name,
@@ -84,13 +112,8 @@ def _team(case: Case) -> tuple[contexts.OfficerRef, ...]:
 
 
 def _remedies(case: Case) -> contexts.Remedies:
-    # The reconsideration body and the court are agency data still to come; until then the document names
-    # the body above the agency and "the court with jurisdiction", which is always correct if less precise.
-    parent = case.agency.parent
-    return contexts.Remedies(
-        reconsideration_body=parent.name if parent is not None else "本级人民政府",
-        court="有管辖权的人民法院",
-    )
+    settings_ = agency_settings.in_force(case.agency)
+    return contexts.Remedies(reconsideration_body=settings_.reconsideration_body, court=settings_.court)
 
 
 def _base(case: Case, number: DocumentNumber, entry_hash: str) -> dict[str, Any]:
@@ -98,8 +121,8 @@ def _base(case: Case, number: DocumentNumber, entry_hash: str) -> dict[str, Any]
 
 
 def _advance_notice(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
-    parties = [party.kind for party in case.parties.all()]
     lead = case.assignments.filter(is_lead=True).select_related("officer").first()
+    contact = agency_settings.in_force(case.agency).contact
     return contexts.AdvanceNotice(
         **_base(case, number, entry_hash),
         party=_party(case),
@@ -111,8 +134,8 @@ def _advance_notice(case: Case, number: DocumentNumber, entry_hash: str, entry: 
         intended_penalty=case.penalty_text,
         fine=case.fine,
         statement_days=rules.PERIODS["statement"].amount,
-        hearing_right=rules.hearing_right_of_any(case.penalty_kinds, case.fine, parties),
-        contact=f"{case.agency.name}{'，承办人 ' + lead.officer.name if lead else ''}",
+        hearing_right=agency_settings.hearing_right(case),
+        contact=f"{contact}{'，承办人 ' + lead.officer.name if lead else ''}",
         issued_on=timezone.localdate(),
     )
 
@@ -124,6 +147,7 @@ def _penalty_decision(case: Case, number: DocumentNumber, entry_hash: str, entry
         rights = "陈述、申辩和要求听证" if case.hearing_right else "陈述、申辩"
         steps.append(f"于{notice.on_date:%Y年%m月%d日}告知当事人拟作出的行政处罚及其依法享有的{rights}的权利")
     hearing = case.records.filter(action="hold_hearing").first()
+    in_force = agency_settings.in_force(case.agency)
     if hearing is not None:
         steps.append(f"于{hearing.on_date:%Y年%m月%d日}举行了听证")
     return contexts.PenaltyDecision(
@@ -137,8 +161,8 @@ def _penalty_decision(case: Case, number: DocumentNumber, entry_hash: str, entry
         discretion_reasons=case.discretion_reasons,
         penalty=case.penalty_text,
         fine=case.fine,
-        payment_bank="本机关指定的代收罚款银行（罚缴分离）",
-        payment_account="按随附的缴款通知书所载缴款码缴纳",
+        payment_bank=in_force.payment_bank,
+        payment_account=in_force.payment_account,
         remedies=_remedies(case),
         issued_on=case.decided_on or timezone.localdate(),
     )
@@ -239,10 +263,172 @@ def _closure_report(case: Case, number: DocumentNumber, entry_hash: str, entry: 
     )
 
 
+def _record(case: Case, entry: Entry) -> CaseRecord:
+    return case.records.get(entry_index=entry.index)
+
+
+def _at(day: date, hhmm: str) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.fromisoformat(hhmm)))
+
+
+def _refs(people: list[dict[str, Any]]) -> tuple[contexts.OfficerRef, ...]:
+    found = Officer.objects.in_bulk([person["id"] for person in people])
+    return tuple(_officer_ref(found[person["id"]]) for person in people if person["id"] in found)
+
+
+def _statements(turns: list[list[str]]) -> tuple[contexts.Statement, ...]:
+    return tuple(contexts.Statement(speaker=speaker, text=text) for speaker, text in turns)
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in re.split(r"[、，,；;]", text) if name.strip())
+
+
+def _interviewee(case: Case, data: dict[str, Any]) -> contexts.Party:
+    party = case.parties.filter(name=data["interviewee"]).first()
+    if party is not None:  # the party themself: their registered details
+        known = _party_of(party)
+        return contexts.Party(
+            kind=known.kind,
+            name=known.name,
+            id_code=data.get("interviewee_id") or known.id_code,
+            address=data.get("interviewee_address") or known.address,
+            representative=known.representative,
+            phone=data.get("interviewee_phone") or known.phone,
+        )
+    return contexts.Party(
+        kind=PartyKind.CITIZEN,
+        name=data["interviewee"],
+        id_code=data.get("interviewee_id") or "（未登记）",
+        address=data.get("interviewee_address") or "（未登记）",
+        phone=data.get("interviewee_phone", ""),
+    )
+
+
+def _recorder(officers: tuple[contexts.OfficerRef, ...]) -> str:
+    # One officer asks and the other writes (行政处罚法 第四十二条: two officers); the second writes.
+    return officers[1].name if len(officers) > 1 else officers[0].name
+
+
+def _transcript_missing(record: CaseRecord | None) -> str | None:
+    if record is None or not record.data.get("transcript"):
+        return "本次询问未录入问答内容，笔录以上传的签名扫描件为准"
+    return None
+
+
+def _interview_transcript(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    record = _record(case, entry)
+    data = record.data
+    officers = _refs(record.officers)
+    return contexts.InterviewTranscript(
+        **_base(case, number, entry_hash),
+        case_title=case.title,
+        started_at=_at(record.on_date, data["started_at"]),
+        ended_at=_at(record.on_date, data["ended_at"]),
+        place=data["place"],
+        interviewers=officers,
+        recorder=_recorder(officers),
+        interviewee=_interviewee(case, data),
+        interviewee_role=data.get("interviewee_role") or "当事人",
+        statements=_statements(data["transcript"]),
+    )
+
+
+def _inspection_missing(record: CaseRecord | None) -> str | None:
+    if record is None or not (record.data.get("started_at") and record.data.get("present_person")):
+        return "本次检查未记录起止时间和在场人，笔录以上传的签名扫描件为准"
+    return None
+
+
+def _inspection_record(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    record = _record(case, entry)
+    data = record.data
+    officers = _refs(record.officers)
+    extracted = tuple(line.strip() for line in str(data.get("extracted", "")).splitlines() if line.strip())
+    return contexts.InspectionRecord(
+        **_base(case, number, entry_hash),
+        case_title=case.title,
+        started_at=_at(record.on_date, data["started_at"]),
+        ended_at=_at(record.on_date, data["ended_at"]),
+        place=data["place"],
+        inspectors=officers,
+        recorder=_recorder(officers),
+        party=_party(case),
+        present_person=data["present_person"],
+        findings=data["summary"],
+        evidence=extracted or ("（无）",),
+    )
+
+
+def _notice_data(case: Case) -> CaseRecord:
+    notice = case.records.filter(action="notify_hearing").last()
+    if notice is None:
+        raise Refusal("本案尚未通知听证")
+    return notice
+
+
+def _hearing_notice(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    record = _record(case, entry)
+    data = record.data
+    return contexts.HearingNotice(
+        **_base(case, number, entry_hash),
+        party=_party(case),
+        case_title=case.title,
+        hearing_at=_at(date.fromisoformat(data["hearing_on"]), data.get("hearing_time", "09:00")),
+        place=data["place"],
+        public=not data.get("closed_reason"),
+        chair=data["chair"]["name"],
+        hearing_officers=_names(data.get("hearing_officers", "")),
+        clerk=data.get("clerk", ""),
+        contact=agency_settings.in_force(case.agency).contact,
+        issued_on=record.on_date,
+    )
+
+
+def _hearing_missing(record: CaseRecord | None) -> str | None:
+    if record is None or record.data.get("outcome") != "held":
+        return "当事人未出席听证"
+    if not record.data.get("statements"):
+        return "本次听证未录入笔录内容，笔录以上传的签字扫描件为准"
+    return None
+
+
+def _hearing_record(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    record = _record(case, entry)
+    data = record.data
+    notice = _notice_data(case).data
+    party = _party(case)
+    return contexts.HearingRecord(
+        **_base(case, number, entry_hash),
+        case_title=case.title,
+        started_at=_at(record.on_date, data["started_at"]),
+        ended_at=_at(record.on_date, data["ended_at"]),
+        place=notice["place"],
+        public=not notice.get("closed_reason"),
+        chair=notice["chair"]["name"],
+        hearing_officers=_names(notice.get("hearing_officers", "")),
+        clerk=notice.get("clerk", ""),
+        party=party,
+        party_attendees=_names(data.get("attendees", "")) or (party.name,),
+        investigators=_team(case),
+        statements=_statements(data["statements"]),
+    )
+
+
 ISSUABLE: dict[str, Issuable] = {
     DocumentKind.FILING_APPROVAL: Issuable(DocumentKind.FILING_APPROVAL, "file", _filing_approval),
+    DocumentKind.INTERVIEW_TRANSCRIPT: Issuable(
+        DocumentKind.INTERVIEW_TRANSCRIPT, "record_interview", _interview_transcript, True, _transcript_missing
+    ),
+    DocumentKind.INSPECTION_RECORD: Issuable(
+        DocumentKind.INSPECTION_RECORD, "record_inspection", _inspection_record, True, _inspection_missing
+    ),
     DocumentKind.INVESTIGATION_REPORT: Issuable(DocumentKind.INVESTIGATION_REPORT, "report", _investigation_report),
     DocumentKind.ADVANCE_NOTICE: Issuable(DocumentKind.ADVANCE_NOTICE, "approve", _advance_notice),
+    DocumentKind.HEARING_NOTICE: Issuable(DocumentKind.HEARING_NOTICE, "notify_hearing", _hearing_notice),
+    DocumentKind.HEARING_RECORD: Issuable(
+        DocumentKind.HEARING_RECORD, "hold_hearing", _hearing_record, missing=_hearing_missing
+    ),
     DocumentKind.PENALTY_DECISION: Issuable(DocumentKind.PENALTY_DECISION, "decide", _penalty_decision),
     DocumentKind.SERVICE_PROOF: Issuable(DocumentKind.SERVICE_PROOF, "serve", _service_proof),
     DocumentKind.CLOSURE_REPORT: Issuable(DocumentKind.CLOSURE_REPORT, "close", _closure_report),
@@ -250,18 +436,66 @@ ISSUABLE: dict[str, Issuable] = {
 ISSUERS = (Role.OFFICER.value, Role.APPROVER.value)
 
 
-def _documented_entry(case: Case, act: str) -> Entry | None:
-    return Entry.objects.filter(subject=subject_key(case), action=f"case.{act}").order_by("-index").first()
+# What is served must first be made: the notice before `notify`, the decision before `serve` (guards.py).
+SERVED_WITH: dict[str, DocumentKind] = {"notify": DocumentKind.ADVANCE_NOTICE, "serve": DocumentKind.PENALTY_DECISION}
 
 
-def issuable(case: Case) -> list[Issuable]:
-    """The kinds whose act has been recorded and which are not yet issued for it."""
-    issued = set(CaseDocument.objects.filter(case=case).values_list("kind", flat=True))
-    return [spec for spec in ISSUABLE.values() if spec.kind not in issued and _documented_entry(case, spec.act)]
+def _act_entries(case: Case, act: str) -> list[Entry]:
+    return list(Entry.objects.filter(subject=subject_key(case), action=f"case.{act}").order_by("index"))
 
 
-def issue_document(actor: User, case: Case, kind: str, *, site_base: str | None = None) -> CaseDocument:
-    """Number, render, store and record a document of `kind` for `case`; refuse when its act is not done."""
+def _label(spec: Issuable, record: CaseRecord | None) -> str:
+    label = str(spec.kind.label)
+    if spec.per_act and record is not None:
+        who = record.data.get("interviewee") or record.data.get("place") or ""
+        return f"{label}（{who}，{record.on_date:%Y-%m-%d}）"
+    return label
+
+
+def issuable(case: Case) -> list[Pending]:
+    """The documents whose act has been recorded with what they print, and which are not yet issued."""
+    issued = set(CaseDocument.objects.filter(case=case).values_list("kind", "documents_entry"))
+    issued_kinds = {kind for kind, _ in issued}
+    records = {record.entry_index: record for record in case.records.all()}
+    found = []
+    for spec in ISSUABLE.values():
+        entries = _act_entries(case, spec.act)
+        if not spec.per_act:
+            if spec.kind in issued_kinds:
+                continue
+            entries = entries[-1:]
+        for entry in entries:
+            record = records.get(entry.index)
+            if (spec.kind.value, entry.index) in issued or spec.missing(record) is not None:
+                continue
+            found.append(Pending(spec, entry, _label(spec, record)))
+    return found
+
+
+def _entry_for(case: Case, spec: Issuable, entry_index: int | None) -> Entry:
+    label = spec.kind.label
+    entries = _act_entries(case, spec.act)
+    if not entries:
+        raise Refusal(f"本案尚未{ACTIONS[spec.act].label}，不能制作{label}")
+    if entry_index is None:
+        if spec.per_act:
+            done = set(CaseDocument.objects.filter(case=case, kind=spec.kind).values_list("documents_entry", flat=True))
+            entries = [entry for entry in entries if entry.index not in done] or entries
+        return entries[-1]
+    chosen = next((entry for entry in entries if entry.index == entry_index), None)
+    if chosen is None or (not spec.per_act and chosen is not entries[-1]):
+        raise Refusal(f"第{entry_index}号记录不是本案的{ACTIONS[spec.act].label}记录", field="entry")
+    return chosen
+
+
+def issue_document(
+    actor: User, case: Case, kind: str, *, entry: int | None = None, site_base: str | None = None
+) -> CaseDocument:
+    """Number, render, store and record a document of `kind` for `case`; refuse when its act is not done.
+
+    `entry` names the act's ledger entry for the kinds made once per act (a transcript per interview);
+    without it, the latest act not yet documented.
+    """
     with translation.override("zh-hans"), transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
         if kind not in ISSUABLE:
@@ -269,18 +503,20 @@ def issue_document(actor: User, case: Case, kind: str, *, site_base: str | None 
         spec = ISSUABLE[kind]
         label = DocumentKind(kind).label
         require_role(actor, ISSUERS, agency=case.agency, doing=f"制作{label}")
-        entry = _documented_entry(case, spec.act)
-        if entry is None:
-            raise Refusal(f"本案尚未{ACTIONS[spec.act].label}，不能制作{label}")
-        if CaseDocument.objects.filter(case=case, kind=kind).exists():
+        act = _entry_for(case, spec, entry)
+        made = CaseDocument.objects.filter(case=case, kind=kind)
+        if made.filter(documents_entry=act.index).exists() or (not spec.per_act and made.exists()):
             raise Refusal(f"本案已制作{label}，如需更正请作出更正决定")
+        problem = spec.missing(case.records.filter(entry_index=act.index).first())
+        if problem is not None:
+            raise Refusal(f"不能由系统制作{label}：{problem}")
         today = timezone.localdate()
         number = next_number(case.agency, spec.kind, today.year)
-        entry_hash = bytes(entry.leaf_hash).hex()
-        context = spec.build(case, number, entry_hash, entry)
+        entry_hash = bytes(act.leaf_hash).hex()
+        context = spec.build(case, number, entry_hash, act)
         pdf = render_pdf(spec.kind, context, site_base=site_base or settings.ZHIFA_PUBLIC_URL)
         blob = blobs.store(io.BytesIO(pdf), content_type="application/pdf")
-        facts = {"kind": spec.kind.value, "number": str(number), "sha256": blob.sha256, "documents": entry.index}
+        facts = {"kind": spec.kind.value, "number": str(number), "sha256": blob.sha256, "documents": act.index}
         issued = record(
             actor=actor, action="document.issue", subject=case, facts=facts, files=[blob.sha256], agency=case.agency
         )
@@ -291,8 +527,29 @@ def issue_document(actor: User, case: Case, kind: str, *, site_base: str | None 
             serial=number.serial,
             year=number.year,
             sha256=blob.sha256,
-            documents_entry=entry.index,
+            documents_entry=act.index,
             entry_index=issued.index,
             issued_on=today,
             created_by=actor,
         )
+
+
+def attach_signed(actor: User, document: CaseDocument, files: list[str]) -> CaseDocument:
+    """Keep the scan of a printed document signed by the party (or witnesses) beside the document itself."""
+    with translation.override("zh-hans"), transaction.atomic():
+        document = CaseDocument.objects.select_for_update().select_related("case__agency").get(pk=document.pk)
+        case = document.case
+        label = document.get_kind_display()
+        require_role(actor, ISSUERS, agency=case.agency, doing=f"上传{label}的签字件")
+        if not files:
+            raise Refusal("请上传签字后的扫描件或照片", field="evidence")
+        if document.signed_files:
+            raise Refusal(f"{document.number} 已上传签字件；如有更正，请作出更正决定", field="evidence")
+        facts = {"number": document.number, "sha256": document.sha256, "signed": list(files)}
+        signed = record(
+            actor=actor, action="document.sign", subject=case, facts=facts, files=list(files), agency=case.agency
+        )
+        document.signed_files = list(files)
+        document.signed_entry = signed.index
+        document.save(update_fields=["signed_files", "signed_entry"])
+        return document

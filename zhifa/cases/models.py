@@ -75,6 +75,13 @@ class Case(models.Model):
     proposed_fine = models.DecimalField(
         _("告知的拟罚款金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    # 没收违法所得、没收非法财物: the value counts on its own towards the hearing right (行政处罚法 第六十三条).
+    confiscated = models.DecimalField(
+        _("没收违法所得和非法财物的价值（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    proposed_confiscated = models.DecimalField(
+        _("告知的拟没收价值（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     major = models.BooleanField(_("重大执法决定，须法制审核"), default=False)
     collective = models.BooleanField(_("情节复杂或重大，须集体讨论"), default=False)
     hearing_right = models.BooleanField(_("当事人有权要求听证"), default=False)
@@ -174,12 +181,18 @@ class CaseDocument(models.Model):
     entry_index = models.BigIntegerField(_("制作文书的记录序号"))
     issued_on = models.DateField(_("制作日期"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The printed document signed by the party or witnesses, scanned (SHA-256s) and its `document.sign` entry.
+    signed_files = models.JSONField(_("签字件"), default=list, blank=True)
+    signed_entry = models.BigIntegerField(_("上传签字件的记录序号"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("执法文书")
         verbose_name_plural = _("执法文书")
         ordering = ["entry_index"]
-        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="one_document_per_kind")]
+        # One document of a kind per act: a case has one decision, but as many transcripts as interviews.
+        constraints = [
+            models.UniqueConstraint(fields=["case", "kind", "documents_entry"], name="one_document_per_kind_and_act")
+        ]
 
     def __str__(self) -> str:
         return self.number
@@ -191,3 +204,54 @@ class CaseDocument(models.Model):
             year=self.year,
             serial=self.serial,
         )
+
+
+class CaseSettings(models.Model):
+    """An agency's settings for its penalty cases (办案设置): what its documents print, and the sector's
+    numbers that the law leaves to others. A blank field is inherited from the agency above, and at the
+    top from the defaults (cases/agency_settings.py); changes are recorded in the ledger."""
+
+    agency = models.OneToOneField(
+        Agency, on_delete=models.PROTECT, primary_key=True, related_name="case_settings", verbose_name=_("机关")
+    )
+    reconsideration_body = models.CharField(
+        _("行政复议机关"), max_length=100, blank=True, help_text=_("印在处罚决定书的救济途径中，如：大青山市人民政府")
+    )
+    court = models.CharField(
+        _("行政诉讼管辖法院"), max_length=100, blank=True, help_text=_("如：大青山市青山区人民法院")
+    )
+    payment_bank = models.CharField(_("代收罚款银行"), max_length=100, blank=True, help_text=_("罚缴分离的指定银行"))
+    payment_account = models.CharField(
+        _("缴款方式"), max_length=200, blank=True, help_text=_("收款账户，或非税收入缴款码的说明")
+    )
+    contact = models.CharField(_("联系地址和电话"), max_length=200, blank=True, help_text=_("印在告知书、听证通知书上"))
+    large_amount_citizen = models.DecimalField(
+        _("听证“较大数额”：公民（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    large_amount_organisation = models.DecimalField(
+        _("听证“较大数额”：法人或者其他组织（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    large_amount_source = models.CharField(
+        _("“较大数额”的依据"),
+        max_length=200,
+        blank=True,
+        help_text=_("规定数额的部门规章或地方规定（行政处罚法 第六十三条）"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("办案设置")
+        verbose_name_plural = _("办案设置")
+
+    def __str__(self) -> str:
+        return f"{self.agency} 办案设置"
+
+    def clean(self) -> None:
+        citizen, organisation = self.large_amount_citizen, self.large_amount_organisation
+        for name, value in (("large_amount_citizen", citizen), ("large_amount_organisation", organisation)):
+            if value is not None and value <= 0:
+                raise ValidationError({name: _("“较大数额”应大于零")})
+        if (citizen is None) != (organisation is None):
+            raise ValidationError({"large_amount_organisation": _("公民和单位的“较大数额”应同时填写或同时留空")})
+        if citizen is not None and not self.large_amount_source.strip():
+            raise ValidationError({"large_amount_source": _("请填写规定“较大数额”的依据")})

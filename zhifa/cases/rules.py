@@ -7,7 +7,7 @@ decision-period extension) are agency data, not constants here.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -124,25 +124,49 @@ def prescription_problem(act_ended_on: date, discovered_on: date, *, grave: bool
 HEAVY_PENALTIES = frozenset(
     {"lower_qualification", "revoke_licence", "stop_production", "close", "restrict_practice", "restrict_activity"}
 )
-# What counts as a "large" amount is sector or provincial data (RULES.md); this default is one local
-# government's rule (citizen 5,000 / organisation 100,000 yuan, "以上" including the number).
-LARGE_AMOUNT_DEFAULT = {"citizen": Decimal(5000), "organisation": Decimal(100000)}
+# What counts as a "large" amount is sector or provincial data (RULES.md): each agency sets it in its case
+# settings (cases/agency_settings.py); this default is one local government's rule (citizen 5,000 /
+# organisation 100,000 yuan, "以上" including the number), used where no agency above has set one.
+LARGE_AMOUNT_DEFAULT: Mapping[str, Decimal] = {
+    PartyKind.CITIZEN: Decimal(5000),
+    PartyKind.ORGANISATION: Decimal(100000),
+}
 
 
-def hearing_right(kinds: Collection[str], amount: Decimal | None, party: str) -> bool:
+def hearing_right(
+    kinds: Collection[str],
+    fine: Decimal | None,
+    party: str,
+    *,
+    confiscated: Decimal | None = None,
+    large: Mapping[str, Decimal] = LARGE_AMOUNT_DEFAULT,
+) -> bool:
     """Whether the party may ask for a hearing before this penalty (行政处罚法 第六十三条).
 
-    `amount` is the fine plus the value confiscated; `party` is "citizen" or "organisation" (for
-    several parties, ask for each and offer the hearing when any has the right).
+    A heavy penalty always opens it; so does a "large" fine, or confiscating a "large" amount of illegal
+    gains or property of large value (`confiscated`, in yuan) — each compared on its own with the
+    threshold, as the article lists them apart; a fine and a confiscation are not added up.
+    `party` is "citizen" or "organisation"; `large` the thresholds in force for the agency.
     """
     if set(kinds) & HEAVY_PENALTIES:
         return True
-    return amount is not None and amount >= LARGE_AMOUNT_DEFAULT[party]
+    threshold = large[party]
+    return any(amount is not None and amount >= threshold for amount in (fine, confiscated))
 
 
-def hearing_right_of_any(kinds: Collection[str], amount: Decimal | None, parties: Collection[str]) -> bool:
+def hearing_right_of_any(
+    kinds: Collection[str],
+    fine: Decimal | None,
+    parties: Collection[str],
+    *,
+    confiscated: Decimal | None = None,
+    large: Mapping[str, Decimal] = LARGE_AMOUNT_DEFAULT,
+) -> bool:
     """The hearing is offered when any party has the right; a party not yet known counts as a citizen."""
-    return any(hearing_right(kinds, amount, party) for party in parties or [PartyKind.CITIZEN])
+    return any(
+        hearing_right(kinds, fine, party, confiscated=confiscated, large=large)
+        for party in parties or [PartyKind.CITIZEN]
+    )
 
 
 # 行政处罚法 第五十一条: on-the-spot decisions for a warning or a fine up to 200 yuan (citizen) / 3,000 yuan

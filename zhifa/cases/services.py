@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone, translation
 
-from zhifa.cases import rules
+from zhifa.cases import agency_settings, rules
 from zhifa.cases.choices import PartyKind, Procedure, ServiceMethod
 from zhifa.cases.forms import ACTION_FORMS
 from zhifa.cases.guards import GUARDS, Step, outstanding, running
@@ -207,16 +207,38 @@ def _evidence(step: Step) -> Outcome:
     return Outcome({"kind": kind, "summary": step.data["summary"]}, step.data["summary"], step.data["officers"])
 
 
+def _span(data: Mapping[str, Any]) -> dict[str, str]:
+    """The act's start and end times as recorded ("HH:MM"), when given."""
+    return {name: data[name].strftime("%H:%M") for name in ("started_at", "ended_at") if data.get(name)}
+
+
+def _given(data: Mapping[str, Any], *names: str) -> dict[str, Any]:
+    return {name: data[name].strip() if isinstance(data[name], str) else data[name] for name in names if data.get(name)}
+
+
 @handles("record_interview")
 def _interview(step: Step) -> Outcome:
-    facts = {"interviewee": step.data["interviewee"], "summary": step.data["summary"]}
-    return Outcome(facts, f"询问 {step.data['interviewee']}：{step.data['summary']}", step.data["officers"])
+    data = step.data
+    facts = {
+        "interviewee": data["interviewee"],
+        "summary": data["summary"],
+        **_given(data, "interviewee_role", "interviewee_id", "interviewee_address", "interviewee_phone", "place"),
+        **_span(data),
+        **_given(data, "transcript"),
+    }
+    return Outcome(facts, f"询问 {data['interviewee']}：{data['summary']}", data["officers"])
 
 
 @handles("record_inspection")
 def _inspection(step: Step) -> Outcome:
-    facts = {"place": step.data["place"], "summary": step.data["summary"]}
-    return Outcome(facts, f"{step.data['place']}：{step.data['summary']}", step.data["officers"])
+    data = step.data
+    facts = {
+        "place": data["place"],
+        "summary": data["summary"],
+        **_given(data, "present_person", "extracted"),
+        **_span(data),
+    }
+    return Outcome(facts, f"{data['place']}：{data['summary']}", data["officers"])
 
 
 @handles("preserve_evidence", "seize")
@@ -260,6 +282,7 @@ def _report(step: Step) -> Outcome:
         setattr(case, name, data[name].strip())
     case.penalty_kinds = sorted(data["penalty_kinds"])
     case.fine = data.get("fine")
+    case.confiscated = data.get("confiscated")
     case.major = bool(data.get("major"))
     case.collective = bool(data.get("collective"))
     return Outcome(
@@ -268,6 +291,7 @@ def _report(step: Step) -> Outcome:
             "legal_basis": case.legal_basis,
             "penalty_kinds": case.penalty_kinds,
             "fine": _money(case.fine),
+            "confiscated": _money(case.confiscated),
             "penalty_text": case.penalty_text,
             "discretion_reasons": case.discretion_reasons,
             "major": case.major,
@@ -309,12 +333,17 @@ def _no_penalty(step: Step) -> Outcome:
 def _notify(step: Step) -> Outcome:
     case = _case(step)
     case.proposed_fine = case.fine
-    parties = [party.kind for party in case.parties.all()]
-    case.hearing_right = rules.hearing_right_of_any(case.penalty_kinds, case.fine, parties)
+    case.proposed_confiscated = case.confiscated
+    case.hearing_right = agency_settings.hearing_right(case)
     if not case.hearing_right:
         # Without a right to a hearing only the statement period runs.
         step.skip.add("hearing_request")
-    return Outcome({"proposed_fine": _money(case.fine), "hearing_right": case.hearing_right}, "已送达告知书")
+    facts = {
+        "proposed_fine": _money(case.fine),
+        "proposed_confiscated": _money(case.confiscated),
+        "hearing_right": case.hearing_right,
+    }
+    return Outcome(facts, "已送达告知书")
 
 
 @handles("record_statement")
@@ -331,13 +360,18 @@ def _statement(step: Step) -> Outcome:
 
 @handles("notify_hearing")
 def _notify_hearing(step: Step) -> Outcome:
-    chair = step.data["chair"]
+    data = step.data
+    chair = data["chair"]
     facts = {
-        "hearing_on": step.data["hearing_on"].isoformat(),
-        "place": step.data["place"],
+        "hearing_on": data["hearing_on"].isoformat(),
+        "hearing_time": data["hearing_time"].strftime("%H:%M"),
+        "place": data["place"],
         "chair": {"id": chair.pk, "name": chair.name},
+        "closed_reason": data.get("closed_reason") or "",
+        **_given(data, "hearing_officers", "clerk"),
     }
-    return Outcome(facts, f"{step.data['hearing_on']} 在{step.data['place']}举行听证，主持人 {chair.name}")
+    when = f"{data['hearing_on']} {facts['hearing_time']}"
+    return Outcome(facts, f"{when} 在{data['place']}举行听证，主持人 {chair.name}")
 
 
 @handles("hold_hearing")
@@ -345,7 +379,16 @@ def _hearing(step: Step) -> Outcome:
     notice = _case(step).records.filter(action="notify_hearing").last()
     if notice is not None and step.on_date.isoformat() < notice.data["hearing_on"]:
         raise Refusal(f"听证定于 {notice.data['hearing_on']} 举行，不能早于该日记录", field="on_date")
-    facts = {"outcome": step.data["outcome"], "summary": step.data.get("summary", "")}
+    data = step.data
+    if data.get("statements") and data["outcome"] != "held":
+        raise Refusal("当事人未出席听证的，不制作听证笔录内容", field="statements")
+    facts = {
+        "outcome": data["outcome"],
+        "summary": data.get("summary", ""),
+        **_given(data, "attendees"),
+        **_span(data),
+        **_given(data, "statements"),
+    }
     return Outcome(facts, str(facts["summary"]) or ("已举行听证" if facts["outcome"] == "held" else "当事人放弃听证"))
 
 
@@ -355,12 +398,14 @@ def _decide(step: Step) -> Outcome:
     data = step.data
     case.penalty_kinds = sorted(data["penalty_kinds"])
     case.fine = data.get("fine")
+    case.confiscated = data.get("confiscated")
     case.penalty_text = data["penalty_text"].strip()
     case.discretion_reasons = data["discretion_reasons"].strip()
     case.decided_on = step.on_date
     facts = {
         "penalty_kinds": case.penalty_kinds,
         "fine": _money(case.fine),
+        "confiscated": _money(case.confiscated),
         "penalty_text": case.penalty_text,
         "discretion_reasons": case.discretion_reasons,
     }
@@ -577,7 +622,7 @@ def _perform(actor: User, name: str, data: Mapping[str, Any], *, case: Case | No
             on_date=on_date,
             officers=facts.get("officers", []),
             summary=outcome.summary,
-            data={key: value for key, value in outcome.facts.items() if key not in ("summary", "officers")},
+            data={key: value for key, value in outcome.facts.items() if key != "officers"},
             files=files,
             entry_index=entry.index,
             created_by=actor,
@@ -609,7 +654,7 @@ def availability(actor: User, case: Case, on_date: date | None = None) -> list[A
 
 def _availability(actor: User, case: Case, on_date: date) -> list[Availability]:
     # Many guards look at the running periods: read them once for all the actions.
-    case = Case.objects.select_related("agency").prefetch_related("deadlines").get(pk=case.pk)
+    case = Case.objects.select_related("agency").prefetch_related("deadlines", "documents").get(pk=case.pk)
     found = []
     for action in actions_from(State(case.state)):
         reasons = []

@@ -10,4 +10,6 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/actions/<str:name>/", views.case_action, name="case_action"),
     path("cases/<int:pk>/documents/<str:kind>/", views.document_issue, name="document_issue"),
+    path("cases/<int:pk>/documents/<int:document_pk>/signed/", views.document_signed, name="document_signed"),
+    path("cases/settings/<int:agency_pk>/", views.settings_page, name="case_settings"),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,17 +15,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from zhifa.cases import issuing, selectors, services
+from zhifa.cases import agency_settings, issuing, selectors, services
 from zhifa.cases.forms import ACTION_FORMS
-from zhifa.cases.models import Case
+from zhifa.cases.models import Case, CaseDocument, CaseSettings
 from zhifa.cases.workflow import ACTIONS, CASE_STATES, STATE_LABELS, State, actions_from
 from zhifa.core.errors import Refusal
 from zhifa.core.forms import run_service
-from zhifa.core.models import User
+from zhifa.core.models import Agency, User
 from zhifa.core.permissions import request_user
-from zhifa.core.scoping import restrict
+from zhifa.core.scoping import can_see_agency, restrict
+from zhifa.ledger.forms import EvidenceField
 from zhifa.ledger.selectors import entries_about
 from zhifa.ledger.state import subject_key
 
@@ -136,8 +139,9 @@ def case_open(request: HttpRequest, name: str) -> HttpResponse:
 def document_issue(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     actor = request_user(request)
     case = _case_for(actor, pk)
+    entry = request.POST.get("entry", "")
     try:
-        document = issuing.issue_document(actor, case, kind)
+        document = issuing.issue_document(actor, case, kind, entry=int(entry) if entry.isdigit() else None)
     except Refusal as refusal:
         messages.error(request, str(refusal))
     else:
@@ -145,3 +149,53 @@ def document_issue(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             request, _("已制作%(kind)s %(number)s") % {"kind": document.get_kind_display(), "number": document.number}
         )
     return redirect("case_detail", case.pk)
+
+
+class SignedForm(forms.Form):
+    evidence = EvidenceField(help_text=_lazy("打印的文书经当事人或见证人签字后，扫描或拍照上传"))
+
+
+@login_required
+def document_signed(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    actor = request_user(request)
+    case = _case_for(actor, pk)
+    document = get_object_or_404(CaseDocument, pk=document_pk, case=case)
+    form = SignedForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        files = list(form.cleaned_data["evidence"])
+        if run_service(form, lambda: issuing.attach_signed(actor, document, files)):
+            messages.success(request, _("已上传%(number)s的签字件，并记入全过程记录") % {"number": document.number})
+            return redirect("case_detail", case.pk)
+    return render(request, "cases/document_signed.html", {"form": form, "case": case, "document": document})
+
+
+@login_required
+def settings_page(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    """An agency's case settings: what is in force and where it comes from; editors change its own."""
+    actor = request_user(request)
+    agency = get_object_or_404(Agency, pk=agency_pk)
+    if not can_see_agency(actor, agency):
+        raise Http404
+    own = CaseSettings.objects.filter(agency=agency).first()
+    form: Any
+    if request.method == "POST":
+        form = agency_settings.CaseSettingsForm(request.POST, instance=own)
+        if form.is_valid() and run_service(form, lambda: agency_settings.update(actor, agency, request.POST)):
+            messages.success(request, _("已保存办案设置，并记入全过程记录"))
+            return redirect("case_settings", agency.pk)
+    else:
+        form = agency_settings.CaseSettingsForm(instance=own)
+    in_force = agency_settings.in_force(agency)
+    labels = agency_settings.CaseSettingsForm.base_fields
+    rows = [
+        {"label": labels[name].label, "value": getattr(in_force, name), "set_by": in_force.set_by[name]}
+        for name in agency_settings.TEXT_FIELDS
+    ]
+    context = {
+        "agency": agency,
+        "form": form,
+        "rows": rows,
+        "in_force": in_force,
+        "may_edit": actor.has_role(*agency_settings.EDITORS),
+    }
+    return render(request, "cases/settings.html", context)

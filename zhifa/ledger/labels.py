@@ -4,6 +4,8 @@ from __future__ import annotations
 
 ACTION_LABELS = {
     "document.issue": "制作执法文书",
+    "document.sign": "上传文书签字件",
+    "case_settings.update": "修改办案设置",
     "user.create": "创建用户",
     "user.grant_role": "授予角色",
     "user.revoke_role": "撤销角色",

@@ -1,4 +1,5 @@
-"""`zhifa demo` loads the seed documents' agencies, ~60 officers in every certificate state, and logins."""
+"""`zhifa demo` loads the seed documents' agencies, ~60 officers in every certificate state, logins,
+and cases in every state with their documents."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from zhifa.cases.models import Case, CaseDocument, CaseSettings
+from zhifa.cases.workflow import State
 from zhifa.core.choices import Role
 from zhifa.core.models import Agency, User
 from zhifa.core.validators import validate_credit_code, validate_resident_id
 from zhifa.demo import DEMO_PASSWORD
+from zhifa.ledger.verify import verify_ledger
 from zhifa.personnel.models import Certificate, Officer
 from zhifa.personnel.selectors import CERTIFICATE_STATES, certificate_state_filter
 
@@ -21,13 +25,18 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)
 
 
-@pytest.fixture
-def demo(settings, monkeypatch):
+def test_the_demo(settings, monkeypatch):
+    """One load (about 20 s: its cases' documents are rendered), every check on it."""
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - closed with the process
+    has_the_seed_agencies()
+    has_about_sixty_officers_in_every_certificate_state()
+    has_one_working_login_per_role()
+    has_cases_in_every_state_with_their_documents()
+    loads_once()
 
 
-def test_demo_has_the_seed_agencies(demo):
+def has_the_seed_agencies() -> None:
     names = set(Agency.objects.values_list("name", flat=True))
     assert {
         "大青山国家级自然保护区管理局",
@@ -44,7 +53,7 @@ def test_demo_has_the_seed_agencies(demo):
     assert parent.name == "抚远市林业和草原局"
 
 
-def test_demo_has_about_sixty_officers_in_every_certificate_state(demo):
+def has_about_sixty_officers_in_every_certificate_state() -> None:
     assert 55 <= Officer.objects.count() <= 70
     for officer in Officer.objects.all():
         validate_resident_id(officer.id_number)
@@ -55,7 +64,7 @@ def test_demo_has_about_sixty_officers_in_every_certificate_state(demo):
     assert {"有效", "年审逾期", "已过期", "暂扣", "注销"} <= set(states)
 
 
-def test_demo_has_one_working_login_per_role(demo):
+def has_one_working_login_per_role() -> None:
     for role in Role.values:
         user = User.objects.filter(role_assignments__role=role).first()
         assert user is not None, role
@@ -66,7 +75,18 @@ def test_demo_has_one_working_login_per_role(demo):
         assert client.get("/officers/").status_code == 200
 
 
-def test_demo_loads_once(demo):
+def has_cases_in_every_state_with_their_documents() -> None:
+    assert set(Case.objects.values_list("state", flat=True)) == {state.value for state in State}
+    # Every notice and decision served was made first; two finished cases carry every document they can.
+    for case in Case.objects.filter(records__action="notify").distinct():
+        assert case.documents.filter(kind="advance_notice").exists(), case
+    kinds = set(CaseDocument.objects.values_list("kind", flat=True))
+    assert {"interview_transcript", "inspection_record", "penalty_decision", "service_proof"} <= kinds
+    assert CaseSettings.objects.count() == 2
+    assert verify_ledger().ok
+
+
+def loads_once() -> None:
     counts = (
         Agency.objects.count(),
         Officer.objects.count(),

@@ -7,8 +7,9 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.db import transaction
 
-from zhifa.cases import services
+from zhifa.cases import issuing, services
 from zhifa.cases.models import Case, CaseDeadline, CaseRecord
 from zhifa.cases.workflow import ACTIONS
 from zhifa.core.choices import Domain, Role
@@ -43,6 +44,8 @@ class Desk:
         self.case: Case | None = None
         self.done: list[str] = []
         self.today = TODAY
+        # Make the advance notice and the decision before they are served, as an officer would.
+        self.make_documents = True
 
     def actor_for(self, name: str) -> Any:
         roles = ACTIONS[name].roles
@@ -53,10 +56,22 @@ class Desk:
         return self.officer
 
     def __call__(self, name: str, on_date: date, **data: Any) -> Case:
-        case = services.perform(
-            self.actor_for(name), name, {"on_date": on_date, **data}, case=self.case, agency=self.world.branch
-        )
+        issued = False
+        with transaction.atomic():  # a refused act takes back the document made for it
+            kind = issuing.SERVED_WITH.get(name) if self.make_documents else None
+            if kind is not None and self.case is not None and not self.case.documents.filter(kind=kind).exists():
+                # What the officer does first: make the document that is served (guards.py refuses without).
+                try:
+                    issuing.issue_document(self.officer, self.case, kind)
+                    issued = True
+                except Refusal:
+                    pass  # the act's own guards say why it cannot be taken
+            case = services.perform(
+                self.actor_for(name), name, {"on_date": on_date, **data}, case=self.case, agency=self.world.branch
+            )
         self.case = case
+        if issued:
+            self.done.append("document.issue")
         self.done.append(f"case.{name}")
         return case
 

@@ -108,6 +108,10 @@ def test_a_case_from_lead_to_archive_through_the_pages(
     officer.act(case, "提交负责人审批", "2026-10-15")
     head.act(case, "批准拟处罚", "2026-10-16")
     page.goto(f"{base}/cases/{case}/")
+    # The notice is served only once the system has made it: the page says so, and offers to make it.
+    expect(page.locator("#case-actions")).to_contain_text("请先制作行政处罚事先告知书")
+    page.get_by_role("button", name="制作行政处罚事先告知书").click()
+    expect(page.locator("#case-documents")).to_contain_text("罚告字〔")
     page.locator("#case-actions").get_by_role("link", name="送达行政处罚告知书").click()
     page.locator("#id_on_date").fill("2026-10-19")
     page.get_by_label("告知书已载明拟处罚内容及事实、理由、依据，并告知陈述、申辩和要求听证的权利").check()
@@ -121,6 +125,8 @@ def test_a_case_from_lead_to_archive_through_the_pages(
 
     head.act(case, "作出行政处罚决定", "2026-10-21")  # the form comes filled with the proposed penalty
     page.goto(f"{base}/cases/{case}/")
+    page.get_by_role("button", name="制作行政处罚决定书").click()
+    expect(page.locator("#case-documents")).to_contain_text("罚决字〔")
     page.locator("#case-actions").get_by_role("link", name="送达行政处罚决定书").click()
     page.locator("#id_on_date").fill("2026-10-22")
     page.get_by_label("送达方式").select_option("direct")
@@ -136,8 +142,8 @@ def test_a_case_from_lead_to_archive_through_the_pages(
 
     assert Case.objects.get(pk=case).state == State.ARCHIVED
     actions = list(Entry.objects.filter(subject=f"cases.case:{case}").values_list("action", flat=True))
-    assert len(actions) == 14
+    assert len(actions) == 16  # 14 acts and the two documents served
     assert actions[0] == "case.register_lead"
     assert actions[-1] == "case.archive"
-    expect(page.locator("#ledger-entries tbody tr")).to_have_count(14)
+    expect(page.locator("#ledger-entries tbody tr")).to_have_count(16)
     head_page.close()  # before the live server stops, so that no request thread outlives the test

@@ -95,8 +95,10 @@ def test_documents_are_issued_after_their_acts_with_the_acts_hashes(desk):
     assert decision.number in text_of(closure)
     assert "罚款已全部缴纳" in text_of(closure)
     assert issuing.issuable(desk.case) == []
+    with pytest.raises(Refusal, match="本案尚未举行听证，不能制作听证笔录"):
+        issuing.issue_document(officer, desk.case, "hearing_record")
     with pytest.raises(Refusal, match="暂不能制作"):
-        issuing.issue_document(officer, desk.case, "hearing_record")  # signed on the spot, kept as a scan
+        issuing.issue_document(officer, desk.case, "summons")
     assert verify_ledger().ok
 
 

@@ -46,7 +46,7 @@ def replay(case: Case) -> dict[str, Any]:
     """Rebuild the case's state, penalty and payments from its ledger entries alone."""
     state: State | None = None
     rebuilt: dict[str, Any] = {}
-    for entry in Entry.objects.filter(subject=subject_key(case)).order_by("index"):
+    for entry in Entry.objects.filter(subject=subject_key(case), action__startswith="case.").order_by("index"):
         action = ACTIONS[entry.action.removeprefix("case.")]
         facts = json.loads(entry.facts.facts)
         state = action.target or state
@@ -131,11 +131,11 @@ def test_an_ordinary_case_from_lead_to_archive(desk, world):
     assert deadlines(case)["hearing_request"] == (date(2026, 9, 3), None)
     assert "陈述、申辩期" in str(desk.refused("decide", date(2026, 9, 2), **report))
     desk("request_hearing", date(2026, 9, 1))
-    hearing = {"place": "分局会议室", "chair": desk.chair}
+    hearing = {"place": "分局会议室", "chair": desk.chair, "hearing_time": "09:30"}
     refusal = desk.refused("notify_hearing", date(2026, 9, 2), hearing_on=date(2026, 9, 10), **hearing)
     assert refusal.field == "hearing_on"
     assert "2026-09-11" in refusal.message
-    refusal = desk.refused("notify_hearing", date(2026, 9, 2), hearing_on=date(2026, 9, 11), place="会议室", chair=yi)
+    refusal = desk.refused("notify_hearing", date(2026, 9, 2), hearing_on=date(2026, 9, 11), **{**hearing, "chair": yi})
     assert refusal.field == "chair"
     assert "第六十四条第四项" in str(refusal)
     desk("notify_hearing", date(2026, 9, 2), hearing_on=date(2026, 9, 11), **hearing)

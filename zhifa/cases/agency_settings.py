@@ -1,0 +1,130 @@
+"""An agency's settings for its penalty cases: what is in force for it, and how an administrator changes them.
+
+Each field of `CaseSettings` is taken from the agency's own row when set there, else from the nearest agency
+above that sets it, else from the defaults below — so a provincial bureau sets its sector's "large amount"
+once and every branch follows, while a county sets its own court. The document templates and the hearing
+right read only `in_force(agency)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db import transaction
+from django.utils import translation
+
+from zhifa.cases import rules
+from zhifa.cases.choices import PartyKind
+from zhifa.cases.models import Case, CaseSettings
+from zhifa.core.choices import Role
+from zhifa.core.errors import Refusal
+from zhifa.core.models import Agency, User
+from zhifa.core.permissions import require_role
+from zhifa.ledger.services import record
+
+TEXT_FIELDS = ("reconsideration_body", "court", "payment_bank", "payment_account", "contact")
+
+
+@dataclass(frozen=True)
+class InForce:
+    """The settings in force for one agency, and for each field the agency it comes from (None: default)."""
+
+    reconsideration_body: str
+    court: str
+    payment_bank: str
+    payment_account: str
+    contact: str
+    large_amount: Mapping[str, Decimal]
+    large_amount_source: str
+    set_by: Mapping[str, Agency | None]
+
+
+def _defaults(agency: Agency) -> dict[str, Any]:
+    # What is always correct when nothing is set, if less precise: the government above the agency reviews
+    # its decisions (行政复议法 第二十四条), the court is "the one with jurisdiction", and the fine is paid
+    # at the bank the agency names on the payment notice (罚缴分离, 行政处罚法 第六十七条).
+    return {
+        "reconsideration_body": "本机关的上一级主管部门或者本级人民政府",
+        "court": "有管辖权的人民法院",
+        "payment_bank": "本机关指定的代收罚款银行（罚缴分离）",
+        "payment_account": "按随附的缴款通知书所载缴款码缴纳",
+        "contact": agency.name,
+    }
+
+
+def in_force(agency: Agency) -> InForce:
+    """The settings in force for `agency` (one query for the agency and those above it)."""
+    line = [agency, *agency.ancestors().order_by("-depth")]  # the agency first, then upwards
+    rows = {row.agency_id: row for row in CaseSettings.objects.filter(agency__in=line)}
+    chain = [(where, rows[where.pk]) for where in line if where.pk in rows]
+    values: dict[str, Any] = {}
+    set_by: dict[str, Agency | None] = {}
+    for name in TEXT_FIELDS:
+        found = next(((where, getattr(row, name)) for where, row in chain if getattr(row, name).strip()), None)
+        values[name] = found[1].strip() if found else _defaults(agency)[name]
+        set_by[name] = found[0] if found else None
+    large = next(((where, row) for where, row in chain if row.large_amount_citizen is not None), None)
+    if large is not None:
+        where, row = large
+        assert row.large_amount_organisation is not None  # CaseSettings.clean sets both or neither
+        values["large_amount"] = {
+            PartyKind.CITIZEN: row.large_amount_citizen,
+            PartyKind.ORGANISATION: row.large_amount_organisation,
+        }
+        values["large_amount_source"] = row.large_amount_source
+        set_by["large_amount"] = where
+    else:
+        values["large_amount"] = rules.LARGE_AMOUNT_DEFAULT
+        values["large_amount_source"] = "默认值（某地方政府规定：公民5000元、单位100000元），请按本系统规定设置"
+        set_by["large_amount"] = None
+    return InForce(**values, set_by=set_by)
+
+
+def hearing_right(case: Case) -> bool:
+    """Whether the intended penalty of `case` gives any of its parties a hearing (行政处罚法 第六十三条)."""
+    parties = [party.kind for party in case.parties.all()]
+    return rules.hearing_right_of_any(
+        case.penalty_kinds,
+        case.fine,
+        parties,
+        confiscated=case.confiscated,
+        large=in_force(case.agency).large_amount,
+    )
+
+
+class CaseSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = CaseSettings
+        fields = [
+            *TEXT_FIELDS,
+            "large_amount_citizen",
+            "large_amount_organisation",
+            "large_amount_source",
+        ]
+
+
+# The system administrator enters them; the agency head (审批人), who answers for the documents, may too.
+EDITORS = (Role.SYSADMIN.value, Role.APPROVER.value)
+
+
+def update(actor: User, agency: Agency, data: Mapping[str, Any]) -> CaseSettings:
+    """Change `agency`'s own settings; recorded in the ledger in the same transaction."""
+    with translation.override("zh-hans"), transaction.atomic():
+        require_role(actor, EDITORS, agency=agency, doing="修改办案设置")
+        current = CaseSettings.objects.select_for_update().filter(agency=agency).first()
+        form = CaseSettingsForm(data=data, instance=current or CaseSettings(agency=agency))
+        if not form.is_valid():
+            field, messages = next(iter(form.errors.items()))
+            label = form.fields[field].label if field in form.fields else None
+            raise Refusal(f"{label}：{messages[0]}" if label else str(messages[0]), field=field)
+        row: CaseSettings = form.save()
+        facts = {name: getattr(row, name) for name in (*TEXT_FIELDS, "large_amount_source")}
+        for name in ("large_amount_citizen", "large_amount_organisation"):
+            value = getattr(row, name)
+            facts[name] = None if value is None else f"{value:.2f}"
+        record(actor=actor, action="case_settings.update", subject=row, facts=facts, agency=agency)
+        return row

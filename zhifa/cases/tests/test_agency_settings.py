@@ -1,0 +1,141 @@
+"""An agency's case settings: inherited down the tree, changed only by its editors and recorded, printed on
+the decision, and deciding with the confiscated value whether a hearing is offered (行政处罚法 第六十三条)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from zhifa.cases import agency_settings, issuing, rules
+from zhifa.cases.choices import PartyKind
+from zhifa.cases.models import CaseSettings
+from zhifa.cases.tests.desk import Desk
+from zhifa.cases.tests.test_issuing import text_of
+from zhifa.core.choices import Role
+from zhifa.core.errors import Refusal
+from zhifa.ledger.models import Entry
+from zhifa.ledger.verify import verify_ledger
+from zhifa.testing.factories import make_user
+
+pytestmark = pytest.mark.django_db
+
+BUREAU = {
+    "reconsideration_body": "测试省林业和草原局",
+    "payment_bank": "测试银行营业部",
+    "large_amount_citizen": "3000",
+    "large_amount_organisation": "50000",
+    "large_amount_source": "测试省林业行政处罚听证规定",
+}
+
+
+@pytest.mark.parametrize(
+    ("kinds", "fine", "confiscated", "party", "expected"),
+    [
+        # RULES.md: heavy penalties always; "large" fines and confiscations each against the threshold.
+        (["revoke_licence"], None, None, PartyKind.CITIZEN, True),
+        (["fine"], Decimal(4999), None, PartyKind.CITIZEN, False),
+        (["fine"], Decimal(5000), None, PartyKind.CITIZEN, True),  # "以上" includes the number
+        (["fine"], Decimal(99999), None, PartyKind.ORGANISATION, False),
+        (["fine"], Decimal(100000), None, PartyKind.ORGANISATION, True),
+        (["confiscate_gains"], None, Decimal(5000), PartyKind.CITIZEN, True),
+        # A fine and a confiscation below the threshold are not added up.
+        (["fine", "confiscate_property"], Decimal(3000), Decimal(3000), PartyKind.CITIZEN, False),
+    ],
+)
+def test_the_hearing_right_counts_fines_and_confiscations_apart(kinds, fine, confiscated, party, expected):
+    assert rules.hearing_right(kinds, fine, party, confiscated=confiscated) is expected
+
+
+def test_settings_are_inherited_from_the_agency_above_and_recorded(world):
+    defaults = agency_settings.in_force(world.branch)
+    assert defaults.set_by["court"] is None
+    assert defaults.large_amount[PartyKind.CITIZEN] == Decimal(5000)
+
+    editor = make_user("bureau-admin", world.bureau, Role.SYSADMIN)
+    agency_settings.update(editor, world.bureau, BUREAU)
+    agency_settings.update(editor, world.branch, {"court": "测试区人民法院", "payment_bank": ""})
+    branch = agency_settings.in_force(world.branch)
+    assert branch.court == "测试区人民法院"
+    assert branch.set_by["court"] == world.branch
+    assert branch.reconsideration_body == "测试省林业和草原局"
+    assert branch.set_by["reconsideration_body"] == world.bureau
+    assert branch.payment_bank == "测试银行营业部"  # blank at the branch: the bureau's
+    assert branch.large_amount[PartyKind.CITIZEN] == Decimal(3000)
+    assert agency_settings.in_force(world.sibling).court == "有管辖权的人民法院"
+
+    entry = Entry.objects.filter(action="case_settings.update").latest("index")
+    assert entry.subject == f"cases.casesettings:{world.branch.pk}"
+    assert verify_ledger().ok
+
+
+def test_bad_settings_and_outsiders_are_refused_and_change_nothing(world):
+    editor = make_user("bureau-admin", world.bureau, Role.SYSADMIN)
+    with pytest.raises(Refusal, match="只有系统管理员、案件审批人可以修改办案设置"):
+        agency_settings.update(world.officer_user, world.branch, BUREAU)
+    branch_admin = make_user("branch-admin", world.branch, Role.SYSADMIN)
+    with pytest.raises(Refusal, match="不在您的管辖范围内"):
+        agency_settings.update(branch_admin, world.bureau, BUREAU)
+    with pytest.raises(Refusal) as refused:
+        agency_settings.update(editor, world.bureau, {**BUREAU, "large_amount_organisation": ""})
+    assert refused.value.field == "large_amount_organisation"
+    with pytest.raises(Refusal) as refused:
+        agency_settings.update(editor, world.bureau, {**BUREAU, "large_amount_source": ""})
+    assert refused.value.field == "large_amount_source"
+    assert "依据" in refused.value.message
+    assert not CaseSettings.objects.exists()
+    assert not Entry.objects.filter(action="case_settings.update").exists()
+
+
+def test_the_agencys_threshold_and_the_confiscated_value_open_the_hearing(world, evidence):
+    agency_settings.update(world.admin, world.bureau, BUREAU)  # citizen 3,000 here
+    desk = Desk(world, evidence)
+    desk.lead(date(2026, 10, 12), act_ended_on=date(2026, 10, 10))
+    desk.investigate(date(2026, 10, 13))
+    report = {
+        "facts_found": "张某非法猎捕野生动物，违法所得4000元",
+        "legal_basis": "野生动物保护法 第四十八条",
+        "penalty_kinds": ["fine", "confiscate_gains"],
+        "fine": Decimal(2000),
+        "penalty_text": "没收违法所得4000元，并处罚款2000元",
+        "discretion_reasons": "一般情节，按裁量基准中间档处罚",
+    }
+    refused = desk.refused("report", date(2026, 10, 14), **report)
+    assert refused.field == "confiscated"
+    desk("report", date(2026, 10, 14), **report, confiscated=Decimal(4000))
+    desk("submit_approval", date(2026, 10, 14))
+    desk("approve", date(2026, 10, 15))
+    case = desk("notify", date(2026, 10, 16), rights_stated=True)
+    # The fine alone (2,000) is under the bureau's 3,000; the 4,000 confiscated is not.
+    assert case.hearing_right
+    assert case.proposed_confiscated == Decimal(4000)
+    desk("record_statement", date(2026, 10, 26), waived=True)
+    refused = desk.refused(
+        "decide", date(2026, 10, 27), **{**report, "penalty_text": "加重"}, confiscated=Decimal(5000)
+    )
+    assert refused.field == "confiscated"
+    assert "第四十五条" in str(refused)
+    case = desk("decide", date(2026, 10, 27), **report, confiscated=Decimal(4000))
+    decision = issuing.issue_document(desk.approver, case, "penalty_decision")
+    text = text_of(decision)
+    assert "测试省林业和草原局申请行政复议" in text
+    assert "有管辖权的人民法院" in text
+    assert "测试银行营业部" in text
+
+
+def test_the_settings_page_shows_where_each_value_comes_from(client, world):
+    editor = make_user("bureau-admin", world.bureau, Role.SYSADMIN)
+    client.force_login(editor)
+    response = client.post(f"/cases/settings/{world.bureau.pk}/", {**BUREAU, "court": "测试中级人民法院"})
+    assert response.status_code == 302
+    page = client.get(f"/cases/settings/{world.branch.pk}/").content.decode()
+    assert "测试中级人民法院" in page
+    assert world.bureau.name in page
+    assert "测试省林业行政处罚听证规定" in page
+    bad = client.post(f"/cases/settings/{world.branch.pk}/", {"large_amount_citizen": "-1"}).content.decode()
+    assert "应大于零" in bad
+    client.force_login(world.officer_user)
+    page = client.get(f"/cases/settings/{world.branch.pk}/").content.decode()
+    assert "修改本机关的设置" not in page
+    assert "测试中级人民法院" in page
