@@ -240,9 +240,25 @@ class PreserveForm(ActionForm):
 class SeizeForm(ActionForm):
     officers = _officers()
     items = _text(_("查封、扣押的场所、设施或者财物清单"))
-    approved_by = forms.ModelChoiceField(label=_("批准的负责人"), queryset=User.objects.none())
-    emergency = forms.BooleanField(label=_("情况紧急，当场实施后二十四小时内报告并补办批准"), required=False)
+    approved_by = forms.ModelChoiceField(
+        label=_("批准的负责人"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("情况紧急、当场实施的，留空，并于二十四小时内报告负责人补办批准"),
+    )
+    emergency = forms.BooleanField(label=_("情况紧急，需要当场实施（行政强制法 第十九条）"), required=False)
     evidence = EvidenceField(help_text=_("须包含执法记录仪全程录像（行政强制法 第十八条；全过程记录）"))
+
+
+class SeizureApprovalForm(ActionForm):
+    decision = forms.ChoiceField(
+        label=_("负责人意见"),
+        choices=[
+            ("approve", _("同意，补办批准")),
+            ("release", _("不应当采取，立即解除（行政强制法 第十九条）")),
+        ],
+    )
+    opinion = _text(_("意见"), required=False)
 
 
 class ReportForm(ActionForm):
@@ -407,6 +423,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "seize": SeizeForm,
     "extend_seizure": ReasonForm,
     "release_seizure": ReasonForm,
+    "approve_seizure": SeizureApprovalForm,
     "report": ReportForm,
     "terminate": ReasonForm,
     "extend_decision": ReasonForm,

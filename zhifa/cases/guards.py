@@ -202,6 +202,8 @@ def head_approved(step: Step) -> Problem | None:
     """The agency head (an approver of the case's agency) approves first, or within 24 hours in an emergency."""
     approver: User | None = step.data.get("approved_by")
     case = _case(step)
+    if approver is None and step.data.get("emergency"):
+        return None  # reported and approved afterwards: `approve_seizure`, within the 24 hours it starts
     if approver is None or not approver.has_role(Role.APPROVER.value):
         return Problem("须经行政机关负责人批准，请选择批准的负责人", "approved_by", "行政强制法 第十八条、第十九条")
     if approver.agency is None or not case.agency.is_within(approver.agency):
@@ -213,6 +215,13 @@ def head_approved(step: Step) -> Problem | None:
 def seizure_running(step: Step) -> Problem | None:
     if not running(_case(step), "seizure", "seizure_extension"):
         return Problem("本案没有正在进行的查封、扣押", rule="行政强制法 第二十五条")
+    return None
+
+
+@guard("emergency_approval_pending", needs_input=False)
+def emergency_approval_pending(step: Step) -> Problem | None:
+    if not running(_case(step), "emergency_approval"):
+        return Problem("本案没有待补办批准的紧急查封、扣押", rule="行政强制法 第十九条")
     return None
 
 

@@ -29,6 +29,7 @@ class Unit(StrEnum):
     WORKING_DAYS = "working_days"
     CALENDAR_DAYS = "calendar_days"
     MONTHS = "months"
+    HOURS = "hours"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class Period:
             return workdays.add_working_days(start, self.amount)
         if self.unit is Unit.CALENDAR_DAYS:
             return workdays.add_calendar_days(start, self.amount)
+        if self.unit is Unit.HOURS:
+            # Hours run through rest days; an act dated by its day has its last hour on the day it ends.
+            return Deadline(start + timedelta(days=-(-self.amount // 24)))
         # A period in months ends on the same day of the month (the month's last day when it has none),
         # and like any calendar-day period moves off a rest day.
         end = start + relativedelta(months=self.amount)
@@ -62,6 +66,7 @@ PERIODS: dict[str, Period] = {
     "cash_handover": Period(_("当场收缴的罚款交至行政机关"), 2, Unit.WORKING_DAYS, "行政处罚法 第七十一条"),
     "seizure": Period(_("查封、扣押期限"), 30, Unit.CALENDAR_DAYS, "行政强制法 第二十五条"),
     "seizure_extension": Period(_("查封、扣押延长"), 30, Unit.CALENDAR_DAYS, "行政强制法 第二十五条"),
+    "emergency_approval": Period(_("紧急查封、扣押后报告负责人并补办批准"), 24, Unit.HOURS, "行政强制法 第十九条"),
     "demand_before_court": Period(_("催告后申请法院强制执行"), 10, Unit.WORKING_DAYS, "行政强制法 第五十四条"),
     "court_application": Period(_("申请人民法院强制执行"), 3, Unit.MONTHS, "行政强制法 第五十三条"),
     "reconsideration": Period(_("申请行政复议"), 60, Unit.CALENDAR_DAYS, "行政复议法 第二十条"),

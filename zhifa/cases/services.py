@@ -243,13 +243,30 @@ def _inspection(step: Step) -> Outcome:
 
 @handles("preserve_evidence", "seize")
 def _hold(step: Step) -> Outcome:
-    approver: User = step.data["approved_by"]
+    approver: User | None = step.data.get("approved_by")
+    if approver is not None:
+        # Approved beforehand: nothing to report afterwards.
+        step.skip.add("emergency_approval")
     facts = {
         "items": step.data["items"],
-        "approved_by": {"id": approver.pk, "name": approver.get_full_name()},
+        "approved_by": {"id": approver.pk, "name": approver.get_full_name()} if approver else None,
         "emergency": bool(step.data.get("emergency")),
     }
-    return Outcome(facts, step.data["items"], step.data["officers"])
+    summary = step.data["items"] if approver else f"{step.data['items']}（情况紧急当场实施，待报告负责人补办批准）"
+    return Outcome(facts, summary, step.data["officers"])
+
+
+@handles("approve_seizure")
+def _approve_seizure(step: Step) -> Outcome:
+    released = step.data["decision"] == "release"
+    if released:
+        # The head finds the measure should not have been taken: it is lifted at once (行政强制法 第十九条).
+        step.stop.update({"seizure", "seizure_extension"})
+    opinion = str(step.data.get("opinion") or "").strip()
+    late = any(step.on_date > d.due_on for d in running(_case(step), "emergency_approval"))
+    facts = {"decision": step.data["decision"], "opinion": opinion, "late": late}
+    summary = "负责人认为不应当采取，立即解除查封、扣押" if released else "负责人同意，补办批准"
+    return Outcome(facts, f"{summary}{'（超过二十四小时报告）' if late else ''}{'：' + opinion if opinion else ''}")
 
 
 @handles("extend_seizure")

@@ -175,8 +175,18 @@ _TABLE = [
         None,
         OFFICERS,
         ("actor_on_team", "investigators_present", "head_approved", "av_recording"),
-        ("seizure",),
+        ("seizure", "emergency_approval"),
         source="行政强制法 第十八条、第十九条、第二十四条、第二十五条",
+    ),
+    Action(
+        "approve_seizure",
+        _("补办查封、扣押批准"),
+        SEIZURE_STATES,
+        None,
+        APPROVERS,
+        ("emergency_approval_pending",),
+        stops=("emergency_approval",),
+        source="行政强制法 第十九条",
     ),
     Action(
         "extend_seizure",
@@ -196,7 +206,7 @@ _TABLE = [
         None,
         OFFICERS,
         ("actor_on_team", "seizure_running", "reason_given"),
-        stops=("seizure", "seizure_extension"),
+        stops=("seizure", "seizure_extension", "emergency_approval"),
         source="行政强制法 第二十八条",
     ),
     Action(

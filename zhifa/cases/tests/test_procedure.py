@@ -383,3 +383,37 @@ def test_the_officer_lists_offer_only_the_agencys_line(desk, world):
     names = set(others.queryset.values_list("name", flat=True))
     assert {"甲执法", "乙执法", "戊主持"} <= names  # the branch and the bureau above it
     assert "丙执法" not in names  # a sibling branch's officer
+
+
+def test_an_emergency_seizure_is_reported_within_24_hours_and_approved_or_lifted(desk, world):
+    jia, yi = world.officer, world.colleague
+    desk.lead(date(2026, 9, 30), act_ended_on=date(2026, 9, 29))
+    desk.investigate(date(2026, 9, 30))
+    seize = {"officers": [jia, yi], "items": "运输车辆一辆", "evidence": [desk.video]}
+    assert desk.refused("seize", date(2026, 10, 1), **seize).field == "approved_by"
+    # In an emergency the officers act first; the 24 hours run through the National Day holiday.
+    case = desk("seize", date(2026, 10, 1), **seize, emergency=True)
+    assert deadlines(case)["emergency_approval"] == (date(2026, 10, 2), None)
+    assert "待报告负责人补办批准" in case.records.get(action="seize").summary
+    closed = {a.action.name: a.reasons for a in services.availability(desk.officer, case, date(2026, 10, 2))}
+    assert any("案件审批人" in reason for reason in closed["approve_seizure"])
+    case = desk("approve_seizure", date(2026, 10, 2), decision="approve", opinion="同意")
+    assert deadlines(case)["emergency_approval"] == (date(2026, 10, 2), date(2026, 10, 2))
+    assert deadlines(case)["seizure"][1] is None  # still sealed, now approved
+    refusal = desk.refused("approve_seizure", date(2026, 10, 2), decision="approve")
+    assert "没有待补办批准" in str(refusal)
+    assert "第十九条" in str(refusal)
+
+    # A second one the head finds unwarranted, reported late: lifted at once, the lateness on record.
+    desk("release_seizure", date(2026, 10, 3), reason="鉴定完成")
+    case = desk("seize", date(2026, 10, 5), **seize, emergency=True)
+    case = desk("approve_seizure", date(2026, 10, 8), decision="release", opinion="不属于紧急情况")
+    assert not CaseDeadline.objects.filter(case=case, period__in=["seizure", "emergency_approval"], stopped_on=None)
+    record_ = case.records.filter(action="approve_seizure").last()
+    assert record_ is not None
+    assert record_.data["late"] is True
+    assert "超过二十四小时" in record_.summary
+    # Approved beforehand, nothing is left to report.
+    case = desk("seize", date(2026, 10, 9), **seize, approved_by=desk.approver)
+    assert not CaseDeadline.objects.filter(case=case, period="emergency_approval", stopped_on=None).exists()
+    assert verify_ledger().ok
