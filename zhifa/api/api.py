@@ -292,5 +292,7 @@ def document_pdf(request: HttpRequest, case_id: int, kind: str, entry: int | Non
 def document_signed(
     request: HttpRequest, case_id: int, kind: str, body: SignedIn, entry: int | None = None
 ) -> dict[str, Any]:
+    if entry is None and CaseDocument.objects.filter(case=_visible(request, case_id), kind=kind).count() > 1:
+        raise Refusal("本案有多份此类文书，请以 entry 指明签字件属于哪一份", field="entry")
     document = _document(request, case_id, kind, entry)
     return _document_out(issuing.attach_signed(request_user(request), document, body.evidence))

@@ -15,6 +15,7 @@ from typing import Any
 
 from django import forms
 from django.db import transaction
+from django.forms.models import model_to_dict
 from django.utils import translation
 
 from zhifa.cases import rules
@@ -96,15 +97,13 @@ def hearing_right(case: Case) -> bool:
     )
 
 
+SETTINGS_FIELDS = [*TEXT_FIELDS, "large_amount_citizen", "large_amount_organisation", "large_amount_source"]
+
+
 class CaseSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
     class Meta:
         model = CaseSettings
-        fields = [
-            *TEXT_FIELDS,
-            "large_amount_citizen",
-            "large_amount_organisation",
-            "large_amount_source",
-        ]
+        fields = SETTINGS_FIELDS
 
 
 # The system administrator enters them; the agency head (审批人), who answers for the documents, may too.
@@ -116,7 +115,13 @@ def update(actor: User, agency: Agency, data: Mapping[str, Any]) -> CaseSettings
     with translation.override("zh-hans"), transaction.atomic():
         require_role(actor, EDITORS, agency=agency, doing="修改办案设置")
         current = CaseSettings.objects.select_for_update().filter(agency=agency).first()
-        form = CaseSettingsForm(data=data, instance=current or CaseSettings(agency=agency))
+        bound: Mapping[str, Any] = data
+        if not hasattr(data, "getlist"):
+            # A service caller's fields not given keep their value: changing the court keeps the thresholds.
+            # (A page posts the whole form.)
+            kept = model_to_dict(current, fields=SETTINGS_FIELDS) if current else {}
+            bound = {**kept, **data}
+        form = CaseSettingsForm(data=bound, instance=current or CaseSettings(agency=agency))
         if not form.is_valid():
             field, messages = next(iter(form.errors.items()))
             label = form.fields[field].label if field in form.fields else None

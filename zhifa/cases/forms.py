@@ -161,6 +161,8 @@ class StatementsField(forms.CharField):
         super().__init__(label=label, required=False, widget=forms.Textarea(attrs={"rows": 10}), help_text=help_text)
 
     def clean(self, value: Any) -> list[list[str]]:
+        if value is not None and not isinstance(value, str):
+            raise forms.ValidationError(_("应为文字，每段一行"))
         text = super().clean(value)
         return parse_statements(text) if text else []
 

@@ -472,6 +472,8 @@ def not_heavier_after_defence(step: Step) -> Problem | None:
         )
     confiscated: Decimal | None = step.data.get("confiscated")
     proposed = case.proposed_confiscated
+    if confiscated and proposed is None:
+        return Problem("告知书未载明没收的价值，不得没收，如需没收应重新告知", "confiscated", "行政处罚法 第四十五条")
     if confiscated is not None and proposed is not None and confiscated > proposed:
         return Problem(
             f"不得因当事人陈述、申辩而给予更重的处罚：没收价值不得超过告知的 {proposed} 元",

@@ -17,6 +17,7 @@ party comes back as a scan attached to the document (`attach_signed`), recorded 
 from __future__ import annotations
 
 import io
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ from zhifa.documents.choices import DocumentKind
 from zhifa.documents.numbering import DocumentNumber, next_number
 from zhifa.documents.rendering import render_pdf
 from zhifa.ledger import blobs
-from zhifa.ledger.models import Entry
+from zhifa.ledger.models import Entry, Facts
 from zhifa.ledger.services import record
 from zhifa.ledger.state import subject_key
 from zhifa.personnel.models import Officer
@@ -472,6 +473,17 @@ def issuable(case: Case) -> list[Pending]:
     return found
 
 
+def notice_hearing_right(case: Case) -> bool:
+    """The hearing right stated by the case's issued advance notice (computed now when it has none)."""
+    notice = case.documents.filter(kind=DocumentKind.ADVANCE_NOTICE).order_by("-entry_index").first()
+    if notice is not None:
+        facts = Facts.objects.filter(entry_id=notice.entry_index).values_list("facts", flat=True).first()
+        stated = json.loads(facts).get("hearing_right") if facts else None
+        if isinstance(stated, bool):
+            return stated
+    return agency_settings.hearing_right(case)
+
+
 def _entry_for(case: Case, spec: Issuable, entry_index: int | None) -> Entry:
     label = spec.kind.label
     entries = _act_entries(case, spec.act)
@@ -479,8 +491,11 @@ def _entry_for(case: Case, spec: Issuable, entry_index: int | None) -> Entry:
         raise Refusal(f"本案尚未{ACTIONS[spec.act].label}，不能制作{label}")
     if entry_index is None:
         if spec.per_act:
+            # The latest act not yet documented that has what the document prints.
             done = set(CaseDocument.objects.filter(case=case, kind=spec.kind).values_list("documents_entry", flat=True))
-            entries = [entry for entry in entries if entry.index not in done] or entries
+            records = {r.entry_index: r for r in case.records.filter(action=spec.act)}
+            ready = [e for e in entries if e.index not in done and spec.missing(records.get(e.index)) is None]
+            entries = ready or entries
         return entries[-1]
     chosen = next((entry for entry in entries if entry.index == entry_index), None)
     if chosen is None or (not spec.per_act and chosen is not entries[-1]):
@@ -517,6 +532,8 @@ def issue_document(
         pdf = render_pdf(spec.kind, context, site_base=site_base or settings.ZHIFA_PUBLIC_URL)
         blob = blobs.store(io.BytesIO(pdf), content_type="application/pdf")
         facts = {"kind": spec.kind.value, "number": str(number), "sha256": blob.sha256, "documents": act.index}
+        if isinstance(context, contexts.AdvanceNotice):
+            facts["hearing_right"] = context.hearing_right  # what the party is told: notify keeps to it
         issued = record(
             actor=actor, action="document.issue", subject=case, facts=facts, files=[blob.sha256], agency=case.agency
         )
@@ -541,6 +558,11 @@ def attach_signed(actor: User, document: CaseDocument, files: list[str]) -> Case
         case = document.case
         label = document.get_kind_display()
         require_role(actor, ISSUERS, agency=case.agency, doing=f"上传{label}的签字件")
+        officer = getattr(actor, "officer", None)
+        on_team = officer is not None and case.assignments.filter(officer=officer).exists()
+        if not on_team and not actor.has_role(Role.APPROVER.value):
+            raise Refusal(f"只有本案的承办人员或审批人可以上传{label}的签字件", rule="行政处罚法 第四十二条")
+        files = [digest.strip().lower() for digest in files]
         if not files:
             raise Refusal("请上传签字后的扫描件或照片", field="evidence")
         if document.signed_files:

@@ -16,12 +16,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone, translation
 
-from zhifa.cases import agency_settings, rules
+from zhifa.cases import issuing, rules
 from zhifa.cases.choices import PartyKind, Procedure, ServiceMethod
 from zhifa.cases.forms import ACTION_FORMS
 from zhifa.cases.guards import GUARDS, Step, outstanding, running
@@ -30,6 +31,7 @@ from zhifa.cases.workflow import ACTIONS, STATE_LABELS, Action, State, actions_f
 from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import require_role
+from zhifa.ledger.forms import EvidenceField
 from zhifa.ledger.services import record
 
 
@@ -45,6 +47,12 @@ def clean(name: str, data: Mapping[str, Any], *, case: Case | None, agency: Agen
     # A QueryDict (a page's POST) keeps its lists; a plain mapping (the API, the demo) is normalised.
     bound = data if hasattr(data, "getlist") else _plain(data)
     form = ACTION_FORMS[name](data=bound, case=case, agency=agency)
+    if not hasattr(data, "getlist"):
+        for key, value in bound.items():
+            spec = form.fields.get(key)
+            # A list given for a one-value field would be kept as its text ("['a']"): refuse it instead.
+            if spec is not None and isinstance(value, list) and not _takes_many(spec):
+                raise Refusal(f"{spec.label}：应为单个值，不能是列表", field=key)
     try:
         valid = form.is_valid()
     except (TypeError, AttributeError, ValueError) as error:
@@ -56,6 +64,10 @@ def clean(name: str, data: Mapping[str, Any], *, case: Case | None, agency: Agen
         text = f"{label}：{message}" if label else str(message)
         raise Refusal(text, field=None if field == "__all__" else field)
     return dict(form.cleaned_data)
+
+
+def _takes_many(field: forms.Field) -> bool:
+    return isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField | EvidenceField)
 
 
 def _plain(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -351,7 +363,9 @@ def _notify(step: Step) -> Outcome:
     case = _case(step)
     case.proposed_fine = case.fine
     case.proposed_confiscated = case.confiscated
-    case.hearing_right = agency_settings.hearing_right(case)
+    # The right the served notice states is the right the party has (行政处罚法 第四十四条、第六十三条),
+    # even if the agency's "large amount" changed since the notice was made.
+    case.hearing_right = issuing.notice_hearing_right(case)
     if not case.hearing_right:
         # Without a right to a hearing only the statement period runs.
         step.skip.add("hearing_request")

@@ -141,7 +141,9 @@ def document_issue(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     case = _case_for(actor, pk)
     entry = request.POST.get("entry", "")
     try:
-        document = issuing.issue_document(actor, case, kind, entry=int(entry) if entry.isdigit() else None)
+        document = issuing.issue_document(
+            actor, case, kind, entry=int(entry) if entry.isascii() and entry.isdigit() else None
+        )
     except Refusal as refusal:
         messages.error(request, str(refusal))
     else:

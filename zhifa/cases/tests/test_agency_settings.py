@@ -130,8 +130,7 @@ def test_the_settings_page_shows_where_each_value_comes_from(client, world):
     response = client.post(f"/cases/settings/{world.bureau.pk}/", {**BUREAU, "court": "测试中级人民法院"})
     assert response.status_code == 302
     page = client.get(f"/cases/settings/{world.branch.pk}/").content.decode()
-    assert "测试中级人民法院" in page
-    assert world.bureau.name in page
+    assert "<td>测试中级人民法院</td><td>测试管理局</td>" in page  # the value and whom it comes from
     assert "测试省林业行政处罚听证规定" in page
     bad = client.post(f"/cases/settings/{world.branch.pk}/", {"large_amount_citizen": "-1"}).content.decode()
     assert "应大于零" in bad
@@ -139,3 +138,32 @@ def test_the_settings_page_shows_where_each_value_comes_from(client, world):
     page = client.get(f"/cases/settings/{world.branch.pk}/").content.decode()
     assert "修改本机关的设置" not in page
     assert "测试中级人民法院" in page
+
+
+def test_notify_keeps_to_the_hearing_right_the_notice_states(world, evidence):
+    desk = Desk(world, evidence)
+    desk.lead(date(2026, 10, 12), act_ended_on=date(2026, 10, 10))
+    desk.investigate(date(2026, 10, 13))
+    report = {
+        "facts_found": "张某滥伐林木",
+        "legal_basis": "森林法 第七十六条",
+        "penalty_kinds": ["fine"],
+        "fine": Decimal(6000),
+        "penalty_text": "罚款六千元",
+        "discretion_reasons": "一般情节，按裁量基准中间档处罚",
+    }
+    desk("report", date(2026, 10, 14), **report)
+    desk("submit_approval", date(2026, 10, 14))
+    case = desk("approve", date(2026, 10, 15))
+    notice = issuing.issue_document(desk.officer, case, "advance_notice")  # 6,000 ≥ 5,000: a hearing
+    assert "听证" in text_of(notice)
+    # The bureau raises its amount after the notice was made; the party keeps what the notice told him.
+    agency_settings.update(world.admin, world.bureau, {**BUREAU, "large_amount_citizen": "10000"})
+    case = desk("notify", date(2026, 10, 16), rights_stated=True)
+    assert case.hearing_right
+    assert "hearing_request" in {d.period for d in case.deadlines.filter(stopped_on=None)}
+    desk("record_statement", date(2026, 10, 19), waived=True)
+    # A decision may not confiscate what the notice did not state.
+    refused = desk.refused("decide", date(2026, 10, 30), **report, confiscated=Decimal(100))
+    assert refused.field == "confiscated"
+    assert "告知书未载明没收的价值" in refused.message

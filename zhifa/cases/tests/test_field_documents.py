@@ -16,10 +16,12 @@ from zhifa.cases.forms import parse_statements
 from zhifa.cases.models import CaseDocument
 from zhifa.cases.tests.desk import Desk
 from zhifa.cases.tests.test_issuing import text_of
+from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
 from zhifa.ledger import blobs
 from zhifa.ledger.models import Entry
 from zhifa.ledger.verify import verify_ledger
+from zhifa.testing.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +83,10 @@ def test_a_transcript_is_printed_for_each_interview_that_has_its_questions_and_a
     paper = desk.case.records.get(data__interviewee="王某")
     with pytest.raises(Refusal, match="未录入问答内容"):
         issuing.issue_document(desk.officer, desk.case, "interview_transcript", entry=paper.entry_index)
+    # Without `entry`: the latest interview not yet documented that can be printed — not 王某's paper one.
+    interview(desk, "赵某")
+    latest = issuing.issue_document(desk.officer, desk.case, "interview_transcript")
+    assert "赵某" in text_of(latest)
     not_an_interview = desk.case.records.get(action="add_evidence")
     with pytest.raises(Refusal, match="不是本案的制作询问笔录记录") as refused:
         issuing.issue_document(desk.officer, desk.case, "interview_transcript", entry=not_an_interview.entry_index)
@@ -149,6 +155,10 @@ def test_a_signed_copy_is_kept_beside_the_document_once(desk, world):
     assert (entry.action, entry.files) == ("document.sign", [scan])
     with pytest.raises(Refusal, match="已上传签字件"):
         issuing.attach_signed(desk.officer, transcript, [scan])
+    stranger = make_user("stranger", world.branch, Role.OFFICER)
+    second = issuing.issue_document(desk.officer, desk.case, "filing_approval")
+    with pytest.raises(Refusal, match="只有本案的承办人员或审批人"):
+        issuing.attach_signed(stranger, second, [scan])
 
     client = Client()
     client.force_login(world.officer_user)
@@ -167,6 +177,9 @@ def test_the_signed_copy_page_and_api(desk, world, client):
         f"/cases/{desk.case.pk}/documents/interview_transcript/", {"entry": first.entry.index}, follow=True
     )
     assert "已制作询问笔录" in response.content.decode()
+    odd = client.post(f"/cases/{desk.case.pk}/documents/interview_transcript/", {"entry": "²"})
+    assert odd.status_code == 302  # taken as no entry, not a server error
+    CaseDocument.objects.filter(case=desk.case).exclude(documents_entry=first.entry.index).delete()
     document = CaseDocument.objects.get(case=desk.case)
     assert document.documents_entry == first.entry.index
     scan = blobs.store(io.BytesIO(b"page scan"), content_type="image/png").sha256
@@ -185,6 +198,23 @@ def test_the_signed_copy_page_and_api(desk, world, client):
     pdf = api.get(f"{base}/interview_transcript/pdf", {"entry": first.entry.index})
     assert pdf.status_code == 200
     second = made.json()["documents_entry"]
+    unnamed = api.post(f"{base}/interview_transcript/signed", {"evidence": [scan]}, content_type="application/json")
+    assert unnamed.status_code == 422
+    assert unnamed.json()["field"] == "entry"
+    listed = api.post(
+        f"/api/v1/cases/{desk.case.pk}/actions/record_interview",
+        {
+            "on_date": "2026-10-14",
+            "officers": [o.pk for o in desk.team],
+            "interviewee": "钱某",
+            "summary": "询问",
+            "evidence": [desk.video],
+            "transcript": ["问：a"],
+        },
+        content_type="application/json",
+    )
+    assert listed.status_code == 422
+    assert listed.json()["field"] == "transcript"
     signed = api.post(
         f"{base}/interview_transcript/signed?entry={second}", {"evidence": [scan]}, content_type="application/json"
     )
