@@ -15,7 +15,7 @@ Terminology used throughout:
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -84,8 +84,13 @@ class Node:
     hash: bytes
 
 
+_sha256 = hashlib.sha256
+
+
 def leaf_hash(data: bytes, *, hasher: TreeHasher = SHA256) -> bytes:
     """Return ``HASH(0x00 || data)``."""
+    if hasher is SHA256:  # the common case without the hasher's indirection: one call into OpenSSL
+        return _sha256(b"\x00" + data).digest()
     return hasher.hash_leaf(data)
 
 
@@ -316,25 +321,55 @@ class CompactRange:
 
 
 class Frontier:
-    """A mutable right-edge frontier for one pass over many leaves (verification), cheaper than CompactRange."""
+    """A mutable right-edge frontier for one pass over many leaves (appends, verification), cheaper than
+    CompactRange: its size and its peaks (largest first), changed in place."""
 
-    def __init__(self, hasher: TreeHasher = SHA256) -> None:
-        self.size = 0
-        self.peaks: list[bytes] = []
+    def __init__(self, hasher: TreeHasher = SHA256, *, size: int = 0, peaks: Sequence[bytes] = ()) -> None:
+        if size < 0 or len(peaks) != size.bit_count():
+            raise ValueError(f"a tree of size {size} cannot have {len(peaks)} peaks")
+        self.size = size
+        self.peaks: list[bytes] = list(peaks)
         self.hasher = hasher
 
     def append(self, leaf_hash: bytes) -> list[Node]:
         """Append a leaf; return the subtrees above the leaves (level >= 1) that it completed."""
-        completed: list[Node] = []
-        current = leaf_hash
-        level = 0
-        while (self.size >> level) & 1:
-            current = self.hasher.hash_children(self.peaks.pop(), current)
-            level += 1
-            completed.append(Node(level, self.size >> level, current))
-        self.peaks.append(current)
-        self.size += 1
-        return completed
+        completed: list[tuple[int, int, bytes]] = []
+        self.extend((leaf_hash,), completed)
+        return [Node(*node) for node in completed]
+
+    def extend(self, leaf_hashes: Iterable[bytes], completed: list[tuple[int, int, bytes]]) -> None:
+        """Append leaves in order, adding each subtree they complete above the leaves to `completed` as
+        ``(level, index, hash)``.
+
+        The hot loop of appends and of verification, written out: one hash call per completed subtree
+        and plain tuples, no Node objects.
+        """
+        size = self.size
+        pop = self.peaks.pop
+        push = self.peaks.append
+        add = completed.append
+        if self.hasher is SHA256:
+            sha256 = _sha256
+            for current in leaf_hashes:
+                level = 0
+                # Each set low bit of size is a peak of the same height waiting for a right sibling.
+                while (size >> level) & 1:
+                    current = sha256(b"\x01" + pop() + current).digest()
+                    level += 1
+                    add((level, size >> level, current))
+                push(current)
+                size += 1
+        else:
+            hash_children = self.hasher.hash_children
+            for current in leaf_hashes:
+                level = 0
+                while (size >> level) & 1:
+                    current = hash_children(pop(), current)
+                    level += 1
+                    add((level, size >> level, current))
+                push(current)
+                size += 1
+        self.size = size
 
     def root(self) -> bytes:
         return root_from_peaks(self.peaks, hasher=self.hasher)

@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from django.db import connection
+
 from zhifa.ledger import blobs, merkle
 from zhifa.ledger.models import Checkpoint, Entry, Facts, Node
-from zhifa.ledger.services import commitment_of, leaf_data, public_key_line
+from zhifa.ledger.services import commitment_of, leaf_text, leaf_time, public_key_line
 from zhifa.ledger.signing import CheckpointBody, NoteError, Verifier, open_checkpoint
 from zhifa.ledger.state import SNAPSHOTS, live_snapshot
 
@@ -39,38 +41,21 @@ class Report:
         self.problems.append(problem)
 
 
-@dataclass(slots=True)
-class _Row:
-    """An entry's columns with its facts and salt (None when erased), read as plain tuples for speed."""
-
-    index: int
-    recorded_at: datetime
-    actor_id: int | None
-    agency_id: int | None
-    action: str
-    subject: str
-    commitment: str
-    files: list[str]
-    leaf: str
-    leaf_hash: bytes
-    facts: str | None
-    salt: bytes | None
-
-
 _COLUMNS = [
     "index", "recorded_at", "actor_id", "agency_id", "action", "subject", "commitment", "files", "leaf",
     "leaf_hash", "facts__facts", "facts__salt",
 ]  # fmt: skip
+_Row = tuple[int, datetime, int | None, int | None, str, str, str, list[str], str, bytes, str | None, bytes | None]
 
 
-def _entries() -> Iterator[_Row]:
+def _batches() -> Iterator[list[_Row]]:
+    """Every entry in index order with its facts and salt (None when erased), BATCH at a time, as tuples."""
     last = -1
     while True:
         batch = list(Entry.objects.filter(index__gt=last).order_by("index").values_list(*_COLUMNS)[:BATCH])
         if not batch:
             return
-        for values in batch:
-            yield _Row(*values)
+        yield batch
         last = batch[-1][0]
 
 
@@ -107,53 +92,76 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
     latest_state: dict[str, int] = {}
     files: set[str] = set()
     expected_nodes = 0
-    pending: list[merkle.Node] = []
+    completed: list[tuple[int, int, bytes]] = []
 
     def check_nodes() -> bool:
+        """The stored subtrees equal those the entries completed: one range query per level."""
         by_level: dict[int, dict[int, bytes]] = {}
-        for node in pending:
-            by_level.setdefault(node.level, {})[node.index] = node.hash
-        for level, wanted in by_level.items():
-            stored = dict(Node.objects.filter(level=level, position__in=list(wanted)).values_list("position", "hash"))
-            for position, value in sorted(wanted.items()):
-                if position not in stored:
-                    report.fail(f"subtree node {level}/{position} is missing")
-                    return False
-                if bytes(stored[position]) != value:
-                    report.fail(f"subtree node {level}/{position} does not match the entries below it")
-                    return False
-        pending.clear()
+        for level, position, value in completed:
+            by_level.setdefault(level, {})[position] = value
+        with connection.cursor() as cursor:
+            for level, wanted in sorted(by_level.items()):
+                cursor.execute(
+                    "SELECT position, hash FROM ledger_node WHERE level = %s AND position BETWEEN %s AND %s",
+                    [level, min(wanted), max(wanted)],
+                )
+                stored = {position: bytes(value) for position, value in cursor.fetchall()}
+                for position, value in sorted(wanted.items()):
+                    if position not in stored:
+                        report.fail(f"subtree node {level}/{position} is missing")
+                        return False
+                    if stored[position] != value:
+                        report.fail(f"subtree node {level}/{position} does not match the entries below it")
+                        return False
+        completed.clear()
         return True
 
-    for expected_index, entry in enumerate(_entries()):
-        if entry.index != expected_index:
-            report.fail(f"entry {expected_index} is missing (the next entry is {entry.index})")
+    # One pass, written out for speed: verify is bound by rebuilding each leaf, not by hashing.
+    leaf_hash = merkle.leaf_hash
+    wanted_sizes = sorted(roots_wanted)
+    expected_index = 0
+    for batch in _batches():
+        hashes: list[bytes] = []
+        for row in batch:
+            index, recorded_at, actor_id, agency_id, action, subject, commitment, names, leaf, stored, facts, salt = row
+            if index != expected_index:
+                report.fail(f"entry {expected_index} is missing (the next entry is {index})")
+                return report
+            text = leaf_text(index, leaf_time(recorded_at), actor_id, agency_id, action, subject, commitment, names)
+            if text != leaf:
+                report.fail(f"entry {index}: its columns no longer match its recorded leaf")
+                return report
+            hashed = leaf_hash(leaf.encode())
+            if hashed != bytes(stored):
+                report.fail(f"entry {index}: the leaf hash does not match the leaf")
+                return report
+            if facts is None or salt is None:
+                without_facts.append(index)
+            elif commitment_of(bytes(salt), facts) != commitment:
+                report.fail(f"entry {index}: its facts do not match the commitment in the leaf")
+                return report
+            hashes.append(hashed)
+            if action == ERASE_ACTION:
+                erased.add(int(subject.partition(":")[2]))
+            files.update(names)
+            if subject.partition(":")[0] in SNAPSHOTS:
+                latest_state[subject] = index
+            expected_index += 1
+        # Append the batch to the tree, stopping at each size whose root a checkpoint signed.
+        done = 0
+        while wanted_sizes and wanted_sizes[0] <= tree.size:
+            roots[wanted_sizes.pop(0)] = tree.root()
+        while done < len(hashes):
+            upto = len(hashes)
+            if wanted_sizes and wanted_sizes[0] < tree.size + (upto - done):
+                upto = done + (wanted_sizes[0] - tree.size)
+            tree.extend(hashes[done:upto], completed)
+            done = upto
+            while wanted_sizes and wanted_sizes[0] <= tree.size:
+                roots[wanted_sizes.pop(0)] = tree.root()
+        expected_nodes += len(completed)
+        if not check_nodes():
             return report
-        if leaf_data(entry) != entry.leaf:
-            report.fail(f"entry {entry.index}: its columns no longer match its recorded leaf")
-            return report
-        if merkle.leaf_hash(entry.leaf.encode()) != bytes(entry.leaf_hash):
-            report.fail(f"entry {entry.index}: the leaf hash does not match the leaf")
-            return report
-        if entry.facts is None or entry.salt is None:
-            without_facts.append(entry.index)
-        elif commitment_of(bytes(entry.salt), entry.facts) != entry.commitment:
-            report.fail(f"entry {entry.index}: its facts do not match the commitment in the leaf")
-            return report
-        inner = tree.append(bytes(entry.leaf_hash))
-        expected_nodes += len(inner)
-        pending.extend(inner)
-        if len(pending) >= BATCH and not check_nodes():
-            return report
-        if tree.size in roots_wanted:
-            roots[tree.size] = tree.root()
-        if entry.action == ERASE_ACTION:
-            erased.add(int(entry.subject.partition(":")[2]))
-        files.update(entry.files)
-        if entry.subject.partition(":")[0] in SNAPSHOTS:
-            latest_state[entry.subject] = entry.index
-    if not check_nodes():
-        return report
     report.size = tree.size
     report.root = tree.root()
     if Node.objects.count() != expected_nodes:

@@ -1,0 +1,25 @@
+"""verify reads the ledger in batches and checks each checkpoint's root at its own size, wherever it falls."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from zhifa.ledger import services, verify
+from zhifa.ledger.models import Checkpoint
+
+pytestmark = pytest.mark.django_db
+
+
+def test_checkpoints_inside_and_at_the_edges_of_batches_all_verify(monkeypatch):
+    monkeypatch.setattr(verify, "BATCH", 4)
+    for size in (1, 4, 5, 7, 8, 9, 13, 16, 23):
+        with transaction.atomic():
+            while services.tree_size() < size:
+                services.record(actor=None, action="test.batch", subject=f"test:{size}", facts={"size": size})
+        services.checkpoint_issue()
+    assert list(Checkpoint.objects.values_list("size", flat=True)) == [1, 4, 5, 7, 8, 9, 13, 16, 23]
+    report = verify.verify_ledger(check_files=False)
+    assert report.ok, report.problems
+    assert report.size == 23
+    assert report.root == services.root(23)
