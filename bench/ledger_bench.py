@@ -5,14 +5,15 @@
 What it measures (see bench/README.md and docs/performance.md):
 
 (a) appends per second, one transaction each and batched, for `ledger.services.record()` against
-    pymerkle 7's `SqliteTree` and a bare hashlib + sqlite3 loop with the same durability settings;
+    pymerkle 7's `SqliteTree` and a bare hashlib + sqlite3 loop with the same durability settings, and
+    against bare sqlite3 writing record()'s own rows into the ledger's tables (the schema's floor);
 (b) inclusion and consistency proofs per second at N/10 and N entries (default N = 10**6), against
     pymerkle at the same sizes, and a projection to 10 N;
 (c) full verification (`verify_ledger`) in leaves per second against a bare hashlib loop.
 
 Everything runs in a fresh ZHIFA_DATA_DIR (SQLite, WAL, synchronous=FULL, BEGIN IMMEDIATE: Zhifa's own
 settings), removed at the end unless --keep is given. The tree of N entries is written with bulk inserts
-computed by `merkle.append_leaf` (record() would take an hour or more at 10**6) and then checked: its stored root
+computed by `merkle.Frontier` (record() would take an hour or more at 10**6) and then checked: its stored root
 against `merkle.root` over every leaf hash, pymerkle's root over the same leaf bytes, and verify_ledger.
 
 pymerkle is GPL-3.0-or-later: it is a bench-only dependency (`pip install -e '.[bench]'`), never imported by zhifa.
@@ -152,14 +153,30 @@ class Filled:
     hashes: list[bytes]  # RFC 6962 leaf hashes
 
 
-def fill_ledger(plan: Plan) -> Filled:
-    """Write `plan.size` entries, their facts and their subtree nodes with bulk inserts.
+ENTRY_SQL = (
+    'INSERT INTO ledger_entry ("index", recorded_at, actor_id, actor_name, agency_id, action, subject, '
+    "commitment, files, leaf, leaf_hash) VALUES (?, ?, NULL, '', NULL, ?, ?, ?, ?, ?, ?)"
+)
+FACTS_SQL = "INSERT INTO ledger_facts (entry_id, facts, salt) VALUES (?, ?, ?)"
+NODE_SQL = "INSERT INTO ledger_node (level, position, hash) VALUES (?, ?, ?)"
 
-    Each row is what record() would have written: the leaf is `services.leaf_data()` of the entry, the
-    commitment covers its facts and salt, and the nodes come from `merkle.append_leaf`. Subjects repeat
-    (ten entries per case on average), as a case collects several entries over its life.
-    """
-    from django.db import connection, transaction
+
+@dataclass
+class Rows:
+    """Rows for the ledger's tables, exactly as record() would write them, for raw sqlite3 inserts."""
+
+    entries: list[tuple[Any, ...]]
+    facts: list[tuple[Any, ...]]
+    nodes: list[list[tuple[int, int, bytes]]]  # per entry: the subtrees it completes
+    leaves: list[bytes]
+    hashes: list[bytes]
+
+
+def ledger_rows(start: int, stop: int, tree: Any, cases: int) -> Rows:
+    """The entries [start, stop) on top of the `merkle.Frontier` `tree` (which they extend), with their facts
+    and nodes. The leaf is `services.leaf_data()` of the entry, the commitment covers its facts and salt.
+    Subjects repeat (ten entries per case on average), as a case collects several entries over its life."""
+    from django.db import connection
 
     from zhifa.ledger import canonical, merkle, services
     from zhifa.ledger.models import Entry
@@ -167,65 +184,68 @@ def fill_ledger(plan: Plan) -> Filled:
     time_field = Entry._meta.get_field("recorded_at")
     files_db = Entry._meta.get_field("files").get_db_prep_save([], connection)
     base = datetime(2026, 1, 5, 1, 30, tzinfo=UTC)
-    entry_sql = (
-        'INSERT INTO ledger_entry ("index", recorded_at, actor_id, actor_name, agency_id, action, subject, '
-        "commitment, files, leaf, leaf_hash) VALUES (?, ?, NULL, '', NULL, ?, ?, ?, ?, ?, ?)"
-    )
-    facts_sql = "INSERT INTO ledger_facts (entry_id, facts, salt) VALUES (?, ?, ?)"
-    node_sql = "INSERT INTO ledger_node (level, position, hash) VALUES (?, ?, ?)"
-    cases = max(1, plan.size // 10)
+    rows = Rows([], [], [], [], [])
+    for index in range(start, stop):
+        case = (index * 7919) % cases
+        facts_text = canonical.dumps(
+            {"amount_fen": (index * 7127) % 5_000_000, "case": case, "note": "现场检查，当事人在场", "seq": index}
+        )
+        salt = hashlib.sha256(b"bench-salt" + index.to_bytes(8, "big")).digest()[:16]
+        entry = Entry(
+            index=index,
+            recorded_at=base + timedelta(seconds=index * 13, microseconds=index % 999_983),
+            actor=None,
+            agency=None,
+            action=ACTIONS[index % len(ACTIONS)],
+            subject=f"bench.case:{case}",
+            commitment=services.commitment_of(salt, facts_text),
+            files=[],
+        )
+        leaf = services.leaf_data(entry).encode()
+        leaf_hash = merkle.leaf_hash(leaf)
+        completed: list[tuple[int, int, bytes]] = []
+        tree.extend([leaf_hash], completed)
+        rows.entries.append(
+            (
+                index,
+                time_field.get_db_prep_save(entry.recorded_at, connection),
+                entry.action,
+                entry.subject,
+                entry.commitment,
+                files_db,
+                leaf.decode(),
+                leaf_hash,
+            )
+        )
+        rows.facts.append((index, facts_text, salt))
+        rows.nodes.append(completed)
+        rows.leaves.append(leaf)
+        rows.hashes.append(leaf_hash)
+    return rows
 
-    leaves: list[bytes] = []
-    hashes: list[bytes] = []
-    peaks: list[bytes] = []
+
+def fill_ledger(plan: Plan) -> Filled:
+    """Write `plan.size` entries, their facts and their subtree nodes (`ledger_rows`) with bulk inserts."""
+    from django.db import connection, transaction
+
+    from zhifa.ledger import merkle
+
+    cases = max(1, plan.size // 10)
+    tree = merkle.Frontier()
+    filled = Filled([], [])
     for start in range(0, plan.size, plan.fill_chunk):
-        entries: list[tuple[Any, ...]] = []
-        facts_rows: list[tuple[Any, ...]] = []
-        nodes: list[tuple[int, int, bytes]] = []
-        for index in range(start, min(start + plan.fill_chunk, plan.size)):
-            case = (index * 7919) % cases
-            facts_text = canonical.dumps(
-                {"amount_fen": (index * 7127) % 5_000_000, "case": case, "note": "现场检查，当事人在场", "seq": index}
-            )
-            salt = hashlib.sha256(b"bench-salt" + index.to_bytes(8, "big")).digest()[:16]
-            entry = Entry(
-                index=index,
-                recorded_at=base + timedelta(seconds=index * 13, microseconds=index % 999_983),
-                actor=None,
-                agency=None,
-                action=ACTIONS[index % len(ACTIONS)],
-                subject=f"bench.case:{case}",
-                commitment=services.commitment_of(salt, facts_text),
-                files=[],
-            )
-            leaf = services.leaf_data(entry).encode()
-            leaf_hash = merkle.leaf_hash(leaf)
-            peaks, completed = merkle.append_leaf(index, peaks, leaf_hash)
-            entries.append(
-                (
-                    index,
-                    time_field.get_db_prep_save(entry.recorded_at, connection),
-                    entry.action,
-                    entry.subject,
-                    entry.commitment,
-                    files_db,
-                    leaf.decode(),
-                    leaf_hash,
-                )
-            )
-            facts_rows.append((index, facts_text, salt))
-            nodes.extend((node.level, node.index, node.hash) for node in completed if node.level > 0)
-            leaves.append(leaf)
-            hashes.append(leaf_hash)
+        rows = ledger_rows(start, min(start + plan.fill_chunk, plan.size), tree, cases)
         with transaction.atomic():
             raw = connection.connection
-            raw.executemany(entry_sql, entries)
-            raw.executemany(facts_sql, facts_rows)
-            raw.executemany(node_sql, nodes)
+            raw.executemany(ENTRY_SQL, rows.entries)
+            raw.executemany(FACTS_SQL, rows.facts)
+            raw.executemany(NODE_SQL, [node for nodes in rows.nodes for node in nodes])
+        filled.leaves.extend(rows.leaves)
+        filled.hashes.extend(rows.hashes)
         if start and start % (plan.fill_chunk * 4) == 0:
             log(f"  filled {start:,} / {plan.size:,}")
     connection.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return Filled(leaves, hashes)
+    return filled
 
 
 def check_fill(plan: Plan, filled: Filled, rng: random.Random) -> bytes:
@@ -378,13 +398,17 @@ def bare_verify(leaves: Sequence[bytes]) -> bytes:
     return level[0]
 
 
-def verify_tree_part(leaves: Sequence[bytes]) -> bytes:
-    """verify_ledger's leaf-hash-and-root step (verify.py: leaf_hash, then Frontier.append), in memory."""
+def verify_tree_part(leaves: Sequence[bytes], batch: int = 2000) -> bytes:
+    """verify_ledger's leaf-hash-and-root step (verify.py: merkle.leaf_hash per leaf, then Frontier.extend
+    per batch, the completed subtrees collected for comparison), in memory."""
     from zhifa.ledger import merkle
 
+    leaf_hash = merkle.leaf_hash
     tree = merkle.Frontier()
-    for leaf in leaves:
-        tree.append(merkle.leaf_hash(leaf))
+    completed: list[tuple[int, int, bytes]] = []
+    for start in range(0, len(leaves), batch):
+        tree.extend([leaf_hash(leaf) for leaf in leaves[start : start + batch]], completed)
+        completed.clear()
     return tree.root()
 
 
@@ -405,6 +429,50 @@ class AppendTimes:
     pymerkle_batched: float
     bare_single: float
     bare_batched: float
+    rows_single: float  # record()'s rows written by bare sqlite3 into the ledger's tables
+    rows_batched: float
+
+
+def measure_row_floor(plan: Plan) -> tuple[float, float]:
+    """SQLite alone writing exactly the rows record() writes — an entry with its five indexes, its facts,
+    the subtrees it completes — into the ledger's own tables, in the same durable transactions (one per
+    entry, then one per batch), with no Python beyond building the rows beforehand: the floor for this
+    schema, whatever code writes it. The entries are valid appends, so the ledger stays whole."""
+    from django.db import connection
+
+    from zhifa.ledger import merkle, services
+
+    size = services.tree_size()
+    tree = merkle.Frontier(size=size, peaks=services.peaks(size))
+    single = ledger_rows(size, size + plan.single, tree, max(1, plan.size // 10))
+    batched_total = plan.batches * plan.batch
+    batched = ledger_rows(size + plan.single, size + plan.single + batched_total, tree, max(1, plan.size // 10))
+    connection.ensure_connection()
+    raw = connection.connection  # Django's own sqlite3 connection: WAL, synchronous=FULL, autocommit here
+
+    def write_single() -> None:
+        for entry, facts, nodes in zip(single.entries, single.facts, single.nodes, strict=True):
+            raw.execute("BEGIN IMMEDIATE")
+            raw.execute(ENTRY_SQL, entry)
+            raw.execute(FACTS_SQL, facts)
+            raw.executemany(NODE_SQL, nodes)
+            raw.execute("COMMIT")
+
+    def write_batched() -> None:
+        for start in range(0, batched_total, plan.batch):
+            stop = start + plan.batch
+            raw.execute("BEGIN IMMEDIATE")
+            raw.executemany(ENTRY_SQL, batched.entries[start:stop])
+            raw.executemany(FACTS_SQL, batched.facts[start:stop])
+            raw.executemany(NODE_SQL, [node for nodes in batched.nodes[start:stop] for node in nodes])
+            raw.execute("COMMIT")
+
+    single_seconds = timed(write_single)
+    batched_seconds = timed(write_batched)
+    last = size + plan.single + batched_total
+    if services.tree_size() != last or services.root(last) != tree.root():
+        raise SystemExit("appends: the rows written by bare sqlite3 did not make the expected tree")
+    return plan.single / single_seconds, batched_total / batched_seconds
 
 
 def measure_appends(plan: Plan, tree: Any, bare_path: Path, profiler: Profiler) -> AppendTimes:
@@ -506,6 +574,8 @@ def measure_appends(plan: Plan, tree: Any, bare_path: Path, profiler: Profiler) 
     b_single = timed(bare_single)
     b_batched = timed(bare_batched)
     bare.close()
+    log("  appends: record()'s rows by bare sqlite3 into the ledger's tables")
+    rows_single, rows_batched = measure_row_floor(plan)
     batched_total = plan.batches * plan.batch
     return AppendTimes(
         zhifa_single=plan.single / z_single,
@@ -514,6 +584,8 @@ def measure_appends(plan: Plan, tree: Any, bare_path: Path, profiler: Profiler) 
         pymerkle_batched=batched_total / p_batched,
         bare_single=plan.single / b_single,
         bare_batched=batched_total / b_batched,
+        rows_single=rows_single,
+        rows_batched=rows_batched,
     )
 
 
@@ -614,7 +686,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from zhifa.ledger import services
         from zhifa.ledger.verify import verify_ledger
 
-        log(f"filling the ledger with {plan.size:,} entries (bulk inserts computed with merkle.append_leaf)")
+        log(f"filling the ledger with {plan.size:,} entries (bulk inserts computed with merkle.Frontier)")
         start = time.perf_counter()
         filled = fill_ledger(plan)
         fill_seconds = time.perf_counter() - start
@@ -676,6 +748,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 None,
             ),
             Row(
+                "appends/s, 1 txn each",
+                appends.zhifa_single,
+                "its rows by bare sqlite3",
+                appends.rows_single,
+                "-",
+                None,
+            ),
+            Row(
                 f"appends/s, batched {batch} (record_many)",
                 appends.zhifa_batched,
                 "bare sqlite3",
@@ -691,6 +771,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "-",
                 None,
             ),
+            Row(
+                f"appends/s, batched {batch} (record_many)",
+                appends.zhifa_batched,
+                "its rows by bare sqlite3",
+                appends.rows_batched,
+                "-",
+                None,
+            ),
         ]
         rows += proof_rows(small) + proof_rows(large) + proof_rows(further, projected=True)
         rows += [
@@ -703,7 +791,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 bare_seconds / verify_seconds >= 0.5,
             ),
             Row(
-                "its hash-and-root step: leaf_hash + Frontier.append",
+                "its hash-and-root step: leaf_hash + Frontier.extend",
                 plan.size / part_seconds,
                 "bare hashlib loop",
                 plan.size / bare_seconds,
@@ -742,6 +830,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{(large.reads_inclusion + 1) / (small.reads_inclusion + 1):.2f}), consistency "
             f"x{large.zhifa_consistency / small.zhifa_consistency:.2f} (reads x"
             f"{(large.reads_consistency + 1) / (small.reads_consistency + 1):.2f})"
+        )
+        print(
+            f"record()'s rows (entry, facts, nodes) by bare sqlite3 into the ledger's tables: "
+            f"{appends.rows_single:,.0f}/s one txn each ({appends.rows_single / appends.bare_single:.2f} of "
+            f"bare sqlite3's one-row commits), {appends.rows_batched:,.0f}/s batched"
         )
         print(
             f"verify_ledger {verify_seconds:.1f} s, bare loop {bare_seconds:.1f} s, hash-and-root step "
