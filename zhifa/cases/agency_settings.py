@@ -85,15 +85,17 @@ def in_force(agency: Agency) -> InForce:
     return InForce(**values, set_by=set_by)
 
 
-def hearing_right(case: Case) -> bool:
-    """Whether the intended penalty of `case` gives any of its parties a hearing (行政处罚法 第六十三条)."""
+def hearing_right(case: Case, settings: InForce | None = None) -> bool:
+    """Whether the intended penalty of `case` gives any of its parties a hearing (行政处罚法 第六十三条).
+
+    `settings`: the agency's settings in force, when the caller has already read them."""
     parties = [party.kind for party in case.parties.all()]
     return rules.hearing_right_of_any(
         case.penalty_kinds,
         case.fine,
         parties,
         confiscated=case.confiscated,
-        large=in_force(case.agency).large_amount,
+        large=(settings or in_force(case.agency)).large_amount,
     )
 
 

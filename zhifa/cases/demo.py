@@ -174,9 +174,9 @@ class _Director:
             if day > self.today:
                 break
             data = {"on_date": day, **self._fields(name, day, context)}
-            if name in issuing.SERVED_WITH and case is not None:
+            if case is not None:
                 # The notice and the decision are made before they are served (guards.py).
-                issuing.issue_document(self.people[Role.OFFICER.value], case, issuing.SERVED_WITH[name])
+                issuing.issue_served(self.people[Role.OFFICER.value], case, name)
             case = services.perform(self.actor(name), name, data, case=case, agency=self.agency)
         return case
 

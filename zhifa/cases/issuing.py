@@ -112,18 +112,13 @@ def _team(case: Case) -> tuple[contexts.OfficerRef, ...]:
     return tuple(_officer_ref(a.officer) for a in case.assignments.select_related("officer").order_by("-is_lead"))
 
 
-def _remedies(case: Case) -> contexts.Remedies:
-    settings_ = agency_settings.in_force(case.agency)
-    return contexts.Remedies(reconsideration_body=settings_.reconsideration_body, court=settings_.court)
-
-
 def _base(case: Case, number: DocumentNumber, entry_hash: str) -> dict[str, Any]:
     return {"number": number, "agency_name": case.agency.name, "entry_hash": entry_hash}
 
 
 def _advance_notice(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
     lead = case.assignments.filter(is_lead=True).select_related("officer").first()
-    contact = agency_settings.in_force(case.agency).contact
+    in_force = agency_settings.in_force(case.agency)
     return contexts.AdvanceNotice(
         **_base(case, number, entry_hash),
         party=_party(case),
@@ -135,8 +130,8 @@ def _advance_notice(case: Case, number: DocumentNumber, entry_hash: str, entry: 
         intended_penalty=case.penalty_text,
         fine=case.fine,
         statement_days=rules.PERIODS["statement"].amount,
-        hearing_right=agency_settings.hearing_right(case),
-        contact=f"{contact}{'，承办人 ' + lead.officer.name if lead else ''}",
+        hearing_right=agency_settings.hearing_right(case, in_force),
+        contact=f"{in_force.contact}{'，承办人 ' + lead.officer.name if lead else ''}",
         issued_on=timezone.localdate(),
     )
 
@@ -148,9 +143,9 @@ def _penalty_decision(case: Case, number: DocumentNumber, entry_hash: str, entry
         rights = "陈述、申辩和要求听证" if case.hearing_right else "陈述、申辩"
         steps.append(f"于{notice.on_date:%Y年%m月%d日}告知当事人拟作出的行政处罚及其依法享有的{rights}的权利")
     hearing = case.records.filter(action="hold_hearing").first()
-    in_force = agency_settings.in_force(case.agency)
     if hearing is not None:
         steps.append(f"于{hearing.on_date:%Y年%m月%d日}举行了听证")
+    in_force = agency_settings.in_force(case.agency)
     return contexts.PenaltyDecision(
         **_base(case, number, entry_hash),
         party=_party(case),
@@ -164,7 +159,7 @@ def _penalty_decision(case: Case, number: DocumentNumber, entry_hash: str, entry
         fine=case.fine,
         payment_bank=in_force.payment_bank,
         payment_account=in_force.payment_account,
-        remedies=_remedies(case),
+        remedies=contexts.Remedies(reconsideration_body=in_force.reconsideration_body, court=in_force.court),
         issued_on=case.decided_on or timezone.localdate(),
     )
 
@@ -441,6 +436,14 @@ ISSUERS = (Role.OFFICER.value, Role.APPROVER.value)
 SERVED_WITH: dict[str, DocumentKind] = {"notify": DocumentKind.ADVANCE_NOTICE, "serve": DocumentKind.PENALTY_DECISION}
 
 
+def issue_served(actor: User, case: Case, action: str) -> CaseDocument | None:
+    """Before `action`, make the document it serves (`SERVED_WITH`) unless made already; None if none is due."""
+    kind = SERVED_WITH.get(action)
+    if kind is None or case.documents.filter(kind=kind).exists():
+        return None
+    return issue_document(actor, case, kind)
+
+
 def _act_entries(case: Case, act: str) -> list[Entry]:
     return list(Entry.objects.filter(subject=subject_key(case), action=f"case.{act}").order_by("index"))
 
@@ -458,9 +461,14 @@ def issuable(case: Case) -> list[Pending]:
     issued = set(CaseDocument.objects.filter(case=case).values_list("kind", "documents_entry"))
     issued_kinds = {kind for kind, _ in issued}
     records = {record.entry_index: record for record in case.records.all()}
+    acts = {f"case.{spec.act}" for spec in ISSUABLE.values()}
+    by_act: dict[str, list[Entry]] = {}
+    # One query for every kind's act: the case page calls this on each view.
+    for entry in Entry.objects.filter(subject=subject_key(case), action__in=acts).order_by("index"):
+        by_act.setdefault(entry.action, []).append(entry)
     found = []
     for spec in ISSUABLE.values():
-        entries = _act_entries(case, spec.act)
+        entries = by_act.get(f"case.{spec.act}", [])
         if not spec.per_act:
             if spec.kind in issued_kinds:
                 continue

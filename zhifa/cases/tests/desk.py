@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 from datetime import date
 from typing import Any
@@ -58,14 +59,11 @@ class Desk:
     def __call__(self, name: str, on_date: date, **data: Any) -> Case:
         issued = False
         with transaction.atomic():  # a refused act takes back the document made for it
-            kind = issuing.SERVED_WITH.get(name) if self.make_documents else None
-            if kind is not None and self.case is not None and not self.case.documents.filter(kind=kind).exists():
+            if self.make_documents and self.case is not None:
                 # What the officer does first: make the document that is served (guards.py refuses without).
-                try:
-                    issuing.issue_document(self.officer, self.case, kind)
-                    issued = True
-                except Refusal:
-                    pass  # the act's own guards say why it cannot be taken
+                # When it cannot be made, the act's own guards say why the act cannot be taken.
+                with contextlib.suppress(Refusal):
+                    issued = issuing.issue_served(self.officer, self.case, name) is not None
             case = services.perform(
                 self.actor_for(name), name, {"on_date": on_date, **data}, case=self.case, agency=self.world.branch
             )
