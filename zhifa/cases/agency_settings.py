@@ -41,6 +41,13 @@ class InForce:
     contact: str
     large_amount: Mapping[str, Decimal]
     large_amount_source: str
+    # None: confiscations are compared with `large_amount` (no rule sets them apart).
+    large_confiscation: Mapping[str, Decimal] | None
+    large_confiscation_source: str
+    # The length of each of rules.SECTOR_PERIODS, and the rule that sets it.
+    periods: Mapping[str, int]
+    periods_source: Mapping[str, str]
+    # For each field, and each period by its name: the agency it comes from (None: default).
     set_by: Mapping[str, Agency | None]
 
 
@@ -68,21 +75,36 @@ def in_force(agency: Agency) -> InForce:
         found = next(((where, getattr(row, name)) for where, row in chain if getattr(row, name).strip()), None)
         values[name] = found[1].strip() if found else _defaults(agency)[name]
         set_by[name] = found[0] if found else None
-    large = next(((where, row) for where, row in chain if row.large_amount_citizen is not None), None)
-    if large is not None:
-        where, row = large
-        assert row.large_amount_organisation is not None  # CaseSettings.clean sets both or neither
-        values["large_amount"] = {
-            PartyKind.CITIZEN: row.large_amount_citizen,
-            PartyKind.ORGANISATION: row.large_amount_organisation,
-        }
-        values["large_amount_source"] = row.large_amount_source
-        set_by["large_amount"] = where
-    else:
-        values["large_amount"] = rules.LARGE_AMOUNT_DEFAULT
-        values["large_amount_source"] = "默认值（某地方政府规定：公民5000元、单位100000元），请按本系统规定设置"
-        set_by["large_amount"] = None
-    return InForce(**values, set_by=set_by)
+    for group in ("large_amount", "large_confiscation"):
+        # Each pair of thresholds comes whole from the nearest row that sets it, with that row's rule.
+        found_row = next(((where, row) for where, row in chain if getattr(row, f"{group}_citizen") is not None), None)
+        if found_row is not None:
+            where, row = found_row
+            values[group] = {
+                PartyKind.CITIZEN: getattr(row, f"{group}_citizen"),
+                PartyKind.ORGANISATION: getattr(row, f"{group}_organisation"),
+            }
+            values[f"{group}_source"] = row.large_amount_source
+        else:
+            where = None
+            values[group] = rules.LARGE_AMOUNT_DEFAULT if group == "large_amount" else None
+            values[f"{group}_source"] = (
+                "默认值（某地方政府规定：公民5000元、单位100000元），请按本系统规定设置"
+                if group == "large_amount"
+                else "无单独规定，适用罚款的“较大数额”"
+            )
+        set_by[group] = where
+    periods: dict[str, int] = {}
+    sources: dict[str, str] = {}
+    for period, name in rules.SECTOR_PERIODS.items():
+        found_days = next(((where, row) for where, row in chain if getattr(row, name) is not None), None)
+        if found_days is not None:
+            periods[period], sources[period] = getattr(found_days[1], name), found_days[1].periods_source
+            set_by[period] = found_days[0]
+        else:
+            periods[period], sources[period] = rules.PERIODS[period].amount, rules.PERIODS[period].source
+            set_by[period] = None
+    return InForce(**values, periods=periods, periods_source=sources, set_by=set_by)
 
 
 def hearing_right(case: Case, settings: InForce | None = None) -> bool:
@@ -90,16 +112,25 @@ def hearing_right(case: Case, settings: InForce | None = None) -> bool:
 
     `settings`: the agency's settings in force, when the caller has already read them."""
     parties = [party.kind for party in case.parties.all()]
+    settings = settings or in_force(case.agency)
     return rules.hearing_right_of_any(
         case.penalty_kinds,
         case.fine,
         parties,
         confiscated=case.confiscated,
-        large=(settings or in_force(case.agency)).large_amount,
+        large=settings.large_amount,
+        large_confiscation=settings.large_confiscation,
     )
 
 
-SETTINGS_FIELDS = [*TEXT_FIELDS, "large_amount_citizen", "large_amount_organisation", "large_amount_source"]
+AMOUNT_FIELDS = (
+    "large_amount_citizen",
+    "large_amount_organisation",
+    "large_confiscation_citizen",
+    "large_confiscation_organisation",
+)
+PERIOD_FIELDS = tuple(rules.SECTOR_PERIODS.values())
+SETTINGS_FIELDS = [*TEXT_FIELDS, *AMOUNT_FIELDS, "large_amount_source", *PERIOD_FIELDS, "periods_source"]
 
 
 class CaseSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -129,8 +160,9 @@ def update(actor: User, agency: Agency, data: Mapping[str, Any]) -> CaseSettings
             label = form.fields[field].label if field in form.fields else None
             raise Refusal(f"{label}：{messages[0]}" if label else str(messages[0]), field=field)
         row: CaseSettings = form.save()
-        facts = {name: getattr(row, name) for name in (*TEXT_FIELDS, "large_amount_source")}
-        for name in ("large_amount_citizen", "large_amount_organisation"):
+        facts = {name: getattr(row, name) for name in (*TEXT_FIELDS, "large_amount_source", *PERIOD_FIELDS)}
+        facts["periods_source"] = row.periods_source
+        for name in AMOUNT_FIELDS:
             value = getattr(row, name)
             facts[name] = None if value is None else f"{value:.2f}"
         record(actor=actor, action="case_settings.update", subject=row, facts=facts, agency=agency)

@@ -71,3 +71,10 @@ class NoPenaltyGround(models.TextChoices):
     UNDER_FOURTEEN = "under_fourteen", _("不满十四周岁的未成年人（第三十条）")
     MENTAL_ILLNESS = "mental_illness", _("不能辨认或者不能控制自己行为的精神病人、智力残疾人（第三十一条）")
     FACTS_UNCLEAR = "facts_unclear", _("违法事实不能成立（第五十七条第一款第三项）")
+
+
+class RecusalApplicant(models.TextChoices):
+    """Who asks that an officer step aside (行政处罚法 第四十三条)."""
+
+    PARTY = "party", _("当事人申请")
+    OFFICER = "officer", _("执法人员自行申请")

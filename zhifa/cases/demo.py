@@ -82,6 +82,7 @@ COLLECTIVE = (*_upto("submit_approval"), "refer_collective", *ORDINARY[8:])
 SEIZURE = (*_upto("record_inspection"), "seize", "release_seizure", *ORDINARY[6:])
 COURT = (*_upto("serve"), "apply_to_court", "close", "archive")
 SUMMARY = ("decide_on_the_spot", "report_summary", "hand_over_cash", "close", "archive")
+RECUSAL = (*_upto("record_inspection"), "request_recusal", "decide_recusal", *ORDINARY[6:])
 
 PLANS = (
     # Early states: this month's leads and filings.
@@ -91,6 +92,9 @@ PLANS = (
     *(Plan(_upto("file"), days, m) for days, m in ((6, 1), (12, 3))),
     *(Plan(_upto("record_inspection"), days, m) for days, m in ((15, 0), (25, 2), (30, 5))),
     Plan(_upto("seize", SEIZURE), 18, 0),
+    # The party asked that an officer step aside: one request waits for the head, one was granted.
+    Plan(_upto("request_recusal", RECUSAL), 21, 2),
+    Plan(_upto("approve", RECUSAL), 44, 0),
     Plan(_upto("report"), 40, 1),
     Plan(_upto("submit_approval"), 45, 3),
     Plan(_upto("submit_review", MAJOR), 50, 1),
@@ -137,6 +141,9 @@ class _Director:
         line = [agency, *agency.ancestors()]
         officers = Officer.objects.filter(agency__in=line, kind="officer").order_by("pk")
         self.chair = next(o for o in officers if o not in team and can_enforce(o, agency, today - timedelta(days=400)))
+        # Who takes the place of an officer who steps aside: another of the branch's own officers.
+        spares = [o for o in _able(agency, today) if o not in team and o != self.chair]
+        self.spare = spares[0] if spares else None
         self.files = {
             "photo": self._file(demo_files.png(seed=901), "image/png"),
             "scan": self._file(demo_files.pdf("Interview record (demo)", ["Signed by the party"]), "application/pdf"),
@@ -263,6 +270,22 @@ class _Director:
                 "evidence": [files["audio"], files["photo"]],
             },
             "release_seizure": lambda: {"reason": "物品与违法行为无关的部分予以退还"},
+            "request_recusal": lambda: {
+                "applicant": "party",
+                "named": team[1:],
+                "reason": f"当事人称{team[1].name}与其有邻里纠纷，可能影响公正执法",
+                "evidence": [files["scan"]],
+            },
+            "decide_recusal": lambda: (
+                {
+                    "granted": "yes",
+                    "others": [self.spare],
+                    "declared": [self.spare],
+                    "reason": "经核实，当事人反映的情况属实，准予回避",
+                }
+                if self.spare is not None
+                else {"granted": "no", "reason": "经核实，当事人反映的情况不属实"}
+            ),
             "report": lambda: {
                 "facts_found": context["facts"],
                 "legal_basis": context["basis"],
@@ -323,9 +346,14 @@ class _Director:
         }
 
 
-def _team(agency: Agency, today: date, first: Officer | None) -> list[Officer]:
+def _able(agency: Agency, today: date) -> list[Officer]:
+    """The agency's officers able to enforce through the demo's whole year."""
     able = [o for o in agency.officers.order_by("pk") if can_enforce(o, agency, today - timedelta(days=400))]
-    able = [o for o in able if can_enforce(o, agency, today)]
+    return [o for o in able if can_enforce(o, agency, today)]
+
+
+def _team(agency: Agency, today: date, first: Officer | None) -> list[Officer]:
+    able = _able(agency, today)
     if first is not None and first in able:
         able.remove(first)
         able.insert(0, first)
@@ -370,6 +398,11 @@ def _settings(approver: User, branch: Agency) -> None:
             "large_amount_citizen": "5000",
             "large_amount_organisation": "50000",
             "large_amount_source": "自治区林业行政处罚听证数额规定（演示数据）",
+            "lead_check_days": "15",
+            "statement_days": "5",
+            "decision_extension_days": "30",
+            "summary_report_days": "3",
+            "periods_source": "自治区林业行政执法程序规定（演示数据）",
         },
     )
     agency_settings.update(

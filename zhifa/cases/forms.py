@@ -14,7 +14,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.cases.choices import EvidenceKind, LeadSource, NoPenaltyGround, PartyKind, PenaltyKind, ServiceMethod
+from zhifa.cases.choices import (
+    EvidenceKind,
+    LeadSource,
+    NoPenaltyGround,
+    PartyKind,
+    PenaltyKind,
+    RecusalApplicant,
+    ServiceMethod,
+)
 from zhifa.cases.models import Case
 from zhifa.core.choices import Domain, Role
 from zhifa.core.models import User
@@ -43,6 +51,9 @@ class ActionForm(forms.Form):
         for name in ("officers", "lead", "others", "declared", "chair"):
             if name in self.fields:
                 self.fields[name].queryset = _officers_of(case, agency)  # type: ignore[attr-defined]
+        if "named" in self.fields:
+            members = Officer.objects.filter(case_assignments__case=case, case_assignments__recused_on__isnull=True)
+            self.fields["named"].queryset = members.order_by("name") if case is not None else Officer.objects.none()  # type: ignore[attr-defined]
         if "approved_by" in self.fields:
             where = case.agency if case is not None else agency
             approvers = User.objects.filter(role_assignments__role=Role.APPROVER.value, is_active=True)
@@ -112,6 +123,44 @@ class AssignForm(ActionForm):
         required=False,
         help_text=_("每名承办人员声明与本案没有直接利害关系（行政处罚法 第四十三条）"),
     )
+
+
+class RecusalRequestForm(ActionForm):
+    applicant = forms.ChoiceField(label=_("申请人"), choices=RecusalApplicant.choices)
+    named = forms.ModelMultipleChoiceField(
+        label=_("申请回避的执法人员"),
+        queryset=Officer.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("所选人员不是本案现有的承办人员")},
+    )
+    reason = _text(_("申请理由"), help_text=_("与本案有直接利害关系或者有其他关系可能影响公正执法的情形"))
+    evidence = EvidenceField(required=False, help_text=_("书面申请或口头申请的笔录"))
+
+
+class RecusalDecisionForm(ActionForm):
+    granted = forms.TypedChoiceField(
+        label=_("决定"),
+        choices=[("yes", _("同意回避")), ("no", _("不予回避"))],
+        coerce=lambda value: value in (True, "yes", "True", "true", "1"),
+    )
+    lead = forms.ModelChoiceField(
+        label=_("新的主办人"), queryset=Officer.objects.none(), required=False, help_text=_("主办人回避时指定")
+    )
+    others = forms.ModelMultipleChoiceField(
+        label=_("增派的承办人员"),
+        queryset=Officer.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("回避后承办人员不足两名的，须增派"),
+    )
+    declared = forms.ModelMultipleChoiceField(
+        label=_("已签署回避声明"),
+        queryset=Officer.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("新承办人员声明与本案没有直接利害关系"),
+    )
+    reason = _text(_("理由"))
 
 
 class EvidenceForm(ActionForm):
@@ -418,6 +467,8 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "file": FileForm,
     "decline": ReasonForm,
     "assign": AssignForm,
+    "request_recusal": RecusalRequestForm,
+    "decide_recusal": RecusalDecisionForm,
     "add_evidence": EvidenceForm,
     "record_interview": InterviewForm,
     "record_inspection": InspectionForm,

@@ -15,7 +15,7 @@ from typing import Any
 
 from zhifa.cases import rules
 from zhifa.cases.choices import PartyKind
-from zhifa.cases.models import Case, CaseDeadline
+from zhifa.cases.models import Case, CaseDeadline, CaseRecord
 from zhifa.cases.workflow import Action, State
 from zhifa.core.choices import Role
 from zhifa.core.models import User
@@ -37,6 +37,8 @@ class Step:
     # Set by the action's handler: periods that start on another day than the act's, or end on a set day.
     starts: dict[str, date] = field(default_factory=dict)
     dues: dict[str, date] = field(default_factory=dict)
+    # The length of a sector period (rules.SECTOR_PERIODS) for this case and the rule that sets it.
+    amounts: dict[str, tuple[int, str]] = field(default_factory=dict)
     skip: set[str] = field(default_factory=set)  # periods of the action that do not apply to this case
     stop: set[str] = field(default_factory=set)  # periods the act ends besides the action's own
 
@@ -82,7 +84,15 @@ def running(case: Case, *periods: str) -> list[CaseDeadline]:
 
 
 def team(case: Case) -> list[Officer]:
-    return [assignment.officer for assignment in case.assignments.select_related("officer", "officer__agency")]
+    """The officers handling the case now: those assigned, less any whose recusal was granted."""
+    members = case.assignments.filter(recused_on__isnull=True).select_related("officer", "officer__agency")
+    return [assignment.officer for assignment in members]
+
+
+def pending_recusal(case: Case) -> CaseRecord | None:
+    """The recusal request not yet decided (行政处罚法 第四十三条), if any: requests are decided one at a time."""
+    last = case.records.filter(action__in=("request_recusal", "decide_recusal")).order_by("entry_index").last()
+    return last if last is not None and last.action == "request_recusal" else None
 
 
 # 立案
@@ -147,6 +157,80 @@ def recusal_declared(step: Step) -> Problem | None:
     return None
 
 
+# 回避 (行政处罚法 第四十三条)
+
+
+@guard("recusal_request_valid")
+def recusal_request_valid(step: Step) -> Problem | None:
+    case = _case(step)
+    if pending_recusal(case) is not None:
+        return Problem("本案已有回避申请尚未决定，请先由负责人作出决定", rule="行政处罚法 第四十三条")
+    named = list(step.data.get("named") or [])
+    members = {member.pk for member in team(case)}
+    if not named:
+        return Problem("请选择申请回避的执法人员", "named", "行政处罚法 第四十三条")
+    strangers = [officer.name for officer in named if officer.pk not in members]
+    if strangers:
+        return Problem(f"{'、'.join(strangers)} 不是本案的承办人员", "named", "行政处罚法 第四十三条")
+    return None
+
+
+@guard("recusal_request_pending", needs_input=False)
+def recusal_request_pending(step: Step) -> Problem | None:
+    if pending_recusal(_case(step)) is None:
+        return Problem("本案没有待决定的回避申请", rule="行政处罚法 第四十三条")
+    return None
+
+
+@guard("no_recusal_pending", needs_input=False)
+def no_recusal_pending(step: Step) -> Problem | None:
+    request = pending_recusal(_case(step))
+    if request is not None:
+        return Problem(
+            f"{request.on_date} 提出的回避申请尚未决定；决定作出前调查不停止，但不得终结调查或作出决定",
+            rule="行政处罚法 第四十三条",
+        )
+    return None
+
+
+def new_team(case: Case, data: dict[str, Any]) -> tuple[Officer | None, list[Officer]]:
+    """The lead and the other officers once a granted recusal takes effect (the lead is None if not chosen)."""
+    request = pending_recusal(case)
+    leaving = {officer["id"] for officer in request.data.get("named", [])} if request else set()
+    assignments = list(case.assignments.filter(recused_on__isnull=True).select_related("officer", "officer__agency"))
+    staying = [a.officer for a in assignments if a.officer.pk not in leaving]
+    lead = data.get("lead") or next((a.officer for a in assignments if a.is_lead and a.officer.pk not in leaving), None)
+    members = {officer.pk: officer for officer in [*staying, *data.get("others", [])]}
+    return lead, [officer for pk, officer in members.items() if lead is None or pk != lead.pk]
+
+
+@guard("team_after_recusal")
+def team_after_recusal(step: Step) -> Problem | None:
+    """A granted recusal leaves a team that may still investigate: a lead, two able officers, all declared."""
+    if not step.data.get("granted"):
+        return None
+    case = _case(step)
+    lead, others = new_team(case, step.data)
+    if lead is None:
+        return Problem("主办人回避的，请指定新的主办人", "lead", "行政处罚法 第四十三条")
+    request = pending_recusal(case)
+    leaving = {officer["id"] for officer in request.data.get("named", [])} if request else set()
+    before = {a.officer_id: a for a in case.assignments.all()}
+    for officer in (lead, *others):
+        if officer.pk in leaving or (officer.pk in before and before[officer.pk].recused_on is not None):
+            return Problem(f"{officer.name} 已回避，不得再承办本案", "others", "行政处罚法 第四十三条")
+    proposed = Step(step.actor, step.action, case, step.on_date, {"lead": lead, "others": others})
+    problem = two_officers_able_to_enforce(proposed)
+    if problem is not None:
+        return problem
+    joining = [officer for officer in (lead, *others) if officer.pk not in before]
+    declared = {officer.pk for officer in step.data.get("declared", [])}
+    undeclared = [officer.name for officer in joining if officer.pk not in declared]
+    if undeclared:
+        return Problem(f"{'、'.join(undeclared)} 尚未声明与本案无应当回避的情形", "declared", "行政处罚法 第四十三条")
+    return None
+
+
 # 调查取证
 
 
@@ -171,6 +255,11 @@ def investigators_present(step: Step) -> Problem | None:
     eligible = check_investigators(present, agency, step.on_date)
     if not eligible:
         return Problem(eligible.reason, "officers", "行政处罚法 第四十二条、第五十五条")
+    if step.case is not None:
+        recused = set(step.case.assignments.filter(recused_on__isnull=False).values_list("officer_id", flat=True))
+        stepped_aside = [officer.name for officer in present if officer.pk in recused]
+        if stepped_aside:
+            return Problem(f"{'、'.join(stepped_aside)} 已回避，不得参与本案", "officers", "行政处罚法 第四十三条")
     return None
 
 
@@ -401,6 +490,14 @@ def chair_did_not_investigate(step: Step) -> Problem | None:
     able = can_enforce(chair, case.agency, step.on_date)
     if not able:
         return Problem(f"听证主持人须为本机关可以执法的人员：{able.reason}", "chair", "行政处罚法 第六十四条第四项")
+    return None
+
+
+@guard("hearing_notice_issued", needs_input=False)
+def hearing_notice_issued(step: Step) -> Problem | None:
+    """The party was told time and place by the numbered notice the system made (第六十四条第二项)."""
+    if not _issued(_case(step), DocumentKind.HEARING_NOTICE):
+        return Problem("请先制作并送达听证通知书，再举行听证", rule="行政处罚法 第六十四条第二项")
     return None
 
 

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from zhifa.cases import agency_settings, rules
+from zhifa.cases import agency_settings
 from zhifa.cases.choices import PartyKind, ServiceMethod
 from zhifa.cases.models import Case, CaseDocument, CaseRecord, Party
 from zhifa.cases.workflow import ACTIONS
@@ -109,7 +109,8 @@ def _officer_ref(officer: Officer) -> contexts.OfficerRef:
 
 
 def _team(case: Case) -> tuple[contexts.OfficerRef, ...]:
-    return tuple(_officer_ref(a.officer) for a in case.assignments.select_related("officer").order_by("-is_lead"))
+    members = case.assignments.filter(recused_on__isnull=True).select_related("officer").order_by("-is_lead")
+    return tuple(_officer_ref(a.officer) for a in members)
 
 
 def _base(case: Case, number: DocumentNumber, entry_hash: str) -> dict[str, Any]:
@@ -117,7 +118,7 @@ def _base(case: Case, number: DocumentNumber, entry_hash: str) -> dict[str, Any]
 
 
 def _advance_notice(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
-    lead = case.assignments.filter(is_lead=True).select_related("officer").first()
+    lead = case.assignments.filter(is_lead=True, recused_on__isnull=True).select_related("officer").first()
     in_force = agency_settings.in_force(case.agency)
     return contexts.AdvanceNotice(
         **_base(case, number, entry_hash),
@@ -129,7 +130,8 @@ def _advance_notice(case: Case, number: DocumentNumber, entry_hash: str, entry: 
         discretion_reasons=case.discretion_reasons,
         intended_penalty=case.penalty_text,
         fine=case.fine,
-        statement_days=rules.PERIODS["statement"].amount,
+        confiscated=case.confiscated,
+        statement_days=in_force.periods["statement"],
         hearing_right=agency_settings.hearing_right(case, in_force),
         contact=f"{in_force.contact}{'，承办人 ' + lead.officer.name if lead else ''}",
         issued_on=timezone.localdate(),
@@ -157,6 +159,7 @@ def _penalty_decision(case: Case, number: DocumentNumber, entry_hash: str, entry
         discretion_reasons=case.discretion_reasons,
         penalty=case.penalty_text,
         fine=case.fine,
+        confiscated=case.confiscated,
         payment_bank=in_force.payment_bank,
         payment_account=in_force.payment_account,
         remedies=contexts.Remedies(reconsideration_body=in_force.reconsideration_body, court=in_force.court),
@@ -433,7 +436,13 @@ ISSUERS = (Role.OFFICER.value, Role.APPROVER.value)
 
 
 # What is served must first be made: the notice before `notify`, the decision before `serve` (guards.py).
-SERVED_WITH: dict[str, DocumentKind] = {"notify": DocumentKind.ADVANCE_NOTICE, "serve": DocumentKind.PENALTY_DECISION}
+# The action → the document that must be made (and served) before it: the notice before `notify`, the
+# decision before `serve`, the hearing notice before the hearing is held (guards cite the articles).
+SERVED_WITH: dict[str, DocumentKind] = {
+    "notify": DocumentKind.ADVANCE_NOTICE,
+    "serve": DocumentKind.PENALTY_DECISION,
+    "hold_hearing": DocumentKind.HEARING_NOTICE,
+}
 
 
 def issue_served(actor: User, case: Case, action: str) -> CaseDocument | None:
@@ -481,15 +490,28 @@ def issuable(case: Case) -> list[Pending]:
     return found
 
 
-def notice_hearing_right(case: Case) -> bool:
-    """The hearing right stated by the case's issued advance notice (computed now when it has none)."""
+@dataclass(frozen=True)
+class NoticeTerms:
+    """What the advance notice told the party: whether it may ask for a hearing, and the days to state."""
+
+    hearing_right: bool
+    statement_days: int
+
+
+def notice_terms(case: Case) -> NoticeTerms:
+    """The terms stated by the case's issued advance notice; those in force now for what it does not say."""
     notice = case.documents.filter(kind=DocumentKind.ADVANCE_NOTICE).order_by("-entry_index").first()
+    stated: dict[str, Any] = {}
     if notice is not None:
         facts = Facts.objects.filter(entry_id=notice.entry_index).values_list("facts", flat=True).first()
-        stated = json.loads(facts).get("hearing_right") if facts else None
-        if isinstance(stated, bool):
-            return stated
-    return agency_settings.hearing_right(case)
+        stated = json.loads(facts) if facts else {}  # erased facts: fall back to what is in force
+    in_force = agency_settings.in_force(case.agency)
+    hearing = stated.get("hearing_right")
+    days = stated.get("statement_days")
+    return NoticeTerms(
+        hearing_right=hearing if isinstance(hearing, bool) else agency_settings.hearing_right(case, in_force),
+        statement_days=days if isinstance(days, int) and days > 0 else in_force.periods["statement"],
+    )
 
 
 def _entry_for(case: Case, spec: Issuable, entry_index: int | None) -> Entry:
@@ -541,7 +563,9 @@ def issue_document(
         blob = blobs.store(io.BytesIO(pdf), content_type="application/pdf")
         facts = {"kind": spec.kind.value, "number": str(number), "sha256": blob.sha256, "documents": act.index}
         if isinstance(context, contexts.AdvanceNotice):
-            facts["hearing_right"] = context.hearing_right  # what the party is told: notify keeps to it
+            # What the party is told: notify keeps to it (notice_terms).
+            facts["hearing_right"] = context.hearing_right
+            facts["statement_days"] = context.statement_days
         issued = record(
             actor=actor, action="document.issue", subject=case, facts=facts, files=[blob.sha256], agency=case.agency
         )
@@ -567,7 +591,7 @@ def attach_signed(actor: User, document: CaseDocument, files: list[str]) -> Case
         label = document.get_kind_display()
         require_role(actor, ISSUERS, agency=case.agency, doing=f"上传{label}的签字件")
         officer = getattr(actor, "officer", None)
-        on_team = officer is not None and case.assignments.filter(officer=officer).exists()
+        on_team = officer is not None and case.assignments.filter(officer=officer, recused_on__isnull=True).exists()
         if not on_team and not actor.has_role(Role.APPROVER.value):
             raise Refusal(f"只有本案的承办人员或审批人可以上传{label}的签字件", rule="行政处罚法 第四十二条")
         files = [digest.strip().lower() for digest in files]

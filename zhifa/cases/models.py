@@ -6,8 +6,11 @@ and records every change in the ledger in the same transaction.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -109,6 +112,8 @@ class CaseOfficer(models.Model):
     officer = models.ForeignKey(Officer, on_delete=models.PROTECT, related_name="case_assignments")
     is_lead = models.BooleanField(_("主办人"), default=False)
     declared_no_conflict_on = models.DateField(_("回避声明日期"))
+    # Set when the agency head grants a recusal (行政处罚法 第四十三条): the row stays, as the case file does.
+    recused_on = models.DateField(_("回避日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("承办人员")
@@ -157,6 +162,10 @@ class CaseDeadline(models.Model):
     )
     stopped_on = models.DateField(_("终止日"), null=True, blank=True)
     stopped_by = models.CharField(max_length=40, blank=True)
+    # A sector period's length and the rule that set it, from the agency's settings when the period started
+    # (None / blank: the default in cases.rules.PERIODS), so that a provisional due date is recomputed alike.
+    amount = models.PositiveSmallIntegerField(_("期限长度"), null=True, blank=True)
+    source = models.CharField(_("期限依据"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("办案期限")
@@ -206,6 +215,12 @@ class CaseDocument(models.Model):
         )
 
 
+def _days(label: Any) -> models.PositiveSmallIntegerField[int | None, int | None]:
+    return models.PositiveSmallIntegerField(
+        label, null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+
+
 class CaseSettings(models.Model):
     """An agency's settings for its penalty cases (办案设置): what its documents print, and the sector's
     numbers that the law leaves to others. A blank field is inherited from the agency above, and at the
@@ -237,6 +252,25 @@ class CaseSettings(models.Model):
         blank=True,
         help_text=_("规定数额的部门规章或地方规定（行政处罚法 第六十三条）"),
     )
+    large_confiscation_citizen = models.DecimalField(
+        _("没收“较大数额”：公民（元）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("规定对没收另有数额的填写；留空的，没收与罚款适用同一“较大数额”"),
+    )
+    large_confiscation_organisation = models.DecimalField(
+        _("没收“较大数额”：法人或者其他组织（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    # The periods the law leaves to sector rules (cases.rules.SECTOR_PERIODS); units are fixed there.
+    lead_check_days = _days(_("核查案源、决定是否立案（工作日）"))
+    statement_days = _days(_("陈述、申辩期限（工作日）"))
+    decision_extension_days = _days(_("延长办案期限（日）"))
+    summary_report_days = _days(_("当场处罚决定备案期限（工作日）"))
+    periods_source = models.CharField(
+        _("期限的依据"), max_length=200, blank=True, help_text=_("规定上述期限的部门规章或地方规定")
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -253,5 +287,17 @@ class CaseSettings(models.Model):
                 raise ValidationError({name: _("“较大数额”应大于零")})
         if (citizen is None) != (organisation is None):
             raise ValidationError({"large_amount_organisation": _("公民和单位的“较大数额”应同时填写或同时留空")})
-        if citizen is not None and not self.large_amount_source.strip():
+        confiscation = (self.large_confiscation_citizen, self.large_confiscation_organisation)
+        for name in ("large_confiscation_citizen", "large_confiscation_organisation"):
+            value = getattr(self, name)
+            if value is not None and value <= 0:
+                raise ValidationError({name: _("“较大数额”应大于零")})
+        if (confiscation[0] is None) != (confiscation[1] is None):
+            raise ValidationError(
+                {"large_confiscation_organisation": _("公民和单位的没收“较大数额”应同时填写或同时留空")}
+            )
+        if (citizen is not None or confiscation[0] is not None) and not self.large_amount_source.strip():
             raise ValidationError({"large_amount_source": _("请填写规定“较大数额”的依据")})
+        periods = (self.lead_check_days, self.statement_days, self.decision_extension_days, self.summary_report_days)
+        if any(days is not None for days in periods) and not self.periods_source.strip():
+            raise ValidationError({"periods_source": _("请填写规定期限的依据")})

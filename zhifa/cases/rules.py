@@ -39,18 +39,21 @@ class Period:
     unit: Unit
     source: str
 
-    def due(self, start: date) -> Deadline:
-        """The last day of the period that starts on `start` (the start day itself is not counted)."""
+    def due(self, start: date, amount: int | None = None) -> Deadline:
+        """The last day of the period that starts on `start` (the start day itself is not counted).
+
+        `amount`: the length where an agency sets it (SECTOR_PERIODS), in the period's own unit."""
+        amount = self.amount if amount is None else amount
         if self.unit is Unit.WORKING_DAYS:
-            return workdays.add_working_days(start, self.amount)
+            return workdays.add_working_days(start, amount)
         if self.unit is Unit.CALENDAR_DAYS:
-            return workdays.add_calendar_days(start, self.amount)
+            return workdays.add_calendar_days(start, amount)
         if self.unit is Unit.HOURS:
             # Hours run through rest days; an act dated by its day has its last hour on the day it ends.
-            return Deadline(start + timedelta(days=-(-self.amount // 24)))
+            return Deadline(start + timedelta(days=-(-amount // 24)))
         # A period in months ends on the same day of the month (the month's last day when it has none),
         # and like any calendar-day period moves off a rest day.
-        end = start + relativedelta(months=self.amount)
+        end = start + relativedelta(months=amount)
         return workdays.add_calendar_days(start, (end - start).days)
 
 
@@ -71,19 +74,29 @@ PERIODS: dict[str, Period] = {
     "court_application": Period(_("申请人民法院强制执行"), 3, Unit.MONTHS, "行政强制法 第五十三条"),
     "reconsideration": Period(_("申请行政复议"), 60, Unit.CALENDAR_DAYS, "行政复议法 第二十条"),
     "litigation": Period(_("提起行政诉讼"), 6, Unit.MONTHS, "行政诉讼法 第四十六条"),
-    # The law sets no number for these; the defaults below are sector data (docs/decisions.md).
+    # The law sets no number for these: each agency sets them in its case settings (SECTOR_PERIODS); the
+    # amounts here are the defaults used where no agency above has (docs/decisions.md).
+    "filing": Period(_("核查案源、决定是否立案"), 15, Unit.WORKING_DAYS, "部门规定；默认值取市场监管 15 个工作日"),
     "statement": Period(_("陈述、申辩"), 5, Unit.WORKING_DAYS, "行政处罚法 第四十五条；期限为部门规定的默认值"),
     "decision_extension": Period(
-        "延长办案期限", 30, Unit.CALENDAR_DAYS, "行政处罚法 第六十条；延长为部门规定（如市场监管 30 日）"
+        _("延长办案期限"), 30, Unit.CALENDAR_DAYS, "行政处罚法 第六十条；延长为部门规定（如市场监管 30 日）"
     ),
     "summary_report": Period(
         _("当场处罚决定报所属机关备案"), 5, Unit.WORKING_DAYS, "行政处罚法 第五十二条；期限为默认值"
     ),
 }
 
+# The periods whose length is agency data (CaseSettings field → period); their unit stays the one above.
+SECTOR_PERIODS: Mapping[str, str] = {
+    "filing": "lead_check_days",
+    "statement": "statement_days",
+    "decision_extension": "decision_extension_days",
+    "summary_report": "summary_report_days",
+}
 
-def due(period: str, start: date) -> Deadline:
-    return PERIODS[period].due(start)
+
+def due(period: str, start: date, amount: int | None = None) -> Deadline:
+    return PERIODS[period].due(start, amount)
 
 
 def natural_end(period: str, start: date) -> date:
@@ -145,18 +158,21 @@ def hearing_right(
     *,
     confiscated: Decimal | None = None,
     large: Mapping[str, Decimal] = LARGE_AMOUNT_DEFAULT,
+    large_confiscation: Mapping[str, Decimal] | None = None,
 ) -> bool:
     """Whether the party may ask for a hearing before this penalty (行政处罚法 第六十三条).
 
     A heavy penalty always opens it; so does a "large" fine, or confiscating a "large" amount of illegal
-    gains or property of large value (`confiscated`, in yuan) — each compared on its own with the
+    gains or property of large value (`confiscated`, in yuan) — each compared on its own with its
     threshold, as the article lists them apart; a fine and a confiscation are not added up.
-    `party` is "citizen" or "organisation"; `large` the thresholds in force for the agency.
+    `party` is "citizen" or "organisation"; `large` the thresholds in force for the agency, and
+    `large_confiscation` those for confiscations where a rule sets them apart (else `large` applies).
     """
     if set(kinds) & HEAVY_PENALTIES:
         return True
-    threshold = large[party]
-    return any(amount is not None and amount >= threshold for amount in (fine, confiscated))
+    if fine is not None and fine >= large[party]:
+        return True
+    return confiscated is not None and confiscated >= (large_confiscation or large)[party]
 
 
 def hearing_right_of_any(
@@ -166,10 +182,11 @@ def hearing_right_of_any(
     *,
     confiscated: Decimal | None = None,
     large: Mapping[str, Decimal] = LARGE_AMOUNT_DEFAULT,
+    large_confiscation: Mapping[str, Decimal] | None = None,
 ) -> bool:
     """The hearing is offered when any party has the right; a party not yet known counts as a citizen."""
     return any(
-        hearing_right(kinds, fine, party, confiscated=confiscated, large=large)
+        hearing_right(kinds, fine, party, confiscated=confiscated, large=large, large_confiscation=large_confiscation)
         for party in parties or [PartyKind.CITIZEN]
     )
 

@@ -41,12 +41,13 @@ class DeadlineView:
 def deadline_view(deadline: CaseDeadline, today: date) -> DeadlineView:
     due, provisional = deadline.due_on, deadline.provisional
     if provisional:
-        # The holiday schedule may have been loaded since: recompute (the start day is fixed).
-        fresh = rules.due(deadline.period, deadline.started_on)
+        # The holiday schedule may have been loaded since: recompute (the start day and length are fixed).
+        fresh = rules.due(deadline.period, deadline.started_on, deadline.amount)
         due, provisional = fresh.date, fresh.provisional
     period = rules.PERIODS[deadline.period]
+    source = deadline.source or period.source
     return DeadlineView(
-        deadline.period, str(period.label), period.source, deadline.started_on, due, provisional, (due - today).days
+        deadline.period, str(period.label), source, deadline.started_on, due, provisional, (due - today).days
     )
 
 
@@ -63,9 +64,9 @@ def cases_for(actor: User, *, text: str = "", state: str = "", mine: bool = Fals
         cases = cases.filter(state=state)
     officer = getattr(actor, "officer", None)
     if mine and officer is not None:
-        cases = cases.filter(assignments__officer=officer)
+        cases = cases.filter(assignments__officer=officer, assignments__recused_on__isnull=True)
     running = CaseDeadline.objects.filter(stopped_on__isnull=True)
-    team = CaseOfficer.objects.select_related("officer")
+    team = CaseOfficer.objects.filter(recused_on__isnull=True).select_related("officer")
     return cases.prefetch_related(
         "parties", Prefetch("deadlines", queryset=running), Prefetch("assignments", queryset=team)
     )

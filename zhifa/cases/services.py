@@ -22,10 +22,10 @@ from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone, translation
 
-from zhifa.cases import issuing, rules
-from zhifa.cases.choices import PartyKind, Procedure, ServiceMethod
+from zhifa.cases import agency_settings, issuing, rules
+from zhifa.cases.choices import PartyKind, Procedure, RecusalApplicant, ServiceMethod
 from zhifa.cases.forms import ACTION_FORMS
-from zhifa.cases.guards import GUARDS, Step, outstanding, running
+from zhifa.cases.guards import GUARDS, Step, new_team, outstanding, pending_recusal, running
 from zhifa.cases.models import Case, CaseDeadline, CaseOfficer, CaseRecord, Party
 from zhifa.cases.workflow import ACTIONS, STATE_LABELS, Action, State, actions_from
 from zhifa.core.errors import Refusal
@@ -172,6 +172,7 @@ def _register_lead(step: Step) -> Outcome:
     if party is not None:
         case.parties.add(party)
     step.case = case
+    step.starts["filing"] = received_on  # checked from the day the lead was found or received
     return Outcome(
         {
             "title": case.title,
@@ -211,6 +212,45 @@ def _assign(step: Step) -> Outcome:
             case=case, officer=officer, is_lead=officer.pk == lead.pk, declared_no_conflict_on=step.on_date
         )
     return Outcome({"lead": {"id": lead.pk, "name": lead.name}, "officers": _officer_facts(chosen.values())})
+
+
+@handles("request_recusal")
+def _request_recusal(step: Step) -> Outcome:
+    data = step.data
+    applicant = RecusalApplicant(data["applicant"])
+    named = [{"id": officer.pk, "name": officer.name} for officer in data["named"]]
+    facts = {"applicant": applicant.value, "named": named, "reason": data["reason"].strip()}
+    names = "、".join(officer["name"] for officer in named)
+    return Outcome(facts, f"{applicant.label}{names}回避：{facts['reason']}")
+
+
+@handles("decide_recusal")
+def _decide_recusal(step: Step) -> Outcome:
+    case = _case(step)
+    request = pending_recusal(case)
+    assert request is not None  # the guard recusal_request_pending
+    named = request.data["named"]
+    facts: dict[str, Any] = {"granted": bool(step.data["granted"]), "named": named, "reason": step.data["reason"]}
+    names = "、".join(officer["name"] for officer in named)
+    if not facts["granted"]:
+        return Outcome(facts, f"决定{names}不予回避：{facts['reason']}")
+    lead, others = new_team(case, step.data)
+    assert lead is not None  # the guard team_after_recusal
+    leaving = {officer["id"] for officer in named}
+    rows = {row.officer_id: row for row in case.assignments.filter(recused_on__isnull=True)}
+    for officer_id, row in rows.items():
+        row.recused_on = step.on_date if officer_id in leaving else None
+        row.is_lead = officer_id == lead.pk
+        row.save()
+    added = [officer for officer in (lead, *others) if officer.pk not in rows]
+    for officer in added:
+        CaseOfficer.objects.create(
+            case=case, officer=officer, is_lead=officer.pk == lead.pk, declared_no_conflict_on=step.on_date
+        )
+    facts["lead"] = {"id": lead.pk, "name": lead.name}
+    facts["added"] = _officer_facts(added)
+    joined = f"，增派{'、'.join(officer.name for officer in added)}" if added else ""
+    return Outcome(facts, f"决定{names}回避，主办人{lead.name}{joined}：{facts['reason']}")
 
 
 @handles("add_evidence")
@@ -363,9 +403,11 @@ def _notify(step: Step) -> Outcome:
     case = _case(step)
     case.proposed_fine = case.fine
     case.proposed_confiscated = case.confiscated
-    # The right the served notice states is the right the party has (行政处罚法 第四十四条、第六十三条),
-    # even if the agency's "large amount" changed since the notice was made.
-    case.hearing_right = issuing.notice_hearing_right(case)
+    # The right and the days the served notice states are what the party has (行政处罚法 第四十四条、
+    # 第六十三条), even if the agency's settings changed since the notice was made.
+    terms = issuing.notice_terms(case)
+    case.hearing_right = terms.hearing_right
+    step.amounts["statement"] = (terms.statement_days, "行政处罚法 第四十四条、第四十五条；期限为告知书载明的期限")
     if not case.hearing_right:
         # Without a right to a hearing only the statement period runs.
         step.skip.add("hearing_request")
@@ -576,16 +618,31 @@ def _deadlines(step: Step, case: Case) -> dict[str, str]:
         deadline.stopped_by = action.name
         deadline.save()
     started = {}
+    sector = [p for p in action.starts if p in rules.SECTOR_PERIODS and p not in step.amounts and p not in step.skip]
+    if sector:
+        in_force = agency_settings.in_force(case.agency)
+        for period in sector:
+            if in_force.set_by[period] is not None:  # else the default, named by the period itself
+                step.amounts[period] = (in_force.periods[period], in_force.periods_source[period])
     for period in action.starts:
         if period in step.skip:
             continue
         start = step.starts.get(period, step.on_date)
+        amount, source = step.amounts.get(period, (None, ""))
         if period in step.dues:
             due, provisional = step.dues[period], False
         else:
-            computed = rules.due(period, start)
+            computed = rules.due(period, start, amount)
             due, provisional = computed.date, computed.provisional
-        CaseDeadline.objects.create(case=case, period=period, started_on=start, due_on=due, provisional=provisional)
+        CaseDeadline.objects.create(
+            case=case,
+            period=period,
+            started_on=start,
+            due_on=due,
+            provisional=provisional,
+            amount=amount,
+            source=source,
+        )
         started[period] = due.isoformat()
     return started
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from zhifa.cases import agency_settings, issuing, selectors, services
+from zhifa.cases import agency_settings, issuing, rules, selectors, services
 from zhifa.cases.forms import ACTION_FORMS
 from zhifa.cases.models import Case, CaseDocument, CaseSettings
 from zhifa.cases.workflow import ACTIONS, CASE_STATES, STATE_LABELS, State, actions_from
@@ -84,7 +84,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "steps": steps,
         "deadlines": selectors.running_deadlines(case, today),
         "records": case.records.all(),
-        "team": case.assignments.select_related("officer"),
+        "team": case.assignments.select_related("officer").order_by("recused_on", "-is_lead", "pk"),
         "parties": case.parties.all(),
         "availability": services.availability(actor, case, today),
         "entries": entries_about([subject_key(case)]),
@@ -193,10 +193,20 @@ def settings_page(request: HttpRequest, agency_pk: int) -> HttpResponse:
         {"label": labels[name].label, "value": getattr(in_force, name), "set_by": in_force.set_by[name]}
         for name in agency_settings.TEXT_FIELDS
     ]
+    periods = [
+        {
+            "label": labels[field].label,
+            "value": in_force.periods[period],
+            "source": in_force.periods_source[period],
+            "set_by": in_force.set_by[period],
+        }
+        for period, field in rules.SECTOR_PERIODS.items()
+    ]
     context = {
         "agency": agency,
         "form": form,
         "rows": rows,
+        "periods": periods,
         "in_force": in_force,
         "may_edit": actor.has_role(*agency_settings.EDITORS),
     }

@@ -109,7 +109,15 @@ SEIZURE_STATES = (
 
 _TABLE = [
     # 案源 → 立案
-    Action("register_lead", _("登记案源"), (None,), State.LEAD, (Role.OFFICER.value, Role.AUXILIARY.value)),
+    Action(
+        "register_lead",
+        _("登记案源"),
+        (None,),
+        State.LEAD,
+        (Role.OFFICER.value, Role.AUXILIARY.value),
+        starts=("filing",),
+        source="行政处罚法 第五十四条",
+    ),
     Action(
         "file",
         _("批准立案"),
@@ -118,9 +126,10 @@ _TABLE = [
         APPROVERS,
         ("prescription", "jurisdiction"),
         ("decision",),
+        ("filing",),
         source="行政处罚法 第五十四条、第三十六条",
     ),
-    Action("decline", _("不予立案"), (State.LEAD,), State.NOT_FILED, APPROVERS, ("reason_given",)),
+    Action("decline", _("不予立案"), (State.LEAD,), State.NOT_FILED, APPROVERS, ("reason_given",), stops=("filing",)),
     Action(
         "assign",
         _("指派承办人员"),
@@ -129,6 +138,25 @@ _TABLE = [
         APPROVERS,
         ("two_officers_able_to_enforce", "recusal_declared"),
         source="行政处罚法 第四十二条、第四十三条",
+    ),
+    # 回避: the party's request (or the officer's own) is decided by the agency head; the investigation goes on.
+    Action(
+        "request_recusal",
+        _("申请回避"),
+        SEIZURE_STATES[:-1],
+        None,
+        (*OFFICERS, *APPROVERS),
+        ("recusal_request_valid", "reason_given"),
+        source="行政处罚法 第四十三条",
+    ),
+    Action(
+        "decide_recusal",
+        _("决定是否回避"),
+        SEIZURE_STATES[:-1],
+        None,
+        APPROVERS,
+        ("recusal_request_pending", "team_after_recusal", "reason_given"),
+        source="行政处罚法 第四十三条",
     ),
     # 调查取证 (the case stays in investigation while evidence is added)
     Action(
@@ -215,7 +243,7 @@ _TABLE = [
         INVESTIGATION,
         State.REPORTED,
         OFFICERS,
-        ("actor_on_team", "penalty_stated", "discretion_recorded"),
+        ("actor_on_team", "no_recusal_pending", "penalty_stated", "discretion_recorded"),
         source="行政处罚法 第五十七条",
     ),
     Action(
@@ -281,7 +309,7 @@ _TABLE = [
         (State.APPROVING, State.COLLECTIVE),
         State.APPROVED,
         APPROVERS,
-        ("collective_held_when_grave",),
+        ("no_recusal_pending", "collective_held_when_grave"),
         source="行政处罚法 第五十七条",
     ),
     Action(
@@ -338,7 +366,7 @@ _TABLE = [
         (State.HEARING_SCHEDULED,),
         State.HEARD,
         OFFICERS,
-        ("hearing_record_signed",),
+        ("hearing_notice_issued", "hearing_record_signed"),
         source="行政处罚法 第六十四条、第六十五条",
     ),
     Action(
@@ -358,6 +386,7 @@ _TABLE = [
         State.DECIDED,
         APPROVERS,
         (
+            "no_recusal_pending",
             "statement_period_over",
             "within_decision_period",
             "not_heavier_after_defence",

@@ -188,6 +188,9 @@ class AdvanceNotice(Document):
     discretion_reasons: str
     intended_penalty: str
     fine: Decimal | None  # None when the penalty has no fine
+    # The value of illegal gains and property to be confiscated, printed apart from the fine: it counts on
+    # its own towards the hearing right (第六十三条). None without a confiscation.
+    confiscated: Decimal | None = None
     # Days to state and defend: the law sets none (第四十四条), sector rules do (often five working days).
     statement_days: int
     hearing_right: bool  # whether 第六十三条 gives the party a hearing for this penalty
@@ -257,6 +260,7 @@ class PenaltyDecision(Document):
     discretion_reasons: str
     penalty: str  # the penalty in words, e.g. 罚款人民币1,500.00元（壹仟伍佰元整）
     fine: Decimal | None
+    confiscated: Decimal | None = None  # the value confiscated, printed apart from the fine
     payment_bank: str  # 指定银行 (罚缴分离)
     payment_account: str  # 收款账户 or 非税收入缴款码说明
     remedies: Remedies

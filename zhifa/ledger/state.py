@@ -60,8 +60,12 @@ def _case(instance: models.Model) -> dict[str, Any]:
         "paid",
         "closed_on",
     )
-    team = instance.assignments.order_by("officer_id").values_list("officer_id", "is_lead")  # type: ignore[attr-defined]
-    return {**state(instance), "officers": [[officer, lead] for officer, lead in team]}
+    rows = instance.assignments.order_by("officer_id").values_list("officer_id", "is_lead", "recused_on")  # type: ignore[attr-defined]
+    found = {**state(instance), "officers": [[officer, lead] for officer, lead, recused in rows if recused is None]}
+    recused = [[officer, on.isoformat()] for officer, _, on in rows if on is not None]
+    if recused:  # only then, so that the snapshots of cases without a recusal keep their shape
+        found["recused"] = recused
+    return found
 
 
 # label of the model → the fields of its state. One explicit table, no registration magic.
@@ -79,6 +83,13 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
         "large_amount_citizen",
         "large_amount_organisation",
         "large_amount_source",
+        "large_confiscation_citizen",
+        "large_confiscation_organisation",
+        "lead_check_days",
+        "statement_days",
+        "decision_extension_days",
+        "summary_report_days",
+        "periods_source",
     ),
     "personnel.certificate": _fields(
         "officer_id",

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from zhifa.cases.models import Case, CaseDocument, CaseSettings
+from zhifa.cases.models import Case, CaseDocument, CaseOfficer, CaseRecord, CaseSettings
 from zhifa.cases.workflow import State
 from zhifa.core.choices import Role
 from zhifa.core.models import Agency, User
@@ -80,9 +80,17 @@ def has_cases_in_every_state_with_their_documents() -> None:
     # Every notice and decision served was made first; two finished cases carry every document they can.
     for case in Case.objects.filter(records__action="notify").distinct():
         assert case.documents.filter(kind="advance_notice").exists(), case
+    for case in Case.objects.filter(records__action="hold_hearing").distinct():
+        assert case.documents.filter(kind="hearing_notice").exists(), case
     kinds = set(CaseDocument.objects.values_list("kind", flat=True))
     assert {"interview_transcript", "inspection_record", "penalty_decision", "service_proof"} <= kinds
     assert CaseSettings.objects.count() == 2
+    # One recusal request waits for the head; one was granted and another officer joined the team.
+    assert CaseRecord.objects.filter(action="request_recusal").count() == 2
+    granted = CaseRecord.objects.get(action="decide_recusal")
+    assert granted.data["granted"] is True
+    assert CaseOfficer.objects.filter(recused_on__isnull=False).count() == 1
+    assert granted.case.assignments.filter(recused_on__isnull=True).count() == 2
     assert verify_ledger().ok
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from zhifa.cases import agency_settings, issuing, rules
+from zhifa.cases import agency_settings, issuing, rules, selectors, services
 from zhifa.cases.choices import PartyKind
 from zhifa.cases.models import CaseSettings
 from zhifa.cases.tests.desk import Desk
@@ -46,6 +46,23 @@ BUREAU = {
 )
 def test_the_hearing_right_counts_fines_and_confiscations_apart(kinds, fine, confiscated, party, expected):
     assert rules.hearing_right(kinds, fine, party, confiscated=confiscated) is expected
+
+
+@pytest.mark.parametrize(
+    ("fine", "confiscated", "expected"),
+    [
+        # A rule that sets confiscations apart (here 20,000 for a citizen) is used for them, not for fines.
+        (None, Decimal(19999), False),
+        (None, Decimal(20000), True),
+        (Decimal(5000), None, True),
+        (Decimal(4999), Decimal(19999), False),
+    ],
+)
+def test_a_separate_large_amount_for_confiscations(fine, confiscated, expected):
+    apart: dict[str, Decimal] = {PartyKind.CITIZEN: Decimal(20000), PartyKind.ORGANISATION: Decimal(200000)}
+    kinds = ["fine", "confiscate_gains"]
+    got = rules.hearing_right(kinds, fine, PartyKind.CITIZEN, confiscated=confiscated, large_confiscation=apart)
+    assert got is expected
 
 
 def test_settings_are_inherited_from_the_agency_above_and_recorded(world):
@@ -119,6 +136,10 @@ def test_the_agencys_threshold_and_the_confiscated_value_open_the_hearing(world,
     case = desk("decide", date(2026, 10, 27), **report, confiscated=Decimal(4000))
     decision = issuing.issue_document(desk.approver, case, "penalty_decision")
     text = text_of(decision)
+    # The value confiscated is printed as its own number, on the notice as on the decision.
+    confiscated = "没收违法所得、非法财物的价值：人民币4,000.00元（大写：肆仟元整）"
+    assert confiscated in text
+    assert "拟" + confiscated in text_of(case.documents.get(kind="advance_notice"))
     assert "测试省林业和草原局申请行政复议" in text
     assert "有管辖权的人民法院" in text
     assert "测试银行营业部" in text
@@ -132,6 +153,10 @@ def test_the_settings_page_shows_where_each_value_comes_from(client, world):
     page = client.get(f"/cases/settings/{world.branch.pk}/").content.decode()
     assert "<td>测试中级人民法院</td><td>测试管理局</td>" in page  # the value and whom it comes from
     assert "测试省林业行政处罚听证规定" in page
+    assert "核查案源、决定是否立案（工作日）</th><td>15<br>" in page  # the default, with its source
+    client.post(f"/cases/settings/{world.branch.pk}/", {"statement_days": "7", "periods_source": "某规定"})
+    page = client.get(f"/cases/settings/{world.branch.pk}/").content.decode()
+    assert '陈述、申辩期限（工作日）</th><td>7<br><small class="muted">某规定</small></td><td>本机关</td>' in page
     bad = client.post(f"/cases/settings/{world.branch.pk}/", {"large_amount_citizen": "-1"}).content.decode()
     assert "应大于零" in bad
     client.force_login(world.officer_user)
@@ -167,3 +192,88 @@ def test_notify_keeps_to_the_hearing_right_the_notice_states(world, evidence):
     refused = desk.refused("decide", date(2026, 10, 30), **report, confiscated=Decimal(100))
     assert refused.field == "confiscated"
     assert "告知书未载明没收的价值" in refused.message
+
+
+SECTOR = {
+    "lead_check_days": 10,
+    "statement_days": 7,
+    "decision_extension_days": 15,
+    "summary_report_days": 3,
+    "periods_source": "测试省林业行政处罚程序规定",
+    "large_confiscation_citizen": "20000",
+    "large_confiscation_organisation": "200000",
+    "large_amount_source": "测试省林业行政处罚听证规定",
+}
+
+
+def test_the_sectors_periods_and_confiscation_amount_are_agency_data(world, evidence):
+    defaults = agency_settings.in_force(world.branch)
+    assert defaults.periods == {"filing": 15, "statement": 5, "decision_extension": 30, "summary_report": 5}
+    assert defaults.large_confiscation is None  # confiscations use the fine's amount
+    with pytest.raises(Refusal) as refused:
+        agency_settings.update(world.admin, world.bureau, {**SECTOR, "periods_source": ""})
+    assert refused.value.field == "periods_source"
+    with pytest.raises(Refusal) as refused:
+        agency_settings.update(world.admin, world.bureau, {**SECTOR, "statement_days": 0})
+    assert refused.value.field == "statement_days"
+    agency_settings.update(world.admin, world.bureau, SECTOR)
+    branch = agency_settings.in_force(world.branch)
+    assert branch.periods == {"filing": 10, "statement": 7, "decision_extension": 15, "summary_report": 3}
+    assert branch.set_by["statement"] == world.bureau
+    assert branch.periods_source["statement"] == "测试省林业行政处罚程序规定"
+    assert branch.large_confiscation == {PartyKind.CITIZEN: Decimal(20000), PartyKind.ORGANISATION: Decimal(200000)}
+
+    desk = Desk(world, evidence)
+    desk.lead(date(2026, 10, 12), act_ended_on=date(2026, 10, 10))
+    desk.investigate(date(2026, 10, 13))
+    report = {
+        "facts_found": "张某非法收购木材，违法所得6000元",
+        "legal_basis": "森林法 第七十八条",
+        "penalty_kinds": ["confiscate_gains"],
+        "confiscated": Decimal(6000),
+        "penalty_text": "没收违法所得6000元",
+        "discretion_reasons": "一般情节，按裁量基准中间档处罚",
+    }
+    desk("report", date(2026, 10, 14), **report)
+    desk("submit_approval", date(2026, 10, 14))
+    case = desk("approve", date(2026, 10, 15))
+    notice = issuing.issue_document(desk.officer, case, "advance_notice")
+    assert "收到本告知书之日起七日内" in text_of(notice)
+    # 6,000 is "large" for a fine, not for a confiscation under the bureau's rule: no hearing.
+    assert "听证" not in text_of(notice)
+    # The bureau shortens the period after the notice was made: the party keeps the seven days it was told.
+    agency_settings.update(world.admin, world.bureau, {"statement_days": 3})
+    case = desk("notify", date(2026, 10, 16), rights_stated=True)
+    assert not case.hearing_right
+    statement = case.deadlines.get(period="statement")
+    assert statement.due_on == date(2026, 10, 27)  # seven working days after Friday 16 October
+    # The decision period is extended by the bureau's 15 days, from the end of the 90.
+    case = desk("extend_decision", date(2026, 10, 20), reason="需补充鉴定")
+    extension = case.deadlines.get(period="decision_extension")
+    assert (extension.started_on, extension.due_on) == (date(2027, 1, 11), date(2027, 1, 26))
+    # 2027's holidays are not loaded: the due date is provisional, and recomputed with the same 15 days.
+    shown = selectors.deadline_view(extension, date(2026, 10, 20))
+    assert (shown.due_on, shown.provisional, shown.source) == (date(2027, 1, 26), True, "测试省林业行政处罚程序规定")
+    assert verify_ledger().ok
+
+
+def test_an_on_the_spot_decision_is_reported_within_the_agencys_days(world):
+    agency_settings.update(world.admin, world.bureau, SECTOR)
+    give = {"on_date": date(2026, 11, 20), "officers": [world.officer, world.colleague], "domain": "forestry"}
+    case = services.perform(
+        world.officer_user,
+        "decide_on_the_spot",
+        {
+            **give,
+            "title": "违规野外用火",
+            "party_kind": "citizen",
+            "party_name": "王某",
+            "facts_found": "在林区野外吸烟",
+            "legal_basis": "森林防火条例 第五十条",
+            "penalty_kinds": ["warning"],
+            "certificates_shown": True,
+        },
+        agency=world.branch,
+    )
+    # Three working days after Friday 20 November 2026.
+    assert case.deadlines.get(period="summary_report").due_on == date(2026, 11, 25)

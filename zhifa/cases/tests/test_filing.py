@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from zhifa.cases import services
+from zhifa.cases import agency_settings, services
 from zhifa.cases.models import Case, CaseOfficer, Party
 from zhifa.cases.workflow import State
 from zhifa.core.choices import Domain, Role
@@ -76,8 +76,31 @@ def test_filing_starts_the_ninety_days(lead, approver):
     assert case.filed_on == date(2026, 11, 3)
     facts = json.loads(Entry.objects.filter(action="case.file").get().facts.facts)
     assert facts["deadlines"] == {"decision": "2027-02-01"}  # 90 days on, into a year still provisional
-    deadline = case.deadlines.get()
+    deadline = case.deadlines.get(period="decision")
     assert (deadline.period, deadline.due_on, deadline.provisional) == ("decision", date(2027, 2, 1), True)
+    # Filing ends the time to check the lead.
+    checked = case.deadlines.get(period="filing")
+    assert (checked.stopped_on, checked.stopped_by) == (date(2026, 11, 3), "file")
+
+
+def test_the_time_to_check_a_lead_runs_from_its_receipt_for_the_agencys_days(lead, world):
+    # Default: 15 working days from 2 November 2026 (the receipt day not counted) — 23 November.
+    checking = lead.deadlines.get(period="filing")
+    assert (checking.started_on, checking.due_on, checking.stopped_on) == (date(2026, 11, 2), date(2026, 11, 23), None)
+    facts = json.loads(Entry.objects.get(subject=subject_key(lead)).facts.facts)
+    assert facts["deadlines"] == {"filing": "2026-11-23"}
+    # The province's bureau sets its sector's number; the branch below follows it.
+    agency_settings.update(world.admin, world.bureau, {"lead_check_days": 7, "periods_source": "某部门规定 第十八条"})
+    second = register(
+        world.officer_user,
+        world.branch,
+        domain=Domain.FORESTRY,
+        source="complaint",
+        title="非法占用林地",
+        summary="群众举报",
+        received_on=date(2026, 11, 2),
+    )
+    assert second.deadlines.get(period="filing").due_on == date(2026, 11, 11)
 
 
 def test_only_an_approver_of_the_agency_files(lead, world):

@@ -94,6 +94,8 @@ def inputs(desk: Desk, name: str, draw: Any) -> dict[str, Any]:
         "record_payment": {"amount": fine or Decimal(1), "receipt": "R1"},
         "apply_to_court": {"court": "法院", "demand_served_on": desk.today - timedelta(days=day)},
         "decide_no_penalty": {"ground": "first_offence", "reason": draw(st.sampled_from(["", "首违不罚"]))},
+        "request_recusal": {"applicant": "party", "named": [world.colleague], "reason": "亲属关系"},
+        "decide_recusal": {"granted": draw(st.sampled_from(["yes", "no"])), "reason": "经核实"},
     }.get(name, {"reason": draw(st.sampled_from(["", "理由"]))})
 
 
@@ -147,6 +149,10 @@ def test_random_actions_never_break_the_procedure(world, evidence, data):
                 assert "refer_collective" in actions
             if {"add_evidence", "record_interview", "record_inspection", "seize"} & set(actions):
                 assert "assign" in actions
+            # No investigation report, approval or decision while a recusal request waits (第四十三条).
+            for at, act in enumerate(actions):
+                if act in ("report", "approve", "decide"):
+                    assert actions[:at].count("request_recusal") == actions[:at].count("decide_recusal")
         event(f"furthest state: {seen[-1] if seen else None}")
         event(f"ordinary decision taken: {'case.decide' in desk.done}")
         if desk.case is not None:
