@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 
 from zhifa import demo_files
-from zhifa.cases.demo import load_cases
+from zhifa.cases.demo import ECOLOGY, ECOLOGY_PLANS, load_cases
 from zhifa.core.choices import AgencyKind, Domain, Role
 from zhifa.core.models import Agency, User
 from zhifa.core.services import user_create
@@ -178,6 +178,12 @@ LOGINS = (
     ("admin", Role.SYSADMIN, "系统管理员"),
     ("auditor", Role.AUDITOR, "审计员（只读）"),
 )
+# The ecology bureau's own case handlers, for its pollution cases (the third tree).
+ECOLOGY_LOGINS = (
+    ("officer-eco", Role.OFFICER, "生态环境执法人员（景洪市执法大队）"),
+    ("approver-eco", Role.APPROVER, "案件审批人（西双版纳州生态环境局负责人）"),
+    ("reviewer-eco", Role.LEGAL_REVIEWER, "法制审核人员（西双版纳州生态环境局）"),
+)
 
 
 class _Maker:
@@ -256,6 +262,13 @@ def load_demo(today: date) -> None:
     branch = roots[0].children.order_by("path").first()
     assert branch is not None
     list(load_cases(today, branch))
+    # Pollution cases in the ecology bureau's first brigade, handled by its own logins.
+    ecology = roots[2]
+    _role_logins(ecology, admins[ecology.pk], ECOLOGY_LOGINS)
+    brigade = ecology.children.order_by("path").first()
+    assert brigade is not None
+    logins = (ECOLOGY_LOGINS[0][0], ECOLOGY_LOGINS[1][0], ECOLOGY_LOGINS[2][0])
+    list(load_cases(today, brigade, logins=logins, sector=ECOLOGY, plans=ECOLOGY_PLANS))
     transaction.on_commit(checkpoint_issue)
 
 
@@ -381,11 +394,12 @@ def _login(username: str, full_name: str, agency: Agency, role: str, actor: User
     )
 
 
-def _role_logins(root: Agency, admin: User) -> None:
-    """The remaining one-per-role logins in the first tree; officer logins are tied to officer records."""
+def _role_logins(root: Agency, admin: User, logins: tuple[tuple[str, Role, str], ...] = LOGINS) -> None:
+    """One login per role in `root`'s tree (the administrator's is made apart); officer logins are tied to
+    officer records of its first branch, the others sit at the top."""
     branch = root.children.order_by("path").first()
     assert branch is not None
-    for username, role, label in LOGINS:
+    for username, role, label in logins:
         if role == Role.SYSADMIN:
             continue
         if role in (Role.OFFICER, Role.AUXILIARY):
@@ -401,8 +415,9 @@ def _role_logins(root: Agency, admin: User) -> None:
             officer.save(update_fields=["user"])
         else:
             _login(username, label, root, role, admin)
+    approver_login = next(username for username, role, _ in logins if role == Role.APPROVER)
     if root.head is not None:
-        approver = User.objects.get(username="approver")
+        approver = User.objects.get(username=approver_login)
         approver.full_name = root.head.name
         approver.save(update_fields=["full_name"])
 
@@ -410,4 +425,5 @@ def _role_logins(root: Agency, admin: User) -> None:
 def login_table() -> list[tuple[str, str, str]]:
     rows = [(username, DEMO_PASSWORD, label) for username, _, label in LOGINS]
     rows.append(("admin-1 / admin-2", DEMO_PASSWORD, "抚远市林业和草原局 / 西双版纳州生态环境局 的系统管理员"))
+    rows.extend((username, DEMO_PASSWORD, label) for username, _, label in ECOLOGY_LOGINS)
     return rows

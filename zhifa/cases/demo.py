@@ -1,4 +1,4 @@
-"""Demo cases: about forty penalty cases in the first agency tree, spread over every state of the workflow.
+"""Demo cases: about fifty penalty cases — forestry in the first agency tree, pollution in the ecology one.
 
 Each case is taken through the real services (cases.services.perform), step by step, by the demo
 logins, with dates in the past chosen so that every period is respected — so the demo ledger holds
@@ -35,6 +35,98 @@ MATTERS = (
     ("擅自进入保护区核心区", "未经批准进入核心区露营{n}人", "自然保护区条例 第二十七条、第三十四条", 800),
     ("在林区违规野外用火", "在林缘烧荒，过火面积约{v}十平方米", "森林防火条例 第二十五条、第五十条", 1500),
 )
+
+# Pollution cases of an ecology and environment bureau's brigade (the seeds' fourth domain); parties are firms.
+ECOLOGY_MATTERS = (
+    ("超标排放水污染物", "废水总排口化学需氧量超标{n}倍排放", "水污染防治法 第十条、第八十三条第二项", 150000),
+    (
+        "不正常运行大气污染防治设施",
+        "喷涂车间废气处理设施停运{v}日，废气直排",
+        "大气污染防治法 第二十条、第九十九条第三项",
+        120000,
+    ),
+    (
+        "未批先建",
+        "未依法报批环境影响评价文件即开工建设，已完成主体厂房{v}千平方米",
+        "环境影响评价法 第二十五条、第三十一条",
+        80000,
+    ),
+    (
+        "危险废物露天堆放",
+        "废矿物油{n}桶露天堆放于厂区空地，未设置识别标志",
+        "固体废物污染环境防治法 第七十七条、第一百一十二条",
+        100000,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Sector:
+    """What differs between the demo's forestry cases and its pollution cases."""
+
+    matters: tuple[tuple[str, str, str, int], ...]
+    found: str  # how a lead is found
+    place: str  # where the inspection happens
+    photos: str  # what the photographs show
+    extracted: str  # what the inspection took
+    permit: str  # the permit an interview asks about
+    firm: str  # the kind of firm a party is
+    organisations: bool  # parties are firms (a pollution case) rather than mostly citizens
+    # The case settings of the bureau (for all its branches) and of the branch ({branch}: its name).
+    bureau_settings: dict[str, str]
+    branch_settings: dict[str, str]
+
+
+FORESTRY = Sector(
+    MATTERS,
+    "巡护中发现",
+    "实验区二号林班",
+    "现场照片及伐桩测量记录",
+    "现场照片12张\n伐桩胸径测量记录1份",
+    "林木采伐许可证",
+    "生态旅游开发有限公司",
+    False,
+    {
+        "reconsideration_body": "内蒙古自治区林业和草原局",
+        "payment_bank": "中国农业银行呼和浩特分行营业部",
+        "payment_account": "按随附的非税收入缴款通知书所载缴款码缴纳",
+        "large_amount_citizen": "5000",
+        "large_amount_organisation": "50000",
+        "large_amount_source": "自治区林业行政处罚听证数额规定（演示数据）",
+        "lead_check_days": "15",
+        "statement_days": "5",
+        "decision_extension_days": "30",
+        "summary_report_days": "5",
+        "periods_source": "自治区林业行政执法程序规定（演示数据）",
+    },
+    {"court": "呼和浩特市新城区人民法院", "contact": "{branch}，呼和浩特市新城区哈拉沁沟口，0471-5550100"},
+)
+ECOLOGY = Sector(
+    ECOLOGY_MATTERS,
+    "在线监测数据异常，现场检查发现",
+    "企业厂区及废水总排口",
+    "现场照片、采样记录及监测报告",
+    "现场照片18张\n水样2份（编号W-01、W-02）\n在线监测数据截图1份",
+    "排污许可证和环境影响评价批复",
+    "化工有限公司",
+    True,
+    {
+        "reconsideration_body": "西双版纳傣族自治州人民政府",
+        "payment_bank": "中国工商银行景洪分行营业部",
+        "payment_account": "按随附的非税收入缴款通知书所载缴款码缴纳",
+        "large_amount_citizen": "10000",
+        "large_amount_organisation": "100000",
+        "large_amount_source": "省生态环境行政处罚听证数额规定（演示数据）",
+        "lead_check_days": "15",
+        "statement_days": "5",
+        "decision_extension_days": "30",
+        # 生态环境行政处罚办法: an on-the-spot decision is reported within three (working) days.
+        "summary_report_days": "3",
+        "periods_source": "生态环境行政处罚办法（演示数据）",
+    },
+    {"court": "景洪市人民法院", "contact": "{branch}，景洪市勐泐大道，0691-5550100"},
+)
+
 
 # The ordinary procedure, in order; each plan takes a prefix of it (or a variant's steps).
 ORDINARY = (
@@ -124,6 +216,16 @@ PLANS = (
     Plan(SEIZURE, 190, 0),
 )
 
+# The pollution cases of an ecology brigade: a fresh lead, an inspection, a notice with its hearing right,
+# a case heard and served, and one archived.
+ECOLOGY_PLANS = (
+    Plan(_upto("register_lead"), 3, 0),
+    Plan(_upto("record_inspection"), 20, 1),
+    Plan(_upto("notify"), 40, 2),
+    Plan(_upto("serve", HEARING), 110, 0),
+    Plan(ORDINARY, 170, 3),
+)
+
 
 DOCUMENTED_CASES = 2
 
@@ -131,9 +233,12 @@ DOCUMENTED_CASES = 2
 class _Director:
     """Takes the demo cases through the services, choosing dates that every period allows."""
 
-    def __init__(self, today: date, agency: Agency, team: list[Officer], people: dict[str, User]) -> None:
+    def __init__(
+        self, today: date, agency: Agency, team: list[Officer], people: dict[str, User], sector: Sector
+    ) -> None:
         self.today = today
         self.agency = agency
+        self.sector = sector
         self.team = team
         self.people = people
         self.random = random.Random(4021)  # noqa: S311 - demo data, not security
@@ -144,10 +249,12 @@ class _Director:
         # Who takes the place of an officer who steps aside: another of the branch's own officers.
         spares = [o for o in _able(agency, today) if o not in team and o != self.chair]
         self.spare = spares[0] if spares else None
+        # Files of the agency's own: a file another agency recorded cannot be cited here (ledger.record).
+        signed = demo_files.pdf("Interview record (demo)", ["Signed by the party", f"Agency {agency.pk}"])
         self.files = {
-            "photo": self._file(demo_files.png(seed=901), "image/png"),
-            "scan": self._file(demo_files.pdf("Interview record (demo)", ["Signed by the party"]), "application/pdf"),
-            "audio": self._file(demo_files.wav(seconds=3.0, frequency=523.0), "audio/wav"),
+            "photo": self._file(demo_files.png(seed=901 + agency.pk), "image/png"),
+            "scan": self._file(signed, "application/pdf"),
+            "audio": self._file(demo_files.wav(seconds=3.0, frequency=523.0 + agency.pk), "audio/wav"),
         }
 
     @staticmethod
@@ -164,7 +271,7 @@ class _Director:
     def run(self, plan: Plan, serial: int) -> Case | None:
         case: Case | None = None
         day = self.today - timedelta(days=plan.began_days_ago)
-        title, facts, basis, fine = MATTERS[plan.matter]
+        title, facts, basis, fine = self.sector.matters[plan.matter]
         n = self.random.randrange(2, 15)
         context: dict[str, Any] = {
             "title": title,
@@ -188,8 +295,8 @@ class _Director:
         return case
 
     def _party(self, serial: int, *, citizen: bool) -> dict[str, str]:
-        if serial % 4 == 3 and not citizen:
-            return {"party_kind": "organisation", "party_name": f"某某生态旅游开发有限公司（演示{serial}）"}
+        if self.sector.organisations or (serial % 4 == 3 and not citizen):
+            return {"party_kind": "organisation", "party_name": f"某某{self.sector.firm}（演示{serial}）"}
         surname = "王李张刘陈杨赵黄周吴"[serial % 10]
         return {"party_kind": "citizen", "party_name": f"{surname}某{serial}"}
 
@@ -228,7 +335,7 @@ class _Director:
                 "domain": self.agency.domains[0],
                 "source": self.random.choice(("inspection", "complaint", "report", "monitoring", "referral")),
                 "title": context["title"],
-                "summary": f"巡护中发现：{context['facts']}",
+                "summary": f"{self.sector.found}：{context['facts']}",
                 "received_on": day,
                 "act_ended_on": day - timedelta(days=3),
                 "evidence": [files["photo"]],
@@ -239,7 +346,7 @@ class _Director:
             "add_evidence": lambda: {
                 "officers": team,
                 "kind": "object",
-                "summary": "现场照片及伐桩测量记录",
+                "summary": self.sector.photos,
                 "evidence": [files["photo"]],
             },
             "record_interview": lambda: {
@@ -250,17 +357,17 @@ class _Director:
                 "started_at": "09:30",
                 "ended_at": "10:15",
                 "summary": "当事人对违法事实供认不讳",
-                "transcript": _transcript(team, context),
+                "transcript": _transcript(team, context, self.sector.permit),
                 "evidence": [files["audio"]],
             },
             "record_inspection": lambda: {
                 "officers": team,
-                "place": "实验区二号林班",
+                "place": self.sector.place,
                 "started_at": "14:00",
                 "ended_at": "15:20",
                 "present_person": f"{context['party']['party_name']}（当事人）",
                 "summary": context["facts"],
-                "extracted": "现场照片12张\n伐桩胸径测量记录1份",
+                "extracted": self.sector.extracted,
                 "evidence": [files["photo"]],
             },
             "seize": lambda: {
@@ -360,19 +467,27 @@ def _team(agency: Agency, today: date, first: Officer | None) -> list[Officer]:
     return able[:2]
 
 
-def load_cases(today: date, branch: Agency) -> Iterator[Case]:
-    """Take the demo plans through the services in `branch`, whose officers are the demo logins' colleagues."""
-    officer_login = User.objects.get(username="officer")
+def load_cases(
+    today: date,
+    branch: Agency,
+    *,
+    logins: tuple[str, str, str] = ("officer", "approver", "reviewer"),
+    sector: Sector = FORESTRY,
+    plans: tuple[Plan, ...] = PLANS,
+) -> Iterator[Case]:
+    """Take `plans` through the services in `branch` as the officer, approver and reviewer `logins`; the
+    officer login's colleagues make up the team."""
+    officer_login = User.objects.get(username=logins[0])
     team = _team(branch, today, getattr(officer_login, "officer", None))
     people = {
         Role.OFFICER.value: officer_login,
-        Role.APPROVER.value: User.objects.get(username="approver"),
-        Role.LEGAL_REVIEWER.value: User.objects.get(username="reviewer"),
+        Role.APPROVER.value: User.objects.get(username=logins[1]),
+        Role.LEGAL_REVIEWER.value: User.objects.get(username=logins[2]),
     }
-    _settings(people[Role.APPROVER.value], branch)
-    director = _Director(today, branch, team, people)
+    _settings(people[Role.APPROVER.value], branch, sector)
+    director = _Director(today, branch, team, people, sector)
     documented = 0
-    for serial, plan in enumerate(PLANS):
+    for serial, plan in enumerate(plans):
         case = director.run(plan, serial)
         if case is None:
             continue
@@ -384,42 +499,23 @@ def load_cases(today: date, branch: Agency) -> Iterator[Case]:
         yield case
 
 
-def _settings(approver: User, branch: Agency) -> None:
+def _settings(approver: User, branch: Agency, sector: Sector) -> None:
     """The bureau sets what holds for all its branches; the branch adds its own court and contact."""
     bureau = branch.parent
     assert bureau is not None
-    agency_settings.update(
-        approver,
-        bureau,
-        {
-            "reconsideration_body": "内蒙古自治区林业和草原局",
-            "payment_bank": "中国农业银行呼和浩特分行营业部",
-            "payment_account": "按随附的非税收入缴款通知书所载缴款码缴纳",
-            "large_amount_citizen": "5000",
-            "large_amount_organisation": "50000",
-            "large_amount_source": "自治区林业行政处罚听证数额规定（演示数据）",
-            "lead_check_days": "15",
-            "statement_days": "5",
-            "decision_extension_days": "30",
-            "summary_report_days": "3",
-            "periods_source": "自治区林业行政执法程序规定（演示数据）",
-        },
-    )
-    agency_settings.update(
-        approver,
-        branch,
-        {"court": "呼和浩特市新城区人民法院", "contact": f"{branch.name}，呼和浩特市新城区哈拉沁沟口，0471-5550100"},
-    )
+    agency_settings.update(approver, bureau, sector.bureau_settings)
+    own = {name: value.format(branch=branch.name) for name, value in sector.branch_settings.items()}
+    agency_settings.update(approver, branch, own)
 
 
-def _transcript(team: list[Officer], context: dict[str, Any]) -> str:
+def _transcript(team: list[Officer], context: dict[str, Any], permit: str) -> str:
     asker, writer = team[0].name, team[1].name
     return (
         f"问：我们是{asker}、{writer}，这是我们的执法证件。依法向你询问，你应如实回答。你是否申请回避？\n"
         "答：不申请。\n"
         "问：请说一下事情经过。\n"
         f"答：{context['facts']}，是我做的。\n"
-        "问：你是否办理了采伐许可证？\n"
+        f"问：你是否办理了{permit}？\n"
         "答：没有办理。\n"
         "问：以上记录你看一下是否属实。\n"
         "答：以上笔录我看过，和我说的一样。"

@@ -65,6 +65,8 @@ PERIODS: dict[str, Period] = {
     "service": Period(_("决定书宣告后送达"), 7, Unit.WORKING_DAYS, "行政处罚法 第六十一条"),
     "hearing_request": Period(_("当事人要求听证"), 5, Unit.WORKING_DAYS, "行政处罚法 第六十四条第一项"),
     "hearing_notice": Period(_("听证前通知当事人"), 7, Unit.WORKING_DAYS, "行政处罚法 第六十四条第二项"),
+    # The day the hearing notice set (its due date is that day): on the lists until the hearing is held.
+    "hearing": Period(_("举行听证"), 7, Unit.WORKING_DAYS, "行政处罚法 第六十四条；听证通知书载明的日期"),
     "payment": Period(_("缴纳罚款"), 15, Unit.CALENDAR_DAYS, "行政处罚法 第六十七条第三款"),
     "cash_handover": Period(_("当场收缴的罚款交至行政机关"), 2, Unit.WORKING_DAYS, "行政处罚法 第七十一条"),
     "seizure": Period(_("查封、扣押期限"), 30, Unit.CALENDAR_DAYS, "行政强制法 第二十五条"),

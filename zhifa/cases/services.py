@@ -443,6 +443,7 @@ def _notify_hearing(step: Step) -> Outcome:
         "closed_reason": data.get("closed_reason") or "",
         **_given(data, "hearing_officers", "clerk"),
     }
+    step.dues["hearing"] = data["hearing_on"]
     when = f"{data['hearing_on']} {facts['hearing_time']}"
     return Outcome(facts, f"{when} 在{data['place']}举行听证，主持人 {chair.name}")
 

@@ -358,6 +358,7 @@ _TABLE = [
         State.HEARING_SCHEDULED,
         OFFICERS,
         ("hearing_at_least_seven_days_after_notice", "chair_did_not_investigate"),
+        ("hearing",),
         source="行政处罚法 第六十四条第二项、第四项",
     ),
     Action(
@@ -367,6 +368,7 @@ _TABLE = [
         State.HEARD,
         OFFICERS,
         ("hearing_notice_issued", "hearing_record_signed"),
+        stops=("hearing",),
         source="行政处罚法 第六十四条、第六十五条",
     ),
     Action(

@@ -84,13 +84,22 @@ def has_cases_in_every_state_with_their_documents() -> None:
         assert case.documents.filter(kind="hearing_notice").exists(), case
     kinds = set(CaseDocument.objects.values_list("kind", flat=True))
     assert {"interview_transcript", "inspection_record", "penalty_decision", "service_proof"} <= kinds
-    assert CaseSettings.objects.count() == 2
+    assert CaseSettings.objects.count() == 4  # each tree's bureau and its branch with cases
     # One recusal request waits for the head; one was granted and another officer joined the team.
     assert CaseRecord.objects.filter(action="request_recusal").count() == 2
     granted = CaseRecord.objects.get(action="decide_recusal")
     assert granted.data["granted"] is True
     assert CaseOfficer.objects.filter(recused_on__isnull=False).count() == 1
     assert granted.case.assignments.filter(recused_on__isnull=True).count() == 2
+    # The seeds' fourth domain: pollution cases of the ecology brigade, handled by its own logins, firms as
+    # parties; the heard one was served and the archived one went through the whole procedure.
+    ecology = Case.objects.filter(domain="ecology")
+    assert ecology.count() == 5
+    assert set(ecology.values_list("agency__name", flat=True)) == {"西双版纳州生态环境局景洪市生态环境综合行政执法大队"}
+    states = set(ecology.values_list("state", flat=True))
+    assert {"lead", "investigating", "notified", "executing", "archived"} <= states
+    assert not ecology.filter(parties__kind="citizen").exists()
+    assert ecology.filter(records__action="hold_hearing").exists()
     assert verify_ledger().ok
 
 

@@ -138,9 +138,11 @@ def test_an_ordinary_case_from_lead_to_archive(desk, world):
     refusal = desk.refused("notify_hearing", date(2026, 9, 2), hearing_on=date(2026, 9, 11), **{**hearing, "chair": yi})
     assert refusal.field == "chair"
     assert "第六十四条第四项" in str(refusal)
-    desk("notify_hearing", date(2026, 9, 2), hearing_on=date(2026, 9, 11), **hearing)
+    case = desk("notify_hearing", date(2026, 9, 2), hearing_on=date(2026, 9, 11), **hearing)
+    assert deadlines(case)["hearing"] == (date(2026, 9, 11), None)  # the day set, on the lists until held
     assert desk.refused("hold_hearing", date(2026, 9, 11), outcome="held").field == "evidence"
-    desk("hold_hearing", date(2026, 9, 11), outcome="held", summary="当事人申辩家庭困难", evidence=[desk.scan])
+    case = desk("hold_hearing", date(2026, 9, 11), outcome="held", summary="当事人申辩家庭困难", evidence=[desk.scan])
+    assert deadlines(case)["hearing"] == (date(2026, 9, 11), date(2026, 9, 11))
     decision = {**report, "fine": Decimal(15000), "penalty_text": "罚款一万五千元"}
     assert "经过听证的案件，作出决定前应当进行法制审核" in str(desk.refused("decide", date(2026, 9, 25), **decision))
     desk("review_after_hearing", date(2026, 9, 25), opinion="事实清楚，同意从轻处罚")
