@@ -1,10 +1,12 @@
 """`zhifa ledger verify`: recompute everything the ledger claims and name the first thing that is wrong.
 
 Checks, in order: entries contiguous from 0; each leaf rebuilt from its columns and hashed; every stored
-subtree node recomputed (and none extra); every checkpoint's signature, its stored size and root, and its
-root against the recomputed tree at its size; sizes never decreasing; facts against their commitments
-(missing facts only where an erasure was recorded); every file the entries name re-hashed; the live rows
-against the state recorded in their subject's latest entry; optionally a checkpoint kept by an auditor.
+subtree node recomputed (and none extra); the leaf-hash lookup (each row's key equal to its entry's leaf
+hash, the rows covering entries 0 … n-1 with no gap); every checkpoint's signature, its stored size and
+root, and its root against the recomputed tree at its size; sizes never decreasing; no lookup row naming
+an entry that does not exist; facts against their commitments (missing facts only where an erasure was
+recorded); every file the entries name re-hashed; the live rows against the state recorded in their
+subject's latest entry; optionally a checkpoint kept by an auditor.
 Memory stays bounded: entries are streamed in batches.
 """
 
@@ -20,7 +22,7 @@ from django.db import connection
 
 from zhifa.ledger import blobs, merkle
 from zhifa.ledger.models import Checkpoint, Entry, Facts, Node
-from zhifa.ledger.services import commitment_of, leaf_text, leaf_time, public_key_line
+from zhifa.ledger.services import commitment_of, leaf_prefix, leaf_text, leaf_time, public_key_line
 from zhifa.ledger.signing import CheckpointBody, NoteError, Verifier, open_checkpoint
 from zhifa.ledger.state import SNAPSHOTS, live_snapshot
 
@@ -116,6 +118,32 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
         completed.clear()
         return True
 
+    lookup_gap: int | None = None  # the first entry not in the lookup; every later one must be absent too
+
+    def check_lookup(first: int, hashes: list[bytes]) -> bool:
+        """The lookup rows of this batch's entries name them by their own leaf hash's key, with no gap."""
+        nonlocal lookup_gap
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT entry_index, prefix FROM ledger_leaf_index WHERE entry_index BETWEEN %s AND %s "
+                "ORDER BY entry_index",
+                [first, first + len(hashes) - 1],
+            )
+            rows = cursor.fetchall()
+        expected = first
+        for index, key in rows:
+            if key != leaf_prefix(hashes[index - first]):
+                report.fail(f"entry {index}: its row in the leaf-hash lookup does not match its leaf hash")
+                return False
+            if lookup_gap is not None or index != expected:
+                gap = expected if lookup_gap is None else lookup_gap
+                report.fail(f"entry {gap}: missing from the leaf-hash lookup, which holds entry {index}")
+                return False
+            expected += 1
+        if lookup_gap is None and len(rows) < len(hashes):
+            lookup_gap = first + len(rows)
+        return True
+
     # One pass, written out for speed: verify is bound by rebuilding each leaf, not by hashing.
     leaf_hash = merkle.leaf_hash
     wanted_sizes = sorted(roots_wanted)
@@ -160,7 +188,7 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
             while wanted_sizes and wanted_sizes[0] <= tree.size:
                 roots[wanted_sizes.pop(0)] = tree.root()
         expected_nodes += len(completed)
-        if not check_nodes():
+        if not check_nodes() or not check_lookup(batch[0][0], hashes):
             return report
     report.size = tree.size
     report.root = tree.root()
@@ -177,6 +205,16 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
             return report
     if kept is not None and (kept.size > tree.size or roots.get(kept.size) != kept.root):
         report.fail(f"kept checkpoint {against}: the log is not an extension of it (size {kept.size})")
+        return report
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), MIN(entry_index) FROM ledger_leaf_index WHERE entry_index < 0 OR entry_index >= %s",
+            [tree.size],
+        )
+        extra, stray = cursor.fetchone()
+    if extra:
+        report.fail(f"the leaf-hash lookup names entry {stray}, which does not exist")
         return report
 
     missing = [index for index in without_facts if index not in erased]
