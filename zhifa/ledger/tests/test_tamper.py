@@ -140,5 +140,7 @@ def test_moving_an_entrys_time_by_a_microsecond(ledger):
 
 
 def test_an_entrys_time_that_is_no_time_at_all(ledger):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's timestamp column itself refuses text that is no time")
     sql('UPDATE ledger_entry SET recorded_at = %s WHERE "index" = 6', ["garbage"])
     assert problem() == "entry 6: its columns no longer match its recorded leaf"
