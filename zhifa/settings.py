@@ -216,6 +216,9 @@ STORAGES = {
 LEDGER_ORIGIN = env_str("ZHIFA_LEDGER_ORIGIN", "zhifa.local/ledger")
 LEDGER_CHECKPOINT_MINUTES = env_int("ZHIFA_LEDGER_CHECKPOINT_MINUTES", 10, minimum=1)
 LEDGER_KEY_FILE = Path(env_str("ZHIFA_LEDGER_KEY_FILE", str(KEYS_DIR / "ledger-ed25519.pem")))
+# Entries not yet in the leaf-hash lookup (ledger_leaf_index) after which a commit indexes them, in one
+# run sorted by key; lookups scan that tail meanwhile, so they never miss an entry (docs/ledger.md).
+LEDGER_LOOKUP_LAG = env_int("ZHIFA_LEDGER_LOOKUP_LAG", 16384, minimum=1)
 
 # Widgets render with the project's templates too (the evidence upload widget lives in templates/ledger/).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"

@@ -12,7 +12,7 @@ drop triggers, and then the Merkle tree and its signed checkpoints expose what h
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -21,8 +21,16 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 
 # Tables whose rows are never changed or removed. ledger_facts allows DELETE: lawful erasure of facts.
-INSERT_ONLY = ("ledger_entry", "ledger_entry_file", "ledger_node", "ledger_checkpoint", "ledger_blob")
+INSERT_ONLY = (
+    "ledger_entry",
+    "ledger_entry_file",
+    "ledger_node",
+    "ledger_checkpoint",
+    "ledger_blob",
+    "ledger_leaf_index",
+)
 NO_UPDATE = ("ledger_facts",)
+ALL = INSERT_ONLY + NO_UPDATE
 
 _maintenance = False
 
@@ -40,10 +48,10 @@ def connect() -> None:
     connection_created.connect(_register, dispatch_uid="zhifa-ledger-guard")
 
 
-def _statements(vendor: str) -> list[str]:
+def _statements(vendor: str, tables: Sequence[str]) -> list[str]:
     if vendor == "sqlite":
         statements = []
-        for table in INSERT_ONLY + NO_UPDATE:
+        for table in tables:
             events = ("UPDATE", "DELETE") if table in INSERT_ONLY else ("UPDATE",)
             for event in events:
                 statements.append(
@@ -67,7 +75,7 @@ def _statements(vendor: str) -> list[str]:
             $$ LANGUAGE plpgsql
             """
         ]
-        for table in INSERT_ONLY + NO_UPDATE:
+        for table in tables:
             refused = "UPDATE OR DELETE" if table in INSERT_ONLY else "UPDATE"
             statements.append(
                 f"CREATE TRIGGER {table}_append_only BEFORE {refused} ON {table} "
@@ -81,9 +89,9 @@ def _statements(vendor: str) -> list[str]:
     raise NotImplementedError(f"no ledger guard for {vendor}")
 
 
-def _drop_statements(vendor: str) -> list[str]:
+def _drop_statements(vendor: str, tables: Sequence[str]) -> list[str]:
     names = []
-    for table in INSERT_ONLY + NO_UPDATE:
+    for table in tables:
         if vendor == "sqlite":
             kinds = ("update", "delete") if table in INSERT_ONLY else ("update",)
             names += [f"DROP TRIGGER IF EXISTS {table}_no_{kind}" for kind in kinds]
@@ -95,16 +103,17 @@ def _drop_statements(vendor: str) -> list[str]:
     return names
 
 
-def install(connection: BaseDatabaseWrapper) -> None:
+def install(connection: BaseDatabaseWrapper, tables: Sequence[str] = ALL) -> None:
+    """Create the triggers on `tables` (a migration names the tables it made, so it stays as it was)."""
     with connection.cursor() as cursor:
-        for statement in _statements(connection.vendor):
+        for statement in _statements(connection.vendor, tables):
             cursor.execute(statement)
 
 
-def uninstall(connection: BaseDatabaseWrapper) -> None:
+def uninstall(connection: BaseDatabaseWrapper, tables: Sequence[str] = ALL) -> None:
     """Drop the triggers — what an attacker with full database access can do (used by tamper tests)."""
     with connection.cursor() as cursor:
-        for statement in _drop_statements(connection.vendor):
+        for statement in _drop_statements(connection.vendor, tables):
             cursor.execute(statement)
 
 

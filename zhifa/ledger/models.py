@@ -27,7 +27,9 @@ class Entry(models.Model):
     commitment = models.CharField(max_length=64)
     files = models.JSONField(default=list)
     leaf = models.TextField()
-    leaf_hash = models.BinaryField(max_length=32, db_index=True)
+    # Not indexed here: a random key would dirty a page of its index per append. The public lookup by
+    # leaf hash goes through LeafIndex and the not-yet-indexed tail (services.leaf_indices).
+    leaf_hash = models.BinaryField(max_length=32)
 
     class Meta:
         db_table = "ledger_entry"
@@ -50,6 +52,26 @@ class EntryFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sha256} in #{self.entry_id}"
+
+
+class LeafIndex(models.Model):
+    """The public lookup of entries by leaf hash: entry `entry_index`'s leaf hash starts with `prefix`.
+
+    Filled after commit, in runs sorted by prefix that cover the entries from the first not yet indexed
+    (services.index_leaves), so that appends write no random key. A lookup also scans the entries past
+    the last indexed one, so it never misses an entry; verify checks every row against its entry.
+    """
+
+    entry_index = models.BigIntegerField(primary_key=True)
+    # The first 8 bytes of the leaf hash as a signed big-endian integer: a small key, so the index is
+    # a third of the size of one on the whole hash; a lookup compares the whole hash on the entry.
+    prefix = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        db_table = "ledger_leaf_index"
+
+    def __str__(self) -> str:
+        return f"leaf index of #{self.entry_index}"
 
 
 class Facts(models.Model):

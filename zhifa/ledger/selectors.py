@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from zhifa.ledger import merkle, services
 from zhifa.ledger.labels import action_label
-from zhifa.ledger.models import Checkpoint, Entry
+from zhifa.ledger.models import Checkpoint, Entry, EntryFile
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
@@ -50,9 +50,10 @@ def find_by_hash(digest: str) -> list[Found]:
     if not HEX64.match(digest):
         return []
     checkpoint = services.latest_checkpoint()
-    matches = Entry.objects.filter(Q(file_rows__sha256=digest) | Q(leaf_hash=bytes.fromhex(digest))).distinct()
+    indices = set(EntryFile.objects.filter(sha256=digest).values_list("entry_id", flat=True))
+    indices.update(services.leaf_indices(bytes.fromhex(digest)))
     found = []
-    for entry in matches.order_by("index"):
+    for entry in Entry.objects.filter(index__in=indices).order_by("index"):
         if entry.index >= checkpoint.size:
             checkpoint = services.checkpoint_issue()
         how = "文件" if digest in entry.files else "记录"

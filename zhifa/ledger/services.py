@@ -19,6 +19,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from django.utils import timezone
 
 from zhifa.core.errors import Refusal
@@ -29,8 +31,10 @@ from zhifa.ledger.signing import CheckpointBody, Ed25519Signer, Signer, sign_che
 from zhifa.ledger.state import snapshot, subject_key
 
 FORMAT_VERSION = 1
-# Any constant works; it names the advisory lock that serialises appends on PostgreSQL.
+# Any constants work; they name the advisory locks that serialise appends, and runs of the leaf-hash
+# lookup (index_leaves), on PostgreSQL.
 _APPEND_LOCK = 0x7A686966  # "zhif"
+_INDEX_LOCK = 0x7A68696C  # "zhil"
 
 
 class NotInTransaction(RuntimeError):
@@ -221,10 +225,13 @@ class _Memory:
     back one of ours followed by anyone's) shows as another last index or another last leaf hash.
     `checkpoint_at` is when the newest committed checkpoint this connection saw was issued; checkpoints
     only get newer, so while it is within the interval no checkpoint is due and none need be read.
+    `indexed_to` likewise spares a query per commit while the lookup's tail is short.
     """
 
     frontier: tuple[int, bytes, tuple[bytes, ...]] | None = None
     checkpoint_at: datetime | None = None
+    # How many entries the leaf-hash lookup covered when this connection last looked (it only grows).
+    indexed_to: int | None = None
     no_files: Any = None  # an entry's empty `files` list as prepared for this database, made once
 
 
@@ -277,6 +284,20 @@ def _insert(cursor: Any, db: BaseDatabaseWrapper, table: str, columns: Sequence[
     bulk_create spends most of its time compiling SQL and building model instances, which this skips."""
     if rows:
         cursor.executemany(_insert_sql(db.vendor, table, tuple(columns)), rows)
+
+
+def _new_entry(alias: str, values: tuple[Any, ...]) -> Entry:
+    """An Entry as `Entry.from_db(alias, _ENTRY_COLUMNS, values)` makes it, without Model.__init__'s per-field
+    work (its largest cost per entry in record_many). from_db is used whenever anything listens to the
+    model's init signals, which this would skip."""
+    if pre_init.has_listeners(Entry) or post_init.has_listeners(Entry):
+        return Entry.from_db(alias, _ENTRY_COLUMNS, values)
+    entry = Entry.__new__(Entry)
+    entry.__dict__.update(zip(_ENTRY_COLUMNS, values, strict=True))
+    state = entry._state = ModelState()
+    state.adding = False
+    state.db = alias
+    return entry
 
 
 @dataclass(frozen=True)
@@ -376,7 +397,7 @@ def record_many(acts: Sequence[Act]) -> list[Entry]:
             leaf_hash = merkle.leaf_hash(leaf.encode())
             hashes.append(leaf_hash)
             values = (index, now, actor_id, actor_name, agency_id, act.action, key, commitment, files, leaf, leaf_hash)
-            entry = Entry.from_db(db.alias, _ENTRY_COLUMNS, values)
+            entry = _new_entry(db.alias, values)
             if actor is not None:
                 Entry.actor.field.set_cached_value(entry, actor)
             if agency is not None:
@@ -398,7 +419,103 @@ def record_many(acts: Sequence[Act]) -> list[Entry]:
     here = set(db.savepoint_ids)
     if not any(hook[1] is checkpoint_if_due and hook[0] == here for hook in db.run_on_commit):
         transaction.on_commit(checkpoint_if_due)
+        # The domain change is committed by then: a failure to index must not turn it into an error.
+        transaction.on_commit(index_if_due, robust=True)
     return entries
+
+
+# ------------------------------------------------------------------------------ the leaf-hash lookup
+
+
+def leaf_prefix(leaf_hash: bytes) -> int:
+    """The key of the leaf-hash lookup: the hash's first 8 bytes as a signed big-endian integer."""
+    return int.from_bytes(leaf_hash[:8], "big", signed=True)
+
+
+_INDEXED_TO = "SELECT MAX(entry_index) FROM ledger_leaf_index"
+
+
+def _indexed_to(cursor: Any) -> int:
+    """How many entries the lookup covers: runs always start at the first entry not yet indexed."""
+    cursor.execute(_INDEXED_TO)
+    last = cursor.fetchone()[0]
+    return 0 if last is None else int(last) + 1
+
+
+def index_leaves(limit: int | None = None) -> int:
+    """Add the entries not yet in the leaf-hash lookup to it (at most `limit`), in one transaction, in the
+    order of their keys, so that the run dirties each page of the lookup's index at most once. Returns how
+    many entries it indexed. Runs are serialised (the database lock on SQLite, an advisory lock on
+    PostgreSQL) and each starts where the last ended, so the lookup covers entries 0 … n-1, no gaps."""
+    db = connections[DEFAULT_DB_ALIAS]
+    with transaction.atomic(using=db.alias), db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_INDEX_LOCK])
+        start = _indexed_to(cursor)
+        query = 'SELECT "index", leaf_hash FROM ledger_entry WHERE "index" >= %s ORDER BY "index"'
+        if limit is None:
+            cursor.execute(query, [start])
+        else:
+            cursor.execute(query + " LIMIT %s", [start, limit])
+        keyed = sorted((leaf_prefix(bytes(value)), index) for index, value in cursor.fetchall())
+        _insert(cursor, db, "ledger_leaf_index", ("entry_index", "prefix"), [(i, key) for key, i in keyed])
+        done = start + len(keyed)
+        transaction.on_commit(lambda: _remember_indexed(done), using=db.alias)
+    return len(keyed)
+
+
+def _remember_indexed(done: int) -> None:
+    db = connections[DEFAULT_DB_ALIAS]
+    if not db.in_atomic_block:
+        memory = _memory(db)
+        memory.indexed_to = max(done, memory.indexed_to or 0)
+
+
+def index_if_due() -> None:
+    """After a commit: index the lookup's tail when it reached LEDGER_LOOKUP_LAG entries.
+
+    Costs no query while this connection knows the tail is shorter; one read when it may have grown
+    that long (another connection may have indexed it meanwhile); a run when it has."""
+    db = connections[DEFAULT_DB_ALIAS]
+    memory = _memory(db)
+    if memory.frontier is None:
+        return
+    lag = settings.LEDGER_LOOKUP_LAG
+    if memory.indexed_to is not None and memory.frontier[0] - memory.indexed_to < lag:
+        return
+    with db.cursor() as cursor:
+        memory.indexed_to = _indexed_to(cursor)
+    if memory.frontier[0] - memory.indexed_to >= lag:
+        # A bounded run: a bulk import far ahead of the lookup is caught up over the next commits.
+        index_leaves(limit=8 * lag)
+
+
+# One statement, so one snapshot: the indexed part through the lookup (its key, then the whole hash on
+# the entry), and every entry past the last indexed one by scanning that tail. An entry is in one or the
+# other, whenever a run commits, so a lookup never misses one.
+_LOOKUP = (
+    'SELECT "index" FROM ledger_entry WHERE leaf_hash = %s AND "index" IN '
+    "(SELECT entry_index FROM ledger_leaf_index WHERE prefix = %s) "
+    'UNION ALL SELECT "index" FROM ledger_entry WHERE leaf_hash = %s AND "index" > '
+    "(SELECT COALESCE(MAX(entry_index), -1) FROM ledger_leaf_index) "
+    "ORDER BY 1"
+)
+
+
+def leaf_indices(leaf_hash: bytes) -> list[int]:
+    """The indices of the entries with this leaf hash (one, or none), committed ones included at once."""
+    if len(leaf_hash) != 32:
+        return []
+    db = connections[DEFAULT_DB_ALIAS]
+    value = cast(Any, db).Database.Binary(leaf_hash)
+    with db.cursor() as cursor:
+        cursor.execute(_LOOKUP, [value, leaf_prefix(leaf_hash), value])
+        return [int(row[0]) for row in cursor.fetchall()]
+
+
+def entry_by_leaf_hash(leaf_hash: bytes) -> Entry | None:
+    indices = leaf_indices(leaf_hash)
+    return Entry.objects.filter(index=indices[0]).first() if indices else None
 
 
 def root(size: int) -> bytes:

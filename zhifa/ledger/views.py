@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from zhifa.ledger import services
-from zhifa.ledger.models import Entry
 from zhifa.ledger.selectors import HEX64, find_by_hash, proof_document
 
 
@@ -38,7 +37,7 @@ def proof(request: HttpRequest) -> JsonResponse:
     leaf_hash = request.GET.get("leaf_hash", "").strip().lower()
     if not HEX64.match(leaf_hash):
         return JsonResponse({"error": "leaf_hash 应为64位十六进制的 SHA-256 值"}, status=400)
-    entry = Entry.objects.filter(leaf_hash=bytes.fromhex(leaf_hash)).first()
+    entry = services.entry_by_leaf_hash(bytes.fromhex(leaf_hash))
     if entry is None:
         return JsonResponse({"error": "没有这条记录"}, status=404)
     latest = services.latest_checkpoint()

@@ -130,3 +130,17 @@ def test_changing_a_live_row_behind_the_services_back(ledger):
     certificate = ledger.officer.certificates.get()
     sql("UPDATE personnel_certificate SET status = 'revoked', status_reason = 'x' WHERE id = %s", [certificate.pk])
     assert problem().startswith(f"personnel.certificate:{certificate.pk}: the live row differs")
+
+
+def test_moving_an_entrys_time_by_a_microsecond(ledger):
+    entry = Entry.objects.get(index=5)
+    later = entry.recorded_at.replace(microsecond=(entry.recorded_at.microsecond + 1) % 1_000_000)
+    Entry.objects.filter(index=5).update(recorded_at=later)
+    assert problem() == "entry 5: its columns no longer match its recorded leaf"
+
+
+def test_an_entrys_time_that_is_no_time_at_all(ledger):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's timestamp column itself refuses text that is no time")
+    sql('UPDATE ledger_entry SET recorded_at = %s WHERE "index" = 6', ["garbage"])
+    assert problem() == "entry 6: its columns no longer match its recorded leaf"
