@@ -52,8 +52,8 @@ class ActionForm(forms.Form):
             if name in self.fields:
                 self.fields[name].queryset = _officers_of(case, agency)  # type: ignore[attr-defined]
         if "named" in self.fields:
-            members = Officer.objects.filter(case_assignments__case=case, case_assignments__recused_on__isnull=True)
-            self.fields["named"].queryset = members.order_by("name") if case is not None else Officer.objects.none()  # type: ignore[attr-defined]
+            on_team = case.assignments.active().values("officer") if case is not None else []
+            self.fields["named"].queryset = Officer.objects.filter(pk__in=on_team).order_by("name")  # type: ignore[attr-defined]
         if "approved_by" in self.fields:
             where = case.agency if case is not None else agency
             approvers = User.objects.filter(role_assignments__role=Role.APPROVER.value, is_active=True)
@@ -141,7 +141,7 @@ class RecusalDecisionForm(ActionForm):
     granted = forms.TypedChoiceField(
         label=_("决定"),
         choices=[("yes", _("同意回避")), ("no", _("不予回避"))],
-        coerce=lambda value: value in (True, "yes", "True", "true", "1"),
+        coerce=lambda value: value == "yes",  # only "yes" or "no" get past the choices
     )
     lead = forms.ModelChoiceField(
         label=_("新的主办人"), queryset=Officer.objects.none(), required=False, help_text=_("主办人回避时指定")

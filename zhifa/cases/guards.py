@@ -15,7 +15,7 @@ from typing import Any
 
 from zhifa.cases import rules
 from zhifa.cases.choices import PartyKind
-from zhifa.cases.models import Case, CaseDeadline, CaseRecord
+from zhifa.cases.models import Case, CaseDeadline, CaseOfficer, CaseRecord
 from zhifa.cases.workflow import Action, State
 from zhifa.core.choices import Role
 from zhifa.core.models import User
@@ -85,7 +85,7 @@ def running(case: Case, *periods: str) -> list[CaseDeadline]:
 
 def team(case: Case) -> list[Officer]:
     """The officers handling the case now: those assigned, less any whose recusal was granted."""
-    members = case.assignments.filter(recused_on__isnull=True).select_related("officer", "officer__agency")
+    members = case.assignments.active().select_related("officer", "officer__agency")
     return [assignment.officer for assignment in members]
 
 
@@ -193,15 +193,32 @@ def no_recusal_pending(step: Step) -> Problem | None:
     return None
 
 
-def new_team(case: Case, data: dict[str, Any]) -> tuple[Officer | None, list[Officer]]:
-    """The lead and the other officers once a granted recusal takes effect (the lead is None if not chosen)."""
+@dataclass(frozen=True)
+class NewTeam:
+    """The team once the pending recusal request is granted, with what the head's decision changes."""
+
+    named: list[dict[str, Any]]  # the officers the request names (id, name), as recorded
+    lead: Officer | None  # None: the lead steps aside and nobody was named instead
+    others: list[Officer]
+    rows: dict[int, CaseOfficer]  # every assignment of the case by officer, those stepped aside before too
+
+    @property
+    def leaving(self) -> set[int]:
+        return {officer["id"] for officer in self.named}
+
+
+def new_team(case: Case, data: dict[str, Any]) -> NewTeam:
+    """The team after granting the pending request: who stays, the lead (kept or the one named in `data`) and
+    the officers `data` adds."""
     request = pending_recusal(case)
-    leaving = {officer["id"] for officer in request.data.get("named", [])} if request else set()
-    assignments = list(case.assignments.filter(recused_on__isnull=True).select_related("officer", "officer__agency"))
-    staying = [a.officer for a in assignments if a.officer.pk not in leaving]
-    lead = data.get("lead") or next((a.officer for a in assignments if a.is_lead and a.officer.pk not in leaving), None)
-    members = {officer.pk: officer for officer in [*staying, *data.get("others", [])]}
-    return lead, [officer for pk, officer in members.items() if lead is None or pk != lead.pk]
+    named: list[dict[str, Any]] = request.data.get("named", []) if request else []
+    leaving = {officer["id"] for officer in named}
+    rows = {a.officer_id: a for a in case.assignments.select_related("officer", "officer__agency")}
+    staying = [a for a in rows.values() if a.recused_on is None and a.officer_id not in leaving]
+    lead = data.get("lead") or next((a.officer for a in staying if a.is_lead), None)
+    members = {officer.pk: officer for officer in [*(a.officer for a in staying), *data.get("others", [])]}
+    others = [officer for pk, officer in members.items() if lead is None or pk != lead.pk]
+    return NewTeam(named, lead, others, rows)
 
 
 @guard("team_after_recusal")
@@ -210,20 +227,18 @@ def team_after_recusal(step: Step) -> Problem | None:
     if not step.data.get("granted"):
         return None
     case = _case(step)
-    lead, others = new_team(case, step.data)
+    after = new_team(case, step.data)
+    lead, others, rows = after.lead, after.others, after.rows
     if lead is None:
         return Problem("主办人回避的，请指定新的主办人", "lead", "行政处罚法 第四十三条")
-    request = pending_recusal(case)
-    leaving = {officer["id"] for officer in request.data.get("named", [])} if request else set()
-    before = {a.officer_id: a for a in case.assignments.all()}
     for officer in (lead, *others):
-        if officer.pk in leaving or (officer.pk in before and before[officer.pk].recused_on is not None):
+        if officer.pk in after.leaving or (officer.pk in rows and rows[officer.pk].recused_on is not None):
             return Problem(f"{officer.name} 已回避，不得再承办本案", "others", "行政处罚法 第四十三条")
     proposed = Step(step.actor, step.action, case, step.on_date, {"lead": lead, "others": others})
     problem = two_officers_able_to_enforce(proposed)
     if problem is not None:
         return problem
-    joining = [officer for officer in (lead, *others) if officer.pk not in before]
+    joining = [officer for officer in (lead, *others) if officer.pk not in rows]
     declared = {officer.pk for officer in step.data.get("declared", [])}
     undeclared = [officer.name for officer in joining if officer.pk not in declared]
     if undeclared:
@@ -256,7 +271,7 @@ def investigators_present(step: Step) -> Problem | None:
     if not eligible:
         return Problem(eligible.reason, "officers", "行政处罚法 第四十二条、第五十五条")
     if step.case is not None:
-        recused = set(step.case.assignments.filter(recused_on__isnull=False).values_list("officer_id", flat=True))
+        recused = set(step.case.assignments.exclude(recused_on=None).values_list("officer_id", flat=True))
         stepped_aside = [officer.name for officer in present if officer.pk in recused]
         if stepped_aside:
             return Problem(f"{'、'.join(stepped_aside)} 已回避，不得参与本案", "officers", "行政处罚法 第四十三条")

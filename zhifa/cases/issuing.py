@@ -109,7 +109,7 @@ def _officer_ref(officer: Officer) -> contexts.OfficerRef:
 
 
 def _team(case: Case) -> tuple[contexts.OfficerRef, ...]:
-    members = case.assignments.filter(recused_on__isnull=True).select_related("officer").order_by("-is_lead")
+    members = case.assignments.active().select_related("officer").order_by("-is_lead")
     return tuple(_officer_ref(a.officer) for a in members)
 
 
@@ -117,17 +117,24 @@ def _base(case: Case, number: DocumentNumber, entry_hash: str) -> dict[str, Any]
     return {"number": number, "agency_name": case.agency.name, "entry_hash": entry_hash}
 
 
+def _findings(case: Case) -> dict[str, Any]:
+    """What the report, the notice and the decision each state of the case: party, facts, evidence, basis."""
+    return {
+        "party": _party(case),
+        "facts": case.facts_found,
+        "evidence": _evidence(case),
+        "violated_provisions": case.legal_basis,
+        "penalty_provisions": case.legal_basis,
+        "discretion_reasons": case.discretion_reasons,
+    }
+
+
 def _advance_notice(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
-    lead = case.assignments.filter(is_lead=True, recused_on__isnull=True).select_related("officer").first()
+    lead = case.assignments.active().filter(is_lead=True).select_related("officer").first()
     in_force = agency_settings.in_force(case.agency)
     return contexts.AdvanceNotice(
         **_base(case, number, entry_hash),
-        party=_party(case),
-        facts=case.facts_found,
-        evidence=_evidence(case),
-        violated_provisions=case.legal_basis,
-        penalty_provisions=case.legal_basis,
-        discretion_reasons=case.discretion_reasons,
+        **_findings(case),
         intended_penalty=case.penalty_text,
         fine=case.fine,
         confiscated=case.confiscated,
@@ -150,13 +157,8 @@ def _penalty_decision(case: Case, number: DocumentNumber, entry_hash: str, entry
     in_force = agency_settings.in_force(case.agency)
     return contexts.PenaltyDecision(
         **_base(case, number, entry_hash),
-        party=_party(case),
+        **_findings(case),
         procedure="，".join(steps) + "。" if steps else "本案适用简易程序。",
-        facts=case.facts_found,
-        evidence=_evidence(case),
-        violated_provisions=case.legal_basis,
-        penalty_provisions=case.legal_basis,
-        discretion_reasons=case.discretion_reasons,
         penalty=case.penalty_text,
         fine=case.fine,
         confiscated=case.confiscated,
@@ -220,14 +222,9 @@ def _investigation_report(case: Case, number: DocumentNumber, entry_hash: str, e
     assert report is not None  # the report entry exists
     return contexts.InvestigationReport(
         **_base(case, number, entry_hash),
+        **_findings(case),
         case_title=case.title,
-        party=_party(case),
         course=_course(case),
-        facts=case.facts_found,
-        evidence=_evidence(case),
-        violated_provisions=case.legal_basis,
-        penalty_provisions=case.legal_basis,
-        discretion_reasons=case.discretion_reasons,
         proposal=case.penalty_text,
         handlers=_team(case),
         reported_on=report.on_date,
@@ -591,7 +588,7 @@ def attach_signed(actor: User, document: CaseDocument, files: list[str]) -> Case
         label = document.get_kind_display()
         require_role(actor, ISSUERS, agency=case.agency, doing=f"上传{label}的签字件")
         officer = getattr(actor, "officer", None)
-        on_team = officer is not None and case.assignments.filter(officer=officer, recused_on__isnull=True).exists()
+        on_team = officer is not None and case.assignments.active().filter(officer=officer).exists()
         if not on_team and not actor.has_role(Role.APPROVER.value):
             raise Refusal(f"只有本案的承办人员或审批人可以上传{label}的签字件", rule="行政处罚法 第四十二条")
         files = [digest.strip().lower() for digest in files]

@@ -105,6 +105,12 @@ class Case(models.Model):
         return f"{self.title}（{self.get_state_display()}）"
 
 
+class CaseOfficerQuerySet(models.QuerySet["CaseOfficer"]):
+    def active(self) -> CaseOfficerQuerySet:
+        """Those on the team now: assigned, and not stepped aside (行政处罚法 第四十三条)."""
+        return self.filter(recused_on__isnull=True)
+
+
 class CaseOfficer(models.Model):
     """An officer assigned to a case, with the declaration that no ground for recusal applies (回避)."""
 
@@ -114,6 +120,8 @@ class CaseOfficer(models.Model):
     declared_no_conflict_on = models.DateField(_("回避声明日期"))
     # Set when the agency head grants a recusal (行政处罚法 第四十三条): the row stays, as the case file does.
     recused_on = models.DateField(_("回避日期"), null=True, blank=True)
+
+    objects = CaseOfficerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("承办人员")

@@ -66,7 +66,7 @@ def cases_for(actor: User, *, text: str = "", state: str = "", mine: bool = Fals
     if mine and officer is not None:
         cases = cases.filter(assignments__officer=officer, assignments__recused_on__isnull=True)
     running = CaseDeadline.objects.filter(stopped_on__isnull=True)
-    team = CaseOfficer.objects.filter(recused_on__isnull=True).select_related("officer")
+    team = CaseOfficer.objects.active().select_related("officer")
     return cases.prefetch_related(
         "parties", Prefetch("deadlines", queryset=running), Prefetch("assignments", queryset=team)
     )

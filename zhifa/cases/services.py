@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from zhifa.cases import agency_settings, issuing, rules
 from zhifa.cases.choices import PartyKind, Procedure, RecusalApplicant, ServiceMethod
 from zhifa.cases.forms import ACTION_FORMS
-from zhifa.cases.guards import GUARDS, Step, new_team, outstanding, pending_recusal, running
+from zhifa.cases.guards import GUARDS, Step, new_team, outstanding, running
 from zhifa.cases.models import Case, CaseDeadline, CaseOfficer, CaseRecord, Party
 from zhifa.cases.workflow import ACTIONS, STATE_LABELS, Action, State, actions_from
 from zhifa.core.errors import Refusal
@@ -227,22 +227,19 @@ def _request_recusal(step: Step) -> Outcome:
 @handles("decide_recusal")
 def _decide_recusal(step: Step) -> Outcome:
     case = _case(step)
-    request = pending_recusal(case)
-    assert request is not None  # the guard recusal_request_pending
-    named = request.data["named"]
-    facts: dict[str, Any] = {"granted": bool(step.data["granted"]), "named": named, "reason": step.data["reason"]}
-    names = "、".join(officer["name"] for officer in named)
+    after = new_team(case, step.data)
+    facts: dict[str, Any] = {"granted": bool(step.data["granted"]), "named": after.named, "reason": step.data["reason"]}
+    names = "、".join(officer["name"] for officer in after.named)
     if not facts["granted"]:
         return Outcome(facts, f"决定{names}不予回避：{facts['reason']}")
-    lead, others = new_team(case, step.data)
+    lead = after.lead
     assert lead is not None  # the guard team_after_recusal
-    leaving = {officer["id"] for officer in named}
-    rows = {row.officer_id: row for row in case.assignments.filter(recused_on__isnull=True)}
-    for officer_id, row in rows.items():
-        row.recused_on = step.on_date if officer_id in leaving else None
-        row.is_lead = officer_id == lead.pk
-        row.save()
-    added = [officer for officer in (lead, *others) if officer.pk not in rows]
+    for officer_id, row in after.rows.items():
+        if row.recused_on is None:
+            row.recused_on = step.on_date if officer_id in after.leaving else None
+            row.is_lead = officer_id == lead.pk
+            row.save()
+    added = [officer for officer in (lead, *after.others) if officer.pk not in after.rows]
     for officer in added:
         CaseOfficer.objects.create(
             case=case, officer=officer, is_lead=officer.pk == lead.pk, declared_no_conflict_on=step.on_date
