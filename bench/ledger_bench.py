@@ -158,7 +158,7 @@ ENTRY_SQL = (
     "commitment, files, leaf, leaf_hash) VALUES (?, ?, NULL, '', NULL, ?, ?, ?, ?, ?, ?)"
 )
 FACTS_SQL = "INSERT INTO ledger_facts (entry_id, facts, salt) VALUES (?, ?, ?)"
-NODE_SQL = "INSERT INTO ledger_node (level, position, hash) VALUES (?, ?, ?)"
+NODE_SQL = 'INSERT INTO ledger_node ("key", level, position, hash) VALUES (?, ?, ?, ?)'
 LOOKUP_SQL = "INSERT INTO ledger_leaf_index (entry_index, prefix) VALUES (?, ?)"
 
 
@@ -175,7 +175,7 @@ class Rows:
 
     entries: list[tuple[Any, ...]]
     facts: list[tuple[Any, ...]]
-    nodes: list[list[tuple[int, int, bytes]]]  # per entry: the subtrees it completes
+    nodes: list[list[tuple[int, int, int, bytes]]]  # per entry: the subtrees it completes, as rows
     leaves: list[bytes]
     hashes: list[bytes]
 
@@ -187,7 +187,7 @@ def ledger_rows(start: int, stop: int, tree: Any, cases: int) -> Rows:
     from django.db import connection
 
     from zhifa.ledger import canonical, merkle, services
-    from zhifa.ledger.models import Entry
+    from zhifa.ledger.models import Entry, node_key
 
     time_field = Entry._meta.get_field("recorded_at")
     files_db = Entry._meta.get_field("files").get_db_prep_save([], connection)
@@ -226,7 +226,7 @@ def ledger_rows(start: int, stop: int, tree: Any, cases: int) -> Rows:
             )
         )
         rows.facts.append((index, facts_text, salt))
-        rows.nodes.append(completed)
+        rows.nodes.append([(node_key(level, position), level, position, value) for level, position, value in completed])
         rows.leaves.append(leaf)
         rows.hashes.append(leaf_hash)
     return rows

@@ -6,23 +6,47 @@ completed perfect subtrees above them, so an append reads and writes O(log n) ro
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    _BigInteger = models.BigIntegerField[int, int]
+else:  # django-stubs' generic parameters do not exist at run time
+    _BigInteger = models.BigIntegerField
+
+
+class LedgerKey(_BigInteger):
+    """A 64-bit integer primary key that SQLite keeps as the table's own rowid.
+
+    SQLite makes a column the rowid only when its declared type is exactly INTEGER; Django declares
+    BigIntegerField `bigint`, which gives the table a hidden rowid plus a separate index on the key, a
+    second B-tree page dirtied by every insert. SQLite's INTEGER holds 64 bits; PostgreSQL keeps bigint.
+    """
+
+    def db_type(self, connection: Any) -> str | None:
+        return "integer" if connection.vendor == "sqlite" else super().db_type(connection)
 
 
 class Entry(models.Model):
     """One recorded act: the leaf data exactly as hashed, and its columns for querying."""
 
-    index = models.BigIntegerField(_("序号"), primary_key=True)
+    index = LedgerKey(_("序号"), primary_key=True)
     recorded_at = models.DateTimeField(_("记录时间"))
+    # No index on actor, agency or action: every index is one more page written per append, and nothing
+    # looks entries up by them alone (the case timeline goes by subject). Deleting a user or an agency
+    # (refused by PROTECT once they are in the ledger) scans the ledger to find that out.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     # The actor's name as it was; not part of the leaf (personal data stays in the facts).
     actor_name = models.CharField(max_length=50, blank=True)
-    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    action = models.CharField(_("行为"), max_length=60, db_index=True)
+    agency = models.ForeignKey(
+        "core.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
+    action = models.CharField(_("行为"), max_length=60)
     subject = models.CharField(_("对象"), max_length=100, db_index=True)
     commitment = models.CharField(max_length=64)
     files = models.JSONField(default=list)
@@ -62,7 +86,7 @@ class LeafIndex(models.Model):
     the last indexed one, so it never misses an entry; verify checks every row against its entry.
     """
 
-    entry_index = models.BigIntegerField(primary_key=True)
+    entry_index = LedgerKey(primary_key=True)
     # The first 8 bytes of the leaf hash as a signed big-endian integer: a small key, so the index is
     # a third of the size of one on the whole hash; a lookup compares the whole hash on the entry.
     prefix = models.BigIntegerField(db_index=True)
@@ -88,16 +112,25 @@ class Facts(models.Model):
         return f"facts of #{self.entry_id}"
 
 
+def node_key(level: int, position: int) -> int:
+    """Node's key: the index of the subtree's last leaf, times 64, plus its level (one to one for level < 64).
+
+    The subtrees an append completes all end at its leaf, so the keys grow in the order nodes are written:
+    every insert goes to the end of one B-tree, and a batch's nodes are one range of keys.
+    """
+    return (((position + 1) << level) - 1) * 64 + level
+
+
 class Node(models.Model):
     """The hash of a completed perfect subtree: 2**level leaves starting at position * 2**level (level >= 1)."""
 
+    key = LedgerKey(primary_key=True)  # node_key(level, position), so (level, position) is unique
     level = models.PositiveSmallIntegerField()
     position = models.BigIntegerField()
     hash = models.BinaryField(max_length=32)
 
     class Meta:
         db_table = "ledger_node"
-        constraints = [models.UniqueConstraint(fields=["level", "position"], name="ledger_node_once")]
 
     def __str__(self) -> str:
         return f"node {self.level}/{self.position}"

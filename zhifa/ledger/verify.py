@@ -16,14 +16,15 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
 from django.db import connection
 
 from zhifa.ledger import blobs, merkle
-from zhifa.ledger.models import Checkpoint, Facts, Node
-from zhifa.ledger.services import commitment_of, leaf_prefix, leaf_text, leaf_time, public_key_line
+from zhifa.ledger.models import Checkpoint, Facts, Node, node_key
+from zhifa.ledger.services import FORMAT_VERSION, commitment_of, leaf_text, leaf_time, public_key_line
 from zhifa.ledger.signing import CheckpointBody, NoteError, Verifier, open_checkpoint
 from zhifa.ledger.state import SNAPSHOTS, live_snapshot
 
@@ -44,25 +45,65 @@ class Report:
         self.problems.append(problem)
 
 
-_Row = tuple[int, Any, int | None, int | None, str, str, str, Any, str, bytes, str | None, bytes | None]
+def _leaf_sql(vendor: str) -> str:
+    """The leaf rebuilt from the entry `e`'s columns in SQL, as `services.leaf_text` writes it.
 
-# Read with one plain statement per batch: the ORM's per-value converters (parsing SQLite's datetime text
-# through a regular expression, settings looked up per row, JSON through the field) cost more than the
-# rest of verify put together. `recorded_at` and `files` are converted in the loop, only where the
-# database hands them over as text (SQLite); PostgreSQL gives a datetime and a list already.
-_SELECT = (
-    'SELECT e."index", e.recorded_at, e.actor_id, e.agency_id, e.action, e.subject, e.commitment, e.files, '
-    "e.leaf, e.leaf_hash, f.facts, f.salt FROM ledger_entry e LEFT JOIN ledger_facts f "
-    'ON f.entry_id = e."index" WHERE e."index" > %s ORDER BY e."index" LIMIT %s'
-)
+    The database builds and compares it while it reads the row, which is most of what verify would
+    otherwise spend per entry in Python. Every part is a JSON encoding of the column's value, so text
+    equal to the recorded leaf means the columns hold exactly what the leaf says. Text that differs is
+    not trusted either way: the entry is checked again in Python (`_columns_match`), which alone decides
+    (a time on a whole second, stored without its fraction, differs here and matches there).
+    """
+    if vendor == "sqlite":
+        text, integer = "json_quote({})", "coalesce({}, 'null')"
+        files = "CASE WHEN json_valid(e.files) THEN json(e.files) END"
+        time = "replace(e.recorded_at, ' ', 'T')"
+    else:
+        text, integer = "to_json({})::text", "coalesce({}::text, 'null')"
+        # jsonb prints ", " between elements; inside a JSON string a quote is always escaped.
+        files = """replace(e.files::text, '", "', '","')"""
+        time = """to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')"""
+    parts = [
+        """'{"action":'""",
+        text.format("e.action"),
+        """',"actor":'""",
+        integer.format("e.actor_id"),
+        """',"agency":'""",
+        integer.format("e.agency_id"),
+        """',"commitment":'""",
+        text.format("e.commitment"),
+        """',"files":'""",
+        files,
+        """',"index":'""",
+        integer.format('e."index"'),
+        """',"subject":'""",
+        text.format("e.subject"),
+        """',"time":"'""",
+        time,
+        f"""'Z","v":{FORMAT_VERSION}}}'""",
+    ]
+    return " || ".join(parts)
 
 
-def _batches() -> Iterator[list[_Row]]:
-    """Every entry in index order with its facts and salt (None when erased), BATCH at a time, as tuples."""
+@cache
+def _select(vendor: str) -> str:
+    # Only the fixed SQL above is formatted in; the bounds go as parameters.
+    return (
+        'SELECT e."index", e.leaf, e.leaf_hash, e.commitment, f.facts, f.salt, '  # noqa: S608
+        f"({_leaf_sql(vendor)}) = e.leaf FROM ledger_entry e LEFT JOIN ledger_facts f "
+        'ON f.entry_id = e."index" WHERE e."index" > %s ORDER BY e."index" LIMIT %s'
+    )
+
+
+def _batches() -> Iterator[list[tuple[Any, ...]]]:
+    """Every entry in index order: index, leaf, leaf hash, commitment, facts and salt (None when erased),
+    and whether its columns rebuild its leaf in SQL; BATCH at a time, as tuples from one plain statement
+    (the ORM's per-value converters would cost more than the rest of verify)."""
     last = -1
+    select = _select(connection.vendor)
     with connection.cursor() as cursor:
         while True:
-            cursor.execute(_SELECT, [last, BATCH])
+            cursor.execute(select, [last, BATCH])
             batch = cursor.fetchall()
             if not batch:
                 return
@@ -77,6 +118,26 @@ def _moment(value: Any) -> datetime:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return cast(datetime, value)
+
+
+def _columns_match(index: int, leaf: Any) -> bool:
+    """Whether entry `index`'s columns rebuild its leaf exactly, in Python (services.leaf_text)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT recorded_at, actor_id, agency_id, action, subject, commitment, files FROM ledger_entry "
+            'WHERE "index" = %s',
+            [index],
+        )
+        recorded_at, actor_id, agency_id, action, subject, commitment, names = cursor.fetchone()
+    try:
+        if type(names) is str:
+            names = json.loads(names)
+        text = leaf_text(
+            index, leaf_time(_moment(recorded_at)), actor_id, agency_id, action, subject, commitment, names
+        )
+    except (ValueError, TypeError, AttributeError):
+        return False  # a column that no longer reads as its type
+    return type(leaf) is str and text == leaf
 
 
 def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> Report:
@@ -107,89 +168,57 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
     roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT} if 0 in roots_wanted else {}
 
     tree = merkle.Frontier()
-    erased: set[int] = set()
     without_facts: list[int] = []
-    latest_state: dict[str, int] = {}
-    files: set[str] = set()
     expected_nodes = 0
     completed: list[tuple[int, int, bytes]] = []
 
     def check_nodes() -> bool:
-        """The stored subtrees equal those the entries completed: one range query per level."""
-        by_level: dict[int, dict[int, bytes]] = {}
-        for level, position, value in completed:
-            by_level.setdefault(level, {})[position] = value
-        with connection.cursor() as cursor:
-            for level, wanted in sorted(by_level.items()):
-                cursor.execute(
-                    "SELECT position, hash FROM ledger_node WHERE level = %s AND position BETWEEN %s AND %s",
-                    [level, min(wanted), max(wanted)],
-                )
-                stored = {position: bytes(value) for position, value in cursor.fetchall()}
-                for position, value in sorted(wanted.items()):
-                    if position not in stored:
-                        report.fail(f"subtree node {level}/{position} is missing")
-                        return False
-                    if stored[position] != value:
-                        report.fail(f"subtree node {level}/{position} does not match the entries below it")
-                        return False
-        completed.clear()
-        return True
-
-    lookup_gap: int | None = None  # the first entry not in the lookup; every later one must be absent too
-
-    def check_lookup(first: int, hashes: list[bytes]) -> bool:
-        """The lookup rows of this batch's entries name them by their own leaf hash's key, with no gap."""
-        nonlocal lookup_gap
+        """The stored subtrees equal those the entries completed: the batch's nodes are one range of keys,
+        compared as rows (key, level, position, hash) in key order, which is the order they were made in."""
+        if not completed:
+            return True
+        wanted = [(node_key(level, position), level, position, value) for level, position, value in completed]
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT entry_index, prefix FROM ledger_leaf_index WHERE entry_index BETWEEN %s AND %s "
-                "ORDER BY entry_index",
-                [first, first + len(hashes) - 1],
+                'SELECT "key", level, position, hash FROM ledger_node WHERE "key" BETWEEN %s AND %s ORDER BY "key"',
+                [wanted[0][0], wanted[-1][0]],
             )
-            rows = cursor.fetchall()
-        expected = first
-        for index, key in rows:
-            if key != leaf_prefix(hashes[index - first]):
-                report.fail(f"entry {index}: its row in the leaf-hash lookup does not match its leaf hash")
-                return False
-            if lookup_gap is not None or index != expected:
-                gap = expected if lookup_gap is None else lookup_gap
-                report.fail(f"entry {gap}: missing from the leaf-hash lookup, which holds entry {index}")
-                return False
-            expected += 1
-        if lookup_gap is None and len(rows) < len(hashes):
-            lookup_gap = first + len(rows)
-        return True
+            stored = cursor.fetchall()
+        completed.clear()
+        if stored == wanted:
+            return True
+        rows = {row[0]: (row[1], row[2], bytes(row[3])) for row in stored}
+        for key, level, position, value in wanted:
+            row = rows.get(key)
+            if row is None:
+                report.fail(f"subtree node {level}/{position} is missing")
+            elif row[:2] != (level, position):
+                report.fail(f"subtree node {level}/{position}: its row says level {row[0]}, position {row[1]}")
+            elif row[2] != value:
+                report.fail(f"subtree node {level}/{position} does not match the entries below it")
+            else:
+                continue
+            return False
+        stray = min(set(rows) - {row[0] for row in wanted})
+        report.fail(f"the node table holds a subtree the entries do not make (key {stray})")
+        return False
 
-    # One pass, written out for speed: verify is bound by rebuilding each leaf, not by hashing.
+    # One pass, written out for speed: per entry, the hashes verify must compute and little else. The
+    # columns are compared with the leaf by the database as it reads them (_leaf_sql).
     leaf_hash = merkle.leaf_hash
     wanted_sizes = sorted(roots_wanted)
     expected_index = 0
     for batch in _batches():
         hashes: list[bytes] = []
-        for row in batch:
-            index, recorded_at, actor_id, agency_id, action, subject, commitment, names, leaf, stored, facts, salt = row
+        for index, leaf, stored, commitment, facts, salt, same in batch:
             if index != expected_index:
                 report.fail(f"entry {expected_index} is missing (the next entry is {index})")
                 return report
-            try:
-                if type(names) is str:
-                    names = [] if names == "[]" else json.loads(names)
-                if type(recorded_at) is str and len(recorded_at) == 26 and recorded_at[10] + recorded_at[19] == " .":
-                    # SQLite's text of a UTC time with microseconds, YYYY-MM-DD HH:MM:SS.ffffff: the leaf's time
-                    # is the same digits (what leaf_time would make of the parsed value; one to one).
-                    time = f"{recorded_at[:10]}T{recorded_at[11:]}Z"
-                else:
-                    time = leaf_time(_moment(recorded_at))
-                text = leaf_text(index, time, actor_id, agency_id, action, subject, commitment, names)
-            except (ValueError, TypeError, AttributeError):
-                text = None  # a column that no longer reads as its type
-            if text != leaf:
+            if not same and not _columns_match(index, leaf):
                 report.fail(f"entry {index}: its columns no longer match its recorded leaf")
                 return report
             hashed = leaf_hash(leaf.encode())
-            if hashed != bytes(stored):
+            if hashed != stored:
                 report.fail(f"entry {index}: the leaf hash does not match the leaf")
                 return report
             if facts is None or salt is None:
@@ -198,11 +227,6 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
                 report.fail(f"entry {index}: its facts do not match the commitment in the leaf")
                 return report
             hashes.append(hashed)
-            if action == ERASE_ACTION:
-                erased.add(int(subject.partition(":")[2]))
-            files.update(names)
-            if subject.partition(":")[0] in SNAPSHOTS:
-                latest_state[subject] = index
             expected_index += 1
         # Append the batch to the tree, stopping at each size whose root a checkpoint signed.
         done = 0
@@ -217,41 +241,43 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
             while wanted_sizes and wanted_sizes[0] <= tree.size:
                 roots[wanted_sizes.pop(0)] = tree.root()
         expected_nodes += len(completed)
-        if not check_nodes() or not check_lookup(batch[0][0], hashes):
+        if not check_nodes():
             return report
-    report.size = tree.size
+    size = report.size = tree.size
     report.root = tree.root()
     if Node.objects.count() != expected_nodes:
         report.fail(f"the node table holds {Node.objects.count()} subtrees; the entries make {expected_nodes}")
         return report
+    if not _check_lookup(report, size):
+        return report
 
     for number, body in checkpoints:
-        if body.size > tree.size:
-            report.fail(f"checkpoint #{number} signed {body.size} entries; only {tree.size} remain")
+        if body.size > size:
+            report.fail(f"checkpoint #{number} signed {body.size} entries; only {size} remain")
             return report
         if roots[body.size] != body.root:
             report.fail(f"checkpoint #{number}: the entries no longer produce its signed root at size {body.size}")
             return report
-    if kept is not None and (kept.size > tree.size or roots.get(kept.size) != kept.root):
+    if kept is not None and (kept.size > size or roots.get(kept.size) != kept.root):
         report.fail(f"kept checkpoint {against}: the log is not an extension of it (size {kept.size})")
         return report
 
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*), MIN(entry_index) FROM ledger_leaf_index WHERE entry_index < 0 OR entry_index >= %s",
-            [tree.size],
-        )
-        extra, stray = cursor.fetchone()
-    if extra:
-        report.fail(f"the leaf-hash lookup names entry {stray}, which does not exist")
-        return report
+    # The columns read below were proved equal to their leaves above.
+    if without_facts:
+        with connection.cursor() as cursor:
+            cursor.execute('SELECT subject FROM ledger_entry WHERE action = %s AND "index" < %s', [ERASE_ACTION, size])
+            erased = {int(subject.partition(":")[2]) for (subject,) in cursor.fetchall()}
+        missing = [index for index in without_facts if index not in erased]
+        if missing:
+            report.fail(f"entry {missing[0]}: its facts were removed without a recorded erasure")
+            return report
 
-    missing = [index for index in without_facts if index not in erased]
-    if missing:
-        report.fail(f"entry {missing[0]}: its facts were removed without a recorded erasure")
-        return report
-
-    if check_files and files:
+    if check_files:
+        files: set[str] = set()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT files FROM ledger_entry WHERE \"index\" < %s AND files <> '[]'", [size])
+            for (names,) in cursor.fetchall():
+                files.update(json.loads(names) if type(names) is str else names)
         for digest in sorted(files):
             problem = blobs.verify(digest)
             if problem is not None:
@@ -259,11 +285,21 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
                 return report
             report.files_checked += 1
 
-    ordered = sorted(latest_state.items(), key=lambda item: item[1])
-    for start in range(0, len(ordered), BATCH):
-        chunk = ordered[start : start + BATCH]
-        texts = dict(Facts.objects.filter(entry_id__in=[index for _, index in chunk]).values_list("entry_id", "facts"))
-        for subject, index in chunk:
+    # Each subject with a state snapshot: its latest entry (the subject index, one range per kind of row).
+    latest: list[tuple[int, str]] = []
+    with connection.cursor() as cursor:
+        for label in SNAPSHOTS:
+            cursor.execute(
+                'SELECT MAX("index"), subject FROM ledger_entry WHERE subject >= %s AND subject < %s '
+                'AND "index" < %s GROUP BY subject',
+                [f"{label}:", f"{label};", size],
+            )
+            latest.extend(cursor.fetchall())
+    latest.sort()
+    for start in range(0, len(latest), BATCH):
+        chunk = latest[start : start + BATCH]
+        texts = dict(Facts.objects.filter(entry_id__in=[index for index, _ in chunk]).values_list("entry_id", "facts"))
+        for index, subject in chunk:
             if index not in texts:
                 continue
             recorded = json.loads(texts[index]).get("state")
@@ -273,3 +309,51 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
                 report.fail(f"{subject}: the live row differs from the state recorded by entry {index}")
                 return report
     return report
+
+
+def _prefix_sql(vendor: str) -> str:
+    """SQL true when lookup row `l`'s key is not the first 8 bytes of its entry `e`'s leaf hash."""
+    if vendor == "sqlite":
+        return "hex(substr(e.leaf_hash, 1, 8)) <> printf('%016X', l.prefix)"  # run without parameters
+    return "substring(e.leaf_hash from 1 for 8) <> int8send(l.prefix)"
+
+
+def _check_lookup(report: Report, size: int) -> bool:
+    """The leaf-hash lookup: rows only for entries that exist, each keyed by its entry's leaf hash (proved
+    equal to its leaf above), covering entries 0 … m-1 with no gap. Three statements over the table."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*), MIN(entry_index) FROM ledger_leaf_index WHERE entry_index < 0 OR entry_index >= %s",
+            [size],
+        )
+        extra, stray = cursor.fetchone()
+        if extra:
+            report.fail(f"the leaf-hash lookup names entry {stray}, which does not exist")
+            return False
+        cursor.execute(
+            "SELECT MIN(l.entry_index) FROM ledger_leaf_index l JOIN ledger_entry e "  # noqa: S608
+            f'ON e."index" = l.entry_index WHERE {_prefix_sql(connection.vendor)}'
+        )
+        (lying,) = cursor.fetchone()
+        if lying is not None:
+            report.fail(f"entry {lying}: its row in the leaf-hash lookup does not match its leaf hash")
+            return False
+        cursor.execute("SELECT COUNT(*), MAX(entry_index) FROM ledger_leaf_index")
+        count, last = cursor.fetchone()
+        if count and last != count - 1:  # keys are unique and none is negative: a gap below the last
+            cursor.execute("SELECT MIN(entry_index) FROM ledger_leaf_index")
+            (gap,) = cursor.fetchone()
+            if gap == 0:  # the first index after a row whose successor is absent
+                cursor.execute(
+                    "SELECT MIN(l.entry_index) + 1 FROM ledger_leaf_index l WHERE l.entry_index < %s AND NOT EXISTS "
+                    "(SELECT 1 FROM ledger_leaf_index n WHERE n.entry_index = l.entry_index + 1)",
+                    [last],
+                )
+                (gap,) = cursor.fetchone()
+            else:
+                gap = 0
+            cursor.execute("SELECT MIN(entry_index) FROM ledger_leaf_index WHERE entry_index > %s", [gap])
+            (holds,) = cursor.fetchone()
+            report.fail(f"entry {gap}: missing from the leaf-hash lookup, which holds entry {holds}")
+            return False
+    return True
