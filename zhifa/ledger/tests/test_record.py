@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from datetime import timedelta
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
 from zhifa.core.services import user_grant_role
-from zhifa.ledger import merkle, services
+from zhifa.ledger import canonical, merkle, services
 from zhifa.ledger.models import Checkpoint, Entry, Facts, Node
 from zhifa.ledger.services import NotInTransaction, record
 from zhifa.ledger.signing import Verifier, open_checkpoint
@@ -198,3 +199,21 @@ def test_record_many_refuses_a_missing_file_and_saves_nothing(world):
         services.record_many([Act(None, "bench", "a", {}), Act(None, "bench", "b", {}, files=["ab" * 32])])
     assert refused.value.field == "files"
     assert services.tree_size() == before
+
+
+def test_an_append_leaves_the_cycle_collector_as_it_found_it(world):
+    # record_many pauses Python's cycle collector while it builds a batch (services._collector_paused).
+    assert gc.isenabled()
+    with transaction.atomic():
+        record(actor=None, action="test.gc", subject="test:gc", facts={"n": 1})
+    assert gc.isenabled()
+    with pytest.raises(canonical.NotCanonical), transaction.atomic():  # fails inside the paused part
+        record(actor=None, action="test.gc", subject="test:gc", facts={"amount": 1.5})
+    assert gc.isenabled()
+    gc.disable()  # turned off by someone else: an append must not turn it back on
+    try:
+        with transaction.atomic():
+            record(actor=None, action="test.gc", subject="test:gc", facts={"n": 3})
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
