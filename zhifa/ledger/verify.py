@@ -245,8 +245,9 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
             return report
     size = report.size = tree.size
     report.root = tree.root()
-    if Node.objects.count() != expected_nodes:
-        report.fail(f"the node table holds {Node.objects.count()} subtrees; the entries make {expected_nodes}")
+    stored_nodes = Node.objects.count()
+    if stored_nodes != expected_nodes:
+        report.fail(f"the node table holds {stored_nodes} subtrees; the entries make {expected_nodes}")
         return report
     if not _check_lookup(report, size):
         return report
@@ -342,16 +343,15 @@ def _check_lookup(report: Report, size: int) -> bool:
         count, last = cursor.fetchone()
         if count and last != count - 1:  # keys are unique and none is negative: a gap below the last
             cursor.execute("SELECT MIN(entry_index) FROM ledger_leaf_index")
-            (gap,) = cursor.fetchone()
-            if gap == 0:  # the first index after a row whose successor is absent
+            (first,) = cursor.fetchone()
+            gap = 0
+            if first == 0:  # the first gap follows a row whose successor is absent
                 cursor.execute(
                     "SELECT MIN(l.entry_index) + 1 FROM ledger_leaf_index l WHERE l.entry_index < %s AND NOT EXISTS "
                     "(SELECT 1 FROM ledger_leaf_index n WHERE n.entry_index = l.entry_index + 1)",
                     [last],
                 )
                 (gap,) = cursor.fetchone()
-            else:
-                gap = 0
             cursor.execute("SELECT MIN(entry_index) FROM ledger_leaf_index WHERE entry_index > %s", [gap])
             (holds,) = cursor.fetchone()
             report.fail(f"entry {gap}: missing from the leaf-hash lookup, which holds entry {holds}")

@@ -34,37 +34,38 @@ def guard_on(apps: Any, schema_editor: Any) -> None:
     guard.install(schema_editor.connection, TABLES)
 
 
-def _copy(schema_editor: Any, source: str, target: str, keyed: bool) -> None:
-    """Copy every subtree node from `source` to `target`, giving each its key when the target is keyed."""
+def _copy(schema_editor: Any, source: str, order: str, target: str, keyed: bool) -> None:
+    """Copy every subtree node from `source` (read in chunks along its key `order`) to `target`, giving each
+    its key when the target is keyed."""
     from zhifa.ledger.models import node_key
 
     columns = '"key", level, position, hash' if keyed else "level, position, hash"
     marks = "%s, %s, %s, %s" if keyed else "%s, %s, %s"
     with schema_editor.connection.cursor() as cursor:
-        done = 0
+        last = -1
         while True:
-            # Only the two table names (constants above) are formatted in; values go as parameters.
+            # Only the table and column names (constants below) are formatted in; values go as parameters.
             cursor.execute(
-                f"SELECT level, position, hash FROM {source} ORDER BY level, position LIMIT %s OFFSET %s",  # noqa: S608
-                [CHUNK, done],
+                f"SELECT {order}, level, position, hash FROM {source} WHERE {order} > %s ORDER BY {order} LIMIT %s",  # noqa: S608
+                [last, CHUNK],
             )
             rows = cursor.fetchall()
             if not rows:
                 return
-            values = [(node_key(level, position), level, position, value) for level, position, value in rows]
+            last = rows[-1][0]
+            values = [(node_key(level, position), level, position, value) for _, level, position, value in rows]
             cursor.executemany(
                 f"INSERT INTO {target} ({columns}) VALUES ({marks})",  # noqa: S608
                 values if keyed else [row[1:] for row in values],
             )
-            done += len(rows)
 
 
 def copy_to_keyed(apps: Any, schema_editor: Any) -> None:
-    _copy(schema_editor, "ledger_node", "ledger_node_keyed", keyed=True)
+    _copy(schema_editor, "ledger_node", "id", "ledger_node_keyed", keyed=True)
 
 
 def copy_back(apps: Any, schema_editor: Any) -> None:
-    _copy(schema_editor, "ledger_node_keyed", "ledger_node", keyed=False)
+    _copy(schema_editor, "ledger_node_keyed", '"key"', "ledger_node", keyed=False)
 
 
 class Migration(migrations.Migration):
