@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import hashlib
 import os
 import platform
@@ -53,6 +54,7 @@ class Plan:
     batch: int  # ... of this many record() calls each
     proofs: int  # proofs per kind and size
     fill_chunk: int = 50_000
+    rounds: int = 10  # the single appends are made in this many rounds, taking turns with the baselines
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ class Profiler:
 
     def __init__(self, directory: Path | None) -> None:
         self.directory = directory
+        self.profiles: dict[str, cProfile.Profile] = {}
         if directory is not None:
             directory.mkdir(parents=True, exist_ok=True)
 
@@ -105,7 +108,8 @@ class Profiler:
         if self.directory is None:
             yield
             return
-        profile = cProfile.Profile()
+        # A section entered again (the rounds of single appends) adds to the same profile.
+        profile = self.profiles.setdefault(name, cProfile.Profile())
         profile.enable()
         try:
             yield
@@ -180,10 +184,12 @@ class Rows:
     hashes: list[bytes]
 
 
-def ledger_rows(start: int, stop: int, tree: Any, cases: int) -> Rows:
+def ledger_rows(start: int, stop: int, tree: Any, cases: int, *, growing: bool = False) -> Rows:
     """The entries [start, stop) on top of the `merkle.Frontier` `tree` (which they extend), with their facts
     and nodes. The leaf is `services.leaf_data()` of the entry, the commitment covers its facts and salt.
-    Subjects repeat (ten entries per case on average), as a case collects several entries over its life."""
+    Subjects repeat (ten entries per case on average), as a case collects several entries over its life:
+    scattered over `cases` cases, or, with `growing`, ten in a row per subject as the appends measured
+    beside them make theirs (so that both write the `subject` index in the same pattern)."""
     from django.db import connection
 
     from zhifa.ledger import canonical, merkle, services
@@ -205,7 +211,7 @@ def ledger_rows(start: int, stop: int, tree: Any, cases: int) -> Rows:
             actor=None,
             agency=None,
             action=ACTIONS[index % len(ACTIONS)],
-            subject=f"bench.case:{case}",
+            subject=f"bench.floor:{index // 10}" if growing else f"bench.case:{case}",
             commitment=services.commitment_of(salt, facts_text),
             files=[],
         )
@@ -447,60 +453,74 @@ class AppendTimes:
     index_batched: float
 
 
-def measure_row_floor(plan: Plan) -> tuple[float, float]:
-    """SQLite alone writing exactly the rows record() writes — an entry with its indexes, its facts, the
-    subtrees it completes — into the ledger's own tables, in the same durable transactions (one per entry,
-    then one per batch), and then their rows in the leaf-hash lookup in the runs the system makes
-    (`lookup_runs`), with no Python beyond building the rows beforehand: the floor for this schema,
-    whatever code writes it. The entries are valid appends, so the ledger stays whole."""
+def _raw_connection() -> Any:
     from django.db import connection
 
+    connection.ensure_connection()
+    return connection.connection  # Django's own sqlite3 connection: WAL, synchronous=FULL, autocommit here
+
+
+def floor_rows(count: int, plan: Plan) -> tuple[Rows, Any]:
+    """The rows record() would write for the next `count` entries (`ledger_rows`, subjects growing as the
+    measured appends' do), and the tree they will make."""
     from zhifa.ledger import merkle, services
 
     size = services.tree_size()
     tree = merkle.Frontier(size=size, peaks=services.peaks(size))
-    single = ledger_rows(size, size + plan.single, tree, max(1, plan.size // 10))
-    batched_total = plan.batches * plan.batch
-    batched = ledger_rows(size + plan.single, size + plan.single + batched_total, tree, max(1, plan.size // 10))
-    connection.ensure_connection()
-    raw = connection.connection  # Django's own sqlite3 connection: WAL, synchronous=FULL, autocommit here
+    return ledger_rows(size, size + count, tree, max(1, plan.size // 10), growing=True), tree
 
-    runs_single = lookup_runs(size, single.hashes)
-    runs_batched = lookup_runs(size + plan.single, batched.hashes)
 
-    def write_runs(runs: list[list[tuple[int, int]]]) -> None:
+def write_floor_single(rows: Rows) -> None:
+    """SQLite alone writing exactly the rows record() writes — an entry with its indexes, its facts, the
+    subtrees it completes — into the ledger's own tables, one durable transaction per entry, with no Python
+    beyond building the rows beforehand: the floor for this schema, whatever code writes it. The entries
+    are valid appends, so the ledger stays whole; their rows in the leaf-hash lookup are left to the runs
+    made after the rounds."""
+    raw = _raw_connection()
+    for entry, facts, nodes in zip(rows.entries, rows.facts, rows.nodes, strict=True):
+        raw.execute("BEGIN IMMEDIATE")
+        raw.execute(ENTRY_SQL, entry)
+        raw.execute(FACTS_SQL, facts)
+        raw.executemany(NODE_SQL, nodes)
+        raw.execute("COMMIT")
+
+
+def check_floor(tree: Any) -> None:
+    from zhifa.ledger import services
+
+    if services.tree_size() != tree.size or services.root(tree.size) != tree.root():
+        raise SystemExit("appends: the rows written by bare sqlite3 did not make the expected tree")
+
+
+def measure_floor_batched(plan: Plan) -> float:
+    """The floor (`write_floor_single`) for batches: one transaction per batch, then the entries' rows in
+    the leaf-hash lookup in the runs the system makes (`lookup_runs`)."""
+    from zhifa.ledger import services
+
+    total = plan.batches * plan.batch
+    size = services.tree_size()
+    rows, tree = floor_rows(total, plan)
+    runs = lookup_runs(size, rows.hashes)
+    raw = _raw_connection()
+
+    def write_batched() -> None:
+        for start in range(0, total, plan.batch):
+            stop = start + plan.batch
+            raw.execute("BEGIN IMMEDIATE")
+            raw.executemany(ENTRY_SQL, rows.entries[start:stop])
+            raw.executemany(FACTS_SQL, rows.facts[start:stop])
+            raw.executemany(NODE_SQL, [node for nodes in rows.nodes[start:stop] for node in nodes])
+            raw.execute("COMMIT")
         for run in runs:
             raw.execute("BEGIN IMMEDIATE")
             raw.executemany(LOOKUP_SQL, run)
             raw.execute("COMMIT")
 
-    def write_single() -> None:
-        for entry, facts, nodes in zip(single.entries, single.facts, single.nodes, strict=True):
-            raw.execute("BEGIN IMMEDIATE")
-            raw.execute(ENTRY_SQL, entry)
-            raw.execute(FACTS_SQL, facts)
-            raw.executemany(NODE_SQL, nodes)
-            raw.execute("COMMIT")
-        write_runs(runs_single)
-
-    def write_batched() -> None:
-        for start in range(0, batched_total, plan.batch):
-            stop = start + plan.batch
-            raw.execute("BEGIN IMMEDIATE")
-            raw.executemany(ENTRY_SQL, batched.entries[start:stop])
-            raw.executemany(FACTS_SQL, batched.facts[start:stop])
-            raw.executemany(NODE_SQL, [node for nodes in batched.nodes[start:stop] for node in nodes])
-            raw.execute("COMMIT")
-        write_runs(runs_batched)
-
-    single_seconds = timed(write_single)
-    batched_seconds = timed(write_batched)
-    last = size + plan.single + batched_total
-    if services.tree_size() != last or services.root(last) != tree.root():
-        raise SystemExit("appends: the rows written by bare sqlite3 did not make the expected tree")
+    seconds = timed(write_batched)
+    check_floor(tree)
     if services.index_leaves() != 0:
         raise SystemExit("appends: the lookup rows written by bare sqlite3 did not cover their entries")
-    return plan.single / single_seconds, batched_total / batched_seconds
+    return total / seconds
 
 
 def lookup_runs(first: int, hashes: Sequence[bytes]) -> list[list[tuple[int, int]]]:
@@ -565,8 +585,8 @@ def measure_appends(plan: Plan, tree: Any, bare_path: Path, profiler: Profiler) 
     first = services.tree_size()
     tree.append_entry(Entry.objects.get(index=first - 1).leaf.encode())  # pymerkle keeps the same tree
 
-    def zhifa_single() -> None:
-        for _ in range(plan.single):
+    def zhifa_single(count: int) -> None:
+        for _ in range(count):
             with transaction.atomic():
                 one_record()
 
@@ -577,48 +597,10 @@ def measure_appends(plan: Plan, tree: Any, bare_path: Path, profiler: Profiler) 
             with transaction.atomic():
                 services.record_many(acts)
 
-    # Each phase's transactions are timed with the lookup's runs held back, then its runs (which the
-    # commits would have made as the tail reached LEDGER_LOOKUP_LAG) are timed on their own: both are shown,
-    # and the rates the targets are judged on include the runs.
-    catch_up()
-    log(f"  appends: Zhifa record(), {plan.single:,} transactions of one")
-    with profiler.section("append_single"), lookup_runs_held():
-        z_single = timed(zhifa_single)
-    with profiler.section("append_single_lookup"):
-        i_single = catch_up()
-    middle = services.tree_size()
-    log(f"  appends: Zhifa record_many(), {plan.batches} transactions of {plan.batch:,}")
-    with profiler.section("append_batched"), lookup_runs_held():
-        z_batched = timed(zhifa_batched)
-    with profiler.section("append_batched_lookup"):
-        i_batched = catch_up()
-    last = services.tree_size()
-    if (middle - first, last - middle) != (plan.single, plan.batches * plan.batch):
-        raise SystemExit("appends: record()/record_many() did not append one entry per act")
-    appended = [
-        leaf.encode()
-        for leaf in Entry.objects.filter(index__gte=first).order_by("index").values_list("leaf", flat=True)
-    ]
-    single_leaves, batched_leaves = appended[: plan.single], appended[plan.single :]
-    chunks = [batched_leaves[i : i + plan.batch] for i in range(0, len(batched_leaves), plan.batch)]
+    def leaves_from(index: int) -> list[bytes]:
+        rows = Entry.objects.filter(index__gte=index).order_by("index").values_list("leaf", flat=True)
+        return [leaf.encode() for leaf in rows]
 
-    log("  appends: pymerkle append_entry / append_entries")
-
-    def pymerkle_single() -> None:
-        for leaf in single_leaves:
-            tree.append_entry(leaf)
-
-    def pymerkle_batched() -> None:
-        for chunk in chunks:
-            tree.append_entries(chunk)
-
-    p_single = timed(pymerkle_single)
-    p_batched = timed(pymerkle_batched)
-    # Same leaves, same hashes, same tree: pymerkle's root must now be the ledger's.
-    if tree.get_root() != services.root(last):
-        raise SystemExit("appends: pymerkle's root differs from the ledger's after the same appends")
-
-    log("  appends: bare hashlib + sqlite3")
     bare = open_durable(bare_path)
     bare.execute("CREATE TABLE leaf (idx INTEGER PRIMARY KEY, leaf BLOB NOT NULL, hash BLOB NOT NULL)")
     position = iter(range(10**12))
@@ -629,11 +611,58 @@ def measure_appends(plan: Plan, tree: Any, bare_path: Path, profiler: Profiler) 
             (next(position), leaf, hashlib.sha256(b"\x00" + leaf).digest()),
         )
 
-    def bare_single() -> None:
-        for leaf in single_leaves:
+    def bare_single(leaves: Sequence[bytes]) -> None:
+        for leaf in leaves:
             bare.execute("BEGIN IMMEDIATE")
             insert(leaf)
             bare.execute("COMMIT")
+
+    def pymerkle_single(leaves: Sequence[bytes]) -> None:
+        for leaf in leaves:
+            tree.append_entry(leaf)
+
+    # One transaction per append is bound by the disk's durable commits, whose rate drifts from second to
+    # second on this machine: Zhifa, the schema's floor (its rows by bare sqlite3), pymerkle and bare
+    # sqlite3 therefore take turns, a round of appends each, so that all of them see the same disk. The
+    # lookup's runs are held back during the rounds and timed after them (`catch_up`) for Zhifa's entries
+    # and the floor's together, half charged to each (they are as many); the rates the targets are judged
+    # on include them, and Zhifa's transactions alone are shown too.
+    catch_up()
+    per_round = plan.single // plan.rounds
+    log(f"  appends: {plan.rounds} rounds of {per_round:,} transactions of one: Zhifa, floor, pymerkle, bare")
+    z_single = f_single = p_single = b_single = 0.0
+    with lookup_runs_held():
+        for _ in range(plan.rounds):
+            start = services.tree_size()
+            with profiler.section("append_single"):
+                z_single += timed(lambda: zhifa_single(per_round))
+            leaves = leaves_from(start)
+            floor, floor_tree = floor_rows(per_round, plan)
+            f_single += timed(lambda: write_floor_single(floor))  # noqa: B023 - called at once, in this round
+            check_floor(floor_tree)
+            p_single += timed(lambda: pymerkle_single(leaves))  # noqa: B023
+            tree.append_entries(floor.leaves)  # untimed: pymerkle keeps the ledger's tree
+            b_single += timed(lambda: bare_single(leaves))  # noqa: B023
+    with profiler.section("append_single_lookup"):
+        i_single = catch_up() / 2
+    middle = services.tree_size()
+    log(f"  appends: Zhifa record_many(), {plan.batches} transactions of {plan.batch:,}")
+    with profiler.section("append_batched"), lookup_runs_held():
+        z_batched = timed(zhifa_batched)
+    with profiler.section("append_batched_lookup"):
+        i_batched = catch_up()
+    last = services.tree_size()
+    single_total = plan.rounds * per_round
+    if (middle - first, last - middle) != (2 * single_total, plan.batches * plan.batch):
+        raise SystemExit("appends: record()/record_many() did not append one entry per act")
+    batched_leaves = leaves_from(middle)
+    chunks = [batched_leaves[i : i + plan.batch] for i in range(0, len(batched_leaves), plan.batch)]
+
+    log("  appends: pymerkle append_entries, bare hashlib + sqlite3 batched")
+
+    def pymerkle_batched() -> None:
+        for chunk in chunks:
+            tree.append_entries(chunk)
 
     def bare_batched() -> None:
         for chunk in chunks:
@@ -642,22 +671,25 @@ def measure_appends(plan: Plan, tree: Any, bare_path: Path, profiler: Profiler) 
                 insert(leaf)
             bare.execute("COMMIT")
 
-    b_single = timed(bare_single)
+    p_batched = timed(pymerkle_batched)
+    # Same leaves, same hashes, same tree: pymerkle's root must now be the ledger's.
+    if tree.get_root() != services.root(last):
+        raise SystemExit("appends: pymerkle's root differs from the ledger's after the same appends")
     b_batched = timed(bare_batched)
     bare.close()
     log("  appends: record()'s rows by bare sqlite3 into the ledger's tables")
-    rows_single, rows_batched = measure_row_floor(plan)
+    rows_batched = measure_floor_batched(plan)
     batched_total = plan.batches * plan.batch
     return AppendTimes(
-        zhifa_single=plan.single / (z_single + i_single),
+        zhifa_single=single_total / (z_single + i_single),
         zhifa_batched=batched_total / (z_batched + i_batched),
-        pymerkle_single=plan.single / p_single,
+        pymerkle_single=single_total / p_single,
         pymerkle_batched=batched_total / p_batched,
-        bare_single=plan.single / b_single,
+        bare_single=single_total / b_single,
         bare_batched=batched_total / b_batched,
-        rows_single=rows_single,
+        rows_single=single_total / (f_single + i_single),
         rows_batched=rows_batched,
-        commit_single=plan.single / z_single,
+        commit_single=single_total / z_single,
         commit_batched=batched_total / z_batched,
         index_single=i_single,
         index_batched=i_batched,
@@ -742,13 +774,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
     args = parser.parse_args(argv)
     if args.quick:
-        plan = Plan(size=10**4, single=300, batches=5, batch=200, proofs=300, fill_chunk=5_000)
+        plan = Plan(size=10**4, single=300, batches=5, batch=200, proofs=300, fill_chunk=5_000, rounds=3)
     else:
         plan = Plan(size=10**6, single=3_000, batches=20, batch=1_000, proofs=2_000)
     if args.size is not None:
         if args.size < 100:
             parser.error("--size must be at least 100")
-        plan = Plan(args.size, plan.single, plan.batches, plan.batch, plan.proofs, plan.fill_chunk)
+        plan = dataclasses.replace(plan, size=args.size)
     profiler = Profiler(args.profile)
     rng = random.Random(SEED)  # noqa: S311 - reproducible choice of proof queries, not cryptography
 
@@ -926,9 +958,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(
             f"appends include the leaf-hash lookup's runs (sorted, {settings.LEDGER_LOOKUP_LAG:,} entries each, "
-            f"made after commit): {appends.index_single:.2f} s for the {plan.single:,} single appends, "
+            f"made after commit): {appends.index_single:.2f} s for the {plan.single:,} single appends (half of "
+            f"the runs over theirs and the floor's), "
             f"{appends.index_batched:.2f} s for the {plan.batches * plan.batch:,} batched; without them "
             f"{appends.commit_single:,.0f}/s and {appends.commit_batched:,.0f}/s"
+        )
+        print(
+            f"one txn each: {plan.rounds} rounds of {plan.single // plan.rounds:,} appends, Zhifa, its rows by bare "
+            f"sqlite3, pymerkle and bare sqlite3 taking turns"
         )
         print(
             f"record()'s rows (entry, facts, nodes; lookup rows in the same runs) by bare sqlite3 into the "
