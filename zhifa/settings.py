@@ -119,7 +119,7 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "zhifa.core.sqlite",  # Django's, beginning transactions on the driver's connection
             "NAME": str(DATA_DIR / "zhifa.sqlite3"),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import logging
 import os
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -37,6 +38,8 @@ FORMAT_VERSION = 1
 # lookup (index_leaves), on PostgreSQL.
 _APPEND_LOCK = 0x7A686966  # "zhif"
 _INDEX_LOCK = 0x7A68696C  # "zhil"
+
+logger = logging.getLogger(__name__)
 
 
 class NotInTransaction(RuntimeError):
@@ -514,14 +517,28 @@ def record_many(acts: Sequence[Act]) -> list[Entry]:
             [(node_key(level, position), level, position, binary(value)) for level, position, value in nodes],
         )
     memory.frontier = (tree.size, hashes[-1], tuple(tree.peaks))
-    # One look at the checkpoint per transaction is enough, however many entries it appends: skip when
-    # one is already registered at this same savepoint level (Django keeps (savepoint ids, func, robust)).
+    # One look at the lookup and the checkpoint per transaction is enough, however many entries it
+    # appends: skip when the hook is already registered at this same savepoint level (Django keeps
+    # (savepoint ids, func, robust)). Registered on the connection at hand, not through its lookup.
     here = set(db.savepoint_ids)
-    if not any(hook[1] is checkpoint_if_due and hook[0] == here for hook in db.run_on_commit):
-        transaction.on_commit(checkpoint_if_due)
-        # The domain change is committed by then: a failure to index must not turn it into an error.
-        transaction.on_commit(index_if_due, robust=True)
+    if not any(hook[1] is _after_commit and hook[0] == here for hook in db.run_on_commit):
+        db.on_commit(_after_commit)
     return entries
+
+
+def _after_commit() -> None:
+    """After a commit that appended: index the lookup's tail and sign a checkpoint, each when due.
+
+    One hook for both (each costs a registration and a call per transaction, on the hottest path). The
+    domain change is committed by then, so a failure to index is logged and not raised: the next commit's
+    run starts where the lookup ends, and lookups scan the unindexed tail meanwhile. A failure to sign
+    is raised, as before: the log must not grow unsigned without anyone hearing of it.
+    """
+    try:
+        index_if_due()
+    except Exception:
+        logger.exception("ledger: the leaf-hash lookup could not be brought up to date after a commit")
+    checkpoint_if_due()
 
 
 # ------------------------------------------------------------------------------ the leaf-hash lookup

@@ -50,3 +50,58 @@ def test_the_embedded_database_file_is_wal_with_full_sync(tmp_path):
     assert result.stdout.strip() == "2"  # FULL
     with sqlite3.connect(tmp_path / "zhifa.sqlite3") as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+BEGIN_CHECK = """
+import sqlite3, sys
+import django
+django.setup()
+from django.db import OperationalError, connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
+
+path = connection.settings_dict["NAME"]
+connection.ensure_connection()
+
+def held():
+    other = sqlite3.connect(path, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as error:
+        return "locked" in str(error)
+    finally:
+        other.close()
+
+print(type(connections["default"]).__module__)
+print(held())
+with transaction.atomic():
+    print(held())
+with CaptureQueriesContext(connection) as logged, transaction.atomic():
+    print(held())
+print([query["sql"] for query in logged.captured_queries])
+holder = sqlite3.connect(path)
+holder.execute("BEGIN IMMEDIATE")
+connection.connection.execute("PRAGMA busy_timeout=0")
+try:
+    with transaction.atomic():
+        pass
+except OperationalError as error:
+    print(type(error).__module__, error)
+print(connection.in_atomic_block, connection.get_autocommit())
+"""
+
+
+def test_a_transaction_holds_the_write_lock_from_its_begin(tmp_path):
+    """Every transaction begins IMMEDIATE, on the driver's connection (zhifa/core/sqlite) or, while queries
+    are logged, through Django's cursor (so the log shows the BEGIN); a BEGIN that cannot get the lock
+    fails as Django's OperationalError and leaves no transaction open."""
+    env = {**os.environ, "ZHIFA_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "zhifa.settings"}
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run([sys.executable, "-c", BEGIN_CHECK], env=env, capture_output=True, text=True, check=True)
+    lines = result.stdout.splitlines()
+    assert lines[0] == "zhifa.core.sqlite.base"
+    assert lines[1:4] == ["False", "True", "True"]  # nobody holds the lock; then our transactions do
+    assert lines[4] == "['BEGIN IMMEDIATE', 'COMMIT']"
+    assert lines[5] == "django.db.utils database is locked"
+    assert lines[6] == "False True"

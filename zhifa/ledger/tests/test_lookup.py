@@ -91,6 +91,30 @@ def test_a_commit_indexes_the_tail_once_it_reaches_the_lag(world, settings):
     assert verify_ledger(check_files=False).ok
 
 
+def test_a_failed_run_after_a_commit_is_logged_and_the_change_stands(
+    world, settings, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """The change is committed when the lookup's run is made: its failure must not turn the change into an
+    error, and the checkpoint is still looked at. The next run starts where the lookup ends."""
+    settings.LEDGER_LOOKUP_LAG = 1
+    signed: list[bool] = []
+    monkeypatch.setattr(services, "checkpoint_if_due", lambda: signed.append(True))
+
+    def broken(limit: int | None = None) -> int:
+        raise DatabaseError("disk I/O error")
+
+    monkeypatch.setattr(services, "index_leaves", broken)
+    with caplog.at_level("ERROR", logger="zhifa.ledger.services"), django_capture_on_commit_callbacks(execute=True):
+        (entry,) = append(1, "stands")  # no exception reaches the caller
+    assert Entry.objects.filter(index=entry.index).exists()
+    assert signed == [True]
+    assert "could not be brought up to date" in caplog.text
+    monkeypatch.undo()
+    services.index_leaves()
+    assert indexed_to() == services.tree_size()
+    every_entry_is_found()
+
+
 def test_the_lookup_is_append_only(world):
     append(5)
     services.index_leaves()

@@ -169,7 +169,7 @@ def test_a_batch_in_one_transaction_looks_at_the_checkpoint_once(world, django_c
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         for number in range(5):
             services.record(actor=None, action="bench", subject=f"batch:{number}", facts={"n": number})
-    assert callbacks.count(services.checkpoint_if_due) == 1
+    assert callbacks.count(services._after_commit) == 1
 
 
 def test_record_many_appends_the_same_tree_as_one_by_one(world):
