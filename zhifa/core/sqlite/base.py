@@ -22,5 +22,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return
         mode = getattr(self, "transaction_mode", None)  # the OPTIONS of Django 5.1, not in django-stubs either
         statement = "BEGIN" if mode is None else f"BEGIN {mode}"
+        self.validate_thread_sharing()  # as Django's cursor would
         with self.wrap_database_errors:
             self.connection.execute(statement)
