@@ -198,13 +198,10 @@ class NewTeam:
     """The team once the pending recusal request is granted, with what the head's decision changes."""
 
     named: list[dict[str, Any]]  # the officers the request names (id, name), as recorded
+    leaving: set[int]  # their ids
     lead: Officer | None  # None: the lead steps aside and nobody was named instead
     others: list[Officer]
     rows: dict[int, CaseOfficer]  # every assignment of the case by officer, those stepped aside before too
-
-    @property
-    def leaving(self) -> set[int]:
-        return {officer["id"] for officer in self.named}
 
 
 def new_team(case: Case, data: dict[str, Any]) -> NewTeam:
@@ -218,7 +215,7 @@ def new_team(case: Case, data: dict[str, Any]) -> NewTeam:
     lead = data.get("lead") or next((a.officer for a in staying if a.is_lead), None)
     members = {officer.pk: officer for officer in [*(a.officer for a in staying), *data.get("others", [])]}
     others = [officer for pk, officer in members.items() if lead is None or pk != lead.pk]
-    return NewTeam(named, lead, others, rows)
+    return NewTeam(named, leaving, lead, others, rows)
 
 
 @guard("team_after_recusal")
