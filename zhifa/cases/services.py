@@ -718,10 +718,15 @@ def _perform(actor: User, name: str, data: Mapping[str, Any], *, case: Case | No
 
 @dataclass(frozen=True)
 class Availability:
-    """An action from the case's current state, and why it cannot be taken now (empty when it can)."""
+    """An action from the case's current state, and why it cannot be taken now (empty when it can).
+
+    `role_held` says whether the actor holds a role that may take it at all: a page offers him the action
+    (open or, with its reasons, closed) only then, and lists the others as waiting on someone else.
+    """
 
     action: Action
     reasons: tuple[str, ...]
+    role_held: bool = True
 
     @property
     def allowed(self) -> bool:
@@ -734,20 +739,31 @@ def availability(actor: User, case: Case, on_date: date | None = None) -> list[A
     Only the guards that need no input run here; the others run when the action is taken.
     """
     on_date = on_date or timezone.localdate()
-    with translation.override("zh-hans"):  # the rules' reasons are Chinese, like every refusal
-        return _availability(actor, case, on_date)
-
-
-def _availability(actor: User, case: Case, on_date: date) -> list[Availability]:
     # Many guards look at the running periods: read them once for all the actions.
     case = Case.objects.select_related("agency").prefetch_related("deadlines", "documents").get(pk=case.pk)
+    with translation.override("zh-hans"):  # the rules' reasons are Chinese, like every refusal
+        return _availability(actor, case, case.agency, on_date)
+
+
+def opening_availability(actor: User, on_date: date | None = None) -> list[Availability]:
+    """The actions that open a case in the actor's own agency (a lead, a penalty on the spot), as above."""
+    with translation.override("zh-hans"):
+        if actor.agency is None:
+            no_agency = ("您未隶属任何执法机关，不能办理案件",)
+            return [Availability(action, no_agency, False) for action in actions_from(None)]
+        return _availability(actor, None, actor.agency, on_date or timezone.localdate())
+
+
+def _availability(actor: User, case: Case | None, agency: Agency, on_date: date) -> list[Availability]:
     found = []
-    for action in actions_from(State(case.state)):
+    for action in actions_from(State(case.state) if case is not None else None):
         reasons = []
+        role_held = True
         try:
-            require_role(actor, action.roles, agency=case.agency, doing=str(action.label))
+            require_role(actor, action.roles, agency=agency, doing=str(action.label))
         except Refusal as refusal:
             reasons.append(str(refusal))
+            role_held = actor.has_role(*action.roles)
         step = Step(actor=actor, action=action, case=case, on_date=on_date)
         for guard_name in action.guards:
             spec = GUARDS[guard_name]
@@ -755,5 +771,5 @@ def _availability(actor: User, case: Case, on_date: date) -> list[Availability]:
                 problem = spec.check(step)
                 if problem is not None:
                     reasons.append(f"{problem.message}（{problem.rule}）" if problem.rule else problem.message)
-        found.append(Availability(action, tuple(reasons)))
+        found.append(Availability(action, tuple(reasons), role_held))
     return found

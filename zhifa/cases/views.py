@@ -62,7 +62,17 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = selectors.cases_for(actor, text=text, state=state if state in STATE_LABELS else "", mine=mine)
     page = Paginator(cases, 30).get_page(request.GET.get("page"))
     rows = [{"case": case, "next": next(iter(selectors.running_deadlines(case, today)), None)} for case in page]
-    context = {"page": page, "rows": rows, "states": CASE_STATES, "q": text, "state": state, "mine": mine}
+    # Only what the user may open is offered (the same check perform() makes).
+    openers = [a.action for a in services.opening_availability(actor, today) if a.allowed]
+    context = {
+        "page": page,
+        "rows": rows,
+        "states": CASE_STATES,
+        "q": text,
+        "state": state,
+        "mine": mine,
+        "openers": openers,
+    }
     return render(request, "cases/case_list.html", context)
 
 
@@ -71,6 +81,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_user(request)
     case = _case_for(actor, pk)
     today = timezone.localdate()
+    available = services.availability(actor, case, today)
     line = SUMMARY_LINE if case.procedure == "summary" else MAIN_LINE
     current = State(case.state)
     reached = line.index(current) if current in line else -1
@@ -86,7 +97,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "records": case.records.all(),
         "team": case.assignments.select_related("officer").order_by("recused_on", "-is_lead", "pk"),
         "parties": case.parties.all(),
-        "availability": services.availability(actor, case, today),
+        "availability": available,
+        "waiting_on_others": [a for a in available if not a.role_held],
         "entries": entries_about([subject_key(case)]),
         "documents": case.documents.all(),
         "issuable": issuing.issuable(case),
@@ -101,8 +113,11 @@ def _action_page(request: HttpRequest, name: str, case: Case | None) -> HttpResp
     action = ACTIONS[name]
     agency = case.agency if case is not None else actor.agency
     form_class = ACTION_FORMS[name]
+    # The page asks the service that decides: an action closed to this user shows why, and no form to fill.
+    found = services.availability(actor, case) if case is not None else services.opening_availability(actor)
+    closed = next((a for a in found if a.action.name == name and not a.allowed), None)
     form: Any
-    if request.method == "POST":
+    if request.method == "POST" and closed is None:
         form = form_class(request.POST, case=case, agency=agency)
         done = None
         if form.is_valid():
@@ -112,10 +127,7 @@ def _action_page(request: HttpRequest, name: str, case: Case | None) -> HttpResp
             return redirect("case_detail", done.pk)
     else:
         form = form_class(case=case, agency=agency)
-    closed = []
-    if case is not None:
-        closed = [a for a in services.availability(actor, case) if a.action.name == name and not a.allowed]
-    context = {"form": form, "action": action, "case": case, "closed": closed[0] if closed else None}
+    context = {"form": form, "action": action, "case": case, "closed": closed}
     return render(request, "cases/action_form.html", context)
 
 

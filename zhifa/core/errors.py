@@ -18,3 +18,11 @@ class Refusal(Exception):
 
     def __str__(self) -> str:
         return f"{self.message}（{self.rule}）" if self.rule else self.message
+
+
+class MissingSystemDependency(RuntimeError):
+    """A program or library the system installs from the distribution (fonts, Pango) is missing.
+
+    Its message is Chinese and English and says what to install; the `zhifa` command prints it and exits 2
+    instead of a traceback.
+    """

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.http import HttpRequest
+from django.utils import translation
 
 from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, User
@@ -24,7 +25,8 @@ def require_role(actor: User, roles: Iterable[str], *, agency: Agency | None = N
     if not actor.is_active or not actor.has_role(*wanted):
         from zhifa.core.choices import Role
 
-        labels = "、".join(str(Role(role).label) for role in wanted)
+        with translation.override("zh-hans"):  # a refusal is Chinese whatever language the page is in
+            labels = "、".join(str(Role(role).label) for role in wanted)
         raise Refusal(f"只有{labels}可以{doing}")
     if agency is not None and not can_see_agency(actor, agency):
         raise Refusal(f"{agency.name} 不在您的管辖范围内，不能{doing}")

@@ -113,6 +113,21 @@ def parse_schedule(text: str, *, kind: str) -> list[ScheduleLine]:
     return lines
 
 
+CALENDAR_LOADER_RULE = "节假日安排由国务院统一发布，对所有机关适用"
+
+
+def calendar_refusal(actor: User) -> Refusal | None:
+    """Why `actor` may not load a year's holidays, or None. The table is national: one change moves every
+    agency's deadlines, so only a system administrator of a top-level agency (one with no parent) loads it."""
+    try:
+        require_role(actor, [Role.SYSADMIN], doing="载入节假日安排")
+    except Refusal as refusal:
+        return refusal
+    if actor.agency is None or actor.agency.parent_id is not None:
+        return Refusal("只有最上级机关的系统管理员可以载入节假日安排", rule=CALENDAR_LOADER_RULE)
+    return None
+
+
 @transaction.atomic
 def calendar_load_year(
     *, actor: User, year: int, source: str, holidays: list[ScheduleLine], workdays: list[ScheduleLine]
@@ -121,7 +136,9 @@ def calendar_load_year(
 
     Deadlines are computed when asked, so every deadline running into the year is corrected at once.
     """
-    require_role(actor, [Role.SYSADMIN], doing="载入节假日安排")
+    refusal = calendar_refusal(actor)
+    if refusal is not None:
+        raise refusal
     if not source.strip():
         raise Refusal("请填写依据（国务院办公厅通知的名称或文号）", field="source")
     if not holidays:

@@ -45,11 +45,17 @@ def agency_tree(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_user(request)
     agency = get_object_or_404(Agency.objects.select_related("parent", "head"), pk=pk)
-    if not can_see_agency(request_user(request), agency):
+    if not can_see_agency(actor, agency):
         raise PermissionDenied
-    children = agency.children.order_by("path")
-    return render(request, "core/agency_detail.html", {"agency": agency, "children": children})
+    # The parent and children are named; they are links only where the user may open them.
+    children = list(agency.children.order_by("path"))
+    for child in children:
+        child.visible = can_see_agency(actor, child)  # type: ignore[attr-defined]
+    parent_visible = agency.parent is not None and can_see_agency(actor, agency.parent)
+    context = {"agency": agency, "children": children, "parent_visible": parent_visible}
+    return render(request, "core/agency_detail.html", context)
 
 
 def _require_sysadmin(user: User) -> None:
@@ -90,7 +96,10 @@ def user_role(request: HttpRequest, pk: int, change: str) -> HttpResponse:
 def calendar(request: HttpRequest) -> HttpResponse:
     actor = request_user(request)
     _require_sysadmin(actor)
+    may_load = services.calendar_refusal(actor) is None
     form = CalendarYearForm(request.POST or None)
+    if request.method == "POST" and not may_load:
+        raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
@@ -123,6 +132,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "form": form,
+        "may_load": may_load,
         "coverage": coverage,
         "missing_years": workdays.years_needing_data(today),
         "overrides": CalendarDay.objects.filter(date__year__gte=today.year),

@@ -13,6 +13,8 @@ import subprocess
 from collections.abc import Mapping
 from functools import cache
 
+from zhifa.core.errors import MissingSystemDependency
+
 # The families the stylesheet asks for, in order: 宋体-like for titles, 仿宋-like for the body (GB/T 9704
 # asks for 小标宋 and 仿宋_GB2312). Debian's fonts-noto-cjk gives the Noto ones; an installation with the
 # Windows fonts gets the real 仿宋 first. The stylesheet writes them unquoted: CSS identifiers only (tested).
@@ -21,10 +23,13 @@ from functools import cache
 TITLE_FAMILIES = ("Noto Serif CJK SC", "Source Han Serif SC", "SimSun", "Songti SC")
 BODY_FAMILIES = ("FangSong", "FangSong_GB2312", "STFangsong", "Noto Serif CJK SC", "Source Han Serif SC", "SimSun")
 
-INSTALL_HINT = "请安装中文字体：Debian/Ubuntu 执行 apt-get install fonts-noto-cjk（或运行 scripts/system-deps.sh）"
+INSTALL_HINT = (
+    "请安装中文字体：Debian/Ubuntu 执行 apt-get install fonts-noto-cjk（或运行 scripts/system-deps.sh run）。"
+    "Install a Chinese font: apt-get install fonts-noto-cjk (or run scripts/system-deps.sh run)."
+)
 
 
-class MissingFont(RuntimeError):
+class MissingFont(MissingSystemDependency):
     """No font covering Chinese is installed: a PDF rendered now would show empty boxes instead of text."""
 
 

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from zhifa.core.errors import MissingSystemDependency
 from zhifa.documents.choices import DocumentKind
 from zhifa.documents.contexts import CONTEXTS, Document
 from zhifa.documents.fonts import BODY_FAMILIES, TITLE_FAMILIES, require_chinese_font
@@ -80,7 +81,14 @@ def render_pdf(kind: DocumentKind | str, context: Document, *, site_base: str) -
     require_chinese_font()
     html = render_html(kind, context, site_base=site_base)
     # Imported here: loading WeasyPrint (and its default stylesheets) takes a while; most requests need none of it.
-    from weasyprint import HTML, URLFetcher
+    try:
+        from weasyprint import HTML, URLFetcher
+    except OSError as missing:  # WeasyPrint loads Pango and HarfBuzz with ctypes when imported
+        raise MissingSystemDependency(
+            f"无法加载 PDF 排版所需的系统库（{missing}）：请执行 apt-get install libpangoft2-1.0-0 "
+            "libharfbuzz-subset0（或运行 scripts/system-deps.sh run）。Install Pango and HarfBuzz's subsetter: "
+            "apt-get install libpangoft2-1.0-0 libharfbuzz-subset0."
+        ) from missing
 
     # Only data: URIs (the QR code) are loaded; a failure stops the rendering rather than leaving a gap.
     fetcher = URLFetcher(allowed_protocols=("data",), fail_on_errors=True)

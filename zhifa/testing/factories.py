@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from zhifa.core.choices import AgencyKind, Domain, Role
 from zhifa.core.models import Agency, RoleAssignment, User
@@ -15,6 +16,13 @@ from zhifa.personnel.models import Certificate, Officer
 
 PASSWORD = "Test@Pass2026"  # noqa: S105 - test persona password
 TODAY = date(2026, 11, 23)
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    """A moment of `day` in the agencies' time zone, for tests that set the clock (time_machine.move_to)."""
+    return datetime.combine(day, time(hour), tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
 _serial = itertools.count(1)
 
 

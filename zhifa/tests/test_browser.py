@@ -5,9 +5,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from zhifa.testing.factories import PASSWORD
+from zhifa.testing.factories import PASSWORD, TODAY, at
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _on_the_test_day(time_machine):
+    """The world's certificates were issued 100 days before TODAY and fall due for review a year on."""
+    time_machine.move_to(at(TODAY))
 
 
 def test_log_in_and_open_the_officer_list(page: Page, live_server, world):

@@ -19,15 +19,16 @@ from zhifa.demo import DEMO_PASSWORD
 from zhifa.ledger.verify import verify_ledger
 from zhifa.personnel.models import Certificate, Officer
 from zhifa.personnel.selectors import CERTIFICATE_STATES, certificate_state_filter
+from zhifa.testing.factories import at
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 11, 23)
 
 
-def test_the_demo(settings, monkeypatch):
+def test_the_demo(settings, time_machine):
     """One load (about 20 s: its cases' documents are rendered), every check on it."""
-    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: TODAY)
+    time_machine.move_to(at(TODAY))
     call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - closed with the process
     has_the_seed_agencies()
     has_about_sixty_officers_in_every_certificate_state()

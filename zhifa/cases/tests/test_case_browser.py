@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from playwright.sync_api import Browser, Page, expect
 
 from zhifa.cases.models import Case
@@ -19,12 +22,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 class Officer:
     """A person at the browser: opens the case, clicks an action, fills its form and submits it."""
 
-    def __init__(self, page: Page, base: str) -> None:
+    def __init__(self, page: Page, base: str, clock: time_machine.TimeMachineFixture) -> None:
         self.page = page
         self.base = base
+        self.clock = clock
+
+    def on(self, day: str) -> None:
+        """The story's day becomes today: the page offers what may be done today (services.availability)."""
+        self.clock.move_to(datetime.combine(date.fromisoformat(day), time(9), tzinfo=ZoneInfo("Asia/Shanghai")))
 
     def act(self, case: int, label: str, on_date: str, **fields: str) -> None:
         page = self.page
+        self.on(on_date)
         page.goto(f"{self.base}/cases/{case}/")
         page.locator("#case-actions").get_by_role("link", name=label, exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text(label)
@@ -43,15 +52,20 @@ class Officer:
 
 
 def test_a_case_from_lead_to_archive_through_the_pages(
-    page: Page, browser: Browser, live_server, world, evidence, tmp_path
+    page: Page, browser: Browser, live_server, world, evidence, tmp_path, time_machine, settings
 ):
-    desk = Desk(world, evidence)  # the head and certificates valid through 2026
+    # The officers act on the days of the story, so the clock follows the story: what the case page offers
+    # depends on the day (an annual review fallen due since stops an officer), never on the real date.
+    time_machine.move_to(datetime(2026, 10, 12, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True)
+    # Two weeks pass in the story while the two stay logged in.
+    settings.SESSION_COOKIE_AGE = settings.SESSION_MAX_HOURS = 30 * 24 * 3600
+    desk = Desk(world, evidence)  # the head and certificates issued 2025-12-01, reviewed yearly
     photo = tmp_path / "伐桩.jpg"
     photo.write_bytes(b"\xff\xd8\xff" + bytes(range(256)) * 40)
     base = live_server.url
-    officer = Officer(page, base)
+    officer = Officer(page, base, time_machine)
     head_page = browser.new_page()
-    head = Officer(head_page, base)
+    head = Officer(head_page, base, time_machine)
     log_in(page, base, "officer", "/cases/")
     log_in(head_page, base, desk.approver.username, "/cases/")
 
@@ -84,6 +98,7 @@ def test_a_case_from_lead_to_archive_through_the_pages(
     head_page.locator("#id_declared").get_by_label("乙执法").check()
     head.submit("指派承办人员")
 
+    officer.on("2026-10-14")
     page.goto(f"{base}/cases/{case}/")
     page.locator("#case-actions").get_by_role("link", name="登记证据", exact=True).click()
     page.locator("#id_on_date").fill("2026-10-14")
@@ -95,6 +110,7 @@ def test_a_case_from_lead_to_archive_through_the_pages(
     officer.submit("登记证据")
     expect(page.locator("#case-records")).to_contain_text("伐桩照片")
 
+    officer.on("2026-10-15")
     page.locator("#case-actions").get_by_role("link", name="调查终结报告", exact=True).click()
     page.locator("#id_on_date").fill("2026-10-15")
     page.locator("#id_facts_found").fill("张某未经许可采伐林木12株")
@@ -107,6 +123,7 @@ def test_a_case_from_lead_to_archive_through_the_pages(
 
     officer.act(case, "提交负责人审批", "2026-10-15")
     head.act(case, "批准拟处罚", "2026-10-16")
+    officer.on("2026-10-19")
     page.goto(f"{base}/cases/{case}/")
     # The notice is served only once the system has made it: the page says so, and offers to make it.
     expect(page.locator("#case-actions")).to_contain_text("请先制作行政处罚事先告知书")
@@ -118,12 +135,14 @@ def test_a_case_from_lead_to_archive_through_the_pages(
     officer.submit("送达行政处罚告知书")
     expect(page.locator("#case-deadlines")).to_contain_text("陈述、申辩")
 
+    officer.on("2026-10-20")
     page.locator("#case-actions").get_by_role("link", name="记录陈述、申辩").click()
     page.locator("#id_on_date").fill("2026-10-20")
     page.get_by_label("当事人书面明确放弃陈述、申辩和听证").check()
     officer.submit("记录陈述、申辩")
 
     head.act(case, "作出行政处罚决定", "2026-10-21")  # the form comes filled with the proposed penalty
+    officer.on("2026-10-22")
     page.goto(f"{base}/cases/{case}/")
     page.get_by_role("button", name="制作行政处罚决定书").click()
     expect(page.locator("#case-documents")).to_contain_text("罚决字〔")

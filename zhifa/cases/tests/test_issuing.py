@@ -20,8 +20,16 @@ from zhifa.core.errors import Refusal
 from zhifa.ledger import blobs
 from zhifa.ledger.models import Entry
 from zhifa.ledger.verify import verify_ledger
+from zhifa.testing.factories import TODAY, at
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _on_the_test_day(time_machine):
+    """What these pages show depends on the day (deadlines left, the year in document numbers): set it."""
+    time_machine.move_to(at(TODAY))
+
 
 REPORT = {
     "facts_found": "张某未经许可采伐林木12株",

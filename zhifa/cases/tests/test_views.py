@@ -12,9 +12,15 @@ from zhifa.cases.models import Case
 from zhifa.cases.tests.desk import Desk
 from zhifa.core.choices import Role
 from zhifa.ledger.models import Entry
-from zhifa.testing.factories import make_user
+from zhifa.testing.factories import TODAY, at, make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _on_the_test_day(time_machine):
+    """What these pages show depends on the day (deadlines left, the year in document numbers): set it."""
+    time_machine.move_to(at(TODAY))
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from zhifa.core.choices import Role
 from zhifa.core.models import CalendarYear
-from zhifa.testing.factories import give_certificate, make_officer
+from zhifa.testing.factories import TODAY, at, give_certificate, make_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,8 @@ def test_anonymous_users_are_sent_to_log_in(client):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_home_page_per_role(client, world):
+def test_home_page_per_role(client, world, time_machine):
+    time_machine.move_to(at(TODAY))  # the administrator is told of the coming year without holiday data
     client.force_login(world.officer_user)
     page = client.get(reverse("home")).content.decode()
     assert "我的执法资格" in page
@@ -55,7 +56,8 @@ def test_officer_list_queries_do_not_grow_with_officers(client, world, django_as
     assert response.content.decode().count('href="/officers/') >= 24
 
 
-def test_officer_detail_shows_masked_id_and_eligibility(client, world):
+def test_officer_detail_shows_masked_id_and_eligibility(client, world, time_machine):
+    time_machine.move_to(at(TODAY))  # the certificate falls due for its annual review a year after issue
     client.force_login(world.supervisor)
     page = client.get(reverse("officer_detail", args=[world.officer.pk])).content.decode()
     assert world.officer.id_number not in page

@@ -9,8 +9,10 @@ import pytest
 from zhifa.core import workdays
 from zhifa.core.choices import CalendarDayKind, Role
 from zhifa.core.errors import Refusal
+from zhifa.core.models import CalendarDay
 from zhifa.core.services import ScheduleLine, calendar_load_year, parse_schedule
 from zhifa.core.workdays import WorkCalendar
+from zhifa.testing.factories import make_user
 
 EMPTY = WorkCalendar()
 
@@ -109,3 +111,19 @@ def test_only_an_administrator_loads_a_year_and_bad_schedules_save_nothing(world
         calendar_load_year(actor=world.admin, year=2027, source="通知", holidays=holidays, workdays=weekday)
     assert workdays.years_needing_data(date(2026, 11, 23)) == [2027]
     assert world.admin.has_role(Role.SYSADMIN)
+
+
+def test_the_calendar_is_national_data_only_a_top_level_administrator_loads_it(client, world):
+    branch_admin = make_user("admin-branch", world.branch, Role.SYSADMIN)
+    holidays = parse_schedule("元旦 2027-01-01 至 2027-01-03", kind=CalendarDayKind.HOLIDAY)
+    with pytest.raises(Refusal, match="只有最上级机关的系统管理员可以载入节假日安排"):
+        calendar_load_year(actor=branch_admin, year=2027, source="通知", holidays=holidays, workdays=[])
+    client.force_login(branch_admin)
+    page = client.get("/calendar/").content.decode()
+    assert "载入某年的节假日安排" not in page  # no form to fill
+    posted = client.post("/calendar/", {"year": 2027, "source": "通知", "holidays": "元旦 2027-01-01", "workdays": ""})
+    assert posted.status_code == 403
+    assert not CalendarDay.objects.filter(date__year=2027).exists()
+
+    client.force_login(world.admin)  # the top-level bureau's administrator
+    assert "载入某年的节假日安排" in client.get("/calendar/").content.decode()

@@ -8,16 +8,18 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from zhifa.demo import demo_exists, load_demo, login_table
+from zhifa.documents.fonts import require_chinese_font
 
 
 class Command(BaseCommand):
     help = "载入演示数据（只载入一次）并列出演示账号"
 
     def handle(self, *args: Any, **options: Any) -> None:
+        require_chinese_font()  # the demo's cases carry their documents: stop at once, before anything else
         if demo_exists():
             self.stdout.write("演示数据已存在，未重复载入。")
         else:
-            load_demo(timezone.localdate())
+            load_demo(timezone.localdate())  # one transaction: an interrupted load leaves nothing behind
             self.stdout.write(self.style.SUCCESS("已载入演示数据。"))
         self.stdout.write("\n演示账号（用户名 / 密码 / 角色）：")
         for username, password, label in login_table():
