@@ -46,7 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(services.checkpoint_issue().note, ending="")
             return
         if command == "prove":
-            checkpoint = services.latest_checkpoint()
+            checkpoint = services.latest_checkpoint() or services.checkpoint_issue()
             size = options["size"] or checkpoint.size
             try:
                 proof = services.inclusion_proof(options["index"], size)
