@@ -1,12 +1,16 @@
 """`zhifa ledger verify`: recompute everything the ledger claims and name the first thing that is wrong.
 
-Checks, in order: entries contiguous from 0; each leaf rebuilt from its columns and hashed; every stored
-subtree node recomputed (and none extra); the leaf-hash lookup (each row's key equal to its entry's leaf
-hash, the rows covering entries 0 … n-1 with no gap); every checkpoint's signature, its stored size and
-root, and its root against the recomputed tree at its size; sizes never decreasing; no lookup row naming
-an entry that does not exist; facts against their commitments (missing facts only where an erasure was
-recorded); every file the entries name re-hashed; the live rows against the state recorded in their
-subject's latest entry; optionally a checkpoint kept by an auditor.
+Checks, in order: entries contiguous from 0; each leaf rebuilt from its columns (format 2: with the size
+and content type of its files from the evidence store, sealed by hash) and hashed; each batch's
+document-hash rows (ledger_entry_file) against its entries' files; every stored subtree node recomputed
+(and none extra); the leaf-hash lookup (each row's key equal to its entry's leaf hash, the rows covering
+entries 0 … n-1 with no gap); every checkpoint's signature, its stored size and root, and its root against
+the recomputed tree at its size; sizes never decreasing; issue times after the entries they sign and never
+going back; no lookup or document-hash row naming an entry that does not exist; facts against their
+commitments (missing facts only where an erasure was recorded); format-1 entries' actor names and files
+against the legacy seal (legacy.py); every file the entries name re-hashed and its size compared with its
+evidence-store row; the live rows against the state recorded in their subject's latest entry; optionally a
+checkpoint kept by an auditor.
 Memory stays bounded: entries are streamed in batches.
 """
 
@@ -390,6 +394,10 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
     if kept is not None and (kept.size > size or roots.get(kept.size) != kept.root):
         report.fail(f"kept checkpoint {against}: the log is not an extension of it (size {kept.size})")
         return report
+    problem = _check_issue_times()
+    if problem is not None:
+        report.fail(problem)
+        return report
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT MIN(entry_id) FROM ledger_entry_file WHERE entry_id < 0 OR entry_id >= %s", [size])
@@ -451,6 +459,27 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
                 report.fail(f"{subject}: the live row differs from the state recorded by entry {index}")
                 return report
     return report
+
+
+def _check_issue_times() -> str | None:
+    """A checkpoint's issue time (shown by the public checkpoint endpoint) is not signed; it is bounded instead:
+    never before the recording of the last entry it signs, never before the previous checkpoint's."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'SELECT MIN(c.id) FROM ledger_checkpoint c JOIN ledger_entry e ON e."index" = c.size - 1 '
+            "WHERE c.issued_at < e.recorded_at"
+        )
+        (early,) = cursor.fetchone()
+        if early is not None:
+            return f"checkpoint #{early}: its issue time is before the last entry it signs was recorded"
+        cursor.execute(
+            "SELECT MIN(id) FROM (SELECT id, issued_at, LAG(issued_at) OVER (ORDER BY id) AS before "
+            "FROM ledger_checkpoint) t WHERE before > issued_at"
+        )
+        (back,) = cursor.fetchone()
+    if back is not None:
+        return f"checkpoint #{back}: its issue time is before the previous checkpoint's"
+    return None
 
 
 def _prefix_sql(vendor: str) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
@@ -75,3 +78,24 @@ def test_a_key_secret_that_is_no_key_says_so(settings, fresh_signer):
     settings.LEDGER_KEY_PEM = "not a key"
     with pytest.raises(NoteError, match="ZHIFA_LEDGER_KEY_PEM does not hold a readable"):
         services.signer()
+
+
+def test_zhifa_check_deploy_fails_on_a_production_key_in_the_data_folder(tmp_path):
+    """The command an operator runs: production settings, the key left at its default place in the data folder."""
+    env = {
+        **os.environ,
+        "ZHIFA_DATA_DIR": str(tmp_path / "data"),
+        "ZHIFA_DEBUG": "false",
+        "ZHIFA_HTTPS": "true",
+        "ZHIFA_SECRET_KEY": "k" * 20 + "-production-secret-for-the-check-only-" + "z" * 20,
+        "ZHIFA_ALLOWED_HOSTS": "zhifa.example.gov.cn",
+    }
+    for name in ("DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "ZHIFA_LEDGER_KEY_FILE", "ZHIFA_LEDGER_KEY_PEM"):
+        env.pop(name, None)
+    command = [sys.executable, "-m", "zhifa", "check", "--deploy", "--fail-level", "WARNING"]
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "ledger.W001" in result.stderr
+    env["ZHIFA_LEDGER_KEY_FILE"] = str(tmp_path / "keys" / "ledger-ed25519.pem")
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

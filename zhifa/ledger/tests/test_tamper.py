@@ -6,6 +6,7 @@ Runs on SQLite and, in the PostgreSQL pass, on PostgreSQL.
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -234,3 +235,16 @@ def test_a_document_hash_row_naming_an_entry_that_does_not_exist(ledger):
     message = problem()
     sql("DELETE FROM ledger_entry_file WHERE entry_id = 500")  # the test database checks its keys at the end
     assert message == "the document-hash lookup (ledger_entry_file) names entry 500, which does not exist"
+
+
+def test_moving_a_checkpoints_issue_time_before_what_it_signs(ledger):
+    last = Checkpoint.objects.order_by("-pk").first()
+    first_entry = Entry.objects.get(index=0)
+    Checkpoint.objects.filter(pk=last.pk).update(issued_at=first_entry.recorded_at - timedelta(days=1))
+    assert problem() == f"checkpoint #{last.pk}: its issue time is before the last entry it signs was recorded"
+
+
+def test_moving_a_checkpoints_issue_time_behind_the_previous_one(ledger):
+    first, second = Checkpoint.objects.order_by("pk")[:2]
+    Checkpoint.objects.filter(pk=first.pk).update(issued_at=second.issued_at + timedelta(seconds=1))
+    assert problem() == f"checkpoint #{second.pk}: its issue time is before the previous checkpoint's"
