@@ -166,3 +166,16 @@ def test_a_public_bundle_names_no_subject_or_file(ledger, tmp_path):
     assert all(set(json.loads(line)) == {"index", "leaf"} for line in text.splitlines())  # no sealed part
     for secret in ("personnel.certificate:", "core.user:", ledger):
         assert secret not in text
+
+
+def test_the_verifier_refuses_a_public_bundle_that_opens_a_sealed_part(ledger, tmp_path):
+    run("export", str(tmp_path / "full"))
+    run("export", str(tmp_path / "public"), "--public")
+    # The public bundle's last line swapped for the full bundle's, which opens the sealed part.
+    full = (tmp_path / "full" / "entries.jsonl").read_text(encoding="utf-8").splitlines()
+    public = tmp_path / "public" / "entries.jsonl"
+    lines = public.read_text(encoding="utf-8").splitlines()
+    public.write_text("\n".join([*lines[:-1], full[len(lines) - 1]]) + "\n", encoding="utf-8")
+    result = _standalone(tmp_path / "public")
+    assert result.returncode == 1
+    assert "a public bundle must not open sealed parts" in result.stdout
