@@ -215,7 +215,12 @@ STORAGES = {
 # The whole-process record: the name in its signed checkpoints, and how often a grown log is signed.
 LEDGER_ORIGIN = env_str("ZHIFA_LEDGER_ORIGIN", "zhifa.local/ledger")
 LEDGER_CHECKPOINT_MINUTES = env_int("ZHIFA_LEDGER_CHECKPOINT_MINUTES", 10, minimum=1)
-LEDGER_KEY_FILE = Path(env_str("ZHIFA_LEDGER_KEY_FILE", str(KEYS_DIR / "ledger-ed25519.pem")))
+# The checkpoint signing key. A copy of the data folder must not be able to sign a rewritten history, so in
+# production the key lives elsewhere: a file at ZHIFA_LEDGER_KEY_FILE (made on first use when absent), or
+# the PEM itself as a secret, ZHIFA_LEDGER_KEY_PEM or ZHIFA_LEDGER_KEY_PEM_FILE (which wins; never made).
+# `zhifa check --deploy` warns when the key sits inside the data folder (ledger.W001).
+LEDGER_KEY_FILE = Path(env_str("ZHIFA_LEDGER_KEY_FILE", str(KEYS_DIR / "ledger-ed25519.pem"))).expanduser().resolve()
+LEDGER_KEY_PEM = env_str("ZHIFA_LEDGER_KEY_PEM", "")
 # Entries not yet in the leaf-hash lookup (ledger_leaf_index) after which a commit indexes them, in one
 # run sorted by key; lookups scan that tail meanwhile, so they never miss an entry (docs/ledger.md).
 LEDGER_LOOKUP_LAG = env_int("ZHIFA_LEDGER_LOOKUP_LAG", 16384, minimum=1)

@@ -1,14 +1,20 @@
-"""`python -m zhifa_verify BUNDLE_DIR [--against CHECKPOINT_FILE]`: exit 0 intact, 1 not intact, 2 unreadable."""
+"""`python -m zhifa_verify BUNDLE_DIR [--against CHECKPOINT_FILE]`: exit 0 intact, 1 not intact, 2 unreadable.
+
+`python -m zhifa_verify --proof ANSWER.json --key KEY.txt [--sha256 HEX]` checks one public proof answer.
+"""
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from zhifa_verify.bundle import BundleUnreadable, verify_bundle
+from zhifa_verify.note import NoteError, VerifierKey
+from zhifa_verify.proof import ProofProblem, verify_answer
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -19,7 +25,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m zhifa_verify", description="Verify an exported Zhifa ledger bundle (docs/ledger.md)."
     )
-    parser.add_argument("bundle", type=Path, metavar="BUNDLE_DIR", help="the folder `zhifa ledger export` wrote")
+    parser.add_argument(
+        "bundle", type=Path, nargs="?", metavar="BUNDLE_DIR", help="the folder `zhifa ledger export` wrote"
+    )
+    parser.add_argument("--proof", type=Path, metavar="ANSWER_JSON", help="check one public proof answer instead")
+    parser.add_argument("--key", type=Path, metavar="KEY_FILE", help="the published verifier key (with --proof)")
+    parser.add_argument("--sha256", metavar="HEX", help="the document the answer must be about (with --proof)")
     parser.add_argument(
         "--against",
         type=Path,
@@ -27,6 +38,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="a signed checkpoint kept from before: the bundle must extend the log it signed",
     )
     args = parser.parse_args(argv)
+    if args.proof is not None:
+        return _proof(args.proof, args.key, args.sha256, parser)
+    if args.bundle is None:
+        parser.error("BUNDLE_DIR is required (or --proof ANSWER_JSON --key KEY_FILE)")
     try:
         report = verify_bundle(args.bundle, args.against)
     except BundleUnreadable as error:
@@ -39,6 +54,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     # One line, whatever the problem quotes.
     print(f"不完整 NOT intact: {' '.join(str(report.problem).splitlines())}")
     return 1
+
+
+def _proof(answer_file: Path, key_file: Path | None, sha256: str | None, parser: argparse.ArgumentParser) -> int:
+    if key_file is None:
+        parser.error("--proof needs --key KEY_FILE, the verifier key the operator published")
+    try:
+        answer = json.loads(answer_file.read_text(encoding="utf-8"))
+        key = VerifierKey.parse(key_file.read_text(encoding="utf-8").strip())
+    except (OSError, ValueError) as error:
+        print(f"无法读取 cannot read: {error}", file=sys.stderr)
+        return 2
+    try:
+        proved = verify_answer(answer, key, sha256)
+    except (ProofProblem, NoteError, ValueError) as error:
+        print(f"未证明 NOT proved: {error}")
+        return 1
+    about = f"document {proved.file} " if proved.file else ""
+    print(
+        f"已证明 proved: {about}entry {proved.index} ({proved.action}, {proved.time}) "
+        f"in the signed tree of {proved.tree_size}"
+    )
+    return 0
 
 
 if __name__ == "__main__":

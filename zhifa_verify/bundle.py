@@ -19,6 +19,9 @@ ERASE_ACTION = "ledger.erase_facts"
 CHUNK = 1 << 20
 MANIFEST_KEYS = frozenset({"format", "origin", "size", "public", "root", "exported_at"})
 LEAF_KEYS = frozenset({"v", "index", "time", "actor", "agency", "action", "subject", "commitment", "files"})
+LEAF_KEYS_V2 = frozenset({"v", "index", "time", "action", "files", "sealed"})
+SEALED_KEYS = frozenset({"actor", "actor_name", "agency", "subject", "commitment", "files"})
+SEALED_FILE_KEYS = frozenset({"sha256", "size", "content_type"})
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 _SALT_HEX = re.compile(r"[0-9a-f]{32}")
 _TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
@@ -134,9 +137,11 @@ class _Check:
     size: int | None = None
     root: str | None = None
     key: str | None = None
+    public: bool = False
     leaf_hashes: list[bytes] = field(default_factory=list)
-    commitments: list[str] = field(default_factory=list)
+    commitments: list[str | None] = field(default_factory=list)
     files: set[str] = field(default_factory=set)
+    sizes: dict[str, int] = field(default_factory=dict)  # what format-2 leaves sealed about each file
     erased: set[int] = field(default_factory=set)
 
     def run(self, against: Path | None) -> None:
@@ -146,6 +151,7 @@ class _Check:
         if manifest_text is None:
             raise BundleUnreadable(f"{self.path}: no manifest.json, so this is not a ledger bundle")
         manifest = self._manifest(manifest_text)
+        self.public = manifest["public"]
         self._entries()
         entries = len(self.leaf_hashes)
         key = self._key()
@@ -215,7 +221,9 @@ class _Check:
             raise _Problem("entries.jsonl is missing")
         for index, line in enumerate(_lines(text, "entries.jsonl")):
             where = f"entry {index} (entries.jsonl line {index + 1})"
-            wrapper = _json_object(line, where, frozenset({"index", "leaf"}))
+            wrapper = _json(line, where)
+            if not isinstance(wrapper, dict) or set(wrapper) not in ({"index", "leaf"}, {"index", "leaf", "sealed"}):
+                raise _Problem(f"{where}: not a JSON object with the keys index, leaf (and sealed)")
             if not _is_int(wrapper["index"]) or wrapper["index"] != index:
                 raise _Problem(
                     f"{where}: numbered {wrapper['index']!r} where {index} was due "
@@ -223,7 +231,13 @@ class _Check:
                 )
             if not isinstance(wrapper["leaf"], str):
                 raise _Problem(f"{where}: leaf is not a string")
-            self._leaf(index, _canonical(wrapper["leaf"], f"{where}: leaf"), where)
+            leaf = _canonical(wrapper["leaf"], f"{where}: leaf")
+            if leaf.get("v") == 2:
+                self._leaf_v2(index, leaf, wrapper.get("sealed"), where)
+            else:
+                if "sealed" in wrapper:
+                    raise _Problem(f"{where}: a format-1 leaf has no sealed part")
+                self._leaf(index, leaf, where)
             self.leaf_hashes.append(leaf_hash(_utf8(wrapper["leaf"], where)))
 
     def _leaf(self, index: int, leaf: dict[str, Any], where: str) -> None:
@@ -256,6 +270,75 @@ class _Check:
             self.erased.add(int(named[1]))
         self.commitments.append(leaf["commitment"])
         self.files.update(files)
+
+    def _leaf_v2(self, index: int, leaf: dict[str, Any], sealed_text: object, where: str) -> None:
+        """A format-2 leaf: its public part, and in a full bundle its sealed part, opened and checked."""
+        if set(leaf) != LEAF_KEYS_V2:
+            raise _Problem(f"{where}: the leaf's keys are not exactly {', '.join(sorted(LEAF_KEYS_V2))}")
+        if not _is_int(leaf["index"]) or leaf["index"] != index:
+            raise _Problem(f"{where}: the leaf says index {leaf['index']!r} (an entry was moved or renumbered)")
+        time = leaf["time"]
+        if not isinstance(time, str) or not _TIME.fullmatch(time) or not _valid_time(time[:-1]):
+            raise _Problem(f"{where}: time {time!r} is not YYYY-MM-DDTHH:MM:SS.ffffffZ")
+        if not isinstance(leaf["action"], str) or not leaf["action"]:
+            raise _Problem(f"{where}: action is not a non-empty string")
+        tokens = leaf["files"]
+        if not isinstance(tokens, list) or not all(isinstance(t, str) and _SHA256_HEX.fullmatch(t) for t in tokens):
+            raise _Problem(f"{where}: files is not a list of lower-case hex SHA-256 digests")
+        if tokens != sorted(set(tokens)):
+            raise _Problem(f"{where}: files are not sorted and distinct")
+        if not isinstance(leaf["sealed"], str) or not _SHA256_HEX.fullmatch(leaf["sealed"]):
+            raise _Problem(f"{where}: sealed is not a lower-case hex SHA-256")
+        if sealed_text is None:
+            if not self.public:
+                raise _Problem(f"{where}: a full bundle must open the sealed part of a format-2 leaf")
+            self.commitments.append(None)
+            return
+        if self.public:
+            raise _Problem(f"{where}: a public bundle must not open sealed parts (they name users and subjects)")
+        if not isinstance(sealed_text, str):
+            raise _Problem(f"{where}: sealed is not a string")
+        if hashlib.sha256(_utf8(sealed_text, where)).hexdigest() != leaf["sealed"]:
+            raise _Problem(f"{where}: its sealed part does not hash to the leaf's sealed value, so it was altered")
+        sealed = _canonical(sealed_text, f"{where}: sealed")
+        if set(sealed) != SEALED_KEYS:
+            raise _Problem(f"{where}: the sealed part's keys are not exactly {', '.join(sorted(SEALED_KEYS))}")
+        for key in ("actor", "agency"):
+            if sealed[key] is not None and not _is_int(sealed[key]):
+                raise _Problem(f"{where}: {key} is neither an id nor null")
+        if not isinstance(sealed["actor_name"], str):
+            raise _Problem(f"{where}: actor_name is not a string")
+        if not isinstance(sealed["subject"], str) or not sealed["subject"]:
+            raise _Problem(f"{where}: subject is not a non-empty string")
+        if not isinstance(sealed["commitment"], str) or not _SHA256_HEX.fullmatch(sealed["commitment"]):
+            raise _Problem(f"{where}: commitment is not a lower-case hex SHA-256")
+        files = sealed["files"]
+        if not isinstance(files, list) or not all(
+            isinstance(f, dict)
+            and set(f) == SEALED_FILE_KEYS
+            and isinstance(f["sha256"], str)
+            and _SHA256_HEX.fullmatch(f["sha256"])
+            and _is_int(f["size"])
+            and f["size"] >= 0
+            and isinstance(f["content_type"], str)
+            for f in files
+        ):
+            raise _Problem(f"{where}: the sealed files are not objects of sha256, size and content_type")
+        digests = [f["sha256"] for f in files]
+        if digests != sorted(set(digests)):
+            raise _Problem(f"{where}: the sealed files are not sorted and distinct")
+        if sorted(hashlib.sha256(bytes.fromhex(d)).hexdigest() for d in digests) != tokens:
+            raise _Problem(f"{where}: the leaf's file tokens are not those of its sealed files")
+        for f in files:
+            if self.sizes.setdefault(f["sha256"], f["size"]) != f["size"]:
+                raise _Problem(f"{where}: file {f['sha256']} has a size other entries do not give it")
+        if leaf["action"] == ERASE_ACTION:
+            named = _ERASED.fullmatch(sealed["subject"])
+            if named is None or int(named[1]) >= index:
+                raise _Problem(f"{where}: {ERASE_ACTION} of {sealed['subject']!r}, which is not an earlier entry")
+            self.erased.add(int(named[1]))
+        self.commitments.append(sealed["commitment"])
+        self.files.update(digests)
 
     def _notes(self, key: VerifierKey) -> _Notes:
         """Open the notes in checkpoints.txt in order, up to the first one that is malformed or badly signed."""
@@ -397,6 +480,9 @@ class _Check:
                 raise BundleUnreadable(f"{file}: {error.strerror or error}") from error
             if actual != digest:
                 raise _Problem(f"file {digest}: its content hashes to {actual}, so it was altered")
+            sealed_size = self.sizes.get(digest)
+            if sealed_size is not None and file.stat().st_size != sealed_size:
+                raise _Problem(f"file {digest}: {file.stat().st_size} bytes where its entries sealed {sealed_size}")
         if folder.is_dir():
             for child in sorted(folder.iterdir()):
                 if child.name not in self.files:

@@ -9,6 +9,8 @@ class LedgerConfig(AppConfig):
     verbose_name = "全过程记录"
 
     def ready(self) -> None:
-        from zhifa.ledger import guard
+        from zhifa.ledger import checks, guard
+
+        assert checks.signing_key_outside_data_folder  # imported for its @register (zhifa check --deploy)
 
         guard.connect()

@@ -11,7 +11,15 @@ from django.utils import timezone
 
 from zhifa.ledger import blobs
 from zhifa.ledger.models import Checkpoint, Entry, Facts
-from zhifa.ledger.services import checkpoint_issue, public_key_line
+from zhifa.ledger.services import (
+    LEGACY_VERSION,
+    blob_rows,
+    checkpoint_issue,
+    file_facts,
+    leaf_version,
+    public_key_line,
+    sealed_text,
+)
 from zhifa.ledger.verify import BATCH
 
 BUNDLE_FORMAT = "zhifa-ledger-bundle/1"
@@ -25,8 +33,16 @@ def export_bundle(target: Path, *, public: bool) -> int:
     latest = checkpoint_issue()  # sign what is there now, so the whole bundle is covered
     size = latest.size
     with (target / "entries.jsonl").open("w", encoding="utf-8") as out:
-        for entry in Entry.objects.filter(index__lt=size).order_by("index").iterator(chunk_size=BATCH):
-            out.write(json.dumps({"index": entry.index, "leaf": entry.leaf}, ensure_ascii=False) + "\n")
+        entries = Entry.objects.filter(index__lt=size).order_by("index")
+        for start in range(0, size, BATCH):
+            chunk = list(entries.filter(index__gte=start, index__lt=start + BATCH))
+            stored = {} if public else blob_rows({digest for entry in chunk for digest in entry.files})
+            for entry in chunk:
+                line: dict[str, object] = {"index": entry.index, "leaf": entry.leaf}
+                if not public and leaf_version(entry.leaf) != LEGACY_VERSION:
+                    # A full bundle opens each format-2 leaf's sealed part, so the verifier checks it too.
+                    line["sealed"] = sealed_of(entry, stored)
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
     with (target / "checkpoints.txt").open("w", encoding="utf-8") as out:
         for checkpoint in Checkpoint.objects.filter(size__lte=size).order_by("pk"):
             out.write(checkpoint.note + "\n")
@@ -61,3 +77,9 @@ def _export_files(folder: Path, size: int) -> None:
         with (folder / digest).open("wb") as out:
             for chunk in blobs.open_verified(digest):
                 out.write(chunk)
+
+
+def sealed_of(entry: Entry, stored: dict[str, tuple[int, str]]) -> str:
+    """A format-2 entry's sealed part, rebuilt from its columns and its files' rows (verify proved them)."""
+    described = file_facts(entry.files, stored) or []
+    return sealed_text(entry.actor_id, entry.actor_name, entry.agency_id, entry.subject, entry.commitment, described)

@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "certificate.revoked": "注销执法证件",
     "evidence.attach": "附加证据材料",
     "ledger.erase_facts": "依法删除事实内容",
+    "ledger.seal_legacy": "封存旧格式记录的操作人与文件信息",
 }
 
 

@@ -33,7 +33,8 @@ from zhifa.ledger.models import Blob, Checkpoint, Entry, Node, node_key
 from zhifa.ledger.signing import CheckpointBody, Ed25519Signer, Signer, sign_checkpoint, verifier_key
 from zhifa.ledger.state import snapshot, subject_key
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # the leaf format record() writes; verify and zhifa_verify also read format 1
+LEGACY_VERSION = 1
 # Any constants work; they name the advisory locks that serialise appends, and runs of the leaf-hash
 # lookup (index_leaves), on PostgreSQL.
 _APPEND_LOCK = 0x7A686966  # "zhif"
@@ -48,6 +49,9 @@ class NotInTransaction(RuntimeError):
 
 @cache
 def signer() -> Signer:
+    # The key given as a secret (ZHIFA_LEDGER_KEY_PEM[_FILE]) wins over the key file; docs/operations.md.
+    if settings.LEDGER_KEY_PEM:
+        return Ed25519Signer.from_pem(settings.LEDGER_ORIGIN, settings.LEDGER_KEY_PEM.encode(), "ZHIFA_LEDGER_KEY_PEM")
     return Ed25519Signer.load_or_create(settings.LEDGER_ORIGIN, settings.LEDGER_KEY_FILE)
 
 
@@ -85,7 +89,8 @@ class _LeafColumns(Protocol):
 
 
 def leaf_data(entry: _LeafColumns) -> str:
-    """The leaf's canonical text, rebuilt from the entry's columns (verify compares it with `entry.leaf`)."""
+    """A format-1 leaf's canonical text, rebuilt from the entry's columns (entries recorded before format 2,
+    and the benchmark's generated ledgers)."""
     return leaf_text(
         entry.index,
         leaf_time(entry.recorded_at),
@@ -108,7 +113,7 @@ def leaf_text(
     commitment: str,
     files: list[str],
 ) -> str:
-    """The canonical JSON of a leaf (docs/ledger.md) from its values.
+    """The canonical JSON of a format-1 leaf (docs/ledger.md) from its values.
 
     Written out key by key in their sorted order when every value has its usual type, which is the
     same text as `canonical.dumps` of the leaf object (test_canonical.py proves it) in a fraction of
@@ -129,11 +134,11 @@ def leaf_text(
         return (
             f'{{"action":{string(action)},"actor":{scalar(actor_id)},"agency":{scalar(agency_id)},'
             f'"commitment":{string(commitment)},"files":[{",".join(map(string, files))}],'
-            f'"index":{scalar(index)},"subject":{string(subject)},"time":{string(time)},"v":{FORMAT_VERSION}}}'
+            f'"index":{scalar(index)},"subject":{string(subject)},"time":{string(time)},"v":{LEGACY_VERSION}}}'
         )
     return canonical.strict_dumps(
         {
-            "v": FORMAT_VERSION,
+            "v": LEGACY_VERSION,
             "index": index,
             "time": time,
             "actor": actor_id,
@@ -144,6 +149,107 @@ def leaf_text(
             "files": files,
         }
     )
+
+
+#: What a format-2 leaf seals about one file: its SHA-256, its size in bytes, the content type it was stored with.
+FileFacts = tuple[str, int, str]
+
+
+def file_token(digest: str) -> str:
+    """How a format-2 leaf names a file: the SHA-256 of the file's 32-byte digest, in hex.
+
+    Whoever holds the document computes it from the document's own hash; a reader of the leaf learns no
+    file hash from it, so a public proof shows the document's siblings to nobody who lacks them.
+    """
+    return hashlib.sha256(bytes.fromhex(digest)).hexdigest()
+
+
+def sealed_text(
+    actor_id: int | None,
+    actor_name: str,
+    agency_id: int | None,
+    subject: str,
+    commitment: str,
+    files: Sequence[FileFacts],
+) -> str:
+    """The canonical JSON of a format-2 leaf's sealed part (docs/ledger.md): what the leaf commits to by hash.
+
+    `files` in the order of their digests. Written key by key when every value has its usual type (the same
+    text as the strict path, test_canonical.py); anything unusual (a tampered column) takes the strict path.
+    """
+    if (
+        (actor_id is None or type(actor_id) is int)
+        and type(actor_name) is str
+        and (agency_id is None or type(agency_id) is int)
+        and type(subject) is str
+        and type(commitment) is str
+        and all(type(d) is str and type(n) is int and type(t) is str for d, n, t in files)
+    ):
+        string, scalar = canonical.string, canonical.scalar
+        listed = ",".join(
+            f'{{"content_type":{string(kind)},"sha256":{string(digest)},"size":{int.__repr__(size)}}}'
+            for digest, size, kind in files
+        )
+        return (
+            f'{{"actor":{scalar(actor_id)},"actor_name":{string(actor_name)},"agency":{scalar(agency_id)},'
+            f'"commitment":{string(commitment)},"files":[{listed}],"subject":{string(subject)}}}'
+        )
+    return canonical.strict_dumps(
+        {
+            "actor": actor_id,
+            "actor_name": actor_name,
+            "agency": agency_id,
+            "subject": subject,
+            "commitment": commitment,
+            "files": [{"sha256": d, "size": n, "content_type": t} for d, n, t in files],
+        }
+    )
+
+
+def leaf_text_v2(index: int, time: str, action: str, sealed: str, files: Sequence[str]) -> str:
+    """The canonical JSON of a format-2 leaf: the public part, and the SHA-256 of the sealed part.
+
+    `files` are the entry's file digests; the leaf names them by `file_token`, sorted.
+    """
+    tokens = sorted(file_token(digest) for digest in files)
+    sealed_hash = hashlib.sha256(sealed.encode()).hexdigest()
+    if type(index) is int and type(time) is str and type(action) is str:
+        string = canonical.string
+        listed = ",".join('"' + token + '"' for token in tokens)
+        return (
+            f'{{"action":{string(action)},"files":[{listed}],'
+            f'"index":{int.__repr__(index)},"sealed":"{sealed_hash}","time":{string(time)},"v":{FORMAT_VERSION}}}'
+        )
+    return canonical.strict_dumps(
+        {"v": FORMAT_VERSION, "index": index, "time": time, "action": action, "files": tokens, "sealed": sealed_hash}
+    )
+
+
+def leaf_version(leaf: str) -> int:
+    """A stored leaf's format version: its canonical text ends with its last key, `"v":<n>}`."""
+    head, _, tail = leaf.rpartition('"v":')
+    return int(tail[:-1]) if head and tail[:-1].isdigit() else 0
+
+
+def file_facts(digests: Sequence[str], blobs: dict[str, tuple[int, str]]) -> list[FileFacts] | None:
+    """Each file's (digest, size, content type) from the evidence store's rows; None when one has no row."""
+    found: list[FileFacts] = []
+    for digest in sorted(digests):
+        row = blobs.get(digest)
+        if row is None:
+            return None
+        found.append((digest, row[0], row[1]))
+    return found
+
+
+def blob_rows(digests: Sequence[str] | set[str]) -> dict[str, tuple[int, str]]:
+    """The evidence store's (size, content type) of each of these files that has a row."""
+    wanted = sorted(set(digests))
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(wanted), 500):
+        rows = Blob.objects.filter(sha256__in=wanted[start : start + 500]).values_list("sha256", "size", "content_type")
+        found.update((digest, (size, kind)) for digest, size, kind in rows)
+    return found
 
 
 def commitment_of(salt: bytes, facts_text: str) -> str:
@@ -438,9 +544,11 @@ def record_many(acts: Sequence[Act]) -> list[Entry]:
         return []
     _lock(db)
     wanted = {digest.lower() for act in acts for digest in act.files}
+    stored: dict[str, tuple[int, str]] = {}
     if wanted:
-        stored = set(Blob.objects.filter(sha256__in=wanted).values_list("sha256", flat=True))
-        missing = sorted(wanted - stored)
+        # Size and content type are sealed into the leaf: a download and the evidence guards show them.
+        stored = blob_rows(wanted)
+        missing = sorted(wanted - set(stored))
         if missing:
             raise Refusal(f"证据文件 {missing[0][:12]}… 尚未上传到证据库，不能记入", field="files")
         # A file another agency recorded may be attached only by someone who may read it: citing a hash
@@ -489,7 +597,9 @@ def record_many(acts: Sequence[Act]) -> list[Entry]:
             actor_id = None if actor is None else actor.pk
             agency_id = None if agency is None else agency.pk
             actor_name = "" if actor is None else actor.get_full_name()
-            leaf = leaf_text(index, time, actor_id, agency_id, act.action, key, commitment, files)
+            described = [(digest, stored[digest][0], stored[digest][1]) for digest in files] if files else []
+            sealed = sealed_text(actor_id, actor_name, agency_id, key, commitment, described)
+            leaf = leaf_text_v2(index, time, act.action, sealed, files)
             leaf_hash = merkle.leaf_hash(leaf.encode())
             hashes.append(leaf_hash)
             values = (index, now, actor_id, actor_name, agency_id, act.action, key, commitment, files, leaf, leaf_hash)
@@ -678,9 +788,11 @@ def checkpoint_if_due() -> None:
         _remember_checkpoint(last)
 
 
-def latest_checkpoint() -> Checkpoint:
-    last = Checkpoint.objects.order_by("-pk").first()
-    return last if last is not None else checkpoint_issue()
+def latest_checkpoint() -> Checkpoint | None:
+    """The newest checkpoint signed, or None before the first. Never signs: public reads call this, and
+    checkpoints are made only on the service's own schedule (checkpoint_if_due after commits, the
+    `zhifa ledger checkpoint` timer), never because a visitor asked."""
+    return Checkpoint.objects.order_by("-pk").first()
 
 
 def inclusion_proof(index: int, size: int) -> list[bytes]:

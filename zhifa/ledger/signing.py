@@ -76,9 +76,17 @@ class Ed25519Signer:
                     handle.write(pem)
                     handle.flush()
                     os.fsync(handle.fileno())
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        return cls.from_pem(name, path.read_bytes(), str(path))
+
+    @classmethod
+    def from_pem(cls, name: str, pem: bytes, where: str) -> Ed25519Signer:
+        """The key in PEM text (PKCS#8, unencrypted); `where` names its source in the error."""
+        try:
+            key = serialization.load_pem_private_key(pem, password=None)
+        except (ValueError, TypeError) as error:
+            raise NoteError(f"{where} does not hold a readable unencrypted PEM private key") from error
         if not isinstance(key, Ed25519PrivateKey):
-            raise NoteError(f"{path} does not hold an Ed25519 private key")
+            raise NoteError(f"{where} does not hold an Ed25519 private key")
         return cls(name=name, private_key=key)
 
 

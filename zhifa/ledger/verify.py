@@ -1,12 +1,16 @@
 """`zhifa ledger verify`: recompute everything the ledger claims and name the first thing that is wrong.
 
-Checks, in order: entries contiguous from 0; each leaf rebuilt from its columns and hashed; every stored
-subtree node recomputed (and none extra); the leaf-hash lookup (each row's key equal to its entry's leaf
-hash, the rows covering entries 0 … n-1 with no gap); every checkpoint's signature, its stored size and
-root, and its root against the recomputed tree at its size; sizes never decreasing; no lookup row naming
-an entry that does not exist; facts against their commitments (missing facts only where an erasure was
-recorded); every file the entries name re-hashed; the live rows against the state recorded in their
-subject's latest entry; optionally a checkpoint kept by an auditor.
+Checks, in order: entries contiguous from 0; each leaf rebuilt from its columns (format 2: with the size
+and content type of its files from the evidence store, sealed by hash) and hashed; each batch's
+document-hash rows (ledger_entry_file) against its entries' files; every stored subtree node recomputed
+(and none extra); the leaf-hash lookup (each row's key equal to its entry's leaf hash, the rows covering
+entries 0 … n-1 with no gap); every checkpoint's signature, its stored size and root, and its root against
+the recomputed tree at its size; sizes never decreasing; issue times after the entries they sign and never
+going back; no lookup or document-hash row naming an entry that does not exist; facts against their
+commitments (missing facts only where an erasure was recorded); format-1 entries' actor names and files
+against the legacy seal (legacy.py); every file the entries name re-hashed and its size compared with its
+evidence-store row; the live rows against the state recorded in their subject's latest entry; optionally a
+checkpoint kept by an auditor.
 Memory stays bounded: entries are streamed in batches.
 """
 
@@ -23,8 +27,20 @@ from typing import Any, cast
 from django.db import connection
 
 from zhifa.ledger import blobs, merkle
+from zhifa.ledger.legacy import check_legacy
 from zhifa.ledger.models import Checkpoint, Facts, Node, node_key
-from zhifa.ledger.services import FORMAT_VERSION, commitment_of, leaf_text, leaf_time, public_key_line
+from zhifa.ledger.services import (
+    LEGACY_VERSION,
+    blob_rows,
+    commitment_of,
+    file_facts,
+    leaf_text,
+    leaf_text_v2,
+    leaf_time,
+    leaf_version,
+    public_key_line,
+    sealed_text,
+)
 from zhifa.ledger.signing import CheckpointBody, NoteError, Verifier, open_checkpoint
 from zhifa.ledger.state import SNAPSHOTS, live_snapshot
 
@@ -39,6 +55,8 @@ class Report:
     size: int = 0
     root: bytes = b""
     files_checked: int = 0
+    # Format-1 entries no legacy seal covers: their actor names and files' content types are not checked.
+    legacy_unsealed: int = 0
 
     def fail(self, problem: str) -> None:
         self.ok = False
@@ -46,7 +64,7 @@ class Report:
 
 
 def _leaf_sql(vendor: str) -> str:
-    """The leaf rebuilt from the entry `e`'s columns in SQL, as `services.leaf_text` writes it.
+    """A format-1 leaf rebuilt from the entry `e`'s columns in SQL, as `services.leaf_text` writes it.
 
     The database builds and compares it while it reads the row, which is most of what verify would
     otherwise spend per entry in Python. Every part is a JSON encoding of the column's value, so text
@@ -80,7 +98,7 @@ def _leaf_sql(vendor: str) -> str:
         text.format("e.subject"),
         """',"time":"'""",
         time,
-        f"""'Z","v":{FORMAT_VERSION}}}'""",
+        f"""'Z","v":{LEGACY_VERSION}}}'""",
     ]
     return " || ".join(parts)
 
@@ -120,24 +138,136 @@ def _moment(value: Any) -> datetime:
     return cast(datetime, value)
 
 
-def _columns_match(index: int, leaf: Any) -> bool:
-    """Whether entry `index`'s columns rebuild its leaf exactly, in Python (services.leaf_text)."""
+def _files_of(names: Any) -> Any:
+    """The `files` column as a list: SQLite hands JSON text, PostgreSQL the decoded value."""
+    return json.loads(names) if type(names) is str else names
+
+
+def _rebuild(rows: list[tuple[Any, ...]]) -> dict[int, str | None]:
+    """For entries whose columns did not rebuild their leaf in SQL (every format-2 entry: its sealed part is a
+    hash), rebuild it in Python: None when the columns, and for format 2 the evidence store's size and content
+    type of its files, give the recorded leaf exactly; else what is wrong. Two statements for the batch."""
+    if not rows:
+        return {}
+    leaves = {row[0]: row[1] for row in rows}
+    with connection.cursor() as cursor:
+        marks = ", ".join(["%s"] * len(leaves))
+        cursor.execute(
+            'SELECT "index", recorded_at, actor_id, actor_name, agency_id, action, subject, commitment, files '  # noqa: S608
+            f'FROM ledger_entry WHERE "index" IN ({marks})',
+            list(leaves),
+        )
+        columns = cursor.fetchall()
+    named: set[str] = set()
+    for row in columns:
+        try:
+            files = _files_of(row[8])
+            if isinstance(files, list):
+                named.update(digest for digest in files if isinstance(digest, str))
+        except ValueError:
+            pass
+    stored = blob_rows(named)
+    found: dict[int, str | None] = {}
+    for index, recorded_at, actor_id, actor_name, agency_id, action, subject, commitment, names in columns:
+        leaf = leaves[index]
+        changed = f"entry {index}: its columns no longer match its recorded leaf"
+        try:
+            names = _files_of(names)
+            time = leaf_time(_moment(recorded_at))
+            if type(leaf) is not str:
+                found[index] = changed
+            elif leaf_version(leaf) == LEGACY_VERSION:
+                text = leaf_text(index, time, actor_id, agency_id, action, subject, commitment, names)
+                found[index] = None if text == leaf else changed
+            else:
+                sealed = (actor_id, actor_name, agency_id, subject, commitment)
+                found[index] = _rebuild_v2(index, leaf, time, action, names, stored, sealed)
+        except (ValueError, TypeError, AttributeError):
+            found[index] = changed  # a column that no longer reads as its type
+    return found
+
+
+def _rebuild_v2(
+    index: int,
+    leaf: str,
+    time: str,
+    action: str,
+    names: list[str],
+    stored: dict[str, tuple[int, str]],
+    sealed_columns: tuple[Any, Any, Any, Any, Any],
+) -> str | None:
+    """None when a format-2 entry's columns and its files' rows give its leaf; else which part differs."""
+    described = file_facts(names, stored)
+    if described is None:
+        missing = sorted(set(names) - set(stored))[0]
+        return f"entry {index}: its file {missing} has no row in the evidence store (ledger_blob)"
+    actor_id, actor_name, agency_id, subject, commitment = sealed_columns
+    sealed = sealed_text(actor_id, actor_name, agency_id, subject, commitment, described)
+    if leaf_text_v2(index, time, action, sealed, names) == leaf:
+        return None
+    # Which part differs: the leaf's public part (time, action, files) or what its sealed hash covers.
+    public = json.loads(leaf_text_v2(index, time, action, "", names))
+    recorded = json.loads(leaf)
+    public.pop("sealed")
+    recorded.pop("sealed", None)
+    if public != recorded:
+        return f"entry {index}: its columns no longer match its recorded leaf"
+    blob_part = (
+        f", or the size or content type of its files in the evidence store (ledger_blob: {', '.join(sorted(names))}),"
+        if names
+        else ""
+    )
+    return (
+        f"entry {index}: its sealed columns (actor, actor_name, agency, subject, commitment){blob_part} "
+        "no longer match its recorded leaf"
+    )
+
+
+def _check_file_rows(report: Report, first: int, last: int) -> bool:
+    """The document-hash lookup (ledger_entry_file, read by the public check page and by who may read a file)
+    holds exactly one row per file each entry first … last names, its `files` column proved equal to its leaf."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT recorded_at, actor_id, agency_id, action, subject, commitment, files FROM ledger_entry "
-            'WHERE "index" = %s',
-            [index],
+            'SELECT "index", files FROM ledger_entry WHERE "index" BETWEEN %s AND %s AND files <> \'[]\'', [first, last]
         )
-        recorded_at, actor_id, agency_id, action, subject, commitment, names = cursor.fetchone()
+        wanted = sorted((index, digest) for index, names in cursor.fetchall() for digest in _files_of(names))
+        cursor.execute(
+            "SELECT entry_id, sha256 FROM ledger_entry_file WHERE entry_id BETWEEN %s AND %s ORDER BY entry_id, sha256",
+            [first, last],
+        )
+        rows = [(int(index), digest) for index, digest in cursor.fetchall()]
+    if rows == wanted:
+        return True
+    for position in range(max(len(rows), len(wanted))):
+        row = rows[position] if position < len(rows) else None
+        want = wanted[position] if position < len(wanted) else None
+        if row == want:
+            continue
+        if want is not None and (row is None or row > want):
+            report.fail(f"entry {want[0]}: the document-hash lookup (ledger_entry_file) lacks its file {want[1]}")
+        else:
+            assert row is not None
+            report.fail(
+                f"entry {row[0]}: the document-hash lookup (ledger_entry_file) names file {row[1]}, "
+                "which its leaf does not (or names it twice)"
+            )
+        return False
+    return True  # pragma: no cover - the lists differ, so some position differs
+
+
+def _check_blob(digest: str, row: tuple[int, str] | None) -> str | None:
+    """Re-hash one stored file and count its bytes: None when intact and of the size its row says."""
+    if row is None:
+        return "no evidence-store row names this file"
+    size = 0
     try:
-        if type(names) is str:
-            names = json.loads(names)
-        text = leaf_text(
-            index, leaf_time(_moment(recorded_at)), actor_id, agency_id, action, subject, commitment, names
-        )
-    except (ValueError, TypeError, AttributeError):
-        return False  # a column that no longer reads as its type
-    return type(leaf) is str and text == leaf
+        for chunk in blobs.open_verified(digest):
+            size += len(chunk)
+    except blobs.BlobCorrupted as problem:
+        return str(problem)
+    if size != row[0]:
+        return f"the evidence store (ledger_blob) says {row[0]} bytes, the stored file has {size}"
+    return None
 
 
 def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> Report:
@@ -210,12 +340,13 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
     expected_index = 0
     for batch in _batches():
         hashes: list[bytes] = []
+        rebuilt = _rebuild([row for row in batch if not row[6]])
         for index, leaf, stored, commitment, facts, salt, same in batch:
             if index != expected_index:
                 report.fail(f"entry {expected_index} is missing (the next entry is {index})")
                 return report
-            if not same and not _columns_match(index, leaf):
-                report.fail(f"entry {index}: its columns no longer match its recorded leaf")
+            if not same and rebuilt[index] is not None:
+                report.fail(str(rebuilt[index]))
                 return report
             hashed = leaf_hash(leaf.encode())
             if hashed != stored:
@@ -243,6 +374,8 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
         expected_nodes += len(completed)
         if not check_nodes():
             return report
+        if not _check_file_rows(report, batch[0][0], batch[-1][0]):
+            return report
     size = report.size = tree.size
     report.root = tree.root()
     stored_nodes = Node.objects.count()
@@ -251,7 +384,6 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
         return report
     if not _check_lookup(report, size):
         return report
-
     for number, body in checkpoints:
         if body.size > size:
             report.fail(f"checkpoint #{number} signed {body.size} entries; only {size} remain")
@@ -261,6 +393,17 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
             return report
     if kept is not None and (kept.size > size or roots.get(kept.size) != kept.root):
         report.fail(f"kept checkpoint {against}: the log is not an extension of it (size {kept.size})")
+        return report
+    problem = _check_issue_times()
+    if problem is not None:
+        report.fail(problem)
+        return report
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(entry_id) FROM ledger_entry_file WHERE entry_id < 0 OR entry_id >= %s", [size])
+        (stray,) = cursor.fetchone()
+    if stray is not None:
+        report.fail(f"the document-hash lookup (ledger_entry_file) names entry {stray}, which does not exist")
         return report
 
     # The columns read below were proved equal to their leaves above.
@@ -273,14 +416,20 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
             report.fail(f"entry {missing[0]}: its facts were removed without a recorded erasure")
             return report
 
+    problem, report.legacy_unsealed = check_legacy(size)
+    if problem is not None:
+        report.fail(problem)
+        return report
+
     if check_files:
         files: set[str] = set()
         with connection.cursor() as cursor:
             cursor.execute("SELECT files FROM ledger_entry WHERE \"index\" < %s AND files <> '[]'", [size])
             for (names,) in cursor.fetchall():
                 files.update(json.loads(names) if type(names) is str else names)
+        stored = blob_rows(files)
         for digest in sorted(files):
-            problem = blobs.verify(digest)
+            problem = _check_blob(digest, stored.get(digest))
             if problem is not None:
                 report.fail(f"file {digest}: {problem}")
                 return report
@@ -310,6 +459,27 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
                 report.fail(f"{subject}: the live row differs from the state recorded by entry {index}")
                 return report
     return report
+
+
+def _check_issue_times() -> str | None:
+    """A checkpoint's issue time (shown by the public checkpoint endpoint) is not signed; it is bounded instead:
+    never before the recording of the last entry it signs, never before the previous checkpoint's."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'SELECT MIN(c.id) FROM ledger_checkpoint c JOIN ledger_entry e ON e."index" = c.size - 1 '
+            "WHERE c.issued_at < e.recorded_at"
+        )
+        (early,) = cursor.fetchone()
+        if early is not None:
+            return f"checkpoint #{early}: its issue time is before the last entry it signs was recorded"
+        cursor.execute(
+            "SELECT MIN(id) FROM (SELECT id, issued_at, LAG(issued_at) OVER (ORDER BY id) AS before "
+            "FROM ledger_checkpoint) t WHERE before > issued_at"
+        )
+        (back,) = cursor.fetchone()
+    if back is not None:
+        return f"checkpoint #{back}: its issue time is before the previous checkpoint's"
+    return None
 
 
 def _prefix_sql(vendor: str) -> str:

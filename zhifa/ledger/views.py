@@ -16,11 +16,12 @@ from zhifa.ledger.selectors import HEX64, find_by_hash, proof_document
 def checkpoint(request: HttpRequest) -> HttpResponse:
     """The latest signed checkpoint as a C2SP signed note (text/plain), or JSON with ?format=json.
 
-    A log that grew since a checkpoint older than LEDGER_CHECKPOINT_MINUTES is signed afresh first, so what
-    the public fetches is never staler than that, even when nothing has been written for a while.
+    Checkpoints are signed on the service's own schedule (after commits, at most one per
+    LEDGER_CHECKPOINT_MINUTES, and by the `zhifa ledger checkpoint` timer); a visitor's request never signs one.
     """
-    services.checkpoint_if_due()
     latest = services.latest_checkpoint()
+    if latest is None:
+        return HttpResponse("尚未签发签名检查点。\n", status=404, content_type="text/plain; charset=utf-8")
     if request.GET.get("format") == "json":
         return JsonResponse({"size": latest.size, "note": latest.note, "issued_at": latest.issued_at.isoformat()})
     return HttpResponse(latest.note, content_type="text/plain; charset=utf-8")
@@ -33,17 +34,17 @@ def verifier_key(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def proof(request: HttpRequest) -> JsonResponse:
-    """`?leaf_hash=<hex>`: the entry with that leaf hash and its inclusion proof in the latest checkpoint."""
+    """`?leaf_hash=<hex>`: the entry with that leaf hash and its inclusion proof in the latest checkpoint
+    (selectors.proof_document says what the answer shows)."""
     leaf_hash = request.GET.get("leaf_hash", "").strip().lower()
     if not HEX64.match(leaf_hash):
         return JsonResponse({"error": "leaf_hash 应为64位十六进制的 SHA-256 值"}, status=400)
     entry = services.entry_by_leaf_hash(bytes.fromhex(leaf_hash))
     if entry is None:
         return JsonResponse({"error": "没有这条记录"}, status=404)
-    latest = services.latest_checkpoint()
-    if entry.index >= latest.size:
-        latest = services.checkpoint_issue()
-    return JsonResponse(proof_document(entry, latest), json_dumps_params={"ensure_ascii": False})
+    # Against the latest checkpoint there is; an entry newer than it is answered "not yet covered".
+    answer = proof_document(entry, services.latest_checkpoint())
+    return JsonResponse(answer, json_dumps_params={"ensure_ascii": False})
 
 
 def check(request: HttpRequest) -> HttpResponse:

@@ -80,7 +80,9 @@ def test_forms_refuse_a_post_without_csrf_token(world):
 def test_deploy_check_is_clean_under_production_settings(tmp_path):
     env = {
         **os.environ,
-        "ZHIFA_DATA_DIR": str(tmp_path),
+        "ZHIFA_DATA_DIR": str(tmp_path / "data"),
+        # Production keeps the ledger's signing key outside the data folder (ledger.W001 otherwise).
+        "ZHIFA_LEDGER_KEY_FILE": str(tmp_path / "keys" / "ledger-ed25519.pem"),
         "ZHIFA_DEBUG": "false",
         "ZHIFA_HTTPS": "true",
         "ZHIFA_SECRET_KEY": "k" * 20 + "-production-secret-for-the-check-only-" + "z" * 20,

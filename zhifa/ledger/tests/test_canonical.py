@@ -7,6 +7,7 @@ any value, and refuse the same values.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -15,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from zhifa.ledger import canonical
-from zhifa.ledger.services import FORMAT_VERSION, leaf_text, leaf_time
+from zhifa.ledger.services import FORMAT_VERSION, LEGACY_VERSION, leaf_text, leaf_text_v2, leaf_time, sealed_text
 
 # Any text, including quotes, backslashes, control characters, non-ASCII and astral characters.
 texts = st.text(st.characters(codec="utf-8"), max_size=12)  # lone surrogates are not UTF-8 text
@@ -91,7 +92,7 @@ def test_a_leaf_written_key_by_key_is_its_canonical_json(
 ):
     time = leaf_time(moment)
     leaf = {
-        "v": FORMAT_VERSION,
+        "v": LEGACY_VERSION,
         "index": index,
         "time": time,
         "actor": actor,
@@ -102,6 +103,44 @@ def test_a_leaf_written_key_by_key_is_its_canonical_json(
         "files": files,
     }
     assert leaf_text(index, time, actor, agency, action, subject, commitment, files) == reference(leaf)
+
+
+@given(
+    index=st.integers(min_value=0, max_value=2**62),
+    moment=st.datetimes(timezones=st.just(UTC)),
+    actor=ids,
+    actor_name=texts,
+    agency=ids,
+    action=texts,
+    subject=texts,
+    commitment=hex_digests | texts,
+    files=st.dictionaries(hex_digests, st.tuples(st.integers(min_value=0, max_value=2**62), texts), max_size=3),
+)
+def test_a_format_2_leaf_and_its_sealed_part_written_key_by_key_are_their_canonical_json(
+    index, moment, actor, actor_name, agency, action, subject, commitment, files
+):
+    time = leaf_time(moment)
+    described = [(digest, size, kind) for digest, (size, kind) in sorted(files.items())]
+    sealed = sealed_text(actor, actor_name, agency, subject, commitment, described)
+    assert sealed == reference(
+        {
+            "actor": actor,
+            "actor_name": actor_name,
+            "agency": agency,
+            "subject": subject,
+            "commitment": commitment,
+            "files": [{"sha256": d, "size": n, "content_type": t} for d, n, t in described],
+        }
+    )
+    leaf = {
+        "v": FORMAT_VERSION,
+        "index": index,
+        "time": time,
+        "action": action,
+        "files": sorted(hashlib.sha256(bytes.fromhex(digest)).hexdigest() for digest in files),
+        "sealed": hashlib.sha256(sealed.encode()).hexdigest(),
+    }
+    assert leaf_text_v2(index, time, action, sealed, list(files)) == reference(leaf)
 
 
 def test_a_leaf_with_an_unusual_column_takes_the_strict_path():

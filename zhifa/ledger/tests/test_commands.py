@@ -139,3 +139,43 @@ def test_export_refuses_a_non_empty_folder(ledger, tmp_path):
     (tmp_path / "busy" / "x").write_text("x")
     with pytest.raises(Exception, match="not empty"):
         call_command("ledger", "export", str(tmp_path / "busy"))
+
+
+def test_a_full_bundle_opens_each_sealed_part_and_the_verifier_checks_it(ledger, tmp_path, world):
+    code, output = run("export", str(tmp_path / "bundle"))
+    assert code == 0, output
+    entries = tmp_path / "bundle" / "entries.jsonl"
+    lines = [json.loads(line) for line in entries.read_text(encoding="utf-8").splitlines()]
+    assert all("sealed" in line for line in lines)  # every entry here is of format 2
+    named = next(line for line in lines if ledger in line["sealed"])
+    sealed = json.loads(named["sealed"])
+    assert sealed["files"] == [{"content_type": "image/png", "sha256": ledger, "size": 21}]
+    assert sealed["actor_name"] == world.admin.get_full_name()
+    # A bundle whose sealed part names another actor is caught by the standalone verifier.
+    named["sealed"] = named["sealed"].replace('"actor_name":"', '"actor_name":"某')
+    entries.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    result = _standalone(tmp_path / "bundle")
+    assert result.returncode == 1
+    assert "its sealed part does not hash to the leaf's sealed value" in result.stdout
+
+
+def test_a_public_bundle_names_no_subject_or_file(ledger, tmp_path):
+    code, _ = run("export", str(tmp_path / "public"), "--public")
+    assert code == 0
+    text = (tmp_path / "public" / "entries.jsonl").read_text(encoding="utf-8")
+    assert all(set(json.loads(line)) == {"index", "leaf"} for line in text.splitlines())  # no sealed part
+    for secret in ("personnel.certificate:", "core.user:", ledger):
+        assert secret not in text
+
+
+def test_the_verifier_refuses_a_public_bundle_that_opens_a_sealed_part(ledger, tmp_path):
+    run("export", str(tmp_path / "full"))
+    run("export", str(tmp_path / "public"), "--public")
+    # The public bundle's last line swapped for the full bundle's, which opens the sealed part.
+    full = (tmp_path / "full" / "entries.jsonl").read_text(encoding="utf-8").splitlines()
+    public = tmp_path / "public" / "entries.jsonl"
+    lines = public.read_text(encoding="utf-8").splitlines()
+    public.write_text("\n".join([*lines[:-1], full[len(lines) - 1]]) + "\n", encoding="utf-8")
+    result = _standalone(tmp_path / "public")
+    assert result.returncode == 1
+    assert "a public bundle must not open sealed parts" in result.stdout

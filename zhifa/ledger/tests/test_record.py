@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 from datetime import timedelta
 
@@ -53,8 +54,13 @@ def test_leaf_holds_no_personal_data_only_a_commitment(world):
     assert "甲执法" not in entry.leaf
     assert "乙执法" not in entry.leaf
     leaf = json.loads(entry.leaf)
-    assert set(leaf) == {"v", "index", "time", "actor", "agency", "action", "subject", "commitment", "files"}
-    assert leaf["commitment"] == services.commitment_of(bytes(entry.facts.salt), entry.facts.facts)
+    assert set(leaf) == {"v", "index", "time", "action", "files", "sealed"}
+    # The sealed part, which the leaf commits to by hash, holds the commitment to the facts.
+    sealed = services.sealed_text(
+        entry.actor_id, entry.actor_name, entry.agency_id, entry.subject, entry.commitment, []
+    )
+    assert leaf["sealed"] == hashlib.sha256(sealed.encode()).hexdigest()
+    assert entry.commitment == services.commitment_of(bytes(entry.facts.salt), entry.facts.facts)
 
 
 def test_a_refused_action_leaves_no_entry(world):

@@ -5,14 +5,17 @@ Runs on SQLite and, in the PostgreSQL pass, on PostgreSQL.
 
 from __future__ import annotations
 
+import io
+from datetime import timedelta
+
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.db import DataError, connection, transaction
 
 from zhifa.core.choices import Role
 from zhifa.core.services import user_grant_role
-from zhifa.ledger import guard, merkle, services
-from zhifa.ledger.models import Checkpoint, Entry
+from zhifa.ledger import blobs, guard, merkle, services
+from zhifa.ledger.models import Blob, Checkpoint, Entry
 from zhifa.ledger.signing import CheckpointBody, Ed25519Signer, sign_checkpoint
 from zhifa.ledger.verify import verify_ledger
 from zhifa.personnel import services as personnel
@@ -28,10 +31,18 @@ def ledger(world):
     services.checkpoint_issue()
     personnel.certificate_reinstate(actor=world.admin, certificate=certificate, on_date=TODAY, reason="结束")
     user_grant_role(actor=world.admin, user=world.officer_user, role=Role.LEGAL_REVIEWER)
+    # Two evidence files: a photo named by entries 10 and 11, a video named by entry 11 only.
+    world.photo = blobs.store(io.BytesIO(b"photo of the felled trees"), content_type="image/jpeg").sha256
+    world.video = blobs.store(io.BytesIO(b"body camera video, much longer"), content_type="video/mp4").sha256
+    with transaction.atomic():
+        services.record(actor=world.admin, action="test.photo", subject="test:1", facts={}, files=[world.photo])
+        services.record(
+            actor=world.admin, action="test.video", subject="test:1", facts={}, files=[world.video, world.photo]
+        )
     services.checkpoint_issue()
     report = verify_ledger()
     assert report.ok, report.problems
-    assert report.size == services.tree_size() == 10
+    assert report.size == services.tree_size() == 12
     guard.uninstall(connection)  # the attacker owns the database
     return world
 
@@ -102,6 +113,7 @@ def test_truncating_the_tail(ledger):
     size = services.tree_size()
     for index in (size - 1, size - 2):
         sql("DELETE FROM ledger_facts WHERE entry_id = %s", [index])
+        sql("DELETE FROM ledger_entry_file WHERE entry_id = %s", [index])
         sql('DELETE FROM ledger_entry WHERE "index" = %s', [index])
     sql("DELETE FROM ledger_node WHERE position * power(2, level) + power(2, level) > %s", [size - 2])
     message = problem()
@@ -148,3 +160,91 @@ def test_an_entrys_time_that_is_no_time_at_all(ledger):
         return
     sql('UPDATE ledger_entry SET recorded_at = %s WHERE "index" = 6', ["garbage"])
     assert problem() == "entry 6: its columns no longer match its recorded leaf"
+
+
+# ------------------------------------------------------------------ what the pages show beside the leaf
+
+
+def test_editing_the_actor_name_the_timeline_shows(ledger):
+    sql('UPDATE ledger_entry SET actor_name = %s WHERE "index" = 7', ["某领导"])
+    assert problem() == (
+        "entry 7: its sealed columns (actor, actor_name, agency, subject, commitment) no longer match its recorded leaf"
+    )
+
+
+def test_editing_a_row_of_the_document_hash_lookup(ledger):
+    # The public check page would deny the genuine photo and answer for a forged document instead.
+    sql("UPDATE ledger_entry_file SET sha256 = %s WHERE entry_id = 10", ["ab" * 32])
+    assert problem().startswith("entry 10: the document-hash lookup (ledger_entry_file)")
+
+
+def test_deleting_a_row_of_the_document_hash_lookup(ledger):
+    sql("DELETE FROM ledger_entry_file WHERE entry_id = 11 AND sha256 = %s", [ledger.video])
+    assert problem() == f"entry 11: the document-hash lookup (ledger_entry_file) lacks its file {ledger.video}"
+
+
+def test_moving_a_row_of_the_document_hash_lookup_to_another_entry(ledger):
+    # The check page would name entry 3 as the one that recorded the video.
+    sql("UPDATE ledger_entry_file SET entry_id = 3 WHERE entry_id = 11 AND sha256 = %s", [ledger.video])
+    assert problem() == (
+        f"entry 3: the document-hash lookup (ledger_entry_file) names file {ledger.video}, "
+        "which its leaf does not (or names it twice)"
+    )
+
+
+def test_swapping_rows_of_the_document_hash_lookup_between_entries(ledger):
+    sql("UPDATE ledger_entry_file SET entry_id = 100 WHERE entry_id = 10")
+    sql("UPDATE ledger_entry_file SET entry_id = 10 WHERE entry_id = 11")
+    sql("UPDATE ledger_entry_file SET entry_id = 11 WHERE entry_id = 100")
+    assert problem().startswith("entry 10: the document-hash lookup (ledger_entry_file) names file")
+
+
+def test_inserting_a_row_in_the_document_hash_lookup(ledger):
+    sql("INSERT INTO ledger_entry_file (entry_id, sha256) VALUES (5, %s)", ["cd" * 32])
+    assert problem() == (
+        f"entry 5: the document-hash lookup (ledger_entry_file) names file {'cd' * 32}, "
+        "which its leaf does not (or names it twice)"
+    )
+
+
+def test_swapping_the_size_of_two_evidence_files(ledger):
+    sizes = dict(Blob.objects.values_list("sha256", "size"))
+    sql("UPDATE ledger_blob SET size = %s WHERE sha256 = %s", [sizes[ledger.video], ledger.photo])
+    sql("UPDATE ledger_blob SET size = %s WHERE sha256 = %s", [sizes[ledger.photo], ledger.video])
+    message = problem()
+    assert message.startswith("entry 10: its sealed columns")
+    assert f"ledger_blob: {ledger.photo}" in message
+
+
+def test_swapping_the_content_type_of_two_evidence_files(ledger):
+    # The photo would pass the guard that asks for a sound-and-picture record of a seizure.
+    sql("UPDATE ledger_blob SET content_type = 'video/mp4' WHERE sha256 = %s", [ledger.photo])
+    sql("UPDATE ledger_blob SET content_type = 'image/jpeg' WHERE sha256 = %s", [ledger.video])
+    message = problem()
+    assert message.startswith("entry 10: its sealed columns")
+    assert "size or content type of its files in the evidence store" in message
+
+
+def test_deleting_the_evidence_store_row_of_a_file(ledger):
+    sql("DELETE FROM ledger_blob WHERE sha256 = %s", [ledger.video])
+    assert problem() == f"entry 11: its file {ledger.video} has no row in the evidence store (ledger_blob)"
+
+
+def test_a_document_hash_row_naming_an_entry_that_does_not_exist(ledger):
+    sql("INSERT INTO ledger_entry_file (entry_id, sha256) VALUES (500, %s)", ["ef" * 32])
+    message = problem()
+    sql("DELETE FROM ledger_entry_file WHERE entry_id = 500")  # the test database checks its keys at the end
+    assert message == "the document-hash lookup (ledger_entry_file) names entry 500, which does not exist"
+
+
+def test_moving_a_checkpoints_issue_time_before_what_it_signs(ledger):
+    last = Checkpoint.objects.order_by("-pk").first()
+    first_entry = Entry.objects.get(index=0)
+    Checkpoint.objects.filter(pk=last.pk).update(issued_at=first_entry.recorded_at - timedelta(days=1))
+    assert problem() == f"checkpoint #{last.pk}: its issue time is before the last entry it signs was recorded"
+
+
+def test_moving_a_checkpoints_issue_time_behind_the_previous_one(ledger):
+    first, second = Checkpoint.objects.order_by("pk")[:2]
+    Checkpoint.objects.filter(pk=first.pk).update(issued_at=second.issued_at + timedelta(seconds=1))
+    assert problem() == f"checkpoint #{second.pk}: its issue time is before the previous checkpoint's"
