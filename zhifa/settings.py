@@ -224,6 +224,13 @@ LEDGER_LOOKUP_LAG = env_int("ZHIFA_LEDGER_LOOKUP_LAG", 16384, minimum=1)
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Every upload is spooled to disk and hashed as it arrives; the handler enforces the limits below as it streams.
+FILE_UPLOAD_HANDLERS = ["zhifa.ledger.blobs.HashingUploadHandler"]
+# Evidence limits (docs/operations.md): one file's size; per agency, the bytes uploaded but not yet named by
+# any of its entries; and how long such an upload is kept before `zhifa evidence cleanup` removes it.
+EVIDENCE_MAX_BYTES = env_int("ZHIFA_EVIDENCE_MAX_MB", 2048, minimum=1) * 1024 * 1024
+EVIDENCE_QUOTA_BYTES = env_int("ZHIFA_EVIDENCE_QUOTA_MB", 20480, minimum=1) * 1024 * 1024
+EVIDENCE_RETENTION_DAYS = env_int("ZHIFA_EVIDENCE_RETENTION_DAYS", 7, minimum=1)
 # Uploads and evidence are spooled here, beside the evidence folder, so a finished file is moved, not copied.
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,6 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -26,8 +25,9 @@ from zhifa.core.errors import Refusal
 from zhifa.core.models import User
 from zhifa.core.permissions import request_user
 from zhifa.core.scoping import restrict
-from zhifa.ledger import blobs
+from zhifa.ledger import blobs, uploads
 from zhifa.ledger.evidence_views import UPLOADERS
+from zhifa.ledger.uploads import UploadRefused
 
 
 class TokenAuth(HttpBearer):
@@ -55,6 +55,11 @@ class RefusalOut(Schema):
     message: str
     field: str | None = None
     rule: str = ""
+
+
+@api.exception_handler(UploadRefused)
+def upload_refused(request: HttpRequest, refusal: UploadRefused) -> Any:
+    return api.create_response(request, {"message": refusal.message, "field": refusal.field, "rule": ""}, status=413)
 
 
 @api.exception_handler(Refusal)
@@ -212,10 +217,10 @@ def take_action(request: HttpRequest, case_id: int, action: str, fields: Body[di
 
 @api.post("/evidence", response={201: BlobOut, 422: RefusalOut}, summary="上传证据文件（附 SHA-256，服务端核对）")
 def upload_evidence(request: HttpRequest, sha256: str, file: File[UploadedFile]) -> Status[dict[str, Any]]:
-    if not request_user(request).has_role(*UPLOADERS):
+    actor = request_user(request)
+    if not actor.has_role(*UPLOADERS):
         raise Refusal("审计员只读，不能上传证据文件")
-    with transaction.atomic():
-        blob = blobs.store_upload(file, expected_sha256=sha256)
+    blob = uploads.evidence_receive(actor=actor, upload=file, expected_sha256=sha256)
     return Status(201, {"sha256": blob.sha256, "size": blob.size, "content_type": blob.content_type})
 
 
