@@ -112,13 +112,19 @@ def store_upload(upload: UploadedFile, *, expected_sha256: str | None = None) ->
     return _keep(Path(path()), digest, upload.size or 0, expected, upload.content_type or "")
 
 
-def _keep(spooled: Path, digest: str, size: int, expected: str | None, content_type: str) -> Blob:
+def check_expected(digest: str, expected_sha256: str | None) -> None:
+    """Refuse (field "file") bytes that do not hash to what the uploader said they would."""
+    expected = _normalise(expected_sha256, "sha256") if expected_sha256 else None
     if expected is not None and expected != digest:
         raise Refusal(
             f"文件传输有误：收到的文件的 SHA-256 为 {digest[:12]}…，"
             f"与浏览器计算的 {expected[:12]}… 不一致，未保存，请重新上传",
             field="file",
         )
+
+
+def _keep(spooled: Path, digest: str, size: int, expected: str | None, content_type: str) -> Blob:
+    check_expected(digest, expected)
     target = storage()
     name = name_of(digest)
     if not target.exists(name):

@@ -79,11 +79,13 @@ def evidence_receive(*, actor: User, upload: UploadedFile, expected_sha256: str)
     room = quota_room(actor)
     if size > room:
         raise over_quota(settings.EVIDENCE_QUOTA_BYTES - room)
+    digest = getattr(upload, "sha256", None) or _sha256_of(upload)
+    blobs.check_expected(digest, expected_sha256)  # before the row: a damaged transfer owns nothing
     # The ownership row first, then the bytes: a cleanup running meanwhile sees a live upload and keeps them.
     with transaction.atomic():
         _lock_against_cleanup()
         Upload.objects.update_or_create(
-            sha256=getattr(upload, "sha256", None) or _sha256_of(upload),
+            sha256=digest,
             agency=agency,
             defaults={"uploaded_by": actor, "size": size, "uploaded_at": timezone.now(), "removed_at": None},
         )
