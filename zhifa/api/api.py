@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 from ninja.security import HttpBearer
 
 from zhifa.api.models import ApiToken, digest
+from zhifa.audit.middleware import mark_refused
 from zhifa.cases import issuing, selectors, services
 from zhifa.cases.models import Case, CaseDocument
 from zhifa.cases.workflow import ACTIONS, STATE_LABELS, State, actions_from
@@ -59,11 +60,13 @@ class RefusalOut(Schema):
 
 @api.exception_handler(UploadRefused)
 def upload_refused(request: HttpRequest, refusal: UploadRefused) -> Any:
+    mark_refused(request, str(refusal))
     return api.create_response(request, {"message": refusal.message, "field": refusal.field, "rule": ""}, status=413)
 
 
 @api.exception_handler(Refusal)
 def refused(request: HttpRequest, refusal: Refusal) -> Any:
+    mark_refused(request, str(refusal))  # into the security audit trail (zhifa/audit)
     return api.create_response(
         request, {"message": refusal.message, "field": refusal.field, "rule": refusal.rule}, status=422
     )
