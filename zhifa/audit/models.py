@@ -3,6 +3,10 @@
 Append-only: database triggers refuse UPDATE, DELETE and TRUNCATE (guard.py), as on the ledger's tables,
 so an administrator cannot remove a line through the application, the admin site or a database shell.
 Each row snapshots the names it shows (no foreign keys): deleting a user or an agency touches nothing here.
+
+Against someone who drops the triggers, the rows form a hash chain (`chain` = SHA-256 of the previous
+row's chain and this row's values), and `zhifa audit seal` writes the chain's head into the signed ledger:
+a deleted, edited or inserted row before a seal no longer matches it (`zhifa audit verify`).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ class AuditEvent(models.Model):
     path = models.CharField(_("请求路径"), max_length=500, blank=True)
     status = models.PositiveSmallIntegerField(null=True, blank=True)
     detail = models.CharField(_("说明"), max_length=500, blank=True)
+    chain = models.CharField(max_length=64)
 
     class Meta:
         db_table = "audit_event"
