@@ -117,3 +117,12 @@ def test_the_access_log_names_the_user(world, caplog):
     assert any(line.startswith("GET /cases/ 200 officer ") for line in lines), lines
     assert any(line.startswith("GET /accounts/login/ 200 - ") for line in lines), lines
     assert any(line.startswith("GET /api/v1/cases 200 officer ") for line in lines), lines
+
+
+def test_the_audit_page_takes_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    make_user("auditor", world.bureau, Role.AUDITOR)
+    for _ in range(120):
+        audit_record(kind=AuditKind.LOGIN_FAILED, user=world.officer.user)
+    auditor = signed_in("auditor")
+    with django_assert_max_num_queries(12):
+        assert auditor.get("/audit/?kind=login_failed").status_code == 200
