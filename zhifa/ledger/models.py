@@ -176,7 +176,7 @@ class Upload(models.Model):
     """
 
     sha256 = models.CharField(max_length=64)
-    agency = models.ForeignKey("core.Agency", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
