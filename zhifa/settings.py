@@ -6,6 +6,7 @@ ZHIFA_DATA_DIR, so that a copy of that folder is a whole backup.
 
 from __future__ import annotations
 
+import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -16,8 +17,12 @@ from zhifa.env import SettingError, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 
+# Everything this process creates — the database, evidence, keys, the spool — is readable by its own user
+# only: folders 0700, files 0600 (a copy of the data folder is a whole case archive; 等保 data at rest).
+os.umask(0o077)
 DATA_DIR = Path(env_str("ZHIFA_DATA_DIR", "./var")).expanduser().resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+if not DATA_DIR.exists():
+    DATA_DIR.mkdir(parents=True, mode=0o700)
 EVIDENCE_DIR = DATA_DIR / "evidence"
 KEYS_DIR = DATA_DIR / "keys"
 
@@ -56,6 +61,25 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
 
+# Content-Security-Policy (django-csp; Django has its own only from 6.0): scripts and styles only from the
+# app's own static files, no inline script; style attributes stay allowed (bar widths on the home page;
+# an attribute cannot run code). data: images for the API docs' icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -73,15 +97,21 @@ INSTALLED_APPS = [
     "ninja",
     "zhifa.cases",
     "zhifa.documents",
+    "zhifa.audit",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "zhifa.core.middleware.AccessLogMiddleware",
+    "zhifa.core.middleware.NoStoreMiddleware",
+    "zhifa.audit.middleware.RefusalAuditMiddleware",
     "zhifa.core.middleware.SessionLimitMiddleware",
     "zhifa.core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -229,6 +259,16 @@ LEDGER_LOOKUP_LAG = env_int("ZHIFA_LEDGER_LOOKUP_LAG", 16384, minimum=1)
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Django's storage would otherwise chmod stored files to 0644 whatever the umask.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Every upload is spooled to disk and hashed as it arrives; the handler enforces the limits below as it streams.
+FILE_UPLOAD_HANDLERS = ["zhifa.ledger.blobs.HashingUploadHandler"]
+# Evidence limits (docs/operations.md): one file's size; per agency, the bytes uploaded but not yet named by
+# any of its entries; and how long such an upload is kept before `zhifa evidence cleanup` removes it.
+EVIDENCE_MAX_BYTES = env_int("ZHIFA_EVIDENCE_MAX_MB", 2048, minimum=1) * 1024 * 1024
+EVIDENCE_QUOTA_BYTES = env_int("ZHIFA_EVIDENCE_QUOTA_MB", 20480, minimum=1) * 1024 * 1024
+EVIDENCE_RETENTION_DAYS = env_int("ZHIFA_EVIDENCE_RETENTION_DAYS", 7, minimum=1)
 # Uploads and evidence are spooled here, beside the evidence folder, so a finished file is moved, not copied.
 FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
@@ -239,5 +279,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("ZHIFA_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "zhifa.access": {"level": env_str("ZHIFA_ACCESS_LOG_LEVEL", "INFO")}},
 }

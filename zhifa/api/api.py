@@ -6,19 +6,22 @@ refusal comes back as 422 with the same Chinese message, the field at fault and 
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Body, File, NinjaAPI, Schema, Status
+from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
+from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from zhifa.api.models import ApiToken, digest
+from zhifa.audit.middleware import mark_refused
 from zhifa.cases import issuing, selectors, services
 from zhifa.cases.models import Case, CaseDocument
 from zhifa.cases.workflow import ACTIONS, STATE_LABELS, State, actions_from
@@ -26,8 +29,9 @@ from zhifa.core.errors import Refusal
 from zhifa.core.models import User
 from zhifa.core.permissions import request_user
 from zhifa.core.scoping import restrict
-from zhifa.ledger import blobs
+from zhifa.ledger import blobs, uploads
 from zhifa.ledger.evidence_views import UPLOADERS
+from zhifa.ledger.uploads import UploadRefused
 
 
 class TokenAuth(HttpBearer):
@@ -40,6 +44,37 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
+def _lone_surrogate(value: Any, where: str) -> str | None:
+    """The path of the first string holding a lone UTF-16 surrogate (JSON allows "\\ud800"; no database does)."""
+    if isinstance(value, str):
+        return where if any("\ud800" <= char <= "\udfff" for char in value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _lone_surrogate(key, where) or _lone_surrogate(item, f"{where}.{key}" if where else str(key))
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for number, item in enumerate(value):
+            found = _lone_surrogate(item, f"{where}[{number}]")
+            if found is not None:
+                return found
+    return None
+
+
+class StrictJsonParser(Parser):
+    """JSON bodies, refusing text no database can store (a lone surrogate) as 422 instead of a 500."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        body = json.loads(request.body)  # ninja answers 400 to what is not JSON at all
+        where = _lone_surrogate(body, "")
+        if where is not None:
+            raise Refusal(
+                f"字段“{where or '请求体'}”含有无效的 Unicode 字符（单独的 UTF-16 代理项），请改正后重新提交",
+                field=where.split(".")[-1].split("[")[0] or "body",
+            )
+        return cast(dict[str, Any], body)
+
+
 api = NinjaAPI(
     title="Zhifa 行政执法 API",
     version="1",
@@ -47,6 +82,7 @@ api = NinjaAPI(
         "案件、期限、办案事项与证据上传。用 `zhifa apitoken 用户名` 签发令牌，以 `Authorization: Bearer <令牌>` 调用。"
     ),
     auth=TokenAuth(),
+    parser=StrictJsonParser(),
     urls_namespace="api",
 )
 
@@ -57,8 +93,47 @@ class RefusalOut(Schema):
     rule: str = ""
 
 
+class DetailOut(Schema):
+    detail: str
+
+
+# The errors each operation really returns, for the OpenAPI document: every call may be 401 (no or a bad
+# token); a case path 404 outside the caller's scope; a JSON body 400 when it is not JSON at all and 422
+# (RefusalOut) when a rule refuses it or a field (also a query parameter) has the wrong form; an upload 413.
+UNAUTHORIZED: dict[int, Any] = {401: DetailOut, 422: RefusalOut}
+NOT_FOUND: dict[int, Any] = {401: DetailOut, 404: DetailOut, 422: RefusalOut}
+REFUSED: dict[int, Any] = {400: DetailOut, 401: DetailOut, 422: RefusalOut}
+
+
+@api.exception_handler(UploadRefused)
+def upload_refused(request: HttpRequest, refusal: UploadRefused) -> Any:
+    mark_refused(request, str(refusal))
+    return api.create_response(request, {"message": refusal.message, "field": refusal.field, "rule": ""}, status=413)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, error: HttpError) -> Any:
+    # ninja wraps whatever the body parser raises in a 400; a Refusal from StrictJsonParser stays a 422.
+    if isinstance(error.__cause__, Refusal):
+        return refused(request, error.__cause__)
+    return api.create_response(request, {"detail": error.message}, status=error.status_code)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, error: ValidationError) -> Any:
+    """A field of the wrong form: the same 422 body as a refusal, naming the field, in Chinese."""
+    first: dict[str, Any] = dict(error.errors[0]) if error.errors else {}
+    where = [str(part) for part in first.get("loc", ()) if part not in {"body", "query", "path", "file", "payload"}]
+    name = ".".join(where)
+    message = f"字段“{name}”格式有误：{first.get('msg', '')}" if name else f"请求格式有误：{first.get('msg', '')}"
+    return api.create_response(
+        request, {"message": message, "field": where[-1] if where else None, "rule": ""}, status=422
+    )
+
+
 @api.exception_handler(Refusal)
 def refused(request: HttpRequest, refusal: Refusal) -> Any:
+    mark_refused(request, str(refusal))  # into the security audit trail (zhifa/audit)
     return api.create_response(
         request, {"message": refusal.message, "field": refusal.field, "rule": refusal.rule}, status=422
     )
@@ -164,14 +239,14 @@ def _visible(request: HttpRequest, pk: int) -> Case:
     return get_object_or_404(restrict(Case.objects.select_related("agency"), request_user(request)), pk=pk)
 
 
-@api.get("/cases", response=list[CaseOut], summary="案件列表（本人可见范围）")
+@api.get("/cases", response={200: list[CaseOut], **UNAUTHORIZED}, summary="案件列表（本人可见范围）")
 def list_cases(request: HttpRequest, q: str = "", state: str = "", mine: bool = False) -> list[dict[str, Any]]:
     today = timezone.localdate()
     cases = selectors.cases_for(request_user(request), text=q, state=state if state in STATE_LABELS else "", mine=mine)
     return [_case_out(case, today) for case in cases[:200]]
 
 
-@api.post("/cases", response={201: CaseDetailOut, 422: RefusalOut}, summary="建立案件：登记案源或当场处罚（简易程序）")
+@api.post("/cases", response={201: CaseDetailOut, **REFUSED}, summary="建立案件：登记案源或当场处罚（简易程序）")
 def open_case(request: HttpRequest, payload: OpenIn) -> Status[dict[str, Any]]:
     if payload.action not in {action.name for action in actions_from(None)}:
         raise Refusal("建立案件只能“register_lead”（登记案源）或“decide_on_the_spot”（当场处罚）", field="action")
@@ -180,12 +255,16 @@ def open_case(request: HttpRequest, payload: OpenIn) -> Status[dict[str, Any]]:
     return Status(201, _detail(case))
 
 
-@api.get("/cases/{case_id}", response=CaseDetailOut, summary="案件详情")
+@api.get("/cases/{case_id}", response={200: CaseDetailOut, **NOT_FOUND}, summary="案件详情")
 def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     return _detail(_visible(request, case_id))
 
 
-@api.get("/cases/{case_id}/actions", response=list[AvailabilityOut], summary="当前可办理的事项及其他事项不能办理的原因")
+@api.get(
+    "/cases/{case_id}/actions",
+    response={200: list[AvailabilityOut], **NOT_FOUND},
+    summary="当前可办理的事项及其他事项不能办理的原因",
+)
 def case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     case = _visible(request, case_id)
     return [
@@ -202,7 +281,7 @@ def case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
 
 @api.post(
     "/cases/{case_id}/actions/{action}",
-    response={200: CaseDetailOut, 422: RefusalOut},
+    response={200: CaseDetailOut, **REFUSED, **NOT_FOUND},
     summary="办理事项（字段与页面表单相同）",
 )
 def take_action(request: HttpRequest, case_id: int, action: str, fields: Body[dict[str, Any]]) -> dict[str, Any]:
@@ -210,12 +289,14 @@ def take_action(request: HttpRequest, case_id: int, action: str, fields: Body[di
     return _detail(services.perform(request_user(request), action, fields, case=case))
 
 
-@api.post("/evidence", response={201: BlobOut, 422: RefusalOut}, summary="上传证据文件（附 SHA-256，服务端核对）")
+@api.post(
+    "/evidence", response={201: BlobOut, **REFUSED, 413: RefusalOut}, summary="上传证据文件（附 SHA-256，服务端核对）"
+)
 def upload_evidence(request: HttpRequest, sha256: str, file: File[UploadedFile]) -> Status[dict[str, Any]]:
-    if not request_user(request).has_role(*UPLOADERS):
+    actor = request_user(request)
+    if not actor.has_role(*UPLOADERS):
         raise Refusal("审计员只读，不能上传证据文件")
-    with transaction.atomic():
-        blob = blobs.store_upload(file, expected_sha256=sha256)
+    blob = uploads.evidence_receive(actor=actor, upload=file, expected_sha256=sha256)
     return Status(201, {"sha256": blob.sha256, "size": blob.size, "content_type": blob.content_type})
 
 
@@ -247,14 +328,14 @@ def _document_out(document: CaseDocument) -> dict[str, Any]:
     }
 
 
-@api.get("/cases/{case_id}/documents", response=list[DocumentOut], summary="案件的执法文书")
+@api.get("/cases/{case_id}/documents", response={200: list[DocumentOut], **NOT_FOUND}, summary="案件的执法文书")
 def case_documents(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     return [_document_out(document) for document in _visible(request, case_id).documents.all()]
 
 
 @api.post(
     "/cases/{case_id}/documents/{kind}",
-    response={201: DocumentOut, 422: RefusalOut},
+    response={201: DocumentOut, **REFUSED, **NOT_FOUND},
     summary="制作执法文书（编号、PDF、记入全过程记录）；询问笔录等按次制作的，以 entry 指明所记载的行为",
 )
 def issue(request: HttpRequest, case_id: int, kind: str, entry: int | None = None) -> Status[dict[str, Any]]:
@@ -274,7 +355,16 @@ def _document(request: HttpRequest, case_id: int, kind: str, entry: int | None) 
 
 @api.get(
     "/cases/{case_id}/documents/{kind}/pdf",
+    response=NOT_FOUND,
     summary="下载执法文书 PDF（读取时核对 SHA-256）；同类多份的，以 entry 指明，缺省为最近一份",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "PDF",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
 )
 def document_pdf(request: HttpRequest, case_id: int, kind: str, entry: int | None = None) -> HttpResponse:
     document = _document(request, case_id, kind, entry)
@@ -286,7 +376,7 @@ def document_pdf(request: HttpRequest, case_id: int, kind: str, entry: int | Non
 
 @api.post(
     "/cases/{case_id}/documents/{kind}/signed",
-    response={200: DocumentOut, 422: RefusalOut},
+    response={200: DocumentOut, **REFUSED, **NOT_FOUND},
     summary="上传文书的签字件（已上传的证据文件 SHA-256）",
 )
 def document_signed(

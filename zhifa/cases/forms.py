@@ -24,6 +24,7 @@ from zhifa.cases.choices import (
     ServiceMethod,
 )
 from zhifa.cases.models import Case
+from zhifa.core.bounds import LONG_TEXT, SHORT_TEXT, TRANSCRIPT_TEXT, BoundedDateField, bound_date_widgets
 from zhifa.core.choices import Domain, Role
 from zhifa.core.models import User
 from zhifa.ledger.forms import EvidenceField
@@ -43,10 +44,11 @@ def _officers_of(case: Case | None, agency: Any = None) -> Any:
 
 
 class ActionForm(forms.Form):
-    on_date = forms.DateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
+    on_date = BoundedDateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
 
     def __init__(self, *args: Any, case: Case | None = None, agency: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        bound_date_widgets(self)
         self.case = case
         for name in ("officers", "lead", "others", "declared", "chair"):
             if name in self.fields:
@@ -64,7 +66,11 @@ class ActionForm(forms.Form):
 
 def _text(label: Any, *, required: bool = True, rows: int = 3, help_text: Any = "") -> forms.CharField:
     return forms.CharField(
-        label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}), help_text=help_text
+        label=label,
+        required=required,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
     )
 
 
@@ -84,18 +90,18 @@ def _officers() -> forms.ModelMultipleChoiceField[Officer]:
 class LeadForm(ActionForm):
     domain = forms.ChoiceField(label=_("执法领域"), choices=Domain.choices)
     source = forms.ChoiceField(label=_("案源"), choices=LeadSource.choices)
-    title = forms.CharField(label=_("案由"), max_length=200)
+    title = forms.CharField(label=_("案由"), max_length=SHORT_TEXT)
     summary = _text(_("案源情况"), rows=4)
-    received_on = forms.DateField(label=_("发现或受理日期"), widget=DateInput, initial=timezone.localdate)
-    act_ended_on = forms.DateField(
+    received_on = BoundedDateField(label=_("发现或受理日期"), widget=DateInput, initial=timezone.localdate)
+    act_ended_on = BoundedDateField(
         label=_("违法行为终了日期"), widget=DateInput, required=False, help_text=_("不清楚的留空")
     )
     party_kind = forms.ChoiceField(label=_("当事人类型"), choices=PartyKind.choices, required=False)
-    party_name = forms.CharField(label=_("当事人姓名或名称"), max_length=200, required=False)
+    party_name = forms.CharField(label=_("当事人姓名或名称"), max_length=SHORT_TEXT, required=False)
     party_id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
     party_credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
     party_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
-    party_address = forms.CharField(label=_("住所或地址"), max_length=200, required=False)
+    party_address = forms.CharField(label=_("住所或地址"), max_length=SHORT_TEXT, required=False)
     evidence = EvidenceField()
 
 
@@ -207,7 +213,13 @@ class StatementsField(forms.CharField):
     """Questions and answers, or a hearing's turns, typed one turn a paragraph; cleaned to [speaker, text]."""
 
     def __init__(self, label: Any, *, help_text: Any) -> None:
-        super().__init__(label=label, required=False, widget=forms.Textarea(attrs={"rows": 10}), help_text=help_text)
+        super().__init__(
+            label=label,
+            required=False,
+            max_length=TRANSCRIPT_TEXT,
+            widget=forms.Textarea(attrs={"rows": 10}),
+            help_text=help_text,
+        )
 
     def clean(self, value: Any) -> list[list[str]]:
         if value is not None and not isinstance(value, str):
@@ -248,9 +260,9 @@ class InterviewForm(TimedForm):
         required=False,
     )
     interviewee_id = forms.CharField(label=_("被询问人身份证号"), max_length=18, required=False)
-    interviewee_address = forms.CharField(label=_("被询问人住址"), max_length=200, required=False)
+    interviewee_address = forms.CharField(label=_("被询问人住址"), max_length=SHORT_TEXT, required=False)
     interviewee_phone = forms.CharField(label=_("被询问人电话"), max_length=20, required=False)
-    place = forms.CharField(label=_("询问地点"), max_length=200, required=False)
+    place = forms.CharField(label=_("询问地点"), max_length=SHORT_TEXT, required=False)
     summary = _text(_("询问要点"), rows=3)
     transcript = StatementsField(
         _("问答内容"),
@@ -268,7 +280,7 @@ class InterviewForm(TimedForm):
 
 class InspectionForm(TimedForm):
     officers = _officers()
-    place = forms.CharField(label=_("检查（勘验）地点"), max_length=200)
+    place = forms.CharField(label=_("检查（勘验）地点"), max_length=SHORT_TEXT)
     present_person = forms.CharField(
         label=_("现场负责人或见证人"),
         max_length=100,
@@ -354,9 +366,9 @@ class StatementForm(ActionForm):
 
 
 class HearingNoticeForm(ActionForm):
-    hearing_on = forms.DateField(label=_("听证日期"), widget=DateInput)
+    hearing_on = BoundedDateField(label=_("听证日期"), widget=DateInput, planned=True)
     hearing_time = _time(_("听证时间"), required=True)
-    place = forms.CharField(label=_("听证地点"), max_length=200)
+    place = forms.CharField(label=_("听证地点"), max_length=SHORT_TEXT)
     chair = forms.ModelChoiceField(label=_("听证主持人"), queryset=Officer.objects.none())
     hearing_officers = forms.CharField(label=_("听证员"), max_length=100, required=False, help_text=_("多人用顿号分隔"))
     clerk = forms.CharField(label=_("书记员"), max_length=50, required=False)
@@ -383,7 +395,7 @@ class HearingForm(TimedForm):
     )
     summary = _text(_("听证要点"), required=False)
     attendees = forms.CharField(
-        label=_("出席的当事人及委托代理人"), max_length=200, required=False, help_text=_("多人用顿号分隔")
+        label=_("出席的当事人及委托代理人"), max_length=SHORT_TEXT, required=False, help_text=_("多人用顿号分隔")
     )
     statements = StatementsField(
         _("听证笔录内容"),
@@ -417,7 +429,7 @@ class ServeForm(ActionForm):
 
 class DeferForm(ActionForm):
     applied = forms.BooleanField(label=_("当事人已提出书面申请"), required=False)
-    new_due = forms.DateField(label=_("缴纳期限延至"), widget=DateInput)
+    new_due = BoundedDateField(label=_("缴纳期限延至"), widget=DateInput, planned=True)
     reason = _text(_("理由"))
 
 
@@ -428,16 +440,16 @@ class PaymentForm(ActionForm):
 
 
 class CourtForm(ActionForm):
-    demand_served_on = forms.DateField(label=_("催告书送达日期"), widget=DateInput, required=False)
+    demand_served_on = BoundedDateField(label=_("催告书送达日期"), widget=DateInput, required=False)
     court = forms.CharField(label=_("申请执行的人民法院"), max_length=100)
 
 
 class OnTheSpotForm(ActionForm):
     officers = _officers()
     domain = forms.ChoiceField(label=_("执法领域"), choices=Domain.choices)
-    title = forms.CharField(label=_("案由"), max_length=200)
+    title = forms.CharField(label=_("案由"), max_length=SHORT_TEXT)
     party_kind = forms.ChoiceField(label=_("当事人类型"), choices=PartyKind.choices)
-    party_name = forms.CharField(label=_("当事人姓名或名称"), max_length=200)
+    party_name = forms.CharField(label=_("当事人姓名或名称"), max_length=SHORT_TEXT)
     party_id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
     party_credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
     facts_found = _text(_("违法事实"))

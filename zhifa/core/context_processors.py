@@ -24,6 +24,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user.has_role(Role.SYSADMIN):
         items.append((_("用户与角色"), reverse("user_list")))
         items.append((_("工作日历"), reverse("calendar")))
+    if user.has_role(Role.AUDITOR):
+        items.append((_("安全审计"), reverse("audit_events")))
     current = request.path
     return {
         "nav_items": [

@@ -112,13 +112,19 @@ def store_upload(upload: UploadedFile, *, expected_sha256: str | None = None) ->
     return _keep(Path(path()), digest, upload.size or 0, expected, upload.content_type or "")
 
 
-def _keep(spooled: Path, digest: str, size: int, expected: str | None, content_type: str) -> Blob:
+def check_expected(digest: str, expected_sha256: str | None) -> None:
+    """Refuse (field "file") bytes that do not hash to what the uploader said they would."""
+    expected = _normalise(expected_sha256, "sha256") if expected_sha256 else None
     if expected is not None and expected != digest:
         raise Refusal(
             f"文件传输有误：收到的文件的 SHA-256 为 {digest[:12]}…，"
             f"与浏览器计算的 {expected[:12]}… 不一致，未保存，请重新上传",
             field="file",
         )
+
+
+def _keep(spooled: Path, digest: str, size: int, expected: str | None, content_type: str) -> Blob:
+    check_expected(digest, expected)
     target = storage()
     name = name_of(digest)
     if not target.exists(name):
@@ -182,14 +188,50 @@ def verify(sha256: str) -> str | None:
     return None
 
 
+# What a multipart body may carry beyond the file itself (the boundaries, the hash field, the headers).
+ENVELOPE = 64 * 1024
+# The routes whose uploads are evidence, counted against the agency's quota of unattached uploads.
+EVIDENCE_ROUTES = {"evidence_upload", "upload_evidence"}
+
+
 class HashingUploadHandler(TemporaryFileUploadHandler):
-    """Spools an upload to disk, hashing it as it arrives; the file gets a `sha256` attribute."""
+    """Spools an upload to disk, hashing it as it arrives; the file gets a `sha256` attribute.
+
+    Every upload goes through it (FILE_UPLOAD_HANDLERS). It refuses, while the body is still arriving, a
+    file over ZHIFA_EVIDENCE_MAX_MB (a declared Content-Length over it before reading anything) and an
+    evidence upload that would take the agency's unattached uploads over ZHIFA_EVIDENCE_QUOTA_MB.
+    """
+
+    def handle_raw_input(
+        self, input_data: Any, META: dict[str, Any], content_length: int, boundary: Any, encoding: str | None = None
+    ) -> None:
+        from zhifa.ledger.uploads import too_large
+
+        if content_length > settings.EVIDENCE_MAX_BYTES + ENVELOPE:
+            raise too_large()
+        self._room: int | None = None
+        match = getattr(self.request, "resolver_match", None)
+        user = getattr(self.request, "user", None)
+        if match is not None and match.url_name in EVIDENCE_ROUTES and user is not None and user.is_authenticated:
+            from zhifa.ledger.uploads import quota_room
+
+            self._room = quota_room(user)
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         super().new_file(*args, **kwargs)
         self._digest = hashlib.sha256()
+        self._received = 0
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        from zhifa.ledger.uploads import over_quota, too_large
+
+        self._received += len(raw_data)
+        room = getattr(self, "_room", None)
+        if self._received > settings.EVIDENCE_MAX_BYTES or (room is not None and self._received > room):
+            self.file.close()  # the spooled part is deleted; the parser does not know this file yet
+            if self._received > settings.EVIDENCE_MAX_BYTES:
+                raise too_large()
+            raise over_quota(settings.EVIDENCE_QUOTA_BYTES - (room or 0))
         self._digest.update(raw_data)
         return super().receive_data_chunk(raw_data, start)
 

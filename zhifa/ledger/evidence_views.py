@@ -20,7 +20,7 @@ from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
 from zhifa.core.models import User
 from zhifa.core.scoping import can_see_agency
-from zhifa.ledger import blobs
+from zhifa.ledger import blobs, uploads
 from zhifa.ledger.models import Blob, Entry
 
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
@@ -46,31 +46,40 @@ def _evidence_upload(request: HttpRequest) -> JsonResponse:
     assert isinstance(user, User)
     if not user.has_role(*UPLOADERS):
         return _refused("您的角色不能上传证据文件", "file", status=403)
-    upload = request.FILES.get("file")
+    if user.agency is None:
+        return _refused("您未归属任何执法单位，不能上传证据文件", "file", status=403)
+    try:
+        upload = request.FILES.get("file")
+    except uploads.UploadRefused as refusal:
+        return _refused(refusal.message, refusal.field or "file", status=refusal.status)
     if upload is None:
         return _refused("证据文件：请选择要上传的文件", "file")
     expected = request.POST.get("sha256", "")
     if not expected:
         return _refused("SHA-256 校验值：浏览器未提交文件的校验值，无法核对传输是否完整", "sha256")
     try:
-        blob = blobs.store_upload(upload, expected_sha256=expected)
+        blob = uploads.evidence_receive(actor=user, upload=upload, expected_sha256=expected)
     except Refusal as refusal:
-        return _refused(refusal.message, refusal.field or "file")
+        return _refused(refusal.message, refusal.field or "file", status=getattr(refusal, "status", 400))
     return JsonResponse(
         {"sha256": blob.sha256, "size": blob.size, "content_type": blob.content_type, "name": upload.name}
     )
 
 
 def may_read(user: User, digest: str) -> bool:
-    """Staff may read a file that an entry of an agency in their scope names, or one not yet named."""
+    """Staff may read (and attach) a file an entry of an agency in their scope names, or their agency's upload.
+
+    An upload nobody has recorded yet belongs to its uploader's agency (uploads.py): another agency that
+    learns its hash can neither read nor attach it, but may upload the same bytes as its own.
+    """
     if not user.is_active:
         return False
     agencies = Entry.objects.filter(file_rows__sha256=digest).values_list("agency", flat=True).distinct()
-    if not agencies:
-        return True
     from zhifa.core.models import Agency
 
-    return any(agency_id is None or can_see_agency(user, Agency.objects.get(pk=agency_id)) for agency_id in agencies)
+    if any(agency_id is None or can_see_agency(user, Agency.objects.get(pk=agency_id)) for agency_id in agencies):
+        return True
+    return uploads.may_read_unrecorded(user, digest)
 
 
 @login_required

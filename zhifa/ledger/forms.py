@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.ledger.blobs import HEX64
 from zhifa.ledger.models import Blob
+from zhifa.ledger.uploads import was_removed
 
 
 class EvidenceWidget(forms.Widget):
@@ -27,6 +29,8 @@ class EvidenceWidget(forms.Widget):
         digests = [digest for digest in (value or []) if isinstance(digest, str) and HEX64.fullmatch(digest)]
         context["widget"]["blobs"] = list(Blob.objects.filter(sha256__in=digests))
         context["widget"]["upload_url"] = reverse("evidence_upload")
+        context["widget"]["max_bytes"] = settings.EVIDENCE_MAX_BYTES
+        context["widget"]["max_mb"] = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
         return context
 
 
@@ -37,6 +41,7 @@ class EvidenceField(forms.Field):
     default_error_messages = {
         "bad": _("证据文件：“%(value)s”不是有效的 SHA-256 校验值"),
         "missing": _("证据文件：%(value)s… 尚未上传完成，请等待上传结束或重新选择该文件"),
+        "removed": _("证据文件：%(value)s… 上传后超过 %(days)s 天未记入记录，已被清除，请重新上传"),
     }
 
     def __init__(self, **kwargs: Any) -> None:
@@ -63,4 +68,10 @@ class EvidenceField(forms.Field):
             if digest not in stored:
                 raise forms.ValidationError(
                     self.error_messages["missing"], code="missing", params={"value": digest[:12]}
+                )
+            if was_removed(digest):
+                raise forms.ValidationError(
+                    self.error_messages["removed"],
+                    code="removed",
+                    params={"value": digest[:12], "days": settings.EVIDENCE_RETENTION_DAYS},
                 )

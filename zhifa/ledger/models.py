@@ -165,3 +165,29 @@ class Blob(models.Model):
 
     def __str__(self) -> str:
         return self.sha256
+
+
+class Upload(models.Model):
+    """An evidence file as one agency uploaded it: that agency's own until one of its entries names it.
+
+    Not part of the record: the ledger names files by hash; these rows say who may read and attach a
+    file no entry names yet (evidence ownership), count against the agency's quota of unattached
+    uploads, and are marked removed by `zhifa evidence cleanup` after the retention period.
+    """
+
+    sha256 = models.CharField(max_length=64)
+    agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    size = models.BigIntegerField()
+    uploaded_at = models.DateTimeField(db_index=True)
+    # Set when the cleanup removed an upload never attached: the agency must upload the file again.
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "ledger_upload"
+        constraints = [models.UniqueConstraint(fields=["sha256", "agency"], name="ledger_upload_one_per_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.sha256[:12]}… uploaded by agency {self.agency_id}"

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.core.bounds import BoundedDateField
 from zhifa.core.choices import Domain
 from zhifa.core.models import Agency
 from zhifa.ledger.forms import EvidenceField
@@ -63,7 +64,7 @@ class CertificateForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    on_date = forms.DateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
+    on_date = BoundedDateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
     reason = forms.CharField(label=_("原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -74,7 +75,7 @@ class CertificateActionForm(ReasonForm):
 
 
 class AnnualReviewForm(forms.Form):
-    reviewed_on = forms.DateField(label=_("年审日期"), widget=DateInput, initial=timezone.localdate)
+    reviewed_on = BoundedDateField(label=_("年审日期"), widget=DateInput, initial=timezone.localdate)
     result = forms.ChoiceField(label=_("年审结论"), choices=ReviewResult.choices, widget=forms.RadioSelect)
     opinion = forms.CharField(label=_("意见"), max_length=200, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     evidence = EvidenceField(label=_("年审材料"))

@@ -18,7 +18,7 @@ from django.test import Client
 from zhifa.core.choices import Role
 from zhifa.core.models import User
 from zhifa.ledger import blobs
-from zhifa.ledger.models import Blob, Entry
+from zhifa.ledger.models import Blob, Entry, Upload
 from zhifa.personnel.models import Certificate
 from zhifa.testing.factories import make_user
 
@@ -56,6 +56,7 @@ def test_an_upload_whose_bytes_differ_from_the_browsers_hash_is_refused(world, e
     assert "SHA-256" in body["error"]
     assert "不一致" in body["error"]
     assert not Blob.objects.exists()
+    assert not Upload.objects.exists()
     assert not any(path.is_file() for path in evidence.rglob("*")) if evidence.exists() else True
 
 

@@ -149,6 +149,13 @@
       const [hashBar, sendBar] = item.querySelectorAll("progress");
       const state = item.querySelector(".upload-state");
       list.appendChild(item);
+      // The server refuses a file over the limit as it arrives; saying so here spares hashing and sending it.
+      const maxBytes = Number(root.dataset.maxBytes || 0);
+      if (maxBytes > 0 && file.size > maxBytes) {
+        item.classList.add("failed");
+        state.textContent = `${text(root, "failed")}：${text(root, "too-large")}`;
+        return;
+      }
       pending += 1;
       try {
         const digest = await hashFile(file, (p) => (hashBar.value = Math.round(p * 100)));
