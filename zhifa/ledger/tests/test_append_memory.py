@@ -133,7 +133,7 @@ def test_a_rolled_back_append_is_not_remembered_as_the_tree(writers, peak_reads)
 
 
 def test_the_checkpoint_table_is_read_only_when_a_checkpoint_may_be_due(
-    writers, settings, monkeypatch, django_assert_num_queries
+    writers, settings, time_machine, django_assert_num_queries
 ):
     settings.LEDGER_CHECKPOINT_MINUTES = 10
     alice, _ = writers
@@ -142,8 +142,7 @@ def test_the_checkpoint_table_is_read_only_when_a_checkpoint_may_be_due(
     assert Checkpoint.objects.count() == 1
     with django_assert_num_queries(0):
         services.checkpoint_if_due()  # this connection knows the newest checkpoint is fresh
-    later = timezone.now() + timedelta(minutes=11)
-    monkeypatch.setattr(timezone, "now", lambda: later)
+    time_machine.move_to(timezone.now() + timedelta(minutes=11))
     alice.append()
     services.checkpoint_if_due()  # may be due: reads the table, signs
     assert Checkpoint.objects.count() == 2

@@ -117,7 +117,7 @@ def test_checkpoints_are_signed_notes_and_all_are_kept(world):
 
 
 def test_a_checkpoint_is_signed_after_a_commit_when_the_last_is_old(
-    world, settings, monkeypatch, django_capture_on_commit_callbacks
+    world, settings, time_machine, django_capture_on_commit_callbacks
 ):
     services.checkpoint_issue()
     settings.LEDGER_CHECKPOINT_MINUTES = 1
@@ -126,8 +126,7 @@ def test_a_checkpoint_is_signed_after_a_commit_when_the_last_is_old(
         personnel.certificate_suspend(actor=world.admin, certificate=certificate, on_date=TODAY, reason="x")
     count = Checkpoint.objects.count()  # the last checkpoint is fresh: nothing new was signed
     # Checkpoint rows are insert-only, so the test ages them by moving the clock on instead.
-    later = timezone.now() + timedelta(minutes=2)
-    monkeypatch.setattr(timezone, "now", lambda: later)
+    time_machine.move_to(timezone.now() + timedelta(minutes=2))
     with django_capture_on_commit_callbacks(execute=True):
         personnel.certificate_reinstate(actor=world.admin, certificate=certificate, on_date=TODAY, reason="y")
     assert Checkpoint.objects.count() == count + 1

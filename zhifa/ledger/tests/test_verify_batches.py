@@ -27,12 +27,12 @@ def test_checkpoints_inside_and_at_the_edges_of_batches_all_verify(monkeypatch):
     assert report.root == services.root(23)
 
 
-def test_entries_recorded_on_a_whole_second_verify(monkeypatch):
+def test_entries_recorded_on_a_whole_second_verify(time_machine):
     # SQLite stores such a time without its fraction; verify reads it another way than the others.
-    monkeypatch.setattr("zhifa.ledger.services.timezone.now", lambda: datetime(2026, 3, 1, 8, 0, 0, tzinfo=UTC))
+    time_machine.move_to(datetime(2026, 3, 1, 8, 0, 0, tzinfo=UTC), tick=False)
     with transaction.atomic():
         services.record(actor=None, action="test.whole", subject="test:1", facts={})
-    monkeypatch.undo()
+    time_machine.move_to(datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=UTC), tick=True)
     with transaction.atomic():
         services.record(actor=None, action="test.fraction", subject="test:2", facts={})
     assert verify.verify_ledger(check_files=False).ok
