@@ -10,6 +10,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+from axes.helpers import get_client_ip_address
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -22,18 +23,23 @@ from zhifa.api.models import ApiToken, digest
 from zhifa.cases import issuing, selectors, services
 from zhifa.cases.models import Case, CaseDocument
 from zhifa.cases.workflow import ACTIONS, STATE_LABELS, State, actions_from
+from zhifa.core import lockout
 from zhifa.core.errors import Refusal
 from zhifa.core.models import User
 from zhifa.core.permissions import request_user
-from zhifa.core.scoping import restrict
+from zhifa.core.scoping import restrict_cases
 from zhifa.ledger import blobs
 from zhifa.ledger.evidence_views import UPLOADERS
 
 
 class TokenAuth(HttpBearer):
+    """A live token of an active person who is not locked out (by name, or from the caller's address)."""
+
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         found = ApiToken.objects.select_related("user").filter(key_sha256=digest(token), revoked=False).first()
-        if found is None or not found.user.is_active:
+        if found is None or found.expired or not found.user.is_active:
+            return None
+        if lockout.is_locked(found.user.username, ip_address=get_client_ip_address(request)):
             return None
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         request.user = found.user
@@ -161,7 +167,7 @@ def _detail(case: Case) -> dict[str, Any]:
 
 
 def _visible(request: HttpRequest, pk: int) -> Case:
-    return get_object_or_404(restrict(Case.objects.select_related("agency"), request_user(request)), pk=pk)
+    return get_object_or_404(restrict_cases(Case.objects.select_related("agency"), request_user(request)), pk=pk)
 
 
 @api.get("/cases", response=list[CaseOut], summary="案件列表（本人可见范围）")

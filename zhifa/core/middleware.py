@@ -1,13 +1,18 @@
-"""Session limits and the user's own interface language."""
+"""Session limits, the login rate limit, the gate of forced password changes and second factors, and the
+user's own interface language."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 
 SESSION_STARTED_KEY = "zhifa_authenticated_at"
@@ -54,3 +59,75 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# The pages that check a password or a code: each attempt costs an Argon2 hash or guesses at a code.
+RATE_LIMITED_URLS = ("login", "admin:login", "two_factor")
+
+
+class LoginRateLimitMiddleware:
+    """At most LOGIN_RATE_LIMIT login attempts per client address per LOGIN_RATE_WINDOW_SECONDS.
+
+    Counted in Django's cache before the view authenticates, so an attempt over the limit costs no hash,
+    whether the user name exists or not. Refused with 429 and a Chinese message.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._paths: frozenset[str] | None = None
+
+    def paths(self) -> frozenset[str]:
+        if self._paths is None:
+            self._paths = frozenset(reverse(name) for name in RATE_LIMITED_URLS)
+        return self._paths
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and request.path in self.paths():
+            key = f"zhifa:login-rate:{get_client_ip_address(request)}"
+            cache.add(key, 0, timeout=settings.LOGIN_RATE_WINDOW_SECONDS)
+            try:
+                attempts = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, timeout=settings.LOGIN_RATE_WINDOW_SECONDS)
+                attempts = 1
+            if attempts > settings.LOGIN_RATE_LIMIT:
+                minutes = max(1, settings.LOGIN_RATE_WINDOW_SECONDS // 60)
+                response = render(request, "registration/rate_limited.html", {"minutes": minutes}, status=429)
+                response["Retry-After"] = str(settings.LOGIN_RATE_WINDOW_SECONDS)
+                return response
+        return self.get_response(request)
+
+
+# What a person may open before he has passed the gate: the gate's own pages, logging out, the language.
+GATE_OPEN_URLS = ("logout", "password_change", "two_factor", "two_factor_enrol", "set_language", "healthz")
+
+
+class AccountGateMiddleware:
+    """A person whose login still needs something sees only the page that does it:
+    his second factor (the administrators always; others when their agency requires it), then a new password
+    (after an initial password or a reset). API requests carry a token and have their own checks.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not request.path.startswith(("/api/", f"/{settings.STATIC_URL}")):
+            target = self.gate(request)
+            if target is not None and request.path not in {reverse(name) for name in GATE_OPEN_URLS}:
+                return redirect(target)
+        return self.get_response(request)
+
+    @staticmethod
+    def gate(request: HttpRequest) -> str | None:
+        from zhifa.core.models import User
+        from zhifa.core.services import needs_two_factor
+
+        user = request.user
+        assert isinstance(user, User)
+        if needs_two_factor(user) and not user.is_verified():  # type: ignore[attr-defined]  # OTPMiddleware's
+            return reverse("two_factor")
+        if user.must_change_password:
+            return reverse("password_change")
+        return None
