@@ -97,6 +97,14 @@ def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The login rate limit counts in Django's cache, per process: each test starts with no attempts counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _force_login_passes_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
     """`client.force_login` stands for a finished login, which for an administrator includes his code.
 

@@ -49,7 +49,8 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("ZHIFA_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("ZHIFA_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -165,6 +166,7 @@ AUTHENTICATION_BACKENDS = [
 # address locks only himself out of that name, never its owner at his desk (docs/decisions.md). A slower
 # limit per user name from any address still stops a distributed guess; a locked name's API tokens are refused.
 AXES_HANDLER = "zhifa.core.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "zhifa.core.lockout.client_address"  # the proxy's X-Forwarded-For when behind one
 AXES_FAILURE_LIMIT = env_int("ZHIFA_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ZHIFA_LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -172,6 +174,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the per-username count below reads it
+# Attempts refused during a lockout neither count nor extend it (and the refusal is axes' lockout page).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Failures for one user name from any address within an hour that lock the name (slower than the above).
 LOGIN_USER_FAILURE_LIMIT = env_int("ZHIFA_LOGIN_USER_FAILURE_LIMIT", 20, minimum=1)
 # Login attempts per client address per window, refused (HTTP 429) before any password is hashed: each

@@ -10,7 +10,6 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from axes.helpers import get_client_ip_address
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -25,6 +24,7 @@ from zhifa.cases.models import Case, CaseDocument
 from zhifa.cases.workflow import ACTIONS, STATE_LABELS, State, actions_from
 from zhifa.core import lockout
 from zhifa.core.errors import Refusal
+from zhifa.core.lockout import client_address
 from zhifa.core.models import User
 from zhifa.core.permissions import request_user
 from zhifa.core.scoping import restrict_cases
@@ -39,7 +39,7 @@ class TokenAuth(HttpBearer):
         found = ApiToken.objects.select_related("user").filter(key_sha256=digest(token), revoked=False).first()
         if found is None or found.expired or not found.user.is_active:
             return None
-        if lockout.is_locked(found.user.username, ip_address=get_client_ip_address(request)):
+        if lockout.is_locked(found.user.username, ip_address=client_address(request)):
             return None
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         request.user = found.user

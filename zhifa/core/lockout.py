@@ -25,6 +25,17 @@ from zhifa.core.models import User
 USER_WINDOW = timedelta(hours=1)
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or behind the reverse proxy (ZHIFA_BEHIND_PROXY) the address that
+    proxy appended last to X-Forwarded-For (earlier entries are the client's own say, and can be forged)."""
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 def _since(user: User | None, now: datetime) -> datetime:
     since = now - USER_WINDOW
     if user is not None and user.lockout_cleared_at is not None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import logout
 from django.core.cache import cache
@@ -14,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+
+from zhifa.core.lockout import client_address
 
 SESSION_STARTED_KEY = "zhifa_authenticated_at"
 
@@ -83,7 +84,7 @@ class LoginRateLimitMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and request.path in self.paths():
-            key = f"zhifa:login-rate:{get_client_ip_address(request)}"
+            key = f"zhifa:login-rate:{client_address(request)}"
             cache.add(key, 0, timeout=settings.LOGIN_RATE_WINDOW_SECONDS)
             try:
                 attempts = cache.incr(key)

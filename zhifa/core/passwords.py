@@ -36,7 +36,14 @@ COMMON_LIST = Path(__file__).parent / "data" / "common-passwords-zh.txt"
 LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "@": "a", "$": "s", "!": "i"}
 )
-KEYBOARD_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "abcdefghijklmnopqrstuvwxyz")
+KEYBOARD_ROWS = (
+    "`1234567890-=",
+    "~!@#$%^&*()_+",
+    "qwertyuiop[]\\",
+    "asdfghjkl;'",
+    "zxcvbnm,./",
+    "abcdefghijklmnopqrstuvwxyz",
+)
 # Keyboard columns, typed as pairs of rows ("1qaz2wsx", "qazwsx").
 KEYBOARD_COLUMNS = ("1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p", "qazwsxedcrfvtgbyhnujmikolp")
 
