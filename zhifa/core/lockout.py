@@ -30,7 +30,7 @@ def client_address(request: HttpRequest) -> str:
     proxy appended last to X-Forwarded-For (earlier entries are the client's own say, and can be forged)."""
     if settings.BEHIND_PROXY:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.split(",")[-1].strip()
+        last = str(forwarded).split(",")[-1].strip()
         if last:
             return last
     return str(request.META.get("REMOTE_ADDR", ""))
