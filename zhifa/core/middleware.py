@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -117,6 +118,9 @@ class AccountGateMiddleware:
         if user.is_authenticated and not request.path.startswith(("/api/", f"/{settings.STATIC_URL}")):
             target = self.gate(request)
             if target is not None and request.path not in {reverse(name) for name in GATE_OPEN_URLS}:
+                if request.method == "GET" and target == reverse("two_factor"):
+                    # Back to the page asked for once the code is in (two_factor checks it is ours).
+                    return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
                 return redirect(target)
         return self.get_response(request)
 

@@ -103,6 +103,44 @@ def user_grant_role(*, actor: User, user: User, role: str) -> RoleAssignment:
 
 
 @transaction.atomic
+def user_bootstrap_role(*, user: User, role: str) -> RoleAssignment:
+    """Give an administrator role from the server (`zhifa bootstrap_role`), where the agency has nobody holding
+    it yet: the first security administrator of an installation or of an upgrade from one administrator."""
+    if role not in ADMIN_ROLES:
+        raise Refusal("服务器命令只能设置系统管理员、安全管理员或审计管理员；其他角色由安全管理员授予", field="role")
+    holders = RoleAssignment.objects.filter(role=role, user__agency=user.agency, user__is_active=True)
+    if holders.exists():
+        raise Refusal(f"{user.agency or '该机关'} 已有{Role(role).label}，请由安全管理员在界面中授予", field="role")
+    require_role_grant(None, user, role)
+    assignment = RoleAssignment.objects.create(user=user, role=role, granted_by=None)
+    user.forget_roles()
+    record(
+        actor=None,
+        action="user.grant_role",
+        subject=user,
+        agency=user.agency,
+        facts={"actor": "系统（服务器命令）", "user": user.username, "role": role},
+    )
+    return assignment
+
+
+def role_conflicts() -> list[tuple[User, str]]:
+    """People whose roles break 三员分立 (left from before the split), with the reason, for the operator."""
+    from zhifa.core.choices import BUSINESS_ROLES
+
+    found = []
+    for user in User.objects.filter(role_assignments__role__in=ADMIN_ROLES).distinct().order_by("username"):
+        roles = user.roles
+        admin = roles & ADMIN_ROLES
+        if len(admin) > 1:
+            found.append((user, "兼任多个管理员角色：" + "、".join(str(Role(r).label) for r in sorted(admin))))
+        elif roles & BUSINESS_ROLES:
+            labels = "、".join(str(Role(r).label) for r in sorted(roles & BUSINESS_ROLES))
+            found.append((user, f"{Role(next(iter(admin))).label}兼任业务角色：{labels}"))
+    return found
+
+
+@transaction.atomic
 def user_revoke_role(*, actor: User, user: User, role: str) -> None:
     require_role(actor, [Role.SECADMIN], agency=user.agency, doing="撤销角色")
     if actor.pk == user.pk:

@@ -120,3 +120,27 @@ def test_the_system_and_security_administrators_read_no_case_file_or_evidence(cl
         _, secret = ApiToken.issue(admin, "test")
         api = client.get(f"/api/v1/cases/{case.pk}", HTTP_AUTHORIZATION=f"Bearer {secret}")
         assert api.status_code == 404
+
+
+def test_the_first_security_administrator_is_named_from_the_server_once(world):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    first = make_user("first-security", world.bureau)
+    call_command("bootstrap_role", "first-security", "secadmin")
+    first.forget_roles()
+    assert first.roles == {Role.SECADMIN}
+    assert Entry.objects.filter(action="user.grant_role", actor=None, subject=f"core.user:{first.pk}").exists()
+    make_user("second", world.bureau)
+    with pytest.raises(CommandError, match="已有安全管理员"):
+        call_command("bootstrap_role", "second", "secadmin")
+    with pytest.raises(CommandError, match="其他角色由安全管理员授予"):
+        call_command("bootstrap_role", "second", "approver")
+
+
+def test_the_check_lists_roles_left_from_before_the_split(world, capsys):
+    from django.core.management import call_command
+
+    make_user("old-admin", world.bureau, Role.SYSADMIN, Role.APPROVER)
+    call_command("bootstrap_role", "--check")
+    assert "old-admin" in capsys.readouterr().out

@@ -16,7 +16,7 @@ from zhifa.ledger.models import Checkpoint, Entry
 from zhifa.ledger.signing import CheckpointBody, Ed25519Signer, sign_checkpoint
 from zhifa.ledger.verify import verify_ledger
 from zhifa.personnel import services as personnel
-from zhifa.testing.factories import TODAY
+from zhifa.testing.factories import TODAY, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,8 @@ def ledger(world):
     personnel.certificate_suspend(actor=world.admin, certificate=certificate, on_date=TODAY, reason="调查")
     services.checkpoint_issue()
     personnel.certificate_reinstate(actor=world.admin, certificate=certificate, on_date=TODAY, reason="结束")
-    user_grant_role(actor=world.admin, user=world.officer_user, role=Role.LEGAL_REVIEWER)
+    security = make_user("security", world.bureau, Role.SECADMIN)  # roles are the security administrator's
+    user_grant_role(actor=security, user=world.officer_user, role=Role.LEGAL_REVIEWER)
     services.checkpoint_issue()
     report = verify_ledger()
     assert report.ok, report.problems
