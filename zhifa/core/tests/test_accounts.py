@@ -91,3 +91,23 @@ def test_everybody_changes_his_own_password_from_the_navigation(client, world):
     ok = person.post(reverse("password_change"), {"old_password": PASSWORD, "password": NEW, "password2": NEW})
     assert ok.status_code == 302
     log_in("officer", NEW)
+
+
+def test_each_administrator_sees_his_own_part_of_the_user_page(client, world):
+    security = make_user("security", world.bureau, Role.SECADMIN)
+    auditor = make_user("auditor", world.bureau, Role.AUDITOR)
+    for person in (world.admin, security, auditor):
+        client.force_login(person)
+        assert client.get(reverse("home")).status_code == 200
+    client.force_login(world.admin)
+    page = client.get(reverse("user_list")).content.decode()
+    assert reverse("user_new") in page
+    assert reverse("user_role", args=[world.officer_user.pk, "grant"]) not in page
+    client.force_login(security)
+    page = client.get(reverse("user_list")).content.decode()
+    assert reverse("user_new") not in page
+    assert reverse("user_role", args=[world.officer_user.pk, "grant"]) in page
+    assert reverse("user_role", args=[security.pk, "grant"]) not in page  # not on himself
+    client.force_login(auditor)
+    assert client.get(reverse("user_list")).status_code == 403
+    assert reverse("account_changes") in client.get(reverse("home")).content.decode()
