@@ -53,14 +53,18 @@ def role_grant_refusal(actor: User | None, user: User, role: str) -> str | None:
     if role in BUSINESS_ROLES and held & ADMIN_ROLES:
         admin = Role(sorted(held & ADMIN_ROLES)[0]).label
         return f"{user} 是{admin}，不能再担任{label}（管理员不得兼任业务角色）"
-    officer = getattr(user, "officer", None)
-    if officer is not None and role in BUSINESS_ROLES:
+    if role in BUSINESS_ROLES:
         from zhifa.personnel.choices import OfficerStatus
+        from zhifa.personnel.models import Officer
 
-        if officer.status != OfficerStatus.ACTIVE:
+        # Read afresh: the person's status may have changed since `user` was loaded.
+        officer = Officer.objects.filter(user=user).first()
+        if officer is not None and officer.status != OfficerStatus.ACTIVE:
             return f"{officer.name} 已离岗，不能授予{label}"
-        if officer.is_auxiliary and role in NOT_FOR_AUXILIARY:
+        if officer is not None and officer.is_auxiliary and role in NOT_FOR_AUXILIARY:
             return f"{officer.name} 是执法辅助人员，不能授予{label}（辅助人员不得从事执法、审批、审核）"
+        if role in NOT_FOR_AUXILIARY and Role.AUXILIARY in held:
+            return f"{user} 是执法辅助人员，不能授予{label}（辅助人员不得从事执法、审批、审核）"
     return None
 
 

@@ -71,6 +71,10 @@ def test_auxiliary_staff_never_receive_an_officer_approver_or_reviewer_role(worl
             services.user_grant_role(actor=security, user=helper, role=role)
     helper.forget_roles()
     assert helper.roles == {Role.AUXILIARY}
+    # Holding the auxiliary role is enough, with or without an officer record.
+    bare = make_user("bare-helper", world.branch, Role.AUXILIARY)
+    with pytest.raises(Refusal, match="是执法辅助人员，不能授予"):
+        services.user_grant_role(actor=security, user=bare, role=Role.OFFICER)
 
 
 def test_an_allowed_grant_is_recorded_with_who_granted_what_to_whom(world, security):
@@ -144,3 +148,12 @@ def test_the_check_lists_roles_left_from_before_the_split(world, capsys):
     make_user("old-admin", world.bureau, Role.SYSADMIN, Role.APPROVER)
     call_command("bootstrap_role", "--check")
     assert "old-admin" in capsys.readouterr().out
+
+
+def test_a_person_who_has_left_enforcement_receives_no_business_role(world, security):
+    from zhifa.personnel.services import officer_leave
+    from zhifa.testing.factories import TODAY
+
+    officer_leave(actor=world.admin, officer=world.officer, left_on=TODAY, reason="调离")
+    with pytest.raises(Refusal, match="已离岗，不能授予"):
+        services.user_grant_role(actor=security, user=world.officer_user, role=Role.APPROVER)
