@@ -67,6 +67,23 @@ def test_an_address_over_its_limit_is_refused_with_429_before_any_hash(counting,
     assert log_in(from_address("198.51.100.8"), "officer", PASSWORD) == 302
 
 
+def test_successful_logins_from_one_address_are_not_limited(world, settings):
+    settings.LOGIN_RATE_LIMIT = 3
+    office = from_address("198.51.100.20")  # a county office behind one NAT address, everyone at eight
+    for _ in range(10):
+        assert log_in(office, "officer", PASSWORD) == 302
+        office.logout()
+    for _ in range(3):
+        log_in(office, "officer", "wrong-password")
+    assert log_in(office, "officer", PASSWORD) == 429
+    # All attempts together stay capped at ten times the limit, successes included.
+    busy = from_address("198.51.100.21")
+    for _ in range(30):
+        assert log_in(busy, "officer", PASSWORD) == 302
+        busy.logout()
+    assert log_in(busy, "officer", PASSWORD) == 429
+
+
 def test_known_and_unknown_names_cost_one_hash_each(counting, world):
     client = from_address("198.51.100.9")
     counting.hashes = 0
