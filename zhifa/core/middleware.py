@@ -3,6 +3,7 @@ user's own interface language."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from urllib.parse import urlencode
@@ -101,10 +102,8 @@ class LoginRateLimitMiddleware:
             return response
         response = self.get_response(request)
         if response.status_code == 302:  # a successful step redirects onwards: it was no failure
-            try:
+            with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
                 cache.decr(key)
-            except ValueError:
-                pass
         return response
 
 
