@@ -62,14 +62,9 @@ def password_change(request: HttpRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        done = run_service(
-            form,
-            lambda: (
-                services.user_change_password(actor=actor, old_password=data["old_password"], password=data["password"])
-                or True
-            ),
-        )
-        if done:
+        old, new = data["old_password"], data["password"]
+        run_service(form, lambda: services.user_change_password(actor=actor, old_password=old, password=new))
+        if not form.errors:  # the service did not refuse
             update_session_auth_hash(request, actor)  # stay logged in with the new password
             messages.success(request, _("密码已修改"))
             return redirect("home")
@@ -108,7 +103,8 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
-        if run_service(form, lambda: services.two_factor_confirm(actor=actor, device=device, token=token) or True):
+        run_service(form, lambda: services.two_factor_confirm(actor=actor, device=device, token=token))
+        if not form.errors:
             otp_login(request, device)
             messages.success(request, _("二次验证已启用，今后登录时须输入验证器显示的验证码"))
             return redirect("home")
@@ -232,7 +228,8 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
     form = PasswordResetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         password = form.cleaned_data["password"]
-        if run_service(form, lambda: services.user_reset_password(actor=actor, user=user, password=password) or True):
+        run_service(form, lambda: services.user_reset_password(actor=actor, user=user, password=password))
+        if not form.errors:
             messages.success(request, _("已重置 %(user)s 的密码，本人下次登录时须修改") % {"user": user})
             return redirect("user_list")
     return render(request, "core/user_form.html", {"form": form, "title": _("重置密码：%(user)s") % {"user": user}})
@@ -285,6 +282,8 @@ def account_changes(request: HttpRequest) -> HttpResponse:
     rows = []
     for entry in account_changes_for(actor)[:500]:
         facts = json.loads(entry.facts.facts) if hasattr(entry, "facts") else {}
+        if not isinstance(facts, dict):  # facts erased under the personal-data rules leave the entry itself
+            facts = {}
         role = facts.get("role", "")
         rows.append(
             {
