@@ -97,6 +97,17 @@ def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _chinese_after_each_test() -> Any:
+    """A page seen by an English user activates English in the thread (UserLanguageMiddleware); the next test
+    must not inherit it (a service's refusal would then name roles in English)."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """The login rate limit counts in Django's cache, per process: each test starts with no attempts counted."""
     from django.core.cache import cache
