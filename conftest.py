@@ -114,6 +114,44 @@ def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _chinese_after_each_test() -> Any:
+    """A page seen by an English user activates English in the thread (UserLanguageMiddleware); the next test
+    must not inherit it (a service's refusal would then name roles in English)."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The login rate limit counts in Django's cache, per process: each test starts with no attempts counted."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`client.force_login` stands for a finished login, which for an administrator includes his code.
+
+    Tests of the login itself post to the login and code pages instead (zhifa/core/tests/test_two_factor.py).
+    """
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        from zhifa.testing.two_factor import pass_second_factor
+
+        pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def evidence(settings: Any, tmp_path: Path) -> Path:
     """A fresh evidence store (a local folder) and upload spool for one test; returns the store's folder."""

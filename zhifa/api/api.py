@@ -25,19 +25,25 @@ from zhifa.audit.middleware import mark_refused
 from zhifa.cases import issuing, selectors, services
 from zhifa.cases.models import Case, CaseDocument
 from zhifa.cases.workflow import ACTIONS, STATE_LABELS, State, actions_from
+from zhifa.core import lockout
 from zhifa.core.errors import Refusal
+from zhifa.core.lockout import client_address
 from zhifa.core.models import User
 from zhifa.core.permissions import request_user
-from zhifa.core.scoping import restrict
+from zhifa.core.scoping import restrict_cases
 from zhifa.ledger import blobs, uploads
 from zhifa.ledger.evidence_views import UPLOADERS
 from zhifa.ledger.uploads import UploadRefused
 
 
 class TokenAuth(HttpBearer):
+    """A live token of an active person who is not locked out (by name, or from the caller's address)."""
+
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         found = ApiToken.objects.select_related("user").filter(key_sha256=digest(token), revoked=False).first()
-        if found is None or not found.user.is_active:
+        if found is None or found.expired or not found.user.is_active:
+            return None
+        if lockout.is_locked(found.user.username, ip_address=client_address(request)):
             return None
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
         request.user = found.user
@@ -79,7 +85,8 @@ api = NinjaAPI(
     title="Zhifa 行政执法 API",
     version="1",
     description=(
-        "案件、期限、办案事项与证据上传。用 `zhifa apitoken 用户名` 签发令牌，以 `Authorization: Bearer <令牌>` 调用。"
+        "案件、期限、办案事项与证据上传。在「API 令牌」页面或用 `zhifa apitoken 用户名` 签发令牌，"
+        "以 `Authorization: Bearer <令牌>` 调用。令牌到期、被停用，或其持有人被停用、被锁定时，请求返回 401。"
     ),
     auth=TokenAuth(),
     parser=StrictJsonParser(),
@@ -236,7 +243,7 @@ def _detail(case: Case) -> dict[str, Any]:
 
 
 def _visible(request: HttpRequest, pk: int) -> Case:
-    return get_object_or_404(restrict(Case.objects.select_related("agency"), request_user(request)), pk=pk)
+    return get_object_or_404(restrict_cases(Case.objects.select_related("agency"), request_user(request)), pk=pk)
 
 
 @api.get("/cases", response={200: list[CaseOut], **UNAUTHORIZED}, summary="案件列表（本人可见范围）")

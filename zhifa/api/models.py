@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PREFIX = "zf_"
@@ -17,12 +19,15 @@ def digest(secret: str) -> str:
 
 
 class ApiToken(models.Model):
+    """A bearer token for the API; expires after API_TOKEN_DAYS, refused once revoked or its user locked."""
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("用途"), max_length=100)
     key_sha256 = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(_("已停用"), default=False)
+    expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("API 令牌")
@@ -35,4 +40,10 @@ class ApiToken(models.Model):
     def issue(cls, user: models.Model, name: str) -> tuple[ApiToken, str]:
         """A new token; the secret is returned once and never stored."""
         secret = PREFIX + secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, key_sha256=digest(secret)), secret
+        expires_at = timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
+        return cls.objects.create(user=user, name=name, key_sha256=digest(secret), expires_at=expires_at), secret
+
+    @property
+    def expired(self) -> bool:
+        # No expiry is treated as expired: every token is issued with one (and migration 0003 gave old ones theirs).
+        return self.expires_at is None or self.expires_at <= timezone.now()

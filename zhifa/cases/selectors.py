@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from zhifa.cases import rules
 from zhifa.cases.models import Case, CaseDeadline, CaseOfficer
 from zhifa.core.models import User
-from zhifa.core.scoping import restrict
+from zhifa.core.scoping import restrict_cases
 
 # A running deadline this many days away or fewer is shown as a warning (amber); a passed one as an alert.
 WARN_DAYS = 3
@@ -57,7 +57,7 @@ def running_deadlines(case: Case, today: date) -> list[DeadlineView]:
 
 
 def cases_for(actor: User, *, text: str = "", state: str = "", mine: bool = False) -> QuerySet[Case]:
-    cases = restrict(Case.objects.all(), actor).select_related("agency")
+    cases = restrict_cases(Case.objects.all(), actor).select_related("agency")
     if text:
         cases = cases.filter(Q(title__icontains=text) | Q(parties__name__icontains=text)).distinct()
     if state:

@@ -26,7 +26,7 @@ from zhifa.core.errors import Refusal
 from zhifa.core.forms import run_service
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import request_user
-from zhifa.core.scoping import can_see_agency, restrict
+from zhifa.core.scoping import can_see_agency, restrict_cases
 from zhifa.ledger.forms import EvidenceField
 from zhifa.ledger.selectors import entries_about
 from zhifa.ledger.state import subject_key
@@ -49,7 +49,7 @@ SUMMARY_LINE = [State.SUMMARY_DECIDED, State.EXECUTING, State.CLOSED, State.ARCH
 
 
 def _case_for(actor: User, pk: int) -> Case:
-    return get_object_or_404(restrict(Case.objects.select_related("agency"), actor), pk=pk)
+    return get_object_or_404(restrict_cases(Case.objects.select_related("agency"), actor), pk=pk)
 
 
 @login_required

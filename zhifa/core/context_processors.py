@@ -21,11 +21,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("执法人员"), reverse("officer_list")),
         (_("案件"), reverse("case_list")),
     ]
-    if user.has_role(Role.SYSADMIN):
+    if user.has_role(Role.SYSADMIN, Role.SECADMIN):
         items.append((_("用户与角色"), reverse("user_list")))
+    if user.has_role(Role.SYSADMIN):
         items.append((_("工作日历"), reverse("calendar")))
     if user.has_role(Role.AUDITOR):
         items.append((_("安全审计"), reverse("audit_events")))
+        items.append((_("账号与角色变更"), reverse("account_changes")))
     current = request.path
     return {
         "nav_items": [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -59,4 +59,55 @@ class CalendarYearForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "2027-02-14 春节调休"}),
         help_text=_("每行一个日期，可附说明"),
+    )
+
+
+class _NewPasswordMixin(forms.Form):
+    password = forms.CharField(
+        label=_("新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+    )
+    password2 = forms.CharField(
+        label=_("再次输入新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password2"):
+            self.add_error("password2", _("两次输入的新密码不一致"))
+        return data
+
+
+class PasswordChangeForm(_NewPasswordMixin):
+    old_password = forms.CharField(
+        label=_("原密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), strip=False
+    )
+    field_order = ["old_password", "password", "password2"]
+
+
+class PasswordResetForm(_NewPasswordMixin):
+    """The security administrator's reset: a temporary password the person must change at his next login."""
+
+
+class UserCreateForm(_NewPasswordMixin):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    agency: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("所属机关"), queryset=None)
+    field_order = ["username", "full_name", "agency", "password", "password2"]
+
+    def __init__(self, *args: object, agencies: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+        self.fields["password"].label = _("初始密码")
+        self.fields["password"].help_text = _("本人首次登录时须修改")
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("用途"), max_length=100, help_text=_("如“外业终端”“省级平台对接”"))
+
+
+class CodeForm(forms.Form):
+    token = forms.CharField(
+        label=_("动态验证码"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
     )

@@ -1,16 +1,24 @@
-"""Session limits, the user's own interface language, no caching of signed-in pages, and the access log."""
+"""Session limits, the login rate limit, the gate of forced password changes and second factors, the user's own
+interface language, no caching of signed-in pages, and the access log."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+
+from zhifa.core.lockout import client_address
 
 SESSION_STARTED_KEY = "zhifa_authenticated_at"
 
@@ -56,6 +64,96 @@ class UserLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+# The pages that check a password or a code: each attempt costs an Argon2 hash or guesses at a code.
+RATE_LIMITED_URLS = ("login", "admin:login", "two_factor")
+
+
+class LoginRateLimitMiddleware:
+    """At most LOGIN_RATE_LIMIT failed login attempts per client address per LOGIN_RATE_WINDOW_SECONDS.
+
+    Counted in Django's cache before the view authenticates, so an attempt over the limit costs no hash,
+    whether the user name exists or not; refused with 429 and a Chinese message. Each attempt is counted as it
+    arrives (so a burst of concurrent ones cannot all slip past) and taken back when it succeeds, so that a
+    county office behind one address, everyone logging in at eight, is never refused.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._paths: frozenset[str] | None = None
+
+    def paths(self) -> frozenset[str]:
+        if self._paths is None:
+            self._paths = frozenset(reverse(name) for name in RATE_LIMITED_URLS)
+        return self._paths
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST" or request.path not in self.paths():
+            return self.get_response(request)
+        address = client_address(request)
+        key = f"zhifa:login-rate:{address}"
+        window = settings.LOGIN_RATE_WINDOW_SECONDS
+        attempts = _count(key, window)
+        # Successes are given back below; all attempts together are still capped (ten times the limit), so that
+        # an attacker holding one valid login cannot buy unlimited hashes by mixing in his own successes.
+        everything = _count(f"zhifa:login-rate-all:{address}", window)
+        if attempts > settings.LOGIN_RATE_LIMIT or everything > settings.LOGIN_RATE_LIMIT * 10:
+            response = render(request, "registration/rate_limited.html", {"minutes": max(1, window // 60)}, status=429)
+            response["Retry-After"] = str(window)
+            return response
+        response = self.get_response(request)
+        if response.status_code == 302:  # a successful step redirects onwards: it was no failure
+            with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
+                cache.decr(key)
+        return response
+
+
+def _count(key: str, window: int) -> int:
+    cache.add(key, 0, timeout=window)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
+
+
+# What a person may open before he has passed the gate: the gate's own pages, logging out, the language.
+GATE_OPEN_URLS = ("logout", "password_change", "two_factor", "two_factor_enrol", "set_language", "healthz")
+
+
+class AccountGateMiddleware:
+    """A person whose login still needs something sees only the page that does it:
+    his second factor (the administrators always; others when their agency requires it), then a new password
+    (after an initial password or a reset). API requests carry a token and have their own checks.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not request.path.startswith(("/api/", f"/{settings.STATIC_URL}")):
+            target = self.gate(request)
+            if target is not None and request.path not in {reverse(name) for name in GATE_OPEN_URLS}:
+                if request.method == "GET" and target == reverse("two_factor"):
+                    # Back to the page asked for once the code is in (two_factor checks it is ours).
+                    return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+                return redirect(target)
+        return self.get_response(request)
+
+    @staticmethod
+    def gate(request: HttpRequest) -> str | None:
+        from zhifa.core.models import User
+        from zhifa.core.services import needs_two_factor
+
+        user = request.user
+        assert isinstance(user, User)
+        if needs_two_factor(user) and not user.is_verified():  # type: ignore[attr-defined]  # OTPMiddleware's
+            return reverse("two_factor")
+        if user.must_change_password:
+            return reverse("password_change")
+        return None
 
 
 class NoStoreMiddleware:

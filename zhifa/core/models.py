@@ -41,6 +41,11 @@ class Agency(models.Model):
         related_name="+",
         verbose_name=_("负责人"),
     )
+    require_two_factor = models.BooleanField(
+        _("全员二次验证"),
+        default=False,
+        help_text=_("开启后本机关所有人员登录都须输入动态验证码；管理员无论是否开启都须输入"),
+    )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
 
@@ -87,6 +92,10 @@ class User(AbstractUser):
         verbose_name=_("所属机关"),
     )
     language = models.CharField(_("界面语言"), max_length=10, choices=settings.LANGUAGES, default="zh-hans")
+    # Set for an initial password and after a reset: the person must choose his own before anything else.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    # Failed logins before this moment no longer count toward the per-username lockout (an unlock sets it).
+    lockout_cleared_at = models.DateTimeField(_("解除锁定时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("用户")

@@ -1,8 +1,9 @@
 """The one place that decides which agencies' data an actor may see.
 
 Every selector of enforcement data starts from `restrict(queryset, actor)`: an officer or auxiliary
-sees his own agency; supervisors, approvers, legal reviewers, auditors and system administrators see
-their agency and everything below it. A user with no agency sees nothing.
+sees his own agency; supervisors, approvers, legal reviewers and the administrators see their agency and
+everything below it. A user with no agency sees nothing. Case files and evidence go through
+`restrict_cases`, closed to the system and security administrators (三员分立).
 """
 
 from __future__ import annotations
@@ -15,7 +16,12 @@ from zhifa.core.choices import Role
 from zhifa.core.models import Agency, User
 
 # Roles whose work concerns the agencies below their own (supervision, review, approval, audit).
-SUBTREE_ROLES = frozenset({Role.SUPERVISOR, Role.APPROVER, Role.LEGAL_REVIEWER, Role.AUDITOR, Role.SYSADMIN})
+SUBTREE_ROLES = frozenset(
+    {Role.SUPERVISOR, Role.APPROVER, Role.LEGAL_REVIEWER, Role.AUDITOR, Role.SYSADMIN, Role.SECADMIN}
+)
+# The system and security administrators keep the system and its accounts running; they have no business in
+# case files or evidence (三员分立), so those are closed to a person who holds no other role.
+CASE_READERS = frozenset(set(Role) - {Role.SYSADMIN, Role.SECADMIN})
 
 M = TypeVar("M", bound=models.Model)
 
@@ -47,3 +53,14 @@ def can_see_agency(actor: User, agency: Agency) -> bool:
     if sees_subtree(actor):
         return agency.is_within(actor.agency)
     return agency.pk == actor.agency.pk
+
+
+def reads_cases(actor: User) -> bool:
+    return actor.is_authenticated and actor.is_active and actor.has_role(*CASE_READERS)
+
+
+def restrict_cases(queryset: models.QuerySet[M], actor: User, *, via: str = "agency") -> models.QuerySet[M]:
+    """`restrict` for case files and evidence: nothing for the system and security administrators."""
+    if not reads_cases(actor):
+        return queryset.none()
+    return restrict(queryset, actor, via=via)

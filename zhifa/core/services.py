@@ -1,4 +1,5 @@
-"""Changes to users' roles and to the holiday calendar, each through one function."""
+"""Changes to logins, their roles, passwords, lockouts and second factors, and to the holiday calendar,
+each through one function. The 三员分立 rules themselves live in core.permissions.role_grant_refusal."""
 
 from __future__ import annotations
 
@@ -6,44 +7,89 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from zhifa.core.choices import CalendarDayKind, Role
+from zhifa.core.choices import ADMIN_ROLES, CalendarDayKind, Role
 from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, CalendarDay, CalendarYear, RoleAssignment, User
-from zhifa.core.permissions import require_role
+from zhifa.core.permissions import require_role, require_role_grant
 from zhifa.ledger.services import record
+
+
+def _validated_password(password: str, user: User) -> None:
+    """Django's validators (AUTH_PASSWORD_VALIDATORS, with ours in core/passwords.py), as a refusal."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise Refusal("；".join(error.messages), field="password") from None
+
+
+def _not_self(actor: User, user: User, doing: str) -> None:
+    if actor.pk == user.pk:
+        raise Refusal(f"不能对自己{doing}，须由另一位安全管理员办理（三员分立）")
 
 
 @transaction.atomic
 def user_create(
-    *, actor: User | None, username: str, full_name: str, agency: Agency | None, roles: list[str], password: str
+    *,
+    actor: User | None,
+    username: str,
+    full_name: str,
+    agency: Agency | None,
+    roles: list[str],
+    password: str,
+    must_change_password: bool = True,
 ) -> User:
-    """Create a login with its roles. `actor` is None only when the system bootstraps its first users."""
+    """Create a login. The system administrator creates logins; roles are the security administrator's to grant.
+
+    `actor` is None only when the system bootstraps its first users (the demo, a fresh installation): then
+    `roles` are given at once, still under the 三员分立 rules, and the password is not checked (the demo's is
+    printed for everyone).
+    """
     if actor is not None:
         require_role(actor, [Role.SYSADMIN], agency=agency, doing="创建用户")
+        if roles:
+            raise Refusal("角色由安全管理员在用户创建后授予，系统管理员创建用户时不能授予角色", field="roles")
+    if not re.fullmatch(r"[A-Za-z0-9_.@+-]{1,150}", username):
+        raise Refusal("用户名只能包含字母、数字和 _ . @ + -", field="username")
     if User.objects.filter(username=username).exists():
         raise Refusal(f"用户名“{username}”已被使用", field="username")
-    user = User.objects.create_user(username=username, password=password, full_name=full_name, agency=agency)
+    user = User(username=username, full_name=full_name, agency=agency, must_change_password=must_change_password)
+    if actor is not None:
+        _validated_password(password, user)
+    user.set_password(password)
+    user.save()
     for role in roles:
+        require_role_grant(None, user, role)
         RoleAssignment.objects.create(user=user, role=role, granted_by=actor)
+        user.forget_roles()
     record(
         actor=actor,
         action="user.create",
         subject=user,
         agency=agency,
-        facts={"actor": actor.get_full_name() if actor else "系统", "username": username, "full_name": full_name},
+        facts={
+            "actor": actor.get_full_name() if actor else "系统",
+            "username": username,
+            "full_name": full_name,
+            **({"roles": sorted(roles)} if roles else {}),
+        },
     )
     return user
 
 
 @transaction.atomic
 def user_grant_role(*, actor: User, user: User, role: str) -> RoleAssignment:
-    require_role(actor, [Role.SYSADMIN], agency=user.agency, doing="授予角色")
+    require_role(actor, [Role.SECADMIN], agency=user.agency, doing="授予角色")
     if role not in Role.values:
         raise Refusal("未知的角色", field="role")
     if user.role_assignments.filter(role=role).exists():
-        raise Refusal(f"{user} 已是{Role(role).label}")
+        raise Refusal(f"{user} 已是{Role(role).label}", field="role")
+    require_role_grant(actor, user, role)
     assignment = RoleAssignment.objects.create(user=user, role=role, granted_by=actor)
     user.forget_roles()
     record(
@@ -51,26 +97,179 @@ def user_grant_role(*, actor: User, user: User, role: str) -> RoleAssignment:
         action="user.grant_role",
         subject=user,
         agency=user.agency,
-        facts={"actor": actor.get_full_name(), "role": role},
+        facts={"actor": actor.get_full_name(), "user": user.username, "role": role},
     )
     return assignment
 
 
 @transaction.atomic
+def user_bootstrap_role(*, user: User, role: str) -> RoleAssignment:
+    """Give an administrator role from the server (`zhifa bootstrap_role`), where the agency has nobody holding
+    it yet: the first security administrator of an installation or of an upgrade from one administrator."""
+    if role not in ADMIN_ROLES:
+        raise Refusal("服务器命令只能设置系统管理员、安全管理员或审计管理员；其他角色由安全管理员授予", field="role")
+    holders = RoleAssignment.objects.filter(role=role, user__agency=user.agency, user__is_active=True)
+    if holders.exists():
+        raise Refusal(f"{user.agency or '该机关'} 已有{Role(role).label}，请由安全管理员在界面中授予", field="role")
+    require_role_grant(None, user, role)
+    assignment = RoleAssignment.objects.create(user=user, role=role, granted_by=None)
+    user.forget_roles()
+    record(
+        actor=None,
+        action="user.grant_role",
+        subject=user,
+        agency=user.agency,
+        facts={"actor": "系统（服务器命令）", "user": user.username, "role": role},
+    )
+    return assignment
+
+
+def role_conflicts() -> list[tuple[User, str]]:
+    """People whose roles break 三员分立 (left from before the split), with the reason, for the operator."""
+    from zhifa.core.choices import BUSINESS_ROLES
+
+    found = []
+    for user in User.objects.filter(role_assignments__role__in=ADMIN_ROLES).distinct().order_by("username"):
+        roles = user.roles
+        admin = roles & ADMIN_ROLES
+        if len(admin) > 1:
+            found.append((user, "兼任多个管理员角色：" + "、".join(str(Role(r).label) for r in sorted(admin))))
+        elif roles & BUSINESS_ROLES:
+            labels = "、".join(str(Role(r).label) for r in sorted(roles & BUSINESS_ROLES))
+            found.append((user, f"{Role(next(iter(admin))).label}兼任业务角色：{labels}"))
+    return found
+
+
+@transaction.atomic
 def user_revoke_role(*, actor: User, user: User, role: str) -> None:
-    require_role(actor, [Role.SYSADMIN], agency=user.agency, doing="撤销角色")
-    if actor.pk == user.pk and role == Role.SYSADMIN:
-        raise Refusal("不能撤销自己的系统管理员角色，以免系统无人管理")
+    require_role(actor, [Role.SECADMIN], agency=user.agency, doing="撤销角色")
+    if actor.pk == user.pk:
+        raise Refusal("不能撤销自己的角色，须由另一位安全管理员办理（三员分立）", field="role")
     deleted, _ = user.role_assignments.filter(role=role).delete()
     if not deleted:
-        raise Refusal(f"{user} 没有{Role(role).label}角色")
+        raise Refusal(f"{user} 没有{Role(role).label if role in Role.values else role}角色", field="role")
     user.forget_roles()
     record(
         actor=actor,
         action="user.revoke_role",
         subject=user,
         agency=user.agency,
-        facts={"actor": actor.get_full_name(), "role": role},
+        facts={"actor": actor.get_full_name(), "user": user.username, "role": role},
+    )
+
+
+@transaction.atomic
+def user_change_password(*, actor: User, old_password: str, password: str) -> None:
+    """A person changes his own password (also when made to after an initial password or a reset)."""
+    if not actor.check_password(old_password):
+        raise Refusal("原密码不正确", field="old_password")
+    if old_password == password:
+        raise Refusal("新密码不能与原密码相同", field="password")
+    _validated_password(password, actor)
+    actor.set_password(password)
+    actor.must_change_password = False
+    actor.save(update_fields=["password", "must_change_password"])
+    record(
+        actor=actor,
+        action="user.change_password",
+        subject=actor,
+        agency=actor.agency,
+        facts={"actor": actor.get_full_name(), "user": actor.username},
+    )
+
+
+@transaction.atomic
+def user_reset_password(*, actor: User, user: User, password: str) -> None:
+    """The security administrator sets another person's password; he must change it at his next login."""
+    require_role(actor, [Role.SECADMIN], agency=user.agency, doing="重置密码")
+    _not_self(actor, user, "重置密码")
+    _validated_password(password, user)
+    user.set_password(password)
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    record(
+        actor=actor,
+        action="user.reset_password",
+        subject=user,
+        agency=user.agency,
+        facts={"actor": actor.get_full_name(), "user": user.username},
+    )
+
+
+@transaction.atomic
+def user_unlock(*, actor: User, user: User) -> None:
+    """Lift a lockout after failed logins, from every address (the per-name count restarts now)."""
+    from zhifa.core import lockout
+
+    require_role(actor, [Role.SECADMIN], agency=user.agency, doing="解除锁定")
+    _not_self(actor, user, "解除锁定")
+    cleared = lockout.clear(user.username)
+    user.lockout_cleared_at = timezone.now()
+    user.save(update_fields=["lockout_cleared_at"])
+    record(
+        actor=actor,
+        action="user.unlock",
+        subject=user,
+        agency=user.agency,
+        facts={"actor": actor.get_full_name(), "user": user.username, "addresses": cleared},
+    )
+
+
+def needs_two_factor(user: User) -> bool:
+    """等保 8.1.4.1 d: the administrators always log in with two factors; others when their agency says so."""
+    if user.has_role(*ADMIN_ROLES):
+        return True
+    return user.agency is not None and user.agency.require_two_factor
+
+
+@transaction.atomic
+def two_factor_confirm(*, actor: User, device: TOTPDevice, token: str) -> None:
+    """Confirm a person's new authenticator with a first code; it replaces any earlier one."""
+    if device.user_id != actor.pk or device.confirmed:
+        raise Refusal("该验证器不属于您或已启用，请重新开始设置", field="token")
+    if not device.verify_token(token.strip()):
+        raise Refusal("验证码不正确：请输入验证器应用当前显示的 6 位数字", field="token")
+    TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record(
+        actor=actor,
+        action="user.enrol_two_factor",
+        subject=actor,
+        agency=actor.agency,
+        facts={"actor": actor.get_full_name(), "user": actor.username},
+    )
+
+
+@transaction.atomic
+def user_reset_two_factor(*, actor: User, user: User) -> None:
+    """Remove a person's authenticator (a lost phone): he sets up a new one at his next login."""
+    require_role(actor, [Role.SECADMIN], agency=user.agency, doing="重置二次验证")
+    _not_self(actor, user, "重置二次验证")
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    if not deleted:
+        raise Refusal(f"{user} 尚未设置二次验证")
+    record(
+        actor=actor,
+        action="user.reset_two_factor",
+        subject=user,
+        agency=user.agency,
+        facts={"actor": actor.get_full_name(), "user": user.username},
+    )
+
+
+@transaction.atomic
+def agency_require_two_factor(*, actor: User, agency: Agency, required: bool) -> None:
+    """Whether everybody in an agency (not only its administrators) logs in with two factors."""
+    require_role(actor, [Role.SECADMIN], agency=agency, doing="设置二次验证要求")
+    agency.require_two_factor = required
+    agency.save(update_fields=["require_two_factor"])
+    record(
+        actor=actor,
+        action="agency.require_two_factor",
+        subject=agency,
+        agency=agency,
+        facts={"actor": actor.get_full_name(), "required": required},
     )
 
 

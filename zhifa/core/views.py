@@ -15,15 +15,17 @@ from django.views.decorators.http import require_POST
 
 from zhifa.core import services, workdays
 from zhifa.core.choices import CalendarDayKind, Role
-from zhifa.core.forms import CalendarYearForm, LanguageForm, RoleForm, run_service
+from zhifa.core.forms import CalendarYearForm, LanguageForm, run_service
 from zhifa.core.models import Agency, CalendarDay, CalendarYear, User
 from zhifa.core.permissions import request_user
 from zhifa.core.scoping import can_see_agency
-from zhifa.core.selectors import agency_tree_for, user_list_for
+from zhifa.core.selectors import agency_tree_for
 from zhifa.personnel.selectors import home_panels_for
 
 
 class LoginView(auth_views.LoginView):
+    """The password step; a person who needs a second factor is then sent to the code step (AccountGateMiddleware)."""
+
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
@@ -61,35 +63,6 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _require_sysadmin(user: User) -> None:
     if not user.has_role(Role.SYSADMIN):
         raise PermissionDenied
-
-
-@login_required
-def user_list(request: HttpRequest) -> HttpResponse:
-    actor = request_user(request)
-    _require_sysadmin(actor)
-    return render(request, "core/user_list.html", {"users": user_list_for(actor), "role_form": RoleForm()})
-
-
-@login_required
-@require_POST
-def user_role(request: HttpRequest, pk: int, change: str) -> HttpResponse:
-    actor = request_user(request)
-    _require_sysadmin(actor)
-    user = get_object_or_404(user_list_for(actor), pk=pk)
-    if change not in {"grant", "revoke"}:
-        raise PermissionDenied
-    form = RoleForm(request.POST)
-    if form.is_valid():
-        service = services.user_grant_role if change == "grant" else services.user_revoke_role
-        role = form.cleaned_data["role"]
-        run_service(form, lambda: service(actor=actor, user=user, role=role))
-    if form.errors:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
-    else:
-        messages.success(request, _("已更新 %(user)s 的角色") % {"user": user})
-    return redirect("user_list")
 
 
 @login_required

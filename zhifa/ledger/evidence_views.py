@@ -19,13 +19,15 @@ from django.views.decorators.http import require_GET, require_POST
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
 from zhifa.core.models import User
-from zhifa.core.scoping import can_see_agency
+from zhifa.core.scoping import can_see_agency, reads_cases
 from zhifa.ledger import blobs, uploads
 from zhifa.ledger.models import Blob, Entry
 
 INLINE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf"}
 # Auditors read the record; they do not add to it.
-UPLOADERS = [role for role in Role.values if role != Role.AUDITOR]
+# The security administrator's work has no files (三员分立); the system administrator uploads only for the
+# personnel records he keeps (may_read keeps case files from him).
+UPLOADERS = [role for role in Role.values if role not in (Role.AUDITOR, Role.SECADMIN)]
 
 
 def _refused(message: str, field: str, status: int = 400) -> JsonResponse:
@@ -74,7 +76,11 @@ def may_read(user: User, digest: str) -> bool:
     """
     if not user.is_active:
         return False
-    agencies = Entry.objects.filter(file_rows__sha256=digest).values_list("agency", flat=True).distinct()
+    entries = Entry.objects.filter(file_rows__sha256=digest)
+    # The system and security administrators read only the files of personnel records (三员分立).
+    if not reads_cases(user) and entries.exclude(subject__startswith="personnel.").exists():
+        return False
+    agencies = entries.values_list("agency", flat=True).distinct()
     from zhifa.core.models import Agency
 
     if any(agency_id is None or can_see_agency(user, Agency.objects.get(pk=agency_id)) for agency_id in agencies):

@@ -115,7 +115,7 @@ def build_world() -> World:
     admin = make_user("admin", bureau, Role.SYSADMIN)
     supervisor = make_user("supervisor", bureau, Role.SUPERVISOR)
     officer_user = make_user("officer", branch, Role.OFFICER)
-    outsider = make_user("outsider", elsewhere, Role.SYSADMIN, Role.SUPERVISOR)
+    outsider = make_user("outsider", elsewhere, Role.SUPERVISOR)
     officer = make_officer(admin, branch, "甲执法", user=officer_user)
     colleague = make_officer(admin, branch, "乙执法")
     sibling_officer = make_officer(admin, sibling, "丙执法")

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from zhifa.core.choices import Role
 from zhifa.core.models import CalendarYear
-from zhifa.testing.factories import TODAY, at, give_certificate, make_officer
+from zhifa.testing.factories import TODAY, at, give_certificate, make_officer, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +145,8 @@ def test_administrator_loads_a_year_through_the_calendar_page(client, world):
 
 
 def test_roles_are_granted_and_revoked_through_the_user_page(client, world):
-    client.force_login(world.admin)
+    security = make_user("security", world.bureau, Role.SECADMIN)
+    client.force_login(security)
     url = reverse("user_role", args=[world.officer_user.pk, "grant"])
     client.post(url, {"role": Role.LEGAL_REVIEWER})
     world.officer_user.forget_roles()
@@ -153,5 +154,8 @@ def test_roles_are_granted_and_revoked_through_the_user_page(client, world):
     client.post(reverse("user_role", args=[world.officer_user.pk, "revoke"]), {"role": Role.LEGAL_REVIEWER})
     world.officer_user.forget_roles()
     assert not world.officer_user.has_role(Role.LEGAL_REVIEWER)
-    response = client.post(reverse("user_role", args=[world.admin.pk, "revoke"]), {"role": Role.SYSADMIN}, follow=True)
-    assert "不能撤销自己的系统管理员角色" in response.content.decode()
+    response = client.post(reverse("user_role", args=[security.pk, "revoke"]), {"role": Role.SECADMIN}, follow=True)
+    assert "不能撤销自己的角色" in response.content.decode()
+    # The system administrator creates logins but grants no role.
+    client.force_login(world.admin)
+    assert client.post(url, {"role": Role.LEGAL_REVIEWER}).status_code == 403

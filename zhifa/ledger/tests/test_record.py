@@ -20,7 +20,7 @@ from zhifa.ledger.models import Checkpoint, Entry, Facts, Node
 from zhifa.ledger.services import NotInTransaction, record
 from zhifa.ledger.signing import Verifier, open_checkpoint
 from zhifa.personnel import services as personnel
-from zhifa.testing.factories import TODAY
+from zhifa.testing.factories import TODAY, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,8 @@ def test_a_refused_action_leaves_no_entry(world):
 
 
 def test_role_changes_are_recorded(world):
-    user_grant_role(actor=world.admin, user=world.officer_user, role=Role.LEGAL_REVIEWER)
+    security = make_user("security", world.bureau, Role.SECADMIN)  # roles are the security administrator's
+    user_grant_role(actor=security, user=world.officer_user, role=Role.LEGAL_REVIEWER)
     entry = Entry.objects.order_by("-index").first()
     assert entry.action == "user.grant_role"
     assert json.loads(entry.facts.facts)["state"]["roles"] == ["legal_reviewer", "officer"]

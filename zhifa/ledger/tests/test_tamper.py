@@ -19,7 +19,7 @@ from zhifa.ledger.models import Blob, Checkpoint, Entry
 from zhifa.ledger.signing import CheckpointBody, Ed25519Signer, sign_checkpoint
 from zhifa.ledger.verify import verify_ledger
 from zhifa.personnel import services as personnel
-from zhifa.testing.factories import TODAY
+from zhifa.testing.factories import TODAY, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,8 @@ def ledger(world):
     personnel.certificate_suspend(actor=world.admin, certificate=certificate, on_date=TODAY, reason="调查")
     services.checkpoint_issue()
     personnel.certificate_reinstate(actor=world.admin, certificate=certificate, on_date=TODAY, reason="结束")
-    user_grant_role(actor=world.admin, user=world.officer_user, role=Role.LEGAL_REVIEWER)
+    security = make_user("security", world.bureau, Role.SECADMIN)  # roles are the security administrator's
+    user_grant_role(actor=security, user=world.officer_user, role=Role.LEGAL_REVIEWER)
     # Two evidence files: a photo named by entries 10 and 11, a video named by entry 11 only.
     world.photo = blobs.store(io.BytesIO(b"photo of the felled trees"), content_type="image/jpeg").sha256
     world.video = blobs.store(io.BytesIO(b"body camera video, much longer"), content_type="video/mp4").sha256

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Route, expect
 
+from zhifa.core.models import User
+from zhifa.core.services import needs_two_factor
 from zhifa.ledger.models import Entry
 from zhifa.testing.factories import PASSWORD
+from zhifa.testing.two_factor import authenticator, code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -19,7 +22,13 @@ def log_in(page: Page, base: str, username: str, then: str) -> None:
     page.goto(f"{base}/accounts/login/?next={then}")
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(PASSWORD)
+    user = User.objects.get(username=username)
+    device = authenticator(user) if needs_two_factor(user) else None  # enrolled before, as in real life
     page.get_by_role("button", name="登录").click()
+    if device is not None:  # the system administrator: his code after the password
+        page.wait_for_url(f"{base}/accounts/two-factor/**")
+        page.get_by_label("动态验证码").fill(code(device))
+        page.get_by_role("button", name="验证").click()
     page.wait_for_url(f"{base}{then}")
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from zhifa.api.models import ApiToken
+from zhifa.api.tokens import token_issue
 from zhifa.core.models import User
 
 
@@ -21,5 +21,5 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["username"], is_active=True).first()
         if user is None:
             raise CommandError(f"没有名为 {options['username']} 的有效用户")
-        _, secret = ApiToken.issue(user, options["name"])
+        _, secret = token_issue(actor=user, name=options["name"])
         self.stdout.write(secret)
