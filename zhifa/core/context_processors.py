@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from zhifa.core.choices import Role
+from zhifa.core.scoping import reads_cases
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -19,8 +20,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (_("首页"), reverse("home")),
         (_("执法机关"), reverse("agency_tree")),
         (_("执法人员"), reverse("officer_list")),
-        (_("案件"), reverse("case_list")),
     ]
+    if reads_cases(user):  # the system and security administrators read no case file (三员分立)
+        items.append((_("案件"), reverse("case_list")))
     if user.has_role(Role.SYSADMIN, Role.SECADMIN):
         items.append((_("用户与角色"), reverse("user_list")))
     if user.has_role(Role.SYSADMIN):

@@ -48,7 +48,7 @@ def test_a_disabled_persons_token_is_refused(world):
 def test_the_owner_issues_a_token_shown_once_lists_and_revokes_it(client, world):
     client.force_login(world.officer_user)
     page = client.post(reverse("token_list"), {"name": "外业终端"})
-    assert page["Cache-Control"] == "no-store"
+    assert "no-store" in page["Cache-Control"]  # the key is shown once: no cache may keep the page
     secret = page.context["secret"]
     assert secret.startswith("zf_")
     assert secret in page.content.decode()

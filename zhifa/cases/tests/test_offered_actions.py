@@ -77,3 +77,10 @@ def test_agency_pages_link_only_to_agencies_the_user_may_open(client, world):
     page = client.get(f"/agencies/{world.bureau.pk}/").content.decode()
     assert f'href="/agencies/{world.branch.pk}/"' in page
     assert f'href="/agencies/{world.sibling.pk}/"' in page
+
+
+def test_the_navigation_offers_cases_only_to_those_who_read_them(client, world):
+    client.force_login(world.admin)  # the system administrator reads no case file (三员分立)
+    assert 'href="/cases/"' not in client.get("/").content.decode()
+    client.force_login(world.officer_user)
+    assert 'href="/cases/"' in client.get("/").content.decode()

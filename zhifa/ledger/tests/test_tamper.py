@@ -36,9 +36,10 @@ def ledger(world):
     world.photo = blobs.store(io.BytesIO(b"photo of the felled trees"), content_type="image/jpeg").sha256
     world.video = blobs.store(io.BytesIO(b"body camera video, much longer"), content_type="video/mp4").sha256
     with transaction.atomic():
-        services.record(actor=world.admin, action="test.photo", subject="test:1", facts={}, files=[world.photo])
+        officer = world.officer_user  # who attaches evidence reads case files (never the system administrator)
+        services.record(actor=officer, action="test.photo", subject="test:1", facts={}, files=[world.photo])
         services.record(
-            actor=world.admin, action="test.video", subject="test:1", facts={}, files=[world.video, world.photo]
+            actor=officer, action="test.video", subject="test:1", facts={}, files=[world.video, world.photo]
         )
     services.checkpoint_issue()
     report = verify_ledger()
