@@ -13,12 +13,15 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhifa import demo_files
 from zhifa.cases.demo import ECOLOGY, ECOLOGY_PLANS, load_cases
-from zhifa.core.choices import AgencyKind, Domain, Role
+from zhifa.core.choices import ADMIN_ROLES, AgencyKind, Domain, Role
+from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, User
-from zhifa.core.services import user_create
+from zhifa.core.services import two_factor_confirm, user_create
 from zhifa.core.validators import credit_code_check_char, resident_id_check_char
 from zhifa.ledger import blobs
 from zhifa.ledger.services import checkpoint_issue
@@ -27,6 +30,7 @@ from zhifa.personnel.choices import Gender, OfficerKind, ReviewResult
 from zhifa.personnel.models import Certificate, Officer
 
 DEMO_PASSWORD = "Zhifa@2026"  # noqa: S105 - printed for the demo on purpose
+DEMO_DEVICE_NAME = "演示验证器"  # the authenticator the demo enrols for its administrators (see demo_code)
 
 
 @dataclass(frozen=True)
@@ -241,7 +245,7 @@ def load_demo(today: date) -> None:
     for seed in AGENCIES:
         roots.append(_agency(seed, None, maker))
     admins = {
-        root.pk: _login(f"admin-{i}" if i else "admin", "系统管理员", root, Role.SYSADMIN, None)
+        root.pk: _login(f"admin-{i}" if i else "admin", "系统管理员", root, Role.SYSADMIN)
         for i, root in enumerate(roots)
     }
     states = _certificate_plan()
@@ -260,13 +264,13 @@ def load_demo(today: date) -> None:
             if people:
                 agency.head = people[0]
                 agency.save(update_fields=["head"])
-    _role_logins(roots[0], admins[roots[0].pk])
+    _role_logins(roots[0])
     branch = roots[0].children.order_by("path").first()
     assert branch is not None
     list(load_cases(today, branch))
     # Pollution cases in the ecology bureau's first brigade, handled by its own logins.
     ecology = roots[2]
-    _role_logins(ecology, admins[ecology.pk], ECOLOGY_LOGINS)
+    _role_logins(ecology, ECOLOGY_LOGINS)
     brigade = ecology.children.order_by("path").first()
     assert brigade is not None
     logins = (ECOLOGY_LOGINS[0][0], ECOLOGY_LOGINS[1][0], ECOLOGY_LOGINS[2][0])
@@ -390,11 +394,10 @@ def _review_form(certificate: Certificate) -> str:
     return _evidence(demo_files.pdf("Annual review of an enforcement certificate", lines), "application/pdf")
 
 
-def _login(username: str, full_name: str, agency: Agency, role: str, actor: User | None) -> User:
+def _login(username: str, full_name: str, agency: Agency, role: str) -> User:
     # The demo's logins are bootstrapped by the system (actor None): their password is printed for everyone,
-    # so it is neither checked against the policy nor forced to change. `actor` is kept for the callers' sake.
-    del actor
-    return user_create(
+    # so it is neither checked against the policy nor forced to change.
+    user = user_create(
         actor=None,
         username=username,
         full_name=full_name,
@@ -403,9 +406,34 @@ def _login(username: str, full_name: str, agency: Agency, role: str, actor: User
         password=DEMO_PASSWORD,
         must_change_password=False,
     )
+    if role in ADMIN_ROLES:
+        _enrol_demo_authenticator(user)
+    return user
 
 
-def _role_logins(root: Agency, admin: User, logins: tuple[tuple[str, Role, str], ...] = LOGINS) -> None:
+def _enrol_demo_authenticator(user: User) -> None:
+    """The administrators always log in with a second factor; a demo visitor has no phone enrolled, so the demo
+    enrols one whose current code `zhifa demo --code USERNAME` prints (only for devices the demo made)."""
+    device = TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=False)
+    # Confirmed with the previous step's code (within the device's tolerance), so that the code shown now is
+    # not refused as a replay when the visitor logs in a few seconds after the demo loaded.
+    two_factor_confirm(actor=user, device=device, token=_current_code(device, drift=-1))
+
+
+def _current_code(device: TOTPDevice, drift: int = 0) -> str:
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift + drift)
+    return f"{code:0{device.digits}d}"
+
+
+def demo_code(username: str) -> str:
+    """The code a demo administrator's authenticator shows now; refused for any device the demo did not make."""
+    device = TOTPDevice.objects.filter(user__username=username, name=DEMO_DEVICE_NAME, confirmed=True).first()
+    if device is None:
+        raise Refusal(f"“{username}”没有演示用的验证器：只有演示数据中的管理员账号可以这样取得验证码", field="username")
+    return _current_code(device)
+
+
+def _role_logins(root: Agency, logins: tuple[tuple[str, Role, str], ...] = LOGINS) -> None:
     """One login per role in `root`'s tree (the administrator's is made apart); officer logins are tied to
     officer records of its first branch, the others sit at the top."""
     branch = root.children.order_by("path").first()
@@ -421,11 +449,11 @@ def _role_logins(root: Agency, admin: User, logins: tuple[tuple[str, Role, str],
                 .first()
             )
             assert officer is not None
-            user = _login(username, officer.name, branch, role, admin)
+            user = _login(username, officer.name, branch, role)
             officer.user = user
             officer.save(update_fields=["user"])
         else:
-            _login(username, label, root, role, admin)
+            _login(username, label, root, role)
     approver_login = next(username for username, role, _ in logins if role == Role.APPROVER)
     if root.head is not None:
         approver = User.objects.get(username=approver_login)
@@ -436,5 +464,12 @@ def _role_logins(root: Agency, admin: User, logins: tuple[tuple[str, Role, str],
 def login_table() -> list[tuple[str, str, str]]:
     rows = [(username, DEMO_PASSWORD, label) for username, _, label in LOGINS]
     rows.append(("admin-1 / admin-2", DEMO_PASSWORD, "抚远市林业和草原局 / 西双版纳州生态环境局 的系统管理员"))
+    admins = {username for username, role, _ in LOGINS if role in ADMIN_ROLES} | {"admin-1 / admin-2"}
+    rows = [
+        (username, password, f"{label}；验证码：zhifa demo --code {username.split(' ')[0]}")
+        if username in admins
+        else (username, password, label)
+        for username, password, label in rows
+    ]
     rows.extend((username, DEMO_PASSWORD, label) for username, _, label in ECOLOGY_LOGINS)
     return rows

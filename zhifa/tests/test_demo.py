@@ -3,11 +3,12 @@ and cases in every state with their documents."""
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from datetime import date
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from zhifa.cases.models import Case, CaseDocument, CaseOfficer, CaseRecord, CaseSettings
@@ -75,10 +76,17 @@ def has_one_working_login_per_role() -> None:
         assert client.get("/").status_code == 200
         assert client.get("/officers/").status_code == 200
     # The three administrators (三员) log in with a second factor: their first login sets up an authenticator.
-    for username in ("admin", "security", "auditor"):
+    # The demo enrols an authenticator for them, whose current code `zhifa demo --code USERNAME` prints.
+    for username in ("admin", "security", "auditor", "admin-1"):
         client = Client()
         assert client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD}).status_code == 302
-        assert client.get("/", follow=True).redirect_chain[-1][0] == "/accounts/two-factor/setup/"
+        assert client.get("/", follow=True).redirect_chain[-1][0] == "/accounts/two-factor/?next=%2F"
+        code = io.StringIO()
+        call_command("demo", code=username, stdout=code)
+        assert client.post("/accounts/two-factor/", {"token": code.getvalue().strip()}).status_code == 302
+        assert client.get("/").status_code == 200
+    with pytest.raises(CommandError, match="没有演示用的验证器"):
+        call_command("demo", code="officer")
 
 
 def has_cases_in_every_state_with_their_documents() -> None:
