@@ -415,13 +415,14 @@ def _enrol_demo_authenticator(user: User) -> None:
     """The administrators always log in with a second factor; a demo visitor has no phone enrolled, so the demo
     enrols one whose current code `zhifa demo --code USERNAME` prints (only for devices the demo made)."""
     device = TOTPDevice.objects.create(user=user, name=DEMO_DEVICE_NAME, confirmed=False)
-    # Confirmed with the previous step's code (within the device's tolerance), so that the code shown now is
-    # not refused as a replay when the visitor logs in a few seconds after the demo loaded.
-    two_factor_confirm(actor=user, device=device, token=_current_code(device, drift=-1))
+    two_factor_confirm(actor=user, device=device, token=_current_code(device))
+    # The code used to confirm is spent; a visitor logging in within the same 30 seconds would be refused it
+    # as a replay. The demo's device forgets it (a real one never does).
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
 
 
-def _current_code(device: TOTPDevice, drift: int = 0) -> str:
-    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift + drift)
+def _current_code(device: TOTPDevice) -> str:
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
     return f"{code:0{device.digits}d}"
 
 

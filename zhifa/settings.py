@@ -183,6 +183,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "zhifa.core.passwords.MaximumLengthValidator"},
     {"NAME": "zhifa.core.passwords.CharacterClassValidator"},
     {"NAME": "zhifa.core.passwords.ChineseCommonPasswordValidator"},
     {"NAME": "zhifa.core.passwords.PatternPasswordValidator"},
@@ -197,6 +198,10 @@ AUTHENTICATION_BACKENDS = [
 # limit per user name from any address still stops a distributed guess; a locked name's API tokens are refused.
 AXES_HANDLER = "zhifa.core.lockout.LockoutHandler"
 AXES_CLIENT_IP_CALLABLE = "zhifa.core.lockout.client_address"  # the proxy's X-Forwarded-For when behind one
+# The admin site must not show authenticator secrets (django-otp's QR view) nor let lockout rows be deleted
+# there unnoticed (axes' admin); the security administrator's pages show and lift lockouts, recorded.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+AXES_ENABLE_ADMIN = False
 AXES_FAILURE_LIMIT = env_int("ZHIFA_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ZHIFA_LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -37,11 +37,12 @@ from zhifa.ledger.uploads import UploadRefused
 
 
 class TokenAuth(HttpBearer):
-    """A live token of an active person who is not locked out (by name, or from the caller's address)."""
+    """A live token of an active person who is not locked out (by name, or from the caller's address) and whose
+    password was not reset since (a reset means the account may be in other hands until its owner sets one)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         found = ApiToken.objects.select_related("user").filter(key_sha256=digest(token), revoked=False).first()
-        if found is None or found.expired or not found.user.is_active:
+        if found is None or found.expired or not found.user.is_active or found.user.must_change_password:
             return None
         if lockout.is_locked(found.user.username, ip_address=client_address(request)):
             return None

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from zhifa.audit.choices import AuditKind
 from zhifa.audit.models import AuditEvent
+from zhifa.core.lockout import client_address
 from zhifa.core.models import User
 
 GENESIS = "0" * 64
@@ -58,7 +59,7 @@ def audit_record(
         username=(user.get_username() if user is not None else username)[:150],
         user_id=user.pk if user is not None else None,
         agency_path=agency.path if agency is not None else "",
-        address=(request.META.get("REMOTE_ADDR", "") if request is not None else "")[:45],
+        address=(client_address(request) if request is not None else "")[:45],
         method=(request.method or "")[:10] if request is not None else "",
         path=request.get_full_path()[:500] if request is not None else "",
         status=status,

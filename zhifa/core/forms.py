@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
+from zhifa.core.passwords import MAX_LENGTH
 
 T = TypeVar("T")
 
@@ -64,10 +65,16 @@ class CalendarYearForm(forms.Form):
 
 class _NewPasswordMixin(forms.Form):
     password = forms.CharField(
-        label=_("新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+        label=_("新密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        max_length=MAX_LENGTH,
     )
     password2 = forms.CharField(
-        label=_("再次输入新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}), strip=False
+        label=_("再次输入新密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        max_length=MAX_LENGTH,
     )
 
     def clean(self) -> dict[str, object]:
@@ -79,7 +86,10 @@ class _NewPasswordMixin(forms.Form):
 
 class PasswordChangeForm(_NewPasswordMixin):
     old_password = forms.CharField(
-        label=_("原密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}), strip=False
+        label=_("原密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        strip=False,
+        max_length=MAX_LENGTH,
     )
     field_order = ["old_password", "password", "password2"]
 

@@ -16,7 +16,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -50,10 +50,15 @@ def username_failures(username: str, *, now: datetime | None = None) -> int:
     return int(AccessFailureLog.objects.filter(username=username, attempt_time__gte=_since(user, now)).count())
 
 
-def _address_locks(username: str) -> Any:  # a QuerySet of axes' AccessAttempt (axes has no type stubs)
+def _locked_pairs() -> Any:  # (username, ip_address) rows of axes' AccessAttempt (axes has no type stubs)
+    """The (name, address) pairs locked now. axes keeps one row per name, address *and user agent* and locks
+    on their sum, so the failures are summed here too: a new User-Agent per guess must not hide a lock."""
     threshold = timezone.now() - settings.AXES_COOLOFF_TIME
-    return AccessAttempt.objects.filter(
-        username=username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=threshold
+    return (
+        AccessAttempt.objects.filter(attempt_time__gte=threshold)
+        .values("username", "ip_address")
+        .annotate(failures=Sum("failures_since_start"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
     )
 
 
@@ -66,17 +71,14 @@ def is_locked(username: str, *, ip_address: str | None = None) -> bool:
     """Locked for a login from `ip_address` (by name, or that name from that address)."""
     if locked_by_name(username):
         return True
-    return ip_address is not None and _address_locks(username).filter(ip_address=ip_address).exists()
+    return ip_address is not None and _locked_pairs().filter(username=username, ip_address=ip_address).exists()
 
 
 def locked_users(users: QuerySet[User]) -> list[tuple[User, bool, list[str]]]:
     """Of `users`, those locked anywhere: (user, locked by name, addresses locked from)."""
-    threshold = timezone.now() - settings.AXES_COOLOFF_TIME
     by_address: dict[str, list[str]] = {}
-    for username, address in AccessAttempt.objects.filter(
-        failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=threshold
-    ).values_list("username", "ip_address"):
-        by_address.setdefault(username or "", []).append(address or "")
+    for row in _locked_pairs():
+        by_address.setdefault(row["username"] or "", []).append(row["ip_address"] or "")
     recent = set(
         AccessFailureLog.objects.filter(attempt_time__gte=timezone.now() - USER_WINDOW).values_list(
             "username", flat=True

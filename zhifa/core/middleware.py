@@ -67,7 +67,7 @@ class UserLanguageMiddleware:
 
 
 # The pages that check a password or a code: each attempt costs an Argon2 hash or guesses at a code.
-RATE_LIMITED_URLS = ("login", "admin:login", "two_factor")
+RATE_LIMITED_URLS = ("login", "admin:login", "two_factor", "password_change")
 
 
 class LoginRateLimitMiddleware:
@@ -99,6 +99,12 @@ class LoginRateLimitMiddleware:
         # an attacker holding one valid login cannot buy unlimited hashes by mixing in his own successes.
         everything = _count(f"zhifa:login-rate-all:{address}", window)
         if attempts > settings.LOGIN_RATE_LIMIT or everything > settings.LOGIN_RATE_LIMIT * 10:
+            if attempts == settings.LOGIN_RATE_LIMIT + 1 or everything == settings.LOGIN_RATE_LIMIT * 10 + 1:
+                # Once per window and address, when the refusals begin: a flood must not flood the trail too.
+                from zhifa.audit.choices import AuditKind
+                from zhifa.audit.services import audit_record
+
+                audit_record(kind=AuditKind.RATE_LIMITED, request=request, status=429, detail="登录尝试次数过多")
             response = render(request, "registration/rate_limited.html", {"minutes": max(1, window // 60)}, status=429)
             response["Retry-After"] = str(window)
             return response
@@ -118,8 +124,11 @@ def _count(key: str, window: int) -> int:
         return 1
 
 
-# What a person may open before he has passed the gate: the gate's own pages, logging out, the language.
-GATE_OPEN_URLS = ("logout", "password_change", "two_factor", "two_factor_enrol", "set_language", "healthz")
+# What a person may open before he has passed the gate, besides the step it sends him to: logging out, the
+# language. The password can be changed only once the second factor is in: a stolen password alone must not
+# change the password and lock its owner out.
+GATE_OPEN_URLS = ("logout", "set_language", "healthz")
+GATE_STEPS = {"two_factor": ("two_factor", "two_factor_enrol"), "password_change": ("password_change",)}
 
 
 class AccountGateMiddleware:
@@ -133,10 +142,12 @@ class AccountGateMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not request.path.startswith(("/api/", f"/{settings.STATIC_URL}")):
-            target = self.gate(request)
-            if target is not None and request.path not in {reverse(name) for name in GATE_OPEN_URLS}:
-                if request.method == "GET" and target == reverse("two_factor"):
+        if user.is_authenticated and not request.path.startswith(("/api/", settings.STATIC_URL)):
+            step = self.gate(request)
+            open_urls = {reverse(name) for name in (*GATE_OPEN_URLS, *GATE_STEPS.get(step or "", ()))}
+            if step is not None and request.path not in open_urls:
+                target = reverse(step)
+                if request.method == "GET" and step == "two_factor":
                     # Back to the page asked for once the code is in (two_factor checks it is ours).
                     return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
                 return redirect(target)
@@ -144,15 +155,16 @@ class AccountGateMiddleware:
 
     @staticmethod
     def gate(request: HttpRequest) -> str | None:
+        """The name of the step the person must take next, or None."""
         from zhifa.core.models import User
         from zhifa.core.services import needs_two_factor
 
         user = request.user
         assert isinstance(user, User)
         if needs_two_factor(user) and not user.is_verified():  # type: ignore[attr-defined]  # OTPMiddleware's
-            return reverse("two_factor")
+            return "two_factor"
         if user.must_change_password:
-            return reverse("password_change")
+            return "password_change"
         return None
 
 
@@ -199,6 +211,6 @@ class AccessLogMiddleware:
             response.status_code,
             username,
             (time.monotonic() - started) * 1000,
-            request.META.get("REMOTE_ADDR", "-"),
+            client_address(request) or "-",
         )
         return response

@@ -10,6 +10,19 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 
+MAX_LENGTH = 128  # long enough for any passphrase; bounds the work the pattern check does
+
+
+class MaximumLengthValidator:
+    """At most MAX_LENGTH characters: a password is no place for a megabyte of text to be checked and hashed."""
+
+    def validate(self, password: str, user: object = None) -> None:
+        if len(password) > MAX_LENGTH:
+            raise ValidationError(f"密码不得超过 {MAX_LENGTH} 个字符", code="password_too_long")
+
+    def get_help_text(self) -> str:
+        return f"密码不超过 {MAX_LENGTH} 个字符。"
+
 
 class CharacterClassValidator:
     """At least three of: lower-case letters, upper-case letters, digits, other characters."""
@@ -110,6 +123,8 @@ class PatternPasswordValidator:
     MIN_FREE = 4
 
     def validate(self, password: str, user: object = None) -> None:
+        if len(password) > MAX_LENGTH:
+            return  # refused by MaximumLengthValidator; the pattern search is not linear in the length
         text = password.lower()
         free = len(text) - len(_pattern_spans(text))
         if free < self.MIN_FREE:

@@ -38,7 +38,11 @@ def _refused(message: str, field: str, status: int = 400) -> JsonResponse:
 @login_required
 def evidence_upload(request: HttpRequest) -> HttpResponse:
     request.upload_handlers = [blobs.HashingUploadHandler(request)]
-    return _evidence_upload(request)
+    try:
+        return _evidence_upload(request)
+    except uploads.UploadRefused as refusal:
+        # The CSRF check reads the body before the view does: a file over a limit is refused there.
+        return _refused(refusal.message, refusal.field or "file", status=refusal.status)
 
 
 @csrf_protect
@@ -77,9 +81,13 @@ def may_read(user: User, digest: str) -> bool:
     if not user.is_active:
         return False
     entries = Entry.objects.filter(file_rows__sha256=digest)
-    # The system and security administrators read only the files of personnel records (三员分立).
-    if not reads_cases(user) and entries.exclude(subject__startswith="personnel.").exists():
-        return False
+    if not reads_cases(user):
+        # The system and security administrators read only the files of personnel records (三员分立), and
+        # before a file is recorded only their own upload: another's upload may be a case's evidence.
+        if entries.exclude(subject__startswith="personnel.").exists():
+            return False
+        if not entries.exists():
+            return uploads.may_read_unrecorded(user, digest, own_only=True)
     agencies = entries.values_list("agency", flat=True).distinct()
     from zhifa.core.models import Agency
 

@@ -50,11 +50,15 @@ def over_quota(used: int) -> UploadRefused:
 
 
 def _attached_by_own_agency() -> Exists:
-    return Exists(EntryFile.objects.filter(sha256=OuterRef("sha256"), entry__agency=OuterRef("agency")))
+    # An entry of the uploader's agency or of one below it (a bureau's upload recorded by its branch's case).
+    return Exists(
+        EntryFile.objects.filter(sha256=OuterRef("sha256"), entry__agency__path__startswith=OuterRef("agency__path"))
+    )
 
 
 def unattached(agency: Agency) -> QuerySet[Upload]:
-    """The agency's uploads that no entry of its own names yet and that the cleanup has not removed."""
+    """The agency's uploads that no entry of its own (or of an agency below) names yet and that the cleanup
+    has not removed."""
     return Upload.objects.filter(agency=agency, removed_at=None).exclude(_attached_by_own_agency())
 
 
@@ -114,12 +118,15 @@ def _lock_against_cleanup() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_APPEND_LOCK])
 
 
-def may_read_unrecorded(user: User, digest: str) -> bool:
-    """May `user` read or attach a file that no entry in his scope names? Only his agency's own upload."""
+def may_read_unrecorded(user: User, digest: str, *, own_only: bool = False) -> bool:
+    """May `user` read or attach a file that no entry in his scope names? Only his agency's own upload — or,
+    with `own_only` (the administrators who read no case evidence), only an upload of his own."""
     uploads = list(Upload.objects.filter(sha256=digest).select_related("agency"))
     if not uploads:
         # Never received through an upload endpoint: a file the server made itself (a rendered document).
         return not EntryFile.objects.filter(sha256=digest).exists()
+    if own_only:
+        return any(upload.removed_at is None and upload.uploaded_by_id == user.pk for upload in uploads)
     return any(upload.removed_at is None and can_see_agency(user, upload.agency) for upload in uploads)
 
 

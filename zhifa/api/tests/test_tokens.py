@@ -45,6 +45,17 @@ def test_a_disabled_persons_token_is_refused(world):
     assert status(secret) == 401
 
 
+def test_a_token_waits_while_its_owners_password_was_reset_and_not_yet_changed(world):
+    from zhifa.core.services import user_change_password, user_reset_password
+
+    _, secret = token_issue(actor=world.officer_user, name="外业终端")
+    security = make_user("security", world.bureau, Role.SECADMIN)
+    user_reset_password(actor=security, user=world.officer_user, password="Tq7#vLm2!wPz")
+    assert status(secret) == 401
+    user_change_password(actor=world.officer_user, old_password="Tq7#vLm2!wPz", password="Rk4$nHx9@cVb")
+    assert status(secret) == 200
+
+
 def test_the_owner_issues_a_token_shown_once_lists_and_revokes_it(client, world):
     client.force_login(world.officer_user)
     page = client.post(reverse("token_list"), {"name": "外业终端"})

@@ -126,3 +126,17 @@ def test_the_audit_page_takes_a_fixed_number_of_queries(world, django_assert_max
     auditor = signed_in("auditor")
     with django_assert_max_num_queries(12):
         assert auditor.get("/audit/?kind=login_failed").status_code == 200
+
+
+def test_refusals_from_anonymous_floods_are_recorded_but_bounded(world, settings):
+    settings.LOGIN_RATE_LIMIT = 3
+    flood = Client(REMOTE_ADDR="198.51.100.9")
+    for number in range(10):
+        flood.post("/accounts/login/", {"username": f"nobody{number}", "password": "x"})
+    limited = AuditEvent.objects.filter(kind=AuditKind.RATE_LIMITED)
+    assert list(limited.values_list("address", "status")) == [("198.51.100.9", 429)]  # once, when it began
+    # Anonymous 403s (forged forms, probes): the first ones of a window, not every one.
+    forger = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.10")
+    for _ in range(30):
+        assert forger.post("/accounts/language/", {"language": "en"}).status_code == 403
+    assert AuditEvent.objects.filter(kind=AuditKind.FORBIDDEN, address="198.51.100.10").count() == 20

@@ -104,6 +104,20 @@ def test_failures_from_one_address_do_not_lock_the_owner_out_elsewhere(world, se
     assert log_in(from_address("192.0.2.10"), "officer", PASSWORD) == 302
 
 
+def test_a_lock_shows_whatever_user_agent_each_guess_carried(world, settings):
+    # axes keeps one row per user agent and locks on their sum: the lock must not hide from the user page
+    # or the token check because each guess came with another browser string.
+    from zhifa.core import lockout
+
+    for number in range(settings.AXES_FAILURE_LIMIT):
+        guesser = Client(REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT=f"guesser/{number}")
+        log_in(guesser, "officer", "wrong-password")
+    assert lockout.is_locked("officer", ip_address="203.0.113.9")
+    assert not lockout.is_locked("officer", ip_address="192.0.2.10")
+    [(user, by_name, addresses)] = lockout.locked_users(world.officer_user.__class__.objects.all())
+    assert (user.username, by_name, addresses) == ("officer", False, ["203.0.113.9"])
+
+
 def test_the_admin_logins_failures_count_too(world, settings):
     attacker = from_address("203.0.113.6")
     for _ in range(settings.AXES_FAILURE_LIMIT):

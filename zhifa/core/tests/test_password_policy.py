@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
+from zhifa.core.forms import PasswordChangeForm
 from zhifa.core.passwords import ChineseCommonPasswordValidator, PatternPasswordValidator, core
 
 
@@ -46,3 +47,11 @@ def test_the_core_of_a_password_undoes_leet_and_what_is_added_around_it():
     assert core("Passw0rd!!") == "password"
     assert core("Admin@12345") == "admin"
     assert core("2026Zhangwei!") == "zhangwei"
+
+
+def test_a_long_password_is_refused_at_once_not_checked_for_patterns():
+    with pytest.raises(ValidationError, match="密码不得超过 128 个字符"):
+        validate_password("a" * 100_000)  # the pattern search is skipped: this returns at once
+    form = PasswordChangeForm({"old_password": "x", "password": "Ab1!" * 40, "password2": "Ab1!" * 40})
+    assert not form.is_valid()
+    assert "password" in form.errors

@@ -46,6 +46,17 @@ def test_an_administrator_is_asked_for_his_code_after_the_password(world):
         assert client.get(reverse("user_list")).status_code == 200
 
 
+def test_the_password_alone_cannot_change_the_password(world):
+    # Someone holding an administrator's password but not his phone must not lock him out by changing it.
+    authenticator(world.admin)
+    client = password_step("admin")
+    form = {"old_password": PASSWORD, "password": "Zq8#mvR2!tLw", "password2": "Zq8#mvR2!tLw"}
+    assert client.get(reverse("password_change"))["Location"].startswith(reverse("two_factor"))
+    assert client.post(reverse("password_change"), form).status_code == 302
+    world.admin.refresh_from_db()
+    assert world.admin.check_password(PASSWORD)
+
+
 def test_other_staff_need_a_code_only_where_their_agency_requires_it(client, world):
     officer = password_step("officer")
     assert officer.get(reverse("home")).status_code == 200
@@ -99,3 +110,17 @@ def test_the_security_administrator_resets_a_persons_second_factor(client, world
     assert admin.get(reverse("home"), follow=True).redirect_chain[-1][0] == reverse("two_factor_enrol")
     with pytest.raises(Refusal, match="不能对自己重置二次验证"):
         services.user_reset_two_factor(actor=security, user=security)
+
+
+def test_the_admin_sites_staff_need_a_second_factor_and_see_no_secrets_or_lockouts(world, settings):
+    from django.contrib import admin
+
+    staff = make_user("root", None)
+    staff.is_staff = staff.is_superuser = True
+    staff.save(update_fields=["is_staff", "is_superuser"])
+    assert services.needs_two_factor(staff)
+    client = password_step("root")
+    assert client.get("/admin/")["Location"].startswith(reverse("two_factor"))
+    assert settings.OTP_ADMIN_HIDE_SENSITIVE_DATA
+    registered = {model._meta.label for model in admin.site._registry}
+    assert not {"axes.AccessAttempt", "axes.AccessFailureLog", "axes.AccessLog"} & registered

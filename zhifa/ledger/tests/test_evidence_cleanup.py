@@ -43,7 +43,7 @@ def test_unattached_uploads_are_removed_after_the_retention_period(world, eviden
         shared = upload("officer", b"held elsewhere")
     with time_machine.travel(UPLOADED + timedelta(days=1), tick=False):
         services.certificate_suspend(
-            actor=world.admin,
+            actor=world.supervisor,
             certificate=world.officer.certificates.get(),
             on_date=TODAY,
             reason="调查",
@@ -65,7 +65,7 @@ def test_unattached_uploads_are_removed_after_the_retention_period(world, eviden
     with pytest.raises(ValidationError, match="已被清除，请重新上传"):
         EvidenceField().clean([forgotten])
     client = Client()
-    client.force_login(world.admin)
+    client.force_login(world.officer_user)  # its uploader: removed, it is no longer his to read
     assert client.get(f"/evidence/{forgotten}").status_code == 403
     upload("officer", b"never used")
     assert (evidence / blobs.name_of(forgotten)).read_bytes() == b"never used"
@@ -76,7 +76,7 @@ def test_a_recorded_file_is_never_deleted_even_when_every_upload_expired(world, 
         digest = upload("officer", b"the notice")
         upload("outsider", b"the notice")
         services.certificate_suspend(
-            actor=world.admin,
+            actor=world.supervisor,
             certificate=world.officer.certificates.get(),
             on_date=TODAY,
             reason="调查",

@@ -50,12 +50,19 @@ def test_another_agency_can_neither_read_nor_claim_an_upload(world, evidence, ou
             actor=world.outsider, certificate=outsiders_certificate, on_date=TODAY, reason="调查", files=[DIGEST]
         )
     assert not Entry.objects.filter(action="certificate.suspended").exists()
-    # The uploader's agency (and the bureau above it) still reads and records its file.
+    # The uploader's agency (and the bureau above it) still reads and records its file; the system
+    # administrator, who reads no case evidence (三员分立), reads no one else's upload either.
     assert signed_in("officer").get(f"/evidence/{DIGEST}").status_code == 200
-    assert signed_in("admin").get(f"/evidence/{DIGEST}").status_code == 200
+    assert signed_in("supervisor").get(f"/evidence/{DIGEST}").status_code == 200
+    assert signed_in("admin").get(f"/evidence/{DIGEST}").status_code == 403
     services.certificate_suspend(
-        actor=world.admin, certificate=world.officer.certificates.get(), on_date=TODAY, reason="调查", files=[DIGEST]
+        actor=world.supervisor,
+        certificate=world.officer.certificates.get(),
+        on_date=TODAY,
+        reason="调查",
+        files=[DIGEST],
     )
+    assert signed_in("admin").get(f"/evidence/{DIGEST}").status_code == 200  # now a personnel record's file
     assert signed_in("outsider").get(f"/evidence/{DIGEST}").status_code == 403
 
 

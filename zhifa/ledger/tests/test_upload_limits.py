@@ -75,7 +75,7 @@ def test_an_agency_over_its_quota_of_unattached_uploads_is_refused(world, eviden
     # Once the first file is recorded by the officer's agency it no longer counts.
     certificate = world.officer.certificates.get()
     services.certificate_suspend(
-        actor=world.admin,
+        actor=world.supervisor,
         certificate=certificate,
         on_date=TODAY,
         reason="调查",
@@ -119,3 +119,21 @@ def test_the_upload_widget_states_the_limit(world, evidence, settings):
     page = signed_in("admin").get(f"/certificates/{certificate.pk}/suspend/").content.decode()
     assert f'data-max-bytes="{5 * MIB}"' in page
     assert "单个文件不超过 5 MB" in page
+
+
+def test_the_size_limit_is_a_413_where_the_csrf_check_reads_the_body_first(world, evidence, settings):
+    # A browser's upload carries its CSRF token: the check reads the body before the view, and the refusal
+    # must still be the 413 with its message, not a server error.
+    settings.EVIDENCE_MAX_BYTES = 1 * MIB
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.get(username="officer"))
+    token = client.get("/cases/").cookies["csrftoken"].value
+    data = os.urandom(MIB + 10_000)
+    payload = {
+        "file": SimpleUploadedFile("video.mp4", data, content_type="video/mp4"),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    response = client.post("/evidence/upload", payload, headers={"X-CSRFToken": token})
+    assert response.status_code == 413
+    assert "单个文件不得超过 1 MB" in response.json()["error"]
+    assert not Blob.objects.exists()
