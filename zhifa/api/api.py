@@ -303,7 +303,7 @@ def take_action(request: HttpRequest, case_id: int, action: str, fields: Body[di
 def upload_evidence(request: HttpRequest, sha256: str, file: File[UploadedFile]) -> Status[dict[str, Any]]:
     actor = request_user(request)
     if not actor.has_role(*UPLOADERS):
-        raise Refusal("审计员只读，不能上传证据文件")
+        raise Refusal("审计管理员和安全管理员不能上传证据文件", field="file")
     blob = uploads.evidence_receive(actor=actor, upload=file, expected_sha256=sha256)
     return Status(201, {"sha256": blob.sha256, "size": blob.size, "content_type": blob.content_type})
 

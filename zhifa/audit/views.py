@@ -29,7 +29,7 @@ class AuditFilter(forms.Form):
 def audit_events(request: HttpRequest) -> HttpResponse:
     actor = request_user(request)
     if not actor.has_role(Role.AUDITOR):
-        raise PermissionDenied("只有审计员可以查看安全审计记录")
+        raise PermissionDenied("只有审计管理员可以查看安全审计记录")
     form = AuditFilter(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_events_for(

@@ -67,6 +67,9 @@ def role_grant_refusal(actor: User | None, user: User, role: str) -> str | None:
             return f"{officer.name} 是执法辅助人员，不能授予{label}（辅助人员不得从事执法、审批、审核）"
         if role in NOT_FOR_AUXILIARY and Role.AUXILIARY in held:
             return f"{user} 是执法辅助人员，不能授予{label}（辅助人员不得从事执法、审批、审核）"
+        if role == Role.AUXILIARY and held & NOT_FOR_AUXILIARY:
+            enforcing = Role(sorted(held & NOT_FOR_AUXILIARY)[0]).label
+            return f"{user} 是{enforcing}，不能同时为执法辅助人员（一人不能兼有两种身份）"
     return None
 
 

@@ -79,16 +79,22 @@ class Seal:
     files: dict[str, dict[str, object]]
 
 
-def latest_seal() -> Seal | None:
-    """The newest legacy seal whose facts are kept (its columns are proved by verify before it reads this)."""
-    entries = Entry.objects.filter(subject=SEAL_SUBJECT, action=SEAL_ACTION).order_by("-index")
+def seals() -> list[Seal]:
+    """The legacy seals whose facts are kept, oldest first (their columns are proved by verify first)."""
+    found = []
+    entries = Entry.objects.filter(subject=SEAL_SUBJECT, action=SEAL_ACTION).order_by("index")
     for index in entries.values_list("index", flat=True):
         text = Facts.objects.filter(entry_id=index).values_list("facts", flat=True).first()
         if text is None:
-            continue  # erased: an older seal may still hold the values
+            continue  # erased: another seal may still hold the values
         facts = json.loads(text)
-        return Seal(index, int(facts["upto"]), dict(facts["actor_names"]), dict(facts["files"]))
-    return None
+        found.append(Seal(index, int(facts["upto"]), dict(facts["actor_names"]), dict(facts["files"])))
+    return found
+
+
+def latest_seal() -> Seal | None:
+    kept = seals()
+    return kept[-1] if kept else None
 
 
 def check_legacy(size: int) -> tuple[str | None, int]:
@@ -96,15 +102,25 @@ def check_legacy(size: int) -> tuple[str | None, int]:
     total = legacy_count(size)
     if total == 0:
         return None, 0
-    seal = latest_seal()
-    if seal is None:
+    kept = seals()
+    if not kept:
         return None, total
+    # Every seal must agree, not only the newest: one appended later (by someone who dropped the triggers)
+    # cannot overrule the values an earlier seal pinned.
+    for seal in kept:
+        problem = _against(seal, size)
+        if problem is not None:
+            return problem, 0
+    return None, total - legacy_count(min(kept[-1].upto, size))
+
+
+def _against(seal: Seal, size: int) -> str | None:
     names, files = _legacy_columns(min(seal.upto, size))
     for index, name in names.items():
         if seal.actor_names.get(index) != name:
-            return f"entry {index}: its actor name differs from the one the legacy seal (entry {seal.index}) holds", 0
+            return f"entry {index}: its actor name differs from the one the legacy seal (entry {seal.index}) holds"
     for index in seal.actor_names.keys() - names.keys():
-        return f"entry {index}: its actor name differs from the one the legacy seal (entry {seal.index}) holds", 0
+        return f"entry {index}: its actor name differs from the one the legacy seal (entry {seal.index}) holds"
     stored = services.blob_rows(files)
     for digest in sorted(files):
         sealed = seal.files.get(digest)
@@ -112,7 +128,6 @@ def check_legacy(size: int) -> tuple[str | None, int]:
         if sealed is None or row is None or (sealed.get("size"), sealed.get("content_type")) != row:
             return (
                 f"file {digest}: its size or content type in the evidence store (ledger_blob) differs from what "
-                f"the legacy seal (entry {seal.index}) holds",
-                0,
+                f"the legacy seal (entry {seal.index}) holds"
             )
-    return None, total - legacy_count(min(seal.upto, size))
+    return None

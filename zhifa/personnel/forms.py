@@ -56,8 +56,8 @@ class OfficerForm(forms.Form):
 class CertificateForm(forms.Form):
     number = forms.CharField(label=_("证件编号"), max_length=40)
     issuing_body = forms.CharField(label=_("发证机关"), max_length=100)
-    valid_from = forms.DateField(label=_("有效期起"), widget=DateInput)
-    valid_until = forms.DateField(label=_("有效期至"), widget=DateInput)
+    valid_from = BoundedDateField(label=_("有效期起"), widget=DateInput, planned=True)
+    valid_until = BoundedDateField(label=_("有效期至"), widget=DateInput, planned=True)
     domains = forms.MultipleChoiceField(
         label=_("执法领域"), choices=Domain.choices, widget=forms.CheckboxSelectMultiple
     )

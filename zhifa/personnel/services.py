@@ -11,6 +11,7 @@ from datetime import date
 
 from django.db import transaction
 
+from zhifa.core.bounds import EARLIEST_DATE
 from zhifa.core.choices import Domain, Role
 from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, User
@@ -150,6 +151,8 @@ def certificate_issue(
         raise Refusal("执法辅助人员不得持有行政执法证件", rule="118号文；大青山管理局2022年方案")
     if officer.status == OfficerStatus.LEFT:
         raise Refusal(f"{officer.name} 已离开执法岗位，不能核发证件")
+    if valid_from < EARLIEST_DATE:  # the form says so too; an import reaches here without it
+        raise Refusal(f"有效期起不能早于 {EARLIEST_DATE.isoformat()}", field="valid_from")
     if valid_until <= valid_from:
         raise Refusal("有效期至应晚于有效期起", field="valid_until")
     if valid_until > valid_from + CERTIFICATE_MAX_VALIDITY:

@@ -75,6 +75,9 @@ def test_auxiliary_staff_never_receive_an_officer_approver_or_reviewer_role(worl
     bare = make_user("bare-helper", world.branch, Role.AUXILIARY)
     with pytest.raises(Refusal, match="是执法辅助人员，不能授予"):
         services.user_grant_role(actor=security, user=bare, role=Role.OFFICER)
+    # Nor the other way round: an officer does not become auxiliary staff as well.
+    with pytest.raises(Refusal, match="不能同时为执法辅助人员"):
+        services.user_grant_role(actor=security, user=world.officer_user, role=Role.AUXILIARY)
 
 
 def test_an_allowed_grant_is_recorded_with_who_granted_what_to_whom(world, security):

@@ -125,3 +125,24 @@ def test_the_seal_catches_a_format_1_files_content_type_changed_after_it(mixed):
     sql("UPDATE ledger_blob SET content_type = 'video/mp4' WHERE sha256 = %s", [mixed.photo])
     (problem,) = verify_ledger().problems
     assert problem.startswith(f"file {mixed.photo}: its size or content type in the evidence store (ledger_blob)")
+
+
+def test_a_seal_appended_later_cannot_overrule_the_first(mixed):
+    first_seal = legacy.legacy_seal(actor=None)
+    services.checkpoint_issue()
+    guard.uninstall(connection)
+    sql('UPDATE ledger_entry SET actor_name = %s WHERE "index" = %s', ["某领导", mixed.first + 1])
+    # Someone with the database appends a seal of his own that agrees with the edited name.
+    upto = services.tree_size()
+    names, files = legacy._legacy_columns(upto)
+    stored = services.blob_rows(files)
+    facts = {
+        "upto": upto,
+        "actor_names": names,
+        "files": {digest: {"size": size, "content_type": kind} for digest, (size, kind) in sorted(stored.items())},
+    }
+    with transaction.atomic():
+        services.record(actor=None, action=legacy.SEAL_ACTION, subject=legacy.SEAL_SUBJECT, facts=facts)
+    assert verify_ledger().problems == [
+        f"entry {mixed.first + 1}: its actor name differs from the one the legacy seal (entry {first_seal.index}) holds"
+    ]
