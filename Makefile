@@ -38,19 +38,17 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy zhifa zhifa_verify
 
-# The date-sensitive tests, run again with the clock moved: into Spring Festival 2027 (a year whose holidays
-# the calendar package may not know: deadlines must say provisional) and onto a leap day.
+# The suite again with the clock moved into Spring Festival 2027 (a year whose holidays the calendar package
+# may not know: deadlines must say provisional), and its date-sensitive folders once more on a leap day.
 DATED_TESTS := zhifa/cases zhifa/personnel zhifa/core zhifa/documents zhifa/tests
-SHIFTED_CLOCKS := 2027-02-08T10:00:00+08:00 2028-02-29T10:00:00+08:00
 
 # The database-touching tests run twice: on SQLite, then on a throwaway PostgreSQL server
 # that the test harness starts itself (zhifa/testing/postgres.py).
 test: $(STAMP) check-system lint typecheck
 	ZHIFA_DATA_DIR=$$(mktemp -d) $(BIN)/zhifa makemigrations --check --dry-run
 	ZHIFA_DATA_DIR=$$(mktemp -d) $(BIN)/pytest
-	for clock in $(SHIFTED_CLOCKS); do \
-		ZHIFA_DATA_DIR=$$(mktemp -d) ZHIFA_TEST_CLOCK=$$clock $(BIN)/pytest -q $(DATED_TESTS) || exit 1; \
-	done
+	ZHIFA_DATA_DIR=$$(mktemp -d) ZHIFA_TEST_CLOCK=2027-02-08T10:00:00+08:00 $(BIN)/pytest -q
+	ZHIFA_DATA_DIR=$$(mktemp -d) ZHIFA_TEST_CLOCK=2028-02-29T10:00:00+08:00 $(BIN)/pytest -q $(DATED_TESTS)
 	ZHIFA_DATA_DIR=$$(mktemp -d) $(BIN)/python -m zhifa.testing.postgres
 
 clean-venv:
