@@ -19,6 +19,9 @@ $(STAMP): pyproject.toml $(BIN)/python
 run: $(STAMP) check-system-run
 	$(BIN)/zhifa migrate --noinput
 	$(BIN)/zhifa demo
+	# The record's checkpoints on the service's own schedule, beside the server, stopped with it.
+	$(BIN)/zhifa ledger checkpoint --schedule & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/zhifa runserver --noreload $(HOST)
 
 demo: $(STAMP) check-system-run

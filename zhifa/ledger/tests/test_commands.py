@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
 from zhifa.ledger import blobs, guard, merkle, services
 from zhifa.ledger.models import Entry
@@ -179,3 +180,22 @@ def test_the_verifier_refuses_a_public_bundle_that_opens_a_sealed_part(ledger, t
     result = _standalone(tmp_path / "public")
     assert result.returncode == 1
     assert "a public bundle must not open sealed parts" in result.stdout
+
+
+def test_the_checkpoint_schedule_signs_a_quiet_log_once_the_interval_has_passed(world, settings, time_machine):
+    from django.db import transaction
+
+    from zhifa.ledger.models import Checkpoint
+
+    settings.LEDGER_CHECKPOINT_MINUTES = 10
+    time_machine.move_to(timezone.now())
+    services.checkpoint_issue()
+    with transaction.atomic():
+        services.record(actor=None, action="test.late", subject="test:1", facts={})  # just after a checkpoint
+    signed = Checkpoint.objects.count()
+    call_command("ledger", "checkpoint", "--schedule", "--rounds", "1", stdout=StringIO())
+    assert Checkpoint.objects.count() == signed  # not due yet: at most one checkpoint an interval
+    time_machine.shift(11 * 60)  # nothing is committed meanwhile: no commit would sign it
+    call_command("ledger", "checkpoint", "--schedule", "--rounds", "2", "--poll", "0", stdout=StringIO())
+    assert Checkpoint.objects.count() == signed + 1  # signed once, however often it looked
+    assert Checkpoint.objects.order_by("-pk").first().size == services.tree_size()
