@@ -40,7 +40,9 @@ class Command(BaseCommand):
             "ZHIFA_LEDGER_CHECKPOINT_MINUTES (make run starts this beside the server)",
         )
         checkpoint.add_argument("--rounds", type=int, default=0, help="with --schedule: stop after so many looks")
-        checkpoint.add_argument("--poll", type=float, default=POLL_SECONDS, help="with --schedule: seconds between looks")
+        checkpoint.add_argument(
+            "--poll", type=float, default=POLL_SECONDS, help="with --schedule: seconds between looks"
+        )
         commands.add_parser("seal", help="pin the actor names and file types of format-1 entries (once, after upgrade)")
         prove = commands.add_parser("prove", help="print an inclusion proof for an entry")
         prove.add_argument("index", type=int)
