@@ -98,6 +98,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "team": case.assignments.select_related("officer").order_by("recused_on", "-is_lead", "pk"),
         "parties": case.parties.all(),
         "availability": available,
+        "own_actions": [a for a in available if a.role_held],
         "waiting_on_others": [a for a in available if not a.role_held],
         "entries": entries_about([subject_key(case)]),
         "documents": case.documents.all(),

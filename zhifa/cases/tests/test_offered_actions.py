@@ -59,6 +59,7 @@ def test_the_case_page_offers_a_user_only_his_own_actions(client, world, evidenc
     assert "button disabled" not in page
     assert f"/cases/{desk.case.pk}/actions/" not in page
     assert 'id="waiting-on-others"' in page
+    assert "本案当前没有由您办理的事项" in page
     assert "只有案件审批人可以指派承办人员" in page  # what the case waits for, and on whom
 
     client.force_login(desk.approver)

@@ -7,10 +7,13 @@ import hashlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 
 from zhifa.core.errors import Refusal
 from zhifa.core.models import User
+from zhifa.ledger import services as ledger
+from zhifa.ledger import uploads
 from zhifa.ledger.models import Blob, Entry, Upload
 from zhifa.personnel import services
 from zhifa.testing.factories import TODAY, give_certificate, make_officer
@@ -89,3 +92,19 @@ def test_a_sibling_branch_cannot_read_an_unrecorded_upload(world, evidence):
     upload("officer")
     make_user("neighbour", world.sibling, Role.OFFICER)
     assert signed_in("neighbour").get(f"/evidence/{DIGEST}").status_code == 403
+
+
+def test_an_upload_recorded_in_an_agency_below_its_uploaders_counts_as_recorded(world, evidence):
+    # The bureau's supervisor uploads; the entry naming the file is the branch's (a branch case he acts in).
+    upload("supervisor")
+    assert uploads.unattached_bytes(world.bureau) == len(DATA)
+    with transaction.atomic():
+        ledger.record(
+            actor=world.supervisor,
+            action="test.attach",
+            subject="test:1",
+            facts={},
+            files=[DIGEST],
+            agency=world.branch,
+        )
+    assert uploads.unattached_bytes(world.bureau) == 0  # no longer counted against the quota, nor cleaned up
