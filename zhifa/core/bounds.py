@@ -37,8 +37,8 @@ def latest_act_date() -> date:
     return timezone.localdate() + ACT_DATE_MARGIN
 
 
-def latest_planned_date() -> date:
-    return timezone.localdate() + PLANNED_DATE_SPAN
+def latest_planned_date(span: timedelta = PLANNED_DATE_SPAN) -> date:
+    return timezone.localdate() + span
 
 
 class BoundedDateField(forms.DateField):
@@ -49,12 +49,13 @@ class BoundedDateField(forms.DateField):
         "too_late": _("不能晚于 %(limit)s"),
     }
 
-    def __init__(self, *, planned: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *, planned: bool = False, span: timedelta = PLANNED_DATE_SPAN, **kwargs: Any) -> None:
         self.planned = planned
+        self.span = span
         super().__init__(**kwargs)
 
     def latest(self) -> date:
-        return latest_planned_date() if self.planned else latest_act_date()
+        return latest_planned_date(self.span) if self.planned else latest_act_date()
 
     def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
         # max depends on the day: ActionForm sets it on each form it builds (bound_date_widgets).

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.core.bounds import BoundedDateField
+from zhifa.core.bounds import PLANNED_DATE_SPAN, BoundedDateField
 from zhifa.core.choices import Domain
 from zhifa.core.models import Agency
 from zhifa.ledger.forms import EvidenceField
@@ -57,7 +57,8 @@ class CertificateForm(forms.Form):
     number = forms.CharField(label=_("证件编号"), max_length=40)
     issuing_body = forms.CharField(label=_("发证机关"), max_length=100)
     valid_from = BoundedDateField(label=_("有效期起"), widget=DateInput, planned=True)
-    valid_until = BoundedDateField(label=_("有效期至"), widget=DateInput, planned=True)
+    # Its own limit is five years after valid_from (the service says so, citing the rule); this only bounds typos.
+    valid_until = BoundedDateField(label=_("有效期至"), widget=DateInput, planned=True, span=2 * PLANNED_DATE_SPAN)
     domains = forms.MultipleChoiceField(
         label=_("执法领域"), choices=Domain.choices, widget=forms.CheckboxSelectMultiple
     )
