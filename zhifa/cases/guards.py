@@ -243,6 +243,22 @@ def team_after_recusal(step: Step) -> Problem | None:
     return None
 
 
+# 谁可以作出执法行为
+
+
+@guard("actor_status_allows", needs_input=False)
+def actor_status_allows(step: Step) -> Problem | None:
+    """Whatever roles a login holds, an act of enforcement is a person's whose status allows it on the act's
+    date: never auxiliary staff, never someone who has left enforcement (workflow.STANDING_GUARDS)."""
+    actor, officer = step.actor, step.officer
+    rule = "国办发〔2018〕118号；行政处罚法 第四十二条"
+    if actor.has_role(Role.AUXILIARY) or (officer is not None and officer.is_auxiliary):
+        return Problem("执法辅助人员不得审批、决定、审核、签署、听证或送达，不能办理此事项", rule=rule)
+    if officer is not None and officer.left_on is not None and officer.left_on <= step.on_date:
+        return Problem(f"{officer.name} 已于 {officer.left_on} 离开执法岗位，不能办理此事项", rule=rule)
+    return None
+
+
 # 调查取证
 
 

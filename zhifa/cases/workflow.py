@@ -8,7 +8,7 @@ record the change in the ledger; the case page draws this table. Period names ar
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -479,6 +479,15 @@ _TABLE = [
         stops=("payment", "reconsideration", "litigation", "court_application"),
     ),
     Action("archive", _("归档"), (State.CLOSED,), State.ARCHIVED, OFFICERS, ("catalogue_complete",)),
+]
+
+# Guards every act of enforcement passes, one place for all of them: whatever roles a login holds, the person
+# must be one whose status allows the act on its date (never auxiliary staff). Only the acts auxiliary staff
+# may take themselves (registering a lead) are left without.
+STANDING_GUARDS = ("actor_status_allows",)
+_TABLE = [
+    action if Role.AUXILIARY.value in action.roles else replace(action, guards=(*STANDING_GUARDS, *action.guards))
+    for action in _TABLE
 ]
 
 ACTIONS: dict[str, Action] = {action.name: action for action in _TABLE}

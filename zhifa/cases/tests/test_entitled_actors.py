@@ -1,0 +1,63 @@
+"""Every act of enforcement is a person's whose status allows it on the act's date, whatever roles the login
+holds: never auxiliary staff, never someone who has left enforcement (workflow.STANDING_GUARDS)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from zhifa.cases import services
+from zhifa.cases.models import Case
+from zhifa.cases.tests.desk import Desk
+from zhifa.cases.workflow import ACTIONS, STANDING_GUARDS
+from zhifa.core.choices import Role
+from zhifa.core.errors import Refusal
+from zhifa.core.models import User
+from zhifa.personnel.services import officer_leave
+from zhifa.testing.factories import TODAY, at, make_officer, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk(world, evidence, time_machine):
+    time_machine.move_to(at(TODAY))
+    desk = Desk(world, evidence)
+    desk.lead(date(2026, 11, 2), act_ended_on=date(2026, 11, 1))
+    return desk
+
+
+def test_auxiliary_staff_approve_nothing_whatever_roles_their_login_holds(desk, world):
+    # Roles put on the login directly, past the grant rules: the act itself must still refuse.
+    helper = make_user("aux-head", world.branch, Role.AUXILIARY, Role.APPROVER)
+    with pytest.raises(Refusal, match="执法辅助人员不得审批、决定、审核、签署、听证或送达") as refused:
+        services.perform(helper, "file", {"on_date": date(2026, 11, 3)}, case=desk.case)
+    assert "118号" in refused.value.rule
+    assert Case.objects.get(pk=desk.case.pk).state == "lead"
+    # An auxiliary officer record behind an approver's login is refused the same way.
+    linked = make_user("aux-linked", world.branch, Role.APPROVER)
+    world.auxiliary.user = linked
+    world.auxiliary.save(update_fields=["user"])
+    with pytest.raises(Refusal, match="执法辅助人员不得"):
+        services.perform(linked, "file", {"on_date": date(2026, 11, 3)}, case=desk.case)
+    desk("file", date(2026, 11, 3))  # the head files it
+
+
+def test_someone_who_has_left_enforcement_acts_no_more_from_the_day_he_left(desk, world):
+    head = make_user("head-who-left", world.branch, Role.APPROVER)
+    make_officer(world.admin, world.branch, "离岗负责人", user=head)
+    officer_leave(actor=world.admin, officer=head.officer, left_on=date(2026, 11, 4), reason="调离执法岗位")
+    head = User.objects.get(pk=head.pk)  # as the next request loads him
+    with pytest.raises(Refusal, match="已于 2026-11-04 离开执法岗位"):
+        services.perform(head, "file", {"on_date": date(2026, 11, 5)}, case=desk.case)
+    # Judged on the act's date: an act dated before he left was his to take.
+    services.perform(head, "file", {"on_date": date(2026, 11, 3)}, case=desk.case)
+
+
+def test_the_standing_guard_covers_every_act_auxiliary_staff_may_not_take():
+    for action in ACTIONS.values():
+        if Role.AUXILIARY.value in action.roles:
+            assert not set(STANDING_GUARDS) & set(action.guards), action.name
+        else:
+            assert action.guards[: len(STANDING_GUARDS)] == STANDING_GUARDS, action.name
