@@ -13,7 +13,7 @@ from datetime import date
 from dateutil.relativedelta import relativedelta
 
 from zhifa.core.models import Agency
-from zhifa.personnel.choices import CertificateStatus, OfficerStatus
+from zhifa.personnel.choices import CertificateEventKind, CertificateStatus, OfficerStatus, ReviewResult
 from zhifa.personnel.models import Certificate, Officer
 
 # Certificates are reviewed once a year (年审) — seed 000 (大青山管理局 2022 方案, 证件清理和年审).
@@ -51,12 +51,35 @@ def same_line(officer_agency: Agency, agency: Agency) -> bool:
     return agency.is_within(officer_agency) or officer_agency.is_within(agency)
 
 
+def status_on(certificate: Certificate, on_date: date) -> tuple[str, str]:
+    """The certificate's status and its reason on `on_date`, from its history: an act is judged by the
+    certificate as it stood on the act's day, not by what happened to it since (a suspension dated after an
+    act does not undo the act; one dated before it stops it)."""
+    events = sorted(certificate.events.all(), key=lambda event: (event.on_date, event.created_at, event.pk))
+    if not events:  # a certificate without history: only its present status is known
+        return certificate.status, certificate.status_reason
+    status, reason = CertificateStatus.VALID.value, ""
+    for event in events:
+        if event.on_date > on_date:
+            break
+        if event.kind == CertificateEventKind.SUSPENDED:
+            status, reason = CertificateStatus.SUSPENDED.value, event.reason
+        elif event.kind == CertificateEventKind.ANNUAL_REVIEW and event.result == ReviewResult.FAILED:
+            status, reason = CertificateStatus.SUSPENDED.value, f"年审不合格：{event.reason}"
+        elif event.kind == CertificateEventKind.REINSTATED:
+            status, reason = CertificateStatus.VALID.value, ""
+        elif event.kind == CertificateEventKind.REVOKED:
+            status, reason = CertificateStatus.REVOKED.value, event.reason
+    return status, reason
+
+
 def certificate_eligibility(certificate: Certificate, agency: Agency, on_date: date) -> Eligibility:
     number = certificate.number
-    if certificate.status == CertificateStatus.REVOKED:
-        return _refuse("revoked", f"执法证件 {number} 已注销：{certificate.status_reason}")
-    if certificate.status == CertificateStatus.SUSPENDED:
-        return _refuse("suspended", f"执法证件 {number} 已暂扣：{certificate.status_reason}")
+    status, reason = status_on(certificate, on_date)
+    if status == CertificateStatus.REVOKED:
+        return _refuse("revoked", f"执法证件 {number} 已注销：{reason}")
+    if status == CertificateStatus.SUSPENDED:
+        return _refuse("suspended", f"执法证件 {number} 已暂扣：{reason}")
     if on_date < certificate.valid_from:
         return _refuse("not_yet_valid", f"执法证件 {number} 自 {certificate.valid_from} 起生效")
     if on_date > certificate.valid_until:
@@ -74,7 +97,7 @@ def can_enforce(officer: Officer, agency: Agency, on_date: date) -> Eligibility:
     Only officers with a valid certificate enforce; auxiliary staff assist and never act alone
     (118号文; seeds 000, 001, 003). Certificates are reviewed yearly and withdrawn on leaving (seed 000).
     """
-    if officer.status == OfficerStatus.LEFT:
+    if officer.status == OfficerStatus.LEFT and (officer.left_on is None or officer.left_on <= on_date):
         return _refuse("left", f"{officer.name} 已于 {officer.left_on} 离开执法岗位")
     if officer.is_auxiliary:
         return _refuse("auxiliary", f"{officer.name} 是执法辅助人员，不得单独执法或签署执法文书")
@@ -86,9 +109,13 @@ def can_enforce(officer: Officer, agency: Agency, on_date: date) -> Eligibility:
     answers = [certificate_eligibility(c, agency, on_date) for c in certificates]
     if any(answers):
         return OK
-    # Explain with the newest certificate: that is the one the officer would show.
-    newest = max(range(len(certificates)), key=lambda i: (certificates[i].valid_from, certificates[i].pk))
-    return answers[newest]
+    # Explain with the certificate the officer would have shown that day: the newest whose period covers the
+    # date, else the newest of all.
+    def shown(i: int) -> tuple[bool, date, int]:
+        held = certificates[i]
+        return (held.valid_from <= on_date <= held.valid_until, held.valid_from, held.pk)
+
+    return answers[max(range(len(certificates)), key=shown)]
 
 
 def check_investigators(officers: Iterable[Officer], agency: Agency, on_date: date) -> Eligibility:

@@ -29,7 +29,8 @@ class Desk:
         # Certificates issued in December 2025, so that cases can run through 2026.
         for person in (world.officer, world.colleague, world.sibling_officer):
             for held in person.certificates.all():
-                certificate_revoke(actor=world.admin, certificate=held, on_date=TODAY, reason="换发")
+                # Replaced from the day it took effect, so that it covers no act of the cases below.
+                certificate_revoke(actor=world.admin, certificate=held, on_date=held.valid_from, reason="换发")
             give_certificate(world.admin, person, valid_from=date(2025, 12, 1))
         self.world = world
         self.officer = world.officer_user

@@ -4,6 +4,7 @@ holds: never auxiliary staff, never someone who has left enforcement (workflow.S
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -14,8 +15,8 @@ from zhifa.cases.workflow import ACTIONS, STANDING_GUARDS
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
 from zhifa.core.models import User
-from zhifa.personnel.services import officer_leave
-from zhifa.testing.factories import TODAY, at, make_officer, make_user
+from zhifa.personnel.services import certificate_suspend, officer_leave
+from zhifa.testing.factories import TODAY, at, give_certificate, make_officer, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +62,55 @@ def test_the_standing_guard_covers_every_act_auxiliary_staff_may_not_take():
             assert not set(STANDING_GUARDS) & set(action.guards), action.name
         else:
             assert action.guards[: len(STANDING_GUARDS)] == STANDING_GUARDS, action.name
+
+
+REPORT = {
+    "facts_found": "张某滥伐林木2株",
+    "legal_basis": "森林法 第七十六条",
+    "penalty_kinds": ["fine"],
+    "fine": Decimal(1000),
+    "penalty_text": "罚款一千元",
+    "discretion_reasons": "情节轻微，按裁量基准下限处罚",
+}
+
+
+def test_every_officers_act_is_the_case_teams(desk, world):
+    # 戊 is an officer of the branch with a valid certificate, but not on this case's team.
+    stranger = make_user("stranger", world.branch, Role.OFFICER)
+    give_certificate(world.admin, make_officer(world.admin, world.branch, "戊执法", user=stranger))
+    team_lead = desk.officer
+    desk.investigate(date(2026, 11, 3))
+    desk("report", date(2026, 11, 4), **REPORT)
+
+    def by_stranger(name: str, on: date, **data: object) -> None:
+        desk.officer = stranger
+        refusal = desk.refused(name, on, **data)  # nothing changes
+        assert refusal.message == "只有本案的承办人员可以办理此事项", name
+        desk.officer = team_lead
+
+    by_stranger("submit_approval", date(2026, 11, 4))
+    desk("submit_approval", date(2026, 11, 4))
+    desk("approve", date(2026, 11, 5))
+    desk("notify", date(2026, 11, 6), rights_stated=True)
+    by_stranger("record_statement", date(2026, 11, 9), summary="当事人称不知林木权属", evidence=[desk.scan])
+    desk("decide", date(2026, 11, 16), **REPORT)
+    by_stranger("serve", date(2026, 11, 17), method="post", evidence=[desk.scan])
+    desk("serve", date(2026, 11, 17), method="post", evidence=[desk.scan])
+    by_stranger("record_payment", date(2026, 11, 18), amount=Decimal(1000), receipt="NS1")
+    desk("record_payment", date(2026, 11, 18), amount=Decimal(1000), receipt="NS1")
+
+
+def test_a_team_members_certificate_is_judged_on_the_acts_date(world, evidence, time_machine):
+    time_machine.move_to(at(TODAY))
+    desk = Desk(world, evidence)
+    desk.lead(date(2026, 7, 1), act_ended_on=date(2026, 6, 30))
+    desk.investigate(date(2026, 7, 2))
+    desk("report", date(2026, 7, 3), **REPORT)
+    certificate = world.officer.certificates.get(status="valid")  # the one the desk issued for 2026
+    certificate_suspend(actor=world.admin, certificate=certificate, on_date=date(2026, 7, 6), reason="涉嫌违纪")
+    refusal = desk.refused("submit_approval", date(2026, 7, 6))
+    assert refusal.message.startswith("您当前不能执法")
+    assert "已暂扣" in refusal.message
+    assert "118号" in refusal.rule
+    # An act dated before the suspension is judged by the certificate as it stood that day.
+    desk("submit_approval", date(2026, 7, 3))
