@@ -360,9 +360,11 @@ class NotifyForm(ActionForm):
 
 class StatementForm(ActionForm):
     content = _text(_("陈述、申辩内容"), required=False, rows=4)
-    waived = forms.BooleanField(label=_("当事人书面明确放弃陈述、申辩和听证"), required=False)
+    # Each right is waived on its own, and only by the party's signed written statement (uploaded below).
+    waived_statement = forms.BooleanField(label=_("当事人书面明确放弃陈述、申辩"), required=False)
+    waived_hearing = forms.BooleanField(label=_("当事人书面明确放弃要求听证"), required=False)
     adopted = forms.BooleanField(label=_("陈述、申辩的事实、理由成立，予以采纳"), required=False)
-    evidence = EvidenceField(required=False)
+    evidence = EvidenceField(required=False, help_text=_("书面陈述、申辩，或当事人签名的放弃声明"))
 
 
 class HearingNoticeForm(ActionForm):

@@ -556,16 +556,34 @@ def reviewed_after_hearing(step: Step) -> Problem | None:
     return None
 
 
+@guard("waiver_signed")
+def waiver_signed(step: Step) -> Problem | None:
+    """A right is waived only by the party's own written, signed statement, kept as a hashed file."""
+    if (step.data.get("waived_statement") or step.data.get("waived_hearing")) and not step.data.get("evidence"):
+        return Problem(
+            "放弃陈述、申辩或听证须有当事人签名的书面声明：请上传其扫描件或照片",
+            "evidence",
+            "行政处罚法 第四十五条、第六十二条、第六十四条",
+        )
+    return None
+
+
 @guard("statement_period_over")
 def statement_period_over(step: Step) -> Problem | None:
     case = _case(step)
     if case.state == State.HEARD:
         return None
-    waived = case.records.filter(action="record_statement", data__waived=True).exists()
+    # A waiver lifts only the period of the right waived (the statement's, or the hearing request's).
+    statements = [r.data for r in case.records.filter(action="record_statement")]
+    lifted = {
+        "statement": any(d.get("waived_statement") or d.get("waived") for d in statements),
+        "hearing_request": any(d.get("waived_hearing") or d.get("waived") for d in statements),
+    }
     for deadline in running(case, "statement", "hearing_request"):
-        if step.on_date <= deadline.due_on and not waived:
+        if step.on_date <= deadline.due_on and not lifted[deadline.period]:
+            label = rules.PERIODS[deadline.period].label
             return Problem(
-                f"陈述、申辩期至 {deadline.due_on} 届满，期满或当事人明确放弃后方可作出决定",
+                f"{label}期限至 {deadline.due_on} 届满，期满或当事人书面放弃后方可作出决定",
                 "on_date",
                 "行政处罚法 第四十五条、第六十二条",
             )

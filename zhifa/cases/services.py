@@ -421,10 +421,14 @@ def _statement(step: Step) -> Outcome:
     data = step.data
     facts = {
         "content": data.get("content", ""),
-        "waived": bool(data.get("waived")),
+        "waived_statement": bool(data.get("waived_statement")),
+        "waived_hearing": bool(data.get("waived_hearing")),
         "adopted": bool(data.get("adopted")),
     }
-    summary = "当事人放弃陈述、申辩和听证" if facts["waived"] else str(facts["content"]) or "陈述、申辩"
+    waived = [right for key, right in (("waived_statement", "陈述、申辩"), ("waived_hearing", "听证")) if facts[key]]
+    summary = f"当事人书面放弃{'和'.join(waived)}" if waived else str(facts["content"]) or "陈述、申辩"
+    if waived and facts["content"]:
+        summary = f"{facts['content']}；{summary}"
     return Outcome(facts, summary)
 
 

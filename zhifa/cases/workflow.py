@@ -346,7 +346,7 @@ _TABLE = [
         (State.NOTIFIED,),
         None,
         OFFICERS,
-        ("actor_on_team",),
+        ("actor_on_team", "waiver_signed"),
         source="行政处罚法 第四十五条",
     ),
     Action(

@@ -109,6 +109,7 @@ def can_enforce(officer: Officer, agency: Agency, on_date: date) -> Eligibility:
     answers = [certificate_eligibility(c, agency, on_date) for c in certificates]
     if any(answers):
         return OK
+
     # Explain with the certificate the officer would have shown that day: the newest whose period covers the
     # date, else the newest of all.
     def shown(i: int) -> tuple[bool, date, int]:

@@ -103,7 +103,11 @@ def test_a_case_from_lead_to_archive_through_the_api(world, evidence):
         (officer, "submit_approval", {"on_date": "2026-10-15"}),
         (head, "approve", {"on_date": "2026-10-16"}),
         (officer, "notify", {"on_date": "2026-10-19", "rights_stated": True}),
-        (officer, "record_statement", {"on_date": "2026-10-20", "waived": True}),
+        (
+            officer,
+            "record_statement",
+            {"on_date": "2026-10-20", "waived_statement": True, "waived_hearing": True, "evidence": [digest]},
+        ),
         (
             head,
             "decide",

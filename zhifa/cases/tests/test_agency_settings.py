@@ -127,7 +127,7 @@ def test_the_agencys_threshold_and_the_confiscated_value_open_the_hearing(world,
     # The fine alone (2,000) is under the bureau's 3,000; the 4,000 confiscated is not.
     assert case.hearing_right
     assert case.proposed_confiscated == Decimal(4000)
-    desk("record_statement", date(2026, 10, 26), waived=True)
+    desk("record_statement", date(2026, 10, 26), waived_statement=True, waived_hearing=True, evidence=[desk.scan])
     refused = desk.refused(
         "decide", date(2026, 10, 27), **{**report, "penalty_text": "加重"}, confiscated=Decimal(5000)
     )
@@ -187,7 +187,7 @@ def test_notify_keeps_to_the_hearing_right_the_notice_states(world, evidence):
     case = desk("notify", date(2026, 10, 16), rights_stated=True)
     assert case.hearing_right
     assert "hearing_request" in {d.period for d in case.deadlines.filter(stopped_on=None)}
-    desk("record_statement", date(2026, 10, 19), waived=True)
+    desk("record_statement", date(2026, 10, 19), waived_statement=True, waived_hearing=True, evidence=[desk.scan])
     # A decision may not confiscate what the notice did not state.
     refused = desk.refused("decide", date(2026, 10, 30), **report, confiscated=Decimal(100))
     assert refused.field == "confiscated"

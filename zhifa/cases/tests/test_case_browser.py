@@ -138,7 +138,11 @@ def test_a_case_from_lead_to_archive_through_the_pages(
     officer.on("2026-10-20")
     page.locator("#case-actions").get_by_role("link", name="记录陈述、申辩").click()
     page.locator("#id_on_date").fill("2026-10-20")
-    page.get_by_label("当事人书面明确放弃陈述、申辩和听证").check()
+    page.get_by_label("当事人书面明确放弃陈述、申辩").check()
+    page.get_by_label("当事人书面明确放弃要求听证").check()
+    page.get_by_role("button", name="提交并记录").click()  # without the party's signed statement: refused
+    expect(page.locator(".field-error")).to_contain_text("须有当事人签名的书面声明")
+    officer.upload(photo)  # the signed waiver, scanned
     officer.submit("记录陈述、申辩")
 
     head.act(case, "作出行政处罚决定", "2026-10-21")  # the form comes filled with the proposed penalty

@@ -245,7 +245,7 @@ def test_notice_and_decision_must_be_made_before_they_are_served(desk):
     assert refused.rule == "行政处罚法 第四十四条"
     issuing.issue_document(desk.officer, desk.case, "advance_notice")
     desk("notify", date(2026, 10, 16), rights_stated=True)
-    desk("record_statement", date(2026, 10, 19), waived=True)
+    desk("record_statement", date(2026, 10, 19), waived_statement=True, waived_hearing=True, evidence=[desk.scan])
     desk(
         "decide",
         date(2026, 10, 20),

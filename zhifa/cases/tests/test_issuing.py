@@ -72,7 +72,7 @@ def test_documents_are_issued_after_their_acts_with_the_acts_hashes(desk):
     notice = issuing.issue_document(officer, desk.case, "advance_notice")
     assert notice.number == "测甲罚告字〔2026〕第1号"
     desk("notify", date(2026, 10, 16), rights_stated=True)
-    desk("record_statement", date(2026, 10, 19), waived=True)
+    desk("record_statement", date(2026, 10, 19), waived_statement=True, waived_hearing=True, evidence=[desk.scan])
     case = desk("decide", date(2026, 10, 20), **REPORT)
     decision = issuing.issue_document(desk.approver, case, "penalty_decision")
     assert decision.number == "测甲罚决字〔2026〕第1号"

@@ -81,7 +81,12 @@ def inputs(desk: Desk, name: str, draw: Any) -> dict[str, Any]:
             "discretion_reasons": "按裁量基准一般情节处罚",
         },
         "notify": {"rights_stated": draw(st.sampled_from([True, True, True, False]))},
-        "record_statement": {"waived": draw(st.booleans()), "content": "申辩"},
+        "record_statement": {
+            "waived_statement": draw(st.booleans()),
+            "waived_hearing": draw(st.booleans()),
+            "content": "申辩",
+            "evidence": files,  # sometimes none: a waiver without the party's signed statement is refused
+        },
         "notify_hearing": {
             "hearing_on": desk.today + timedelta(days=day),
             "hearing_time": draw(st.sampled_from(["09:00", "14:30", ""])),

@@ -1,0 +1,53 @@
+"""The party waives a right only by a written, signed statement kept as a file, recorded by the case team; a
+waiver lifts only the period of the right waived (行政处罚法 第四十五条、第六十二条、第六十四条)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from zhifa.cases.tests.desk import Desk
+from zhifa.testing.factories import TODAY, at
+
+pytestmark = pytest.mark.django_db
+
+REPORT = {
+    "facts_found": "张某滥伐林木20株",
+    "legal_basis": "森林法 第七十六条",
+    "penalty_kinds": ["fine"],
+    "fine": Decimal(10000),  # a large fine: the party may also ask for a hearing
+    "penalty_text": "罚款一万元",
+    "discretion_reasons": "按裁量基准一般情节处罚",
+}
+
+
+@pytest.fixture
+def notified(world, evidence, time_machine):
+    time_machine.move_to(at(TODAY))
+    desk = Desk(world, evidence)
+    desk.lead(date(2026, 11, 2), act_ended_on=date(2026, 11, 1))
+    desk.investigate(date(2026, 11, 3))
+    desk("report", date(2026, 11, 4), **REPORT)
+    desk("submit_approval", date(2026, 11, 4))
+    desk("approve", date(2026, 11, 5))
+    case = desk("notify", date(2026, 11, 6), rights_stated=True)
+    assert case.hearing_right
+    return desk
+
+
+def test_a_waiver_without_the_partys_signed_statement_is_refused(notified):
+    refusal = notified.refused("record_statement", date(2026, 11, 9), waived_statement=True, waived_hearing=True)
+    assert refusal.field == "evidence"
+    assert "签名的书面声明" in refusal.message
+    assert "第四十五条" in refusal.rule
+
+
+def test_a_waiver_lifts_only_the_period_of_the_right_waived(notified):
+    notified("record_statement", date(2026, 11, 9), waived_statement=True, evidence=[notified.scan])
+    # The statement is waived, the hearing is not: the decision waits for the hearing request period.
+    refusal = notified.refused("decide", date(2026, 11, 10), **REPORT)
+    assert "当事人要求听证期限至" in refusal.message
+    notified("record_statement", date(2026, 11, 10), waived_hearing=True, evidence=[notified.scan])
+    notified("decide", date(2026, 11, 10), **REPORT)
