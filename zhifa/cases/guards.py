@@ -623,9 +623,12 @@ def not_heavier_after_defence(step: Step) -> Problem | None:
             "confiscated",
             "行政处罚法 第四十五条",
         )
-    added = kinds - set(case.penalty_kinds)
-    if added:
-        return Problem("不得增加告知书中没有的处罚种类，如需加重应重新告知", "penalty_kinds", "行政处罚法 第四十五条")
+    if rules.added_kinds_not_lighter(set(case.penalty_kinds), kinds):
+        return Problem(
+            "不得增加告知书中没有且不轻于原拟处罚的处罚种类（可改为较轻的种类，如罚款改为警告），如需加重应重新告知",
+            "penalty_kinds",
+            "行政处罚法 第四十五条、第九条",
+        )
     return None
 
 

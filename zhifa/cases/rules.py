@@ -231,3 +231,28 @@ def late_fee(fine: Decimal, payment_due: date, on_date: date, *, paused_days: in
     days = max(0, (on_date - payment_due).days - paused_days)
     fee = (fine * LATE_FEE_RATE * days).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return min(fee, fine)
+
+
+# 行政处罚法 第九条 lists the kinds of penalty from the lightest to the heaviest, in five groups (detention, a
+# police power, is left out). After the advance notice a kind may be given up for a lighter one; a kind no
+# lighter than the heaviest proposed needs a new notice (第四十五条: never heavier because of the defence).
+PENALTY_GROUPS = {
+    "warning": 1,
+    "criticism": 1,
+    "fine": 2,
+    "confiscate_gains": 2,
+    "confiscate_property": 2,
+    "suspend_licence": 3,
+    "lower_qualification": 3,
+    "revoke_licence": 3,
+    "restrict_activity": 4,
+    "stop_production": 4,
+    "close": 4,
+    "restrict_practice": 4,
+}
+
+
+def added_kinds_not_lighter(proposed: set[str], decided: set[str]) -> set[str]:
+    """The kinds decided but not proposed that are not lighter than the heaviest kind proposed."""
+    heaviest = max((PENALTY_GROUPS[kind] for kind in proposed), default=0)
+    return {kind for kind in decided - proposed if PENALTY_GROUPS[kind] >= heaviest}

@@ -130,3 +130,13 @@ def test_the_late_fee_is_three_percent_a_day_capped_at_the_fine():
     assert rules.late_fee(Decimal(1000), due, date(2026, 9, 1)) == Decimal(1000)  # never more than the fine
     # 第七十三条: days under reconsideration or litigation are not counted.
     assert rules.late_fee(Decimal(1000), due, date(2026, 5, 16), paused_days=8) == Decimal("60.00")
+
+
+def test_every_kind_of_penalty_has_its_group_of_article_9_and_only_lighter_ones_may_be_added():
+    from zhifa.cases.choices import PenaltyKind
+
+    assert set(rules.PENALTY_GROUPS) == set(PenaltyKind.values)
+    assert rules.added_kinds_not_lighter({"fine"}, {"warning"}) == set()
+    assert rules.added_kinds_not_lighter({"fine"}, {"fine", "confiscate_gains"}) == {"confiscate_gains"}
+    assert rules.added_kinds_not_lighter({"warning"}, {"fine"}) == {"fine"}
+    assert rules.added_kinds_not_lighter({"revoke_licence"}, {"fine", "warning"}) == set()

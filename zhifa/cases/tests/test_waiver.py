@@ -51,3 +51,19 @@ def test_a_waiver_lifts_only_the_period_of_the_right_waived(notified):
     assert "当事人要求听证期限至" in refusal.message
     notified("record_statement", date(2026, 11, 10), waived_hearing=True, evidence=[notified.scan])
     notified("decide", date(2026, 11, 10), **REPORT)
+
+
+def test_after_the_defence_a_lighter_kind_may_replace_the_proposed_one_never_a_heavier(notified):
+    notified(
+        "record_statement", date(2026, 11, 9), waived_statement=True, waived_hearing=True, evidence=[notified.scan]
+    )
+    heavier = {**REPORT, "penalty_kinds": ["fine", "suspend_licence"], "penalty_text": "罚款并暂扣许可证"}
+    refusal = notified.refused("decide", date(2026, 11, 10), **heavier)
+    assert refusal.field == "penalty_kinds"
+    assert "第四十五条" in refusal.rule
+    same_group = {**REPORT, "penalty_kinds": ["fine", "confiscate_gains"], "penalty_text": "罚款并没收违法所得"}
+    assert notified.refused("decide", date(2026, 11, 10), **same_group).field == "penalty_kinds"
+    # The defence is accepted in part: a warning instead of the fine (art. 45 forbids only heavier).
+    lighter = {"penalty_kinds": ["warning"], "penalty_text": "警告", "discretion_reasons": "采纳申辩意见，从轻处罚"}
+    case = notified("decide", date(2026, 11, 10), **lighter)
+    assert case.penalty_kinds == ["warning"]
