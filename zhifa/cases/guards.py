@@ -513,7 +513,11 @@ def hearing_at_least_seven_days_after_notice(step: Step) -> Problem | None:
 def chair_did_not_investigate(step: Step) -> Problem | None:
     chair: Officer = step.data["chair"]
     case = _case(step)
-    if chair.pk in {member.pk for member in team(case)}:
+    # Everyone ever assigned investigated; one who stepped aside (回避) is, besides, a person the law keeps out.
+    assigned = case.assignments.filter(officer=chair).first()
+    if assigned is not None and assigned.recused_on is not None:
+        return Problem(f"{chair.name} 已在本案回避，不能主持听证", "chair", "行政处罚法 第四十三条、第六十四条第四项")
+    if assigned is not None:
         return Problem("听证由非本案调查人员主持", "chair", "行政处罚法 第六十四条第四项")
     able = can_enforce(chair, case.agency, step.on_date)
     if not able:

@@ -113,3 +113,22 @@ def test_when_the_lead_steps_aside_the_head_names_the_new_lead(desk, world, thir
     assert (lead.officer.name, lead.recused_on) == ("己执法", None)
     assert names(case) == ["乙执法", "己执法"]
     assert verify_ledger().ok
+
+
+def test_an_officer_who_stepped_aside_never_chairs_the_hearing(desk, world, third):
+    colleague = world.colleague
+    on = date(2026, 10, 14)
+    desk("request_recusal", on, applicant="party", named=[colleague], reason="与当事人有亲属关系")
+    desk("decide_recusal", on, granted="yes", others=[third], declared=[third], reason="属实，准予回避")
+    large = {**REPORT, "fine": Decimal(10000), "penalty_text": "罚款一万元"}
+    desk("report", date(2026, 10, 15), **large)
+    desk("submit_approval", date(2026, 10, 15))
+    desk("approve", date(2026, 10, 16))
+    desk("notify", date(2026, 10, 19), rights_stated=True)
+    desk("request_hearing", date(2026, 10, 20))
+    hearing = {"hearing_on": date(2026, 10, 30), "hearing_time": "09:00", "place": "会议室"}
+    refusal = desk.refused("notify_hearing", date(2026, 10, 21), **hearing, chair=colleague)
+    assert refusal.field == "chair"
+    assert "乙执法 已在本案回避，不能主持听证" in refusal.message
+    assert "第四十三条" in refusal.rule
+    desk("notify_hearing", date(2026, 10, 21), **hearing, chair=desk.chair)
