@@ -106,6 +106,12 @@ class LeadForm(ActionForm):
 
 
 class FileForm(ActionForm):
+    act_ended_on = BoundedDateField(
+        label=_("违法行为终了日期"),
+        widget=DateInput,
+        required=False,
+        help_text=_("登记案源时未填写的，立案时必须填写：据此核查是否超过追责时效"),
+    )
     grave_harm = forms.BooleanField(
         label=_("涉及公民生命健康安全、金融安全且有危害后果"),
         required=False,

@@ -101,9 +101,16 @@ def pending_recusal(case: Case) -> CaseRecord | None:
 @guard("prescription")
 def prescription(step: Step) -> Problem | None:
     case = _case(step)
-    if case.act_ended_on is None:
-        return None
-    problem = rules.prescription_problem(case.act_ended_on, case.received_on, grave=bool(step.data.get("grave_harm")))
+    ended: date | None = step.data.get("act_ended_on") or case.act_ended_on
+    if ended is None:  # never skipped for want of a date: without it nobody knows the case is in time
+        return Problem(
+            "立案前须确定违法行为终了（或发生）的日期，据此核查是否超过追责时效",
+            "act_ended_on",
+            "行政处罚法 第三十六条",
+        )
+    if ended > case.received_on:
+        return Problem("违法行为终了日期不能晚于发现或受理日期", "act_ended_on", "行政处罚法 第三十六条")
+    problem = rules.prescription_problem(ended, case.received_on, grave=bool(step.data.get("grave_harm")))
     return Problem(problem, "act_ended_on", "行政处罚法 第三十六条") if problem else None
 
 

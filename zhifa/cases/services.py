@@ -192,7 +192,11 @@ def _file(step: Step) -> Outcome:
         raise Refusal("立案日期不能早于发现或受理日期", field="on_date")
     case.filed_on = step.on_date
     case.grave_harm = bool(step.data.get("grave_harm"))
-    return Outcome({"filed_on": step.on_date.isoformat(), "grave_harm": case.grave_harm})
+    facts: dict[str, Any] = {"filed_on": step.on_date.isoformat(), "grave_harm": case.grave_harm}
+    if step.data.get("act_ended_on"):  # the date the lead lacked (or corrected), on which prescription was judged
+        case.act_ended_on = step.data["act_ended_on"]
+        facts["act_ended_on"] = case.act_ended_on.isoformat()
+    return Outcome(facts)
 
 
 @handles("decline", "terminate")

@@ -124,7 +124,7 @@ _TABLE = [
         (State.LEAD,),
         State.FILED,
         APPROVERS,
-        ("prescription", "jurisdiction"),
+        ("jurisdiction", "prescription"),
         ("decision",),
         ("filing",),
         source="行政处罚法 第五十四条、第三十六条",

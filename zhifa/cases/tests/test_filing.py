@@ -223,3 +223,26 @@ def test_a_state_changed_in_the_database_is_caught_by_verify(lead, approver, wor
     report = verify_ledger(check_files=False)
     assert not report.ok
     assert f"cases.case:{lead.pk}" in report.problems[0]
+
+
+def test_a_lead_without_the_acts_date_is_filed_only_once_the_date_is_known(world, approver):
+    lead = register(
+        world.officer_user,
+        world.branch,
+        domain=Domain.FORESTRY,
+        source="complaint",
+        title="非法占用林地",
+        summary="群众举报，占用时间不详",
+        received_on=date(2026, 11, 2),
+    )
+    assert lead.act_ended_on is None
+    with pytest.raises(Refusal) as refused:  # prescription is never skipped for want of a date
+        file(approver, lead, date(2026, 11, 3))
+    assert refused.value.field == "act_ended_on"
+    assert "第三十六条" in refused.value.rule
+    assert Case.objects.get(pk=lead.pk).state == State.LEAD
+    filed = file(approver, lead, date(2026, 11, 3), act_ended_on=date(2026, 10, 30))
+    assert filed.state == State.FILED
+    assert Case.objects.get(pk=lead.pk).act_ended_on == date(2026, 10, 30)
+    facts = json.loads(Entry.objects.filter(action="case.file").latest("index").facts.facts)
+    assert facts["act_ended_on"] == "2026-10-30"
