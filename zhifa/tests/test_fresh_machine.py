@@ -10,6 +10,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.real_clock  # the commands run in subprocesses, on the real clock
 ROOT = Path(__file__).resolve().parents[2]
 ZHIFA = [sys.executable, "-m", "zhifa"]
 
