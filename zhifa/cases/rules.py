@@ -38,6 +38,9 @@ class Period:
     amount: int
     unit: Unit
     source: str
+    # A period that bounds the agency's own power (a seizure) is a ceiling: it ends on its last day even when
+    # that is a rest day. Moving an end to the next working day protects the party's time to act, not a power.
+    ceiling: bool = False
 
     def due(self, start: date, amount: int | None = None) -> Deadline:
         """The last day of the period that starts on `start` (the start day itself is not counted).
@@ -46,6 +49,8 @@ class Period:
         amount = self.amount if amount is None else amount
         if self.unit is Unit.WORKING_DAYS:
             return workdays.add_working_days(start, amount)
+        if self.unit is Unit.CALENDAR_DAYS and self.ceiling:
+            return Deadline(start + timedelta(days=amount))
         if self.unit is Unit.CALENDAR_DAYS:
             return workdays.add_calendar_days(start, amount)
         if self.unit is Unit.HOURS:
@@ -69,8 +74,8 @@ PERIODS: dict[str, Period] = {
     "hearing": Period(_("举行听证"), 7, Unit.WORKING_DAYS, "行政处罚法 第六十四条；听证通知书载明的日期"),
     "payment": Period(_("缴纳罚款"), 15, Unit.CALENDAR_DAYS, "行政处罚法 第六十七条第三款"),
     "cash_handover": Period(_("当场收缴的罚款交至行政机关"), 2, Unit.WORKING_DAYS, "行政处罚法 第七十一条"),
-    "seizure": Period(_("查封、扣押期限"), 30, Unit.CALENDAR_DAYS, "行政强制法 第二十五条"),
-    "seizure_extension": Period(_("查封、扣押延长"), 30, Unit.CALENDAR_DAYS, "行政强制法 第二十五条"),
+    "seizure": Period(_("查封、扣押期限"), 30, Unit.CALENDAR_DAYS, "行政强制法 第二十五条", ceiling=True),
+    "seizure_extension": Period(_("查封、扣押延长"), 30, Unit.CALENDAR_DAYS, "行政强制法 第二十五条", ceiling=True),
     "emergency_approval": Period(_("紧急查封、扣押后报告负责人并补办批准"), 24, Unit.HOURS, "行政强制法 第十九条"),
     "demand_before_court": Period(_("催告后申请法院强制执行"), 10, Unit.WORKING_DAYS, "行政强制法 第五十四条"),
     "court_application": Period(_("申请人民法院强制执行"), 3, Unit.MONTHS, "行政强制法 第五十三条"),
@@ -103,7 +108,7 @@ def due(period: str, start: date, amount: int | None = None) -> Deadline:
 
 def natural_end(period: str, start: date) -> date:
     """The period's last day before any move off a rest day; an extension runs on from here, so that
-    30 + 30 days never become more because the first 30 ended on a holiday (行政强制法 第二十五条)."""
+    30 + 30 days never become more (行政强制法 第二十五条; a seizure's period is a ceiling anyway)."""
     spec = PERIODS[period]
     assert spec.unit is Unit.CALENDAR_DAYS, "only calendar-day periods are extended"
     return start + timedelta(days=spec.amount)

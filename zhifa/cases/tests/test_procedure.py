@@ -99,7 +99,7 @@ def test_an_ordinary_case_from_lead_to_archive(desk, world):
     assert deadlines(desk.case)["seizure"] == (date(2026, 8, 6), None)
     assert "应当解除" in str(desk.refused("extend_seizure", date(2026, 8, 7), reason="鉴定未完成"))
     desk("extend_seizure", date(2026, 8, 5), reason="林木材积鉴定未完成")
-    assert deadlines(desk.case)["seizure_extension"] == (date(2026, 9, 7), None)  # 9-5 is a Saturday
+    assert deadlines(desk.case)["seizure_extension"] == (date(2026, 9, 5), None)  # a Saturday: a ceiling, not moved
     assert "只能延长一次" in str(desk.refused("extend_seizure", date(2026, 8, 20), reason="再次延长"))
     desk("release_seizure", date(2026, 8, 20), reason="鉴定完成，予以退还")
     assert deadlines(desk.case)["seizure_extension"][1] == date(2026, 8, 20)

@@ -45,14 +45,16 @@ def test_seizure_lasts_thirty_days_and_may_be_extended_once_by_thirty():
     assert rules.due("seizure_extension", first.date).date == date(2026, 7, 31)
 
 
-def test_an_extension_runs_from_the_thirtieth_day_even_when_a_holiday_moved_it():
-    # Sealed on 1 September: the thirtieth day is 1 October, a holiday, so the first term ends on 8 October;
-    # the extension still counts its thirty days from 1 October (31 October, a Saturday → 2 November),
-    # not from 8 October, which would give thirty-eight.
-    assert rules.due("seizure", date(2026, 9, 1)).date == date(2026, 10, 8)
+def test_a_seizure_period_is_a_ceiling_never_moved_off_a_rest_day():
+    # Sealed on 1 September: the thirtieth day is 1 October, a holiday; the seizure still ends that day (the
+    # move to the next working day protects the party's time to act, not the agency's power: 强制法 第二十五条).
+    assert rules.due("seizure", date(2026, 9, 1)).date == date(2026, 10, 1)
     end = rules.natural_end("seizure", date(2026, 9, 1))
     assert end == date(2026, 10, 1)
-    assert rules.due("seizure_extension", end).date == date(2026, 11, 2)
+    # The extension's thirty days end on 31 October, a Saturday, not on Monday 2 November.
+    assert rules.due("seizure_extension", end).date == date(2026, 10, 31)
+    # A period of the party's own (the payment) still moves off a rest day.
+    assert rules.due("payment", date(2026, 9, 16)).date == date(2026, 10, 8)
 
 
 def test_periods_in_months_end_on_the_same_day_of_the_month():
