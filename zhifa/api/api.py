@@ -23,6 +23,7 @@ from ninja.security import HttpBearer
 from zhifa.api.models import ApiToken, digest
 from zhifa.audit.middleware import mark_refused
 from zhifa.cases import issuing, selectors, services
+from zhifa.cases.guards import late_fee_owed
 from zhifa.cases.models import Case, CaseDocument
 from zhifa.cases.workflow import ACTIONS, STATE_LABELS, State, actions_from
 from zhifa.core import lockout
@@ -168,6 +169,7 @@ class CaseOut(Schema):
     filed_on: date | None
     fine: str | None
     paid: str
+    late_fee: str  # the additional fine owed today (行政处罚法 第七十二条)
     parties: list[str]
     deadlines: list[DeadlineOut]
 
@@ -221,6 +223,7 @@ def _case_out(case: Case, today: date) -> dict[str, Any]:
         "filed_on": case.filed_on,
         "fine": None if case.fine is None else f"{case.fine:.2f}",
         "paid": f"{case.paid:.2f}",
+        "late_fee": f"{late_fee_owed(case, today):.2f}",
         "parties": [party.name for party in case.parties.all()],
         "deadlines": [{**asdict(view), "level": view.level} for view in selectors.running_deadlines(case, today)],
     }

@@ -442,7 +442,8 @@ class DeferForm(ActionForm):
 
 
 class PaymentForm(ActionForm):
-    amount = _money(_("缴纳金额（元）"), required=True)
+    amount = _money(_("缴纳罚款金额（元）"), required=True)
+    late_fee = _money(_("缴纳加处罚款金额（元）"), required=False)
     receipt = forms.CharField(label=_("缴款凭证号"), max_length=60)
     evidence = EvidenceField(required=False)
 

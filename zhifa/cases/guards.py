@@ -671,6 +671,18 @@ def outstanding(case: Case) -> Decimal:
     return (case.fine or Decimal(0)) - case.paid
 
 
+def late_fee_owed(case: Case, on_date: date) -> Decimal:
+    """The additional fine (加处罚款) owed on `on_date` and not yet paid: 3 % a day of the unpaid fine after the
+    payment period ends, capped at the fine (行政处罚法 第七十二条; rules.late_fee). Counted on the unpaid part,
+    the reading lighter for the party when a fine is paid in parts."""
+    periods = running(case, "payment")
+    unpaid = outstanding(case)
+    if not periods or unpaid <= 0:
+        return Decimal(0)
+    accrued = rules.late_fee(unpaid, periods[-1].due_on, on_date)
+    return max(Decimal(0), accrued - case.late_fee_paid)
+
+
 @guard("fine_outstanding", needs_input=False)
 def fine_outstanding(step: Step) -> Problem | None:
     if outstanding(_case(step)) <= 0:

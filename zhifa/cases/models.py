@@ -91,6 +91,7 @@ class Case(models.Model):
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     served_on = models.DateField(_("送达日期"), null=True, blank=True)
     paid = models.DecimalField(_("已缴纳金额（元）"), max_digits=12, decimal_places=2, default=0)
+    late_fee_paid = models.DecimalField(_("已缴纳加处罚款（元）"), max_digits=12, decimal_places=2, default=0)
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     parties = models.ManyToManyField(Party, related_name="cases", blank=True, verbose_name=_("当事人"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

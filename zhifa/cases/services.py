@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from zhifa.cases import agency_settings, issuing, rules
 from zhifa.cases.choices import PartyKind, Procedure, RecusalApplicant, ServiceMethod
 from zhifa.cases.forms import ACTION_FORMS
-from zhifa.cases.guards import GUARDS, Step, new_team, outstanding, running
+from zhifa.cases.guards import GUARDS, Step, late_fee_owed, new_team, outstanding, running
 from zhifa.cases.models import Case, CaseDeadline, CaseOfficer, CaseRecord, Party
 from zhifa.cases.workflow import ACTIONS, STATE_LABELS, Action, State, actions_from
 from zhifa.core.errors import Refusal
@@ -524,11 +524,22 @@ def _payment(step: Step) -> Outcome:
         raise Refusal("缴纳金额应大于零", field="amount")
     if amount > outstanding(case):
         raise Refusal(f"缴纳金额超过未缴纳的罚款 {outstanding(case)} 元", field="amount")
+    late: Decimal = step.data.get("late_fee") or Decimal(0)
+    owed = late_fee_owed(case, step.on_date)
+    if late < 0 or late > owed:
+        raise Refusal(
+            f"缴纳的加处罚款不能超过截至当日应加处的 {owed} 元", field="late_fee", rule="行政处罚法 第七十二条"
+        )
     case.paid += amount
+    case.late_fee_paid += late
     facts = {"amount": _money(amount), "receipt": step.data["receipt"], "paid": _money(case.paid)}
+    summary = f"缴纳 {amount} 元，凭证 {step.data['receipt']}"
+    if late:
+        facts["late_fee"] = _money(late)
+        summary = f"缴纳罚款 {amount} 元、加处罚款 {late} 元，凭证 {step.data['receipt']}"
     if outstanding(case) <= 0:
         step.stop.add("payment")
-    return Outcome(facts, f"缴纳 {amount} 元，凭证 {step.data['receipt']}")
+    return Outcome(facts, summary)
 
 
 @handles("hand_over_cash")

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from zhifa.cases import agency_settings, issuing, rules, selectors, services
 from zhifa.cases.forms import ACTION_FORMS
+from zhifa.cases.guards import late_fee_owed
 from zhifa.cases.models import Case, CaseDocument, CaseSettings
 from zhifa.cases.workflow import ACTIONS, CASE_STATES, STATE_LABELS, State, actions_from
 from zhifa.core.errors import Refusal
@@ -99,6 +100,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "parties": case.parties.all(),
         "availability": available,
         "own_actions": [a for a in available if a.role_held],
+        "late_fee": late_fee_owed(case, today),
         "waiting_on_others": [a for a in available if not a.role_held],
         "entries": entries_about([subject_key(case)]),
         "documents": case.documents.all(),
