@@ -101,6 +101,9 @@ def in_force(agency: Agency) -> InForce:
         if found_days is not None:
             periods[period], sources[period] = getattr(found_days[1], name), found_days[1].periods_source
             set_by[period] = found_days[0]
+        elif period in rules.NO_DEFAULT:
+            periods[period], sources[period] = 0, rules.NO_EXTENSION_SOURCE
+            set_by[period] = None
         else:
             periods[period], sources[period] = rules.PERIODS[period].amount, rules.PERIODS[period].source
             set_by[period] = None

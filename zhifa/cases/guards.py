@@ -451,6 +451,16 @@ def decision_period_running(step: Step) -> Problem | None:
     return None
 
 
+@guard("extension_provided", needs_input=False)
+def extension_provided(step: Step) -> Problem | None:
+    """The decision period is extended only where a law, regulation or rule provides it (agency data)."""
+    from zhifa.cases.agency_settings import in_force
+
+    if not in_force(_case(step).agency).periods["decision_extension"]:
+        return Problem("本机关适用的法律、法规、规章没有规定可以延长办案期限，不能延长", rule="行政处罚法 第六十条")
+    return None
+
+
 @guard("decision_not_extended_before", needs_input=False)
 def decision_not_extended_before(step: Step) -> Problem | None:
     if any(d.period == "decision_extension" for d in _case(step).deadlines.all()):

@@ -93,6 +93,11 @@ PERIODS: dict[str, Period] = {
     ),
 }
 
+# Periods that exist only where a law, regulation or rule provides them: without an agency's setting (with its
+# source) there is none — 行政处罚法 第六十条 allows no extension of the decision period by default.
+NO_DEFAULT = frozenset({"decision_extension"})
+NO_EXTENSION_SOURCE = "法律、法规、规章未规定延长办案期限的，不得延长（行政处罚法 第六十条）"
+
 # The periods whose length is agency data (CaseSettings field → period); their unit stays the one above.
 SECTOR_PERIODS: Mapping[str, str] = {
     "filing": "lead_check_days",

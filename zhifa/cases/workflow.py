@@ -262,7 +262,7 @@ _TABLE = [
         SEIZURE_STATES[:-1],
         None,
         APPROVERS,
-        ("decision_period_running", "decision_not_extended_before", "reason_given"),
+        ("extension_provided", "decision_period_running", "decision_not_extended_before", "reason_given"),
         ("decision_extension",),
         ("decision",),
         source="行政处罚法 第六十条",

@@ -208,7 +208,9 @@ SECTOR = {
 
 def test_the_sectors_periods_and_confiscation_amount_are_agency_data(world, evidence):
     defaults = agency_settings.in_force(world.branch)
-    assert defaults.periods == {"filing": 15, "statement": 5, "decision_extension": 30, "summary_report": 5}
+    # No extension of the decision period unless a rule the agency names provides one (处罚法 第六十条).
+    assert defaults.periods == {"filing": 15, "statement": 5, "decision_extension": 0, "summary_report": 5}
+    assert "不得延长" in defaults.periods_source["decision_extension"]
     assert defaults.large_confiscation is None  # confiscations use the fine's amount
     with pytest.raises(Refusal) as refused:
         agency_settings.update(world.admin, world.bureau, {**SECTOR, "periods_source": ""})

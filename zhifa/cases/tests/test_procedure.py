@@ -13,7 +13,7 @@ import pytest
 from django.db import transaction
 from django.forms import ModelMultipleChoiceField
 
-from zhifa.cases import services
+from zhifa.cases import agency_settings, services
 from zhifa.cases.models import Case, CaseDeadline
 from zhifa.cases.tests.desk import Desk
 from zhifa.cases.workflow import ACTIONS, State
@@ -149,6 +149,11 @@ def test_an_ordinary_case_from_lead_to_archive(desk, world):
 
     # The ninety days ran out on 30 September: no decision without an approved extension.
     assert "须经批准延长" in str(desk.refused("decide", date(2026, 10, 9), **decision))
+    # No rule of this agency provides an extension yet: none is possible (art. 60); then its rule is entered.
+    refusal = desk.refused("extend_decision", date(2026, 9, 28), reason="补充调查")
+    assert "没有规定可以延长办案期限" in str(refusal)
+    extension = {"decision_extension_days": 30, "periods_source": "测试省林业行政处罚程序规定 第三十条"}
+    agency_settings.update(world.admin, world.bureau, extension)
     assert "应在届满前批准延长" in str(desk.refused("extend_decision", date(2026, 10, 9), reason="补充调查"))
     desk("extend_decision", date(2026, 9, 28), reason="案情复杂，听证后需补充调查")
     assert deadlines(desk.case)["decision_extension"] == (date(2026, 10, 30), None)
