@@ -403,7 +403,11 @@ class _Director:
             "pass_review": lambda: {"opinion": "主体合法，事实清楚，证据确凿，适用依据正确，程序合法，同意"},
             "review_after_hearing": lambda: {"opinion": "听证意见已充分考虑，同意作出决定"},
             "approve": lambda: {"opinion": "同意"},
-            "decide_no_penalty": lambda: {"ground": "first_offence", "reason": "初次违法，危害后果轻微并已及时改正"},
+            "decide_no_penalty": lambda: {
+                "ground": "first_offence",
+                "reason": "初次违法，危害后果轻微并已及时改正",
+                "education": "当面宣讲森林法有关规定，当事人签署守法承诺书",
+            },
             "terminate": lambda: {"reason": "当事人死亡，终止调查"},
             "notify": lambda: {"rights_stated": True, "evidence": [files["scan"]]},
             "notify_hearing": lambda: self._hearing(day, context),

@@ -355,6 +355,9 @@ class OpinionForm(ActionForm):
 class NoPenaltyForm(ActionForm):
     ground = forms.ChoiceField(label=_("不予处罚的情形"), choices=NoPenaltyGround.choices)
     reason = _text(_("理由"))
+    education = _text(
+        _("对当事人的教育"), required=False, help_text=_("教育的方式和内容；不满十四周岁的，写明责令监护人加以管教")
+    )
 
 
 class NotifyForm(ActionForm):

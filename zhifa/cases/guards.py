@@ -400,6 +400,42 @@ def penalty_stated(step: Step) -> Problem | None:
 CONFISCATIONS = frozenset({"confiscate_gains", "confiscate_property"})
 
 
+@guard("minor_treated_lighter")
+def minor_treated_lighter(step: Step) -> Problem | None:
+    """A party under 14 on the act's date is not punished; one from 14 to under 18 is punished lighter or less,
+    and the discretion reasons say so (行政处罚法 第三十条)."""
+    case = _case(step)
+    on = case.act_ended_on or case.received_on
+    for party in case.parties.filter(kind=PartyKind.CITIZEN).exclude(id_number=""):
+        age = rules.age_on(party.id_number, on)
+        if age is None:
+            continue
+        if age < rules.NO_PENALTY_BELOW_AGE:
+            return Problem(
+                f"{party.name} 违法时不满十四周岁，不予行政处罚，应责令其监护人加以管教",
+                "penalty_kinds",
+                "行政处罚法 第三十条",
+            )
+        reasons = str(step.data.get("discretion_reasons") or "")
+        if age < rules.LIGHTER_BELOW_AGE and not ("从轻" in reasons or "减轻" in reasons):
+            return Problem(
+                f"{party.name} 违法时已满十四周岁不满十八周岁，应当从轻或者减轻处罚：请在裁量理由中写明",
+                "discretion_reasons",
+                "行政处罚法 第三十条",
+            )
+    return None
+
+
+@guard("education_recorded")
+def education_recorded(step: Step) -> Problem | None:
+    """Whoever is not punished for a violation is educated, and the case file says how (第三十三条第三款)."""
+    if step.data.get("ground") != "facts_unclear" and not str(step.data.get("education") or "").strip():
+        return Problem(
+            "不予行政处罚的，应当对当事人进行教育：请记录教育的方式和内容", "education", "行政处罚法 第三十三条第三款"
+        )
+    return None
+
+
 @guard("discretion_recorded")
 def discretion_recorded(step: Step) -> Problem | None:
     if len(str(step.data.get("discretion_reasons") or "").strip()) < 10:

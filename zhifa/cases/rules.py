@@ -266,3 +266,21 @@ def added_kinds_not_lighter(proposed: set[str], decided: set[str]) -> set[str]:
     """The kinds decided but not proposed that are not lighter than the heaviest kind proposed."""
     heaviest = max((PENALTY_GROUPS[kind] for kind in proposed), default=0)
     return {kind for kind in decided - proposed if PENALTY_GROUPS[kind] >= heaviest}
+
+
+def age_on(id_number: str, on_date: date) -> int | None:
+    """A person's age in whole years on `on_date`, from the birth date in an 18-digit resident ID (GB 11643:
+    characters 7–14); None when the number does not carry one."""
+    if len(id_number) != 18 or not id_number[6:14].isdigit():
+        return None
+    try:
+        born = date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return None
+    return on_date.year - born.year - ((on_date.month, on_date.day) < (born.month, born.day))
+
+
+# 行政处罚法 第三十条: under 14 no penalty (the guardian is told to discipline the child); from 14 to under 18 a
+# penalty is lighter or reduced.
+NO_PENALTY_BELOW_AGE = 14
+LIGHTER_BELOW_AGE = 18

@@ -396,7 +396,11 @@ def _no_penalty(step: Step) -> Outcome:
     case = _case(step)
     case.outcome_reason = step.data["reason"].strip()
     case.decided_on = step.on_date
-    return Outcome({"ground": step.data["ground"], "reason": case.outcome_reason}, case.outcome_reason)
+    facts = {"ground": step.data["ground"], "reason": case.outcome_reason}
+    education = str(step.data.get("education") or "").strip()
+    if education:  # 行政处罚法 第三十三条第三款
+        facts["education"] = education
+    return Outcome(facts, f"{case.outcome_reason}；教育：{education}" if education else case.outcome_reason)
 
 
 @handles("notify")

@@ -289,7 +289,17 @@ def test_no_penalty_and_termination_end_a_case_with_reasons(desk):
     )
     desk("submit_approval", date(2026, 11, 5))
     assert desk.refused("decide_no_penalty", date(2026, 11, 6), ground="first_offence", reason=" ").field == "reason"
-    case = desk("decide_no_penalty", date(2026, 11, 6), ground="first_offence", reason="首违不罚，已补种林木")
+    refusal = desk.refused(
+        "decide_no_penalty", date(2026, 11, 6), ground="first_offence", reason="首违不罚，已补种林木"
+    )
+    assert (refusal.field, refusal.rule) == ("education", "行政处罚法 第三十三条第三款")
+    case = desk(
+        "decide_no_penalty",
+        date(2026, 11, 6),
+        ground="first_offence",
+        reason="首违不罚，已补种林木",
+        education="宣讲法规",
+    )
     assert case.state == State.NO_PENALTY
     assert deadlines(case)["decision"][1] == date(2026, 11, 6)
     desk("close", date(2026, 11, 9))

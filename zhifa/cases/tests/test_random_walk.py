@@ -98,7 +98,11 @@ def inputs(desk: Desk, name: str, draw: Any) -> dict[str, Any]:
         "defer_payment": {"applied": True, "new_due": desk.today + timedelta(days=day + 1), "reason": "困难"},
         "record_payment": {"amount": fine or Decimal(1), "receipt": "R1"},
         "apply_to_court": {"court": "法院", "demand_served_on": desk.today - timedelta(days=day)},
-        "decide_no_penalty": {"ground": "first_offence", "reason": draw(st.sampled_from(["", "首违不罚"]))},
+        "decide_no_penalty": {
+            "ground": "first_offence",
+            "reason": draw(st.sampled_from(["", "首违不罚"])),
+            "education": draw(st.sampled_from(["", "宣讲法规"])),
+        },
         "request_recusal": {"applicant": "party", "named": [world.colleague], "reason": "亲属关系"},
         "decide_recusal": {"granted": draw(st.sampled_from(["yes", "no"])), "reason": "经核实"},
     }.get(name, {"reason": draw(st.sampled_from(["", "理由"]))})
