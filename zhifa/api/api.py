@@ -187,6 +187,7 @@ class RecordOut(Schema):
 class CaseDetailOut(CaseOut):
     facts_found: str
     legal_basis: str
+    penalty_basis: str
     penalty_text: str
     discretion_reasons: str
     records: list[RecordOut]
@@ -242,7 +243,7 @@ def _detail(case: Case) -> dict[str, Any]:
         }
         for record in case.records.all()
     ]
-    fields = ("facts_found", "legal_basis", "penalty_text", "discretion_reasons")
+    fields = ("facts_found", "legal_basis", "penalty_basis", "penalty_text", "discretion_reasons")
     return {**_case_out(case, timezone.localdate()), **{f: getattr(case, f) for f in fields}, "records": records}
 
 

@@ -60,6 +60,13 @@ ECOLOGY_MATTERS = (
 )
 
 
+def _split_basis(basis: str) -> dict[str, str]:
+    """ "森林法 第五十六条、第七十六条" → the provision violated and the provision of the penalty (第五十九条)."""
+    law, articles = basis.split(" ", 1)
+    violated, penalty = articles.split("、", 1)
+    return {"legal_basis": f"{law} {violated}", "penalty_basis": f"{law} {penalty}"}
+
+
 @dataclass(frozen=True)
 class Sector:
     """What differs between the demo's forestry cases and its pollution cases."""
@@ -395,7 +402,7 @@ class _Director:
             ),
             "report": lambda: {
                 "facts_found": context["facts"],
-                "legal_basis": context["basis"],
+                **_split_basis(context["basis"]),
                 **penalty,
                 "major": "submit_review" in context["steps"],
                 "collective": "refer_collective" in context["steps"],

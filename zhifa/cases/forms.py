@@ -332,7 +332,8 @@ class SeizureApprovalForm(ActionForm):
 
 class ReportForm(ActionForm):
     facts_found = _text(_("违法事实"), rows=5)
-    legal_basis = _text(_("违反和处罚的法律依据"))
+    legal_basis = _text(_("违反的法律规定"), rows=2, help_text=_("当事人违反的法律、法规、规章条款"))
+    penalty_basis = _text(_("处罚依据"), rows=2, help_text=_("据以给予处罚的法律、法规、规章条款"))
     penalty_kinds = forms.MultipleChoiceField(
         label=_("处罚种类"), choices=PenaltyKind.choices, widget=forms.CheckboxSelectMultiple
     )

@@ -124,7 +124,8 @@ def _findings(case: Case) -> dict[str, Any]:
         "facts": case.facts_found,
         "evidence": _evidence(case),
         "violated_provisions": case.legal_basis,
-        "penalty_provisions": case.legal_basis,
+        # Cases reported before the two were kept apart hold both in legal_basis (第五十九条 asks for each).
+        "penalty_provisions": case.penalty_basis or case.legal_basis,
         "discretion_reasons": case.discretion_reasons,
     }
 

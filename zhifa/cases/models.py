@@ -70,7 +70,9 @@ class Case(models.Model):
     outcome_reason = models.TextField(_("不予立案、终止或不予处罚的理由"), blank=True)
     # The investigation report's findings and the proposed penalty; the decision may lower, never raise it.
     facts_found = models.TextField(_("违法事实"), blank=True)
-    legal_basis = models.TextField(_("违反和处罚的法律依据"), blank=True)
+    # 行政处罚法 第五十九条: the decision names the provision violated and the provision of the penalty apart.
+    legal_basis = models.TextField(_("违反的法律规定"), blank=True)
+    penalty_basis = models.TextField(_("处罚依据"), blank=True)
     discretion_reasons = models.TextField(_("裁量说理"), blank=True)
     penalty_kinds = models.JSONField(_("处罚种类"), default=list, blank=True)
     penalty_text = models.TextField(_("处罚内容"), blank=True)

@@ -348,7 +348,7 @@ def _extend_decision(step: Step) -> Outcome:
 def _report(step: Step) -> Outcome:
     case = _case(step)
     data = step.data
-    for name in ("facts_found", "legal_basis", "penalty_text", "discretion_reasons"):
+    for name in ("facts_found", "legal_basis", "penalty_basis", "penalty_text", "discretion_reasons"):
         setattr(case, name, data[name].strip())
     case.penalty_kinds = sorted(data["penalty_kinds"])
     case.fine = data.get("fine")
@@ -359,6 +359,7 @@ def _report(step: Step) -> Outcome:
         {
             "facts_found": case.facts_found,
             "legal_basis": case.legal_basis,
+            "penalty_basis": case.penalty_basis,
             "penalty_kinds": case.penalty_kinds,
             "fine": _money(case.fine),
             "confiscated": _money(case.confiscated),

@@ -94,6 +94,7 @@ def test_a_case_from_lead_to_archive_through_the_api(world, evidence):
                 "on_date": "2026-10-15",
                 "facts_found": "占用林地1亩",
                 "legal_basis": "森林法 第七十三条",
+                "penalty_basis": "森林法 第七十三条",
                 "penalty_kinds": ["fine"],
                 "fine": "3000",
                 "penalty_text": "罚款三千元",

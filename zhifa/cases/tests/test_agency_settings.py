@@ -113,6 +113,7 @@ def test_the_agencys_threshold_and_the_confiscated_value_open_the_hearing(world,
     report = {
         "facts_found": "张某非法猎捕野生动物，违法所得4000元",
         "legal_basis": "野生动物保护法 第四十八条",
+        "penalty_basis": "野生动物保护法 第四十八条",
         "penalty_kinds": ["fine", "confiscate_gains"],
         "fine": Decimal(2000),
         "penalty_text": "没收违法所得4000元，并处罚款2000元",
@@ -172,6 +173,7 @@ def test_notify_keeps_to_the_hearing_right_the_notice_states(world, evidence):
     report = {
         "facts_found": "张某滥伐林木",
         "legal_basis": "森林法 第七十六条",
+        "penalty_basis": "森林法 第七十六条",
         "penalty_kinds": ["fine"],
         "fine": Decimal(6000),
         "penalty_text": "罚款六千元",
@@ -231,6 +233,7 @@ def test_the_sectors_periods_and_confiscation_amount_are_agency_data(world, evid
     report = {
         "facts_found": "张某非法收购木材，违法所得6000元",
         "legal_basis": "森林法 第七十八条",
+        "penalty_basis": "森林法 第七十八条",
         "penalty_kinds": ["confiscate_gains"],
         "confiscated": Decimal(6000),
         "penalty_text": "没收违法所得6000元",
@@ -272,6 +275,7 @@ def test_an_on_the_spot_decision_is_reported_within_the_agencys_days(world):
             "party_name": "王某",
             "facts_found": "在林区野外吸烟",
             "legal_basis": "森林防火条例 第五十条",
+            "penalty_basis": "森林防火条例 第五十条",
             "penalty_kinds": ["warning"],
             "certificates_shown": True,
         },

@@ -67,6 +67,7 @@ def test_the_standing_guard_covers_every_act_auxiliary_staff_may_not_take():
 REPORT = {
     "facts_found": "张某滥伐林木2株",
     "legal_basis": "森林法 第七十六条",
+    "penalty_basis": "森林法 第七十六条",
     "penalty_kinds": ["fine"],
     "fine": Decimal(1000),
     "penalty_text": "罚款一千元",

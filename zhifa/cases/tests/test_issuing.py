@@ -33,7 +33,8 @@ def _on_the_test_day(time_machine):
 
 REPORT = {
     "facts_found": "张某未经许可采伐林木12株",
-    "legal_basis": "森林法 第五十六条、第七十六条",
+    "legal_basis": "森林法 第五十六条",
+    "penalty_basis": "森林法 第七十六条",
     "penalty_kinds": ["fine"],
     "fine": Decimal(1500),
     "penalty_text": "罚款人民币1500元",
@@ -85,6 +86,8 @@ def test_documents_are_issued_after_their_acts_with_the_acts_hashes(desk):
     assert decided.action == "case.decide"
     text = text_of(decision)
     assert decision.number in text
+    # The provision violated and the provision of the penalty, each in its place (行政处罚法 第五十九条).
+    assert "违反了森林法第五十六条。依据森林法第七十六条" in "".join(text.split())
     assert "张某" in text
     assert "壹仟伍佰元整" in text
     assert bytes(decided.leaf_hash).hex() in text

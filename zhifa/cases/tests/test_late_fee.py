@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 REPORT = {
     "facts_found": "张某滥伐林木2株",
     "legal_basis": "森林法 第七十六条",
+    "penalty_basis": "森林法 第七十六条",
     "penalty_kinds": ["fine"],
     "fine": Decimal(1000),
     "penalty_text": "罚款一千元",

@@ -24,6 +24,7 @@ def resident_id(born: str) -> str:
 REPORT = {
     "facts_found": "在林区违规野外用火",
     "legal_basis": "森林防火条例 第五十条",
+    "penalty_basis": "森林防火条例 第五十条",
     "penalty_kinds": ["fine"],
     "fine": Decimal(200),
     "penalty_text": "罚款二百元",

@@ -107,6 +107,7 @@ def test_an_ordinary_case_from_lead_to_archive(desk, world):
     report = {
         "facts_found": "张某未经许可采伐林木12株，蓄积5立方米",
         "legal_basis": "森林法 第五十六条、第七十六条",
+        "penalty_basis": "森林法 第五十六条、第七十六条",
         "penalty_kinds": ["fine"],
         "fine": Decimal(20000),
         "penalty_text": "罚款二万元",
@@ -197,6 +198,7 @@ def test_an_unpaid_fine_goes_to_court_after_the_remedy_periods(desk):
     report = {
         "facts_found": "张某滥伐林木2株",
         "legal_basis": "森林法 第七十六条",
+        "penalty_basis": "森林法 第七十六条",
         "penalty_kinds": ["fine"],
         "fine": Decimal(1000),
         "penalty_text": "罚款一千元",
@@ -238,6 +240,7 @@ def test_an_on_the_spot_fine_within_the_limits(desk, world):
         "party_name": "王某",
         "facts_found": "王某在林区野外用火",
         "legal_basis": "森林防火条例 第五十条",
+        "penalty_basis": "森林防火条例 第五十条",
         "penalty_kinds": ["fine"],
         "fine": Decimal(300),
         "certificates_shown": True,
@@ -283,6 +286,7 @@ def test_no_penalty_and_termination_end_a_case_with_reasons(desk):
         date(2026, 11, 5),
         facts_found="初次违法，及时补种",
         legal_basis="行政处罚法 第三十三条",
+        penalty_basis="行政处罚法 第三十三条",
         penalty_kinds=["warning"],
         penalty_text="拟不予处罚",
         discretion_reasons="首次违法，危害后果轻微，已及时改正",
@@ -335,6 +339,7 @@ def test_only_the_case_team_acts_and_the_handler_never_reviews(desk, world):
     report = {
         "facts_found": "某公司非法占用林地2亩",
         "legal_basis": "森林法 第七十三条",
+        "penalty_basis": "森林法 第七十三条",
         "penalty_kinds": ["fine", "restrict_activity"],
         "fine": Decimal(80000),
         "penalty_text": "罚款八万元",

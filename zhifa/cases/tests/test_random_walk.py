@@ -53,6 +53,7 @@ def inputs(desk: Desk, name: str, draw: Any) -> dict[str, Any]:
             "party_name": "王某",
             "facts_found": "野外用火",
             "legal_basis": "森林防火条例",
+            "penalty_basis": "森林防火条例",
             "penalty_kinds": kinds,
             "fine": fine,
             "certificates_shown": draw(st.booleans()),
@@ -67,6 +68,7 @@ def inputs(desk: Desk, name: str, draw: Any) -> dict[str, Any]:
         "report": {
             "facts_found": "滥伐",
             "legal_basis": "森林法",
+            "penalty_basis": "森林法",
             "penalty_kinds": kinds,
             "fine": fine,
             "penalty_text": "处罚",

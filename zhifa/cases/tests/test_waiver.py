@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 REPORT = {
     "facts_found": "张某滥伐林木20株",
     "legal_basis": "森林法 第七十六条",
+    "penalty_basis": "森林法 第七十六条",
     "penalty_kinds": ["fine"],
     "fine": Decimal(10000),  # a large fine: the party may also ask for a hearing
     "penalty_text": "罚款一万元",
