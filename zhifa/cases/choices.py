@@ -78,3 +78,11 @@ class RecusalApplicant(models.TextChoices):
 
     PARTY = "party", _("当事人申请")
     OFFICER = "officer", _("执法人员自行申请")
+
+
+class DefenceAnswer(models.TextChoices):
+    """The re-examination (复核) of the party's statement and defence (行政处罚法 第四十五条第一款)."""
+
+    ADOPTED = "adopted", _("成立，予以采纳")
+    PARTLY = "partly", _("部分成立，部分采纳")
+    NOT_ADOPTED = "not_adopted", _("不成立，不予采纳")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.cases.choices import (
+    DefenceAnswer,
     EvidenceKind,
     LeadSource,
     NoPenaltyGround,
@@ -425,6 +426,11 @@ class DecideForm(ActionForm):
     confiscated = _money(_("没收违法所得和非法财物的价值（元）"))
     penalty_text = _text(_("处罚内容"), rows=2)
     discretion_reasons = _text(_("裁量说理"), rows=4)
+    # 复核: the party's statement and defence are answered in writing before the decision (第四十五条第一款).
+    defence_answer = forms.ChoiceField(
+        label=_("对陈述、申辩的复核意见"), choices=[("", "—"), *DefenceAnswer.choices], required=False
+    )
+    defence_reasons = _text(_("复核理由"), required=False, rows=3, help_text=_("当事人提出陈述、申辩的，须写明"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

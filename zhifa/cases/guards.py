@@ -659,6 +659,22 @@ def within_decision_period(step: Step) -> Problem | None:
     return None
 
 
+@guard("defence_answered")
+def defence_answered(step: Step) -> Problem | None:
+    """The party's statement and defence are re-examined and answered in writing before the decision: adopted
+    or not, with reasons (复核, 行政处罚法 第四十五条第一款)."""
+    made = [r for r in _case(step).records.filter(action="record_statement") if str(r.data.get("content", "")).strip()]
+    if not made:
+        return None
+    if not step.data.get("defence_answer"):
+        return Problem(
+            "当事人提出了陈述、申辩，请填写复核意见：是否采纳", "defence_answer", "行政处罚法 第四十五条第一款"
+        )
+    if not str(step.data.get("defence_reasons") or "").strip():
+        return Problem("请写明复核的理由", "defence_reasons", "行政处罚法 第四十五条第一款")
+    return None
+
+
 @guard("not_heavier_after_defence")
 def not_heavier_after_defence(step: Step) -> Problem | None:
     case = _case(step)

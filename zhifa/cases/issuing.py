@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from zhifa.cases import agency_settings
-from zhifa.cases.choices import PartyKind, ServiceMethod
+from zhifa.cases.choices import DefenceAnswer, PartyKind, ServiceMethod
 from zhifa.cases.models import Case, CaseDocument, CaseRecord, Party
 from zhifa.cases.workflow import ACTIONS
 from zhifa.core.choices import Role
@@ -156,9 +156,18 @@ def _penalty_decision(case: Case, number: DocumentNumber, entry_hash: str, entry
     if hearing is not None:
         steps.append(f"于{hearing.on_date:%Y年%m月%d日}举行了听证")
     in_force = agency_settings.in_force(case.agency)
+    decided = case.records.filter(action="decide").last()
+    answer = decided.data.get("defence") if decided is not None else None
+    defence = (
+        f"当事人提出了陈述、申辩意见，本机关经复核认为，其提出的事实、理由和证据{DefenceAnswer(answer['answer']).label}："
+        f"{answer['reasons']}"
+        if answer
+        else ""
+    )
     return contexts.PenaltyDecision(
         **_base(case, number, entry_hash),
         **_findings(case),
+        defence=defence,
         procedure="，".join(steps) + "。" if steps else "本案适用简易程序。",
         penalty=case.penalty_text,
         fine=case.fine,

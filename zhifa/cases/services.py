@@ -493,6 +493,8 @@ def _decide(step: Step) -> Outcome:
         "penalty_text": case.penalty_text,
         "discretion_reasons": case.discretion_reasons,
     }
+    if data.get("defence_answer"):  # 复核 (第四十五条第一款), printed on the decision
+        facts["defence"] = {"answer": data["defence_answer"], "reasons": str(data.get("defence_reasons", "")).strip()}
     return Outcome(facts, case.penalty_text)
 
 

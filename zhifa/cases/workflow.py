@@ -399,6 +399,7 @@ _TABLE = [
             "no_recusal_pending",
             "statement_period_over",
             "within_decision_period",
+            "defence_answered",
             "not_heavier_after_defence",
             "penalty_stated",
             "minor_treated_lighter",

@@ -265,6 +265,8 @@ class PenaltyDecision(Document):
     payment_account: str  # 收款账户 or 非税收入缴款码说明
     remedies: Remedies
     issued_on: date
+    # The re-examination of the party's statement and defence (复核, 第四十五条第一款), when the party made one.
+    defence: str = ""
 
     def __post_init__(self) -> None:
         super().__post_init__()

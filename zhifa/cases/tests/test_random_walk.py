@@ -81,6 +81,8 @@ def inputs(desk: Desk, name: str, draw: Any) -> dict[str, Any]:
             "fine": fine,
             "penalty_text": "处罚",
             "discretion_reasons": "按裁量基准一般情节处罚",
+            "defence_answer": draw(st.sampled_from(["", "adopted", "not_adopted"])),
+            "defence_reasons": "经复核",
         },
         "notify": {"rights_stated": draw(st.sampled_from([True, True, True, False]))},
         "record_statement": {

@@ -68,3 +68,24 @@ def test_after_the_defence_a_lighter_kind_may_replace_the_proposed_one_never_a_h
     lighter = {"penalty_kinds": ["warning"], "penalty_text": "警告", "discretion_reasons": "采纳申辩意见，从轻处罚"}
     case = notified("decide", date(2026, 11, 10), **lighter)
     assert case.penalty_kinds == ["warning"]
+
+
+def test_the_defence_is_answered_in_writing_before_the_decision_and_the_decision_says_so(notified):
+    from zhifa.cases import issuing
+    from zhifa.cases.tests.test_issuing import text_of
+
+    notified(
+        "record_statement",
+        date(2026, 11, 9),
+        content="当事人称所伐林木系自家房前零星树木",
+        waived_hearing=True,
+        evidence=[notified.scan],
+    )
+    refusal = notified.refused("decide", date(2026, 11, 16), **REPORT)
+    assert (refusal.field, refusal.rule) == ("defence_answer", "行政处罚法 第四十五条第一款")
+    answered = {**REPORT, "defence_answer": "not_adopted"}
+    assert notified.refused("decide", date(2026, 11, 16), **answered).field == "defence_reasons"
+    reasons = "经现场勘验，伐桩位于林地范围内，不属于零星树木"
+    case = notified("decide", date(2026, 11, 16), **answered, defence_reasons=reasons)
+    decision = issuing.issue_document(notified.approver, case, "penalty_decision")
+    assert f"本机关经复核认为，其提出的事实、理由和证据不成立，不予采纳：{reasons}" in text_of(decision)
