@@ -92,6 +92,26 @@ class Action:
 OFFICERS = (Role.OFFICER.value,)
 APPROVERS = (Role.APPROVER.value,)
 INVESTIGATION = (State.INVESTIGATING,)
+# 行政处罚法 第五十七条: until the decision, the head may still find no penalty due (the defence accepted, the
+# facts not established) or end the case (the party dead or dissolved) — after the advance notice too.
+BEFORE_DECISION = (
+    State.APPROVING,
+    State.COLLECTIVE,
+    State.APPROVED,
+    State.NOTIFIED,
+    State.HEARING_REQUESTED,
+    State.HEARING_SCHEDULED,
+    State.HEARD,
+)
+# The periods a case ended before its decision stops, whichever of them run.
+ENDED_BEFORE_DECISION = (
+    "decision",
+    "decision_extension",
+    "preservation_decision",
+    "statement",
+    "hearing_request",
+    "hearing",
+)
 # A seizure may still run (and be extended or released) until the case is decided or ends.
 SEIZURE_STATES = (
     State.INVESTIGATING,
@@ -249,11 +269,11 @@ _TABLE = [
     Action(
         "terminate",
         _("终止调查"),
-        (State.INVESTIGATING, State.REPORTED),
+        (State.INVESTIGATING, State.REPORTED, State.APPROVING, State.NOTIFIED, State.HEARD),
         State.TERMINATED,
         APPROVERS,
         ("reason_given", "no_seizure_running"),
-        stops=("decision", "decision_extension", "preservation_decision"),
+        stops=ENDED_BEFORE_DECISION,
         source="行政处罚法 第五十七条第一款第三项、第四项",
     ),
     Action(
@@ -322,11 +342,11 @@ _TABLE = [
     Action(
         "decide_no_penalty",
         _("决定不予处罚"),
-        (State.APPROVING, State.COLLECTIVE),
+        BEFORE_DECISION,
         State.NO_PENALTY,
         APPROVERS,
         ("reason_given", "education_recorded", "no_seizure_running", "collective_held_when_grave"),
-        stops=("decision", "decision_extension", "preservation_decision"),
+        stops=ENDED_BEFORE_DECISION,
         source="行政处罚法 第三十三条、第五十七条",
     ),
     # 告知、陈述申辩、听证

@@ -89,3 +89,25 @@ def test_the_defence_is_answered_in_writing_before_the_decision_and_the_decision
     case = notified("decide", date(2026, 11, 16), **answered, defence_reasons=reasons)
     decision = issuing.issue_document(notified.approver, case, "penalty_decision")
     assert f"本机关经复核认为，其提出的事实、理由和证据不成立，不予采纳：{reasons}" in text_of(decision)
+
+
+def test_after_the_notice_the_defence_accepted_ends_in_no_penalty(notified):
+    notified(
+        "record_statement",
+        date(2026, 11, 9),
+        content="当事人提交了林木采伐许可证，采伐系经批准",
+        adopted=True,
+        evidence=[notified.scan],
+    )
+    # No waiting for the periods: a decision in the party's favour (行政处罚法 第五十七条第一款第三项).
+    case = notified(
+        "decide_no_penalty", date(2026, 11, 10), ground="facts_unclear", reason="当事人持有采伐许可证，违法事实不能成立"
+    )
+    assert case.state == "no_penalty"
+    running = {d.period for d in case.deadlines.all() if d.stopped_on is None}
+    assert not running & {"statement", "hearing_request", "decision"}
+
+
+def test_after_the_notice_a_case_can_still_be_ended(notified):
+    case = notified("terminate", date(2026, 11, 9), reason="当事人死亡")
+    assert case.state == "terminated"
