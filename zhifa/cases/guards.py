@@ -285,7 +285,9 @@ def actor_on_team(step: Step) -> Problem | None:
 def investigators_present(step: Step) -> Problem | None:
     present = list(step.data.get("officers", []))
     agency = step.case.agency if step.case is not None else step.data["agency"]
-    if step.officer is not None and step.officer.pk not in {officer.pk for officer in present}:
+    if step.officer is None:  # a login with an officer's role but no officer record behind it
+        return Problem("您的账号未关联执法人员档案，不能办理此事项", rule="行政处罚法 第四十二条；国办发〔2018〕118号")
+    if step.officer.pk not in {officer.pk for officer in present}:
         return Problem("办理人本人应在在场执法人员之中", "officers", "行政处罚法 第四十二条")
     eligible = check_investigators(present, agency, step.on_date)
     if not eligible:

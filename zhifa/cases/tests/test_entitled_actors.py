@@ -115,3 +115,25 @@ def test_a_team_members_certificate_is_judged_on_the_acts_date(world, evidence, 
     assert "118号" in refusal.rule
     # An act dated before the suspension is judged by the certificate as it stood that day.
     desk("submit_approval", date(2026, 7, 3))
+
+
+def test_a_login_without_an_officer_record_decides_nothing_on_the_spot(desk, world):
+    # Found by the random walk: a login holding the officer's role, with no officer record behind it, named
+    # two able officers as present and decided on the spot.
+    bare = make_user("bare-officer", world.branch, Role.OFFICER)
+    spot = {
+        "on_date": date(2026, 11, 20),
+        "officers": [world.officer, world.colleague],
+        "domain": "forestry",
+        "title": "在保护区内违规用火",
+        "party_kind": "citizen",
+        "party_name": "王某",
+        "facts_found": "王某在林区野外用火",
+        "legal_basis": "森林防火条例 第五十条",
+        "penalty_kinds": ["fine"],
+        "fine": Decimal(50),
+        "certificates_shown": True,
+    }
+    with pytest.raises(Refusal, match="未关联执法人员档案"):
+        services.perform(bare, "decide_on_the_spot", spot, agency=world.branch)
+    assert not Case.objects.filter(title="在保护区内违规用火").exists()

@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 from zhifa.cases.models import Case
 from zhifa.cases.tests.desk import Desk
 from zhifa.cases.workflow import ACTIONS, State
+from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
 from zhifa.ledger.models import Entry
 from zhifa.ledger.state import subject_key
-from zhifa.testing.factories import TODAY
+from zhifa.testing.factories import TODAY, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +119,11 @@ def test_random_actions_never_break_the_procedure(world, evidence, data):
     with transaction.atomic():
         desk = Desk(world, evidence)
         desk.today = START
+        # Besides the case's own people, some tries come from people not entitled to the act: an officer of the
+        # branch off the team, and auxiliary staff whose login was given the approver's role.
+        stranger = make_user("stranger", world.branch, Role.OFFICER)
+        helper = make_user("aux-approver", world.branch, Role.AUXILIARY, Role.APPROVER, Role.LEGAL_REVIEWER)
+        own = (desk.officer, desk.approver, desk.reviewer)
         entries_before = Entry.objects.count()
         seen: list[State] = []
         for _ in range(data.draw(st.integers(10, 60), label="steps")):
@@ -135,13 +141,22 @@ def test_random_actions_never_break_the_procedure(world, evidence, data):
             desk.today = min(TODAY, desk.today + timedelta(days=data.draw(st.integers(0, 12), label="days")))
             fields = inputs(desk, name, data.draw)
             before = Case.objects.get(pk=desk.case.pk).state if desk.case is not None else None
+            who = data.draw(st.sampled_from(["own"] * 8 + ["stranger", "auxiliary"]), label="who")
+            desk.officer, desk.approver, desk.reviewer = (
+                own if who == "own" else (stranger, stranger, stranger) if who == "stranger" else (helper,) * 3
+            )
             try:
                 case = desk(name, desk.today, **fields)
             except Refusal:
+                desk.officer, desk.approver, desk.reviewer = own
                 after = Case.objects.get(pk=desk.case.pk).state if desk.case is not None else None
                 assert after == before
                 assert Entry.objects.count() == entries_before + len(desk.done)
                 continue
+            desk.officer, desk.approver, desk.reviewer = own
+            # No act by auxiliary staff, none of the team's acts by someone off the team (第四十二条; 118号文).
+            assert who != "auxiliary" or Role.AUXILIARY.value in ACTIONS[name].roles, name  # a lead, at most
+            assert who != "stranger" or name in ("register_lead", "request_recusal"), name
             target = ACTIONS[name].target
             assert case.state == (target or before)
             seen.append(State(case.state))
