@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,6 +21,17 @@ from zhifa.ledger.models import Entry
 from zhifa.ledger.state import snapshot
 from zhifa.personnel.services import certificate_revoke
 from zhifa.testing.factories import TODAY, give_certificate, make_officer, make_user
+
+# The investigation report of the usual lead (张某's felled trees): a small fine, so no hearing right.
+SMALL_FINE_REPORT = {
+    "facts_found": "张某滥伐林木2株",
+    "legal_basis": "森林法 第七十六条",
+    "penalty_basis": "森林法 第七十六条",
+    "penalty_kinds": ["fine"],
+    "fine": Decimal(1000),
+    "penalty_text": "罚款一千元",
+    "discretion_reasons": "情节轻微，按裁量基准下限处罚",
+}
 
 
 class Desk:

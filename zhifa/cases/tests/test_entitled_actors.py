@@ -10,7 +10,7 @@ import pytest
 
 from zhifa.cases import services
 from zhifa.cases.models import Case
-from zhifa.cases.tests.desk import Desk
+from zhifa.cases.tests.desk import SMALL_FINE_REPORT, Desk
 from zhifa.cases.workflow import ACTIONS, STANDING_GUARDS
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
@@ -64,15 +64,7 @@ def test_the_standing_guard_covers_every_act_auxiliary_staff_may_not_take():
             assert action.guards[: len(STANDING_GUARDS)] == STANDING_GUARDS, action.name
 
 
-REPORT = {
-    "facts_found": "张某滥伐林木2株",
-    "legal_basis": "森林法 第七十六条",
-    "penalty_basis": "森林法 第七十六条",
-    "penalty_kinds": ["fine"],
-    "fine": Decimal(1000),
-    "penalty_text": "罚款一千元",
-    "discretion_reasons": "情节轻微，按裁量基准下限处罚",
-}
+REPORT = SMALL_FINE_REPORT
 
 
 def test_every_officers_act_is_the_case_teams(desk, world):

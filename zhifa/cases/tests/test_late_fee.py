@@ -11,20 +11,12 @@ from django.test import Client
 
 from zhifa.api.tokens import token_issue
 from zhifa.cases.guards import late_fee_owed
-from zhifa.cases.tests.desk import Desk
+from zhifa.cases.tests.desk import SMALL_FINE_REPORT, Desk
 from zhifa.testing.factories import at
 
 pytestmark = pytest.mark.django_db
 
-REPORT = {
-    "facts_found": "张某滥伐林木2株",
-    "legal_basis": "森林法 第七十六条",
-    "penalty_basis": "森林法 第七十六条",
-    "penalty_kinds": ["fine"],
-    "fine": Decimal(1000),
-    "penalty_text": "罚款一千元",
-    "discretion_reasons": "情节轻微，按裁量基准下限处罚",
-}
+REPORT = SMALL_FINE_REPORT
 
 
 @pytest.fixture

@@ -12,22 +12,14 @@ import pytest
 
 from zhifa.cases.guards import team
 from zhifa.cases.models import Case
-from zhifa.cases.tests.desk import Desk
+from zhifa.cases.tests.desk import SMALL_FINE_REPORT, Desk
 from zhifa.ledger.models import Entry
 from zhifa.ledger.verify import verify_ledger
 from zhifa.testing.factories import give_certificate, make_officer
 
 pytestmark = pytest.mark.django_db
 
-REPORT = {
-    "facts_found": "张某滥伐林木2株",
-    "legal_basis": "森林法 第七十六条",
-    "penalty_basis": "森林法 第七十六条",
-    "penalty_kinds": ["fine"],
-    "fine": Decimal(1000),
-    "penalty_text": "罚款一千元",
-    "discretion_reasons": "情节轻微，按裁量基准下限处罚",
-}
+REPORT = SMALL_FINE_REPORT
 
 
 @pytest.fixture
