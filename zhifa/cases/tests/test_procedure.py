@@ -15,7 +15,7 @@ from django.forms import ModelMultipleChoiceField
 
 from zhifa.cases import agency_settings, services
 from zhifa.cases.models import Case, CaseDeadline
-from zhifa.cases.tests.desk import Desk
+from zhifa.cases.tests.desk import SMALL_FINE_REPORT, Desk
 from zhifa.cases.workflow import ACTIONS, State
 from zhifa.core.choices import Domain, Role
 from zhifa.ledger import blobs
@@ -195,15 +195,7 @@ def test_an_ordinary_case_from_lead_to_archive(desk, world):
 def test_an_unpaid_fine_goes_to_court_after_the_remedy_periods(desk):
     desk.lead(date(2026, 1, 5), act_ended_on=date(2026, 1, 1))
     desk.investigate(date(2026, 1, 6))
-    report = {
-        "facts_found": "张某滥伐林木2株",
-        "legal_basis": "森林法 第七十六条",
-        "penalty_basis": "森林法 第七十六条",
-        "penalty_kinds": ["fine"],
-        "fine": Decimal(1000),
-        "penalty_text": "罚款一千元",
-        "discretion_reasons": "情节轻微，按裁量基准下限处罚",
-    }
+    report = SMALL_FINE_REPORT
     desk("report", date(2026, 1, 8), **report)
     desk("submit_approval", date(2026, 1, 8))
     desk("approve", date(2026, 1, 9))
