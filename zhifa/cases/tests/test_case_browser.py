@@ -47,6 +47,8 @@ class Officer:
         expect(self.page.locator(".messages")).to_contain_text(f"已{label}")
 
     def upload(self, path: Path) -> None:
+        # The widget marks itself ready once its script has run; a file set before that would wait for it.
+        expect(self.page.locator(".evidence-upload[data-ready]")).to_have_count(1)
         self.page.get_by_label("证据文件").set_input_files(str(path))
         expect(self.page.locator(".evidence-upload .upload")).to_have_class("upload done", timeout=30_000)
 

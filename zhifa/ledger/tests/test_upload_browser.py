@@ -62,6 +62,7 @@ def test_upload_a_file_and_record_it_with_the_suspension(page: Page, live_server
     log_in(page, live_server.url, "admin", suspend_page(world))
 
     page.get_by_label("原因").fill("停职调查期间暂扣")
+    expect(page.locator(".evidence-upload[data-ready]")).to_have_count(1)
     page.get_by_label("证据文件").set_input_files(str(video))
     item = page.locator(".evidence-upload .upload")
     expect(item).to_have_class("upload done", timeout=30_000)
@@ -89,9 +90,29 @@ def test_a_file_changed_on_the_way_is_refused_on_the_page(page: Page, live_serve
 
     page.route("**/evidence/upload", damage)
     log_in(page, live_server.url, "admin", suspend_page(world))
+    expect(page.locator(".evidence-upload[data-ready]")).to_have_count(1)
     page.get_by_label("证据文件").set_input_files(str(photo))
     item = page.locator(".evidence-upload .upload")
     expect(item).to_have_class("upload failed", timeout=30_000)
     expect(item).to_contain_text("上传失败")
     expect(item).to_contain_text("不一致")
     expect(page.locator(".evidence-upload input[type=hidden]")).to_have_count(0)
+
+
+def test_a_file_picked_before_the_script_arrives_is_still_sent(page: Page, live_server, world, evidence, tmp_path):
+    # On a slow link the officer may pick the file before upload.js has loaded; the widget takes it when it runs.
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(os.urandom(50_000))
+    digest = hashlib.sha256(photo.read_bytes()).hexdigest()
+    page.route("**/upload*.js", lambda route: route.abort())
+    log_in(page, live_server.url, "admin", suspend_page(world))
+    page.get_by_label("证据文件").set_input_files(str(photo))
+    expect(page.locator(".evidence-upload .upload")).to_have_count(0)  # nothing has run yet
+
+    page.unroute("**/upload*.js")
+    src = page.locator("script[src*='upload']").get_attribute("src")
+    assert src is not None
+    page.add_script_tag(url=src)
+    item = page.locator(".evidence-upload .upload")
+    expect(item).to_have_class("upload done", timeout=30_000)
+    expect(item).to_contain_text(digest)

@@ -177,10 +177,14 @@
       }
     }
 
-    picker.addEventListener("change", () => {
+    function takePicked() {
       for (const file of picker.files) upload(file);
       picker.value = "";
-    });
+    }
+    picker.addEventListener("change", takePicked);
+    // On a slow link in the field a file may be picked before this script has run: take it now.
+    if (picker.files && picker.files.length > 0) takePicked();
+    root.dataset.ready = "1";
     root.closest("form")?.addEventListener("submit", (event) => {
       if (pending > 0) {
         event.preventDefault();
