@@ -66,13 +66,13 @@ def _uses_db(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under a moved clock, leave out the tests whose subprocesses keep the real one (they ran in the first
-    pass); on the PostgreSQL pass, run only the tests that touch the database."""
+    """Under a moved clock, leave out the tests whose subprocesses keep the real one and the slow ones that never
+    read the date (they ran in the first pass); on the PostgreSQL pass, run only the tests that touch the database."""
     if TEST_CLOCK:
-        moved = [item for item in items if item.get_closest_marker("real_clock")]
-        if moved:
-            config.hook.pytest_deselected(items=moved)
-            items[:] = [item for item in items if not item.get_closest_marker("real_clock")]
+        once = [item for item in items if item.get_closest_marker("real_clock") or item.get_closest_marker("dateless")]
+        if once:
+            config.hook.pytest_deselected(items=once)
+            items[:] = [item for item in items if item not in once]
     if TEST_DB != "postgres":
         return
     keep = [item for item in items if _uses_db(item)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -401,15 +400,15 @@ def test_unreadable_bundles_raise(tmp_path: Path, bundle: Path) -> None:
         verify_bundle(bundle)
 
 
-def test_a_hundred_thousand_entries_verify_in_seconds(tmp_path: Path) -> None:
+@pytest.mark.dateless
+def test_a_hundred_thousand_entries_verify(tmp_path: Path) -> None:
+    # The verifier's speed is measured in bench/ against a baseline; here only that a large log verifies whole.
     builder = Builder()
     for index in range(100_000):
         builder.add(facts={"n": index})
         if index % 20_000 == 0:
             builder.checkpoint()
     path = builder.write(tmp_path / "big")
-    started = time.perf_counter()
     report = verify_bundle(path)
-    elapsed = time.perf_counter() - started
     assert report.ok, report.problem
-    assert elapsed < 15, elapsed
+    assert report.size == 100_000

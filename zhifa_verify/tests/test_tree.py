@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 
 from zhifa_verify.tests.builder import mth
 from zhifa_verify.tree import EMPTY_ROOT, leaf_hash, roots_at
@@ -39,9 +38,8 @@ def test_sizes_beyond_the_leaves_are_left_out() -> None:
     assert set(roots_at([leaf_hash(b"x")], {1, 2})) == {1}
 
 
-def test_a_hundred_thousand_leaves_take_well_under_a_second_or_two() -> None:
+def test_a_hundred_thousand_leaves_give_the_reference_root() -> None:
+    # How fast is measured in bench/, not asserted here.
     leaves = [leaf_hash(str(i).encode()) for i in range(100_000)]
-    started = time.perf_counter()
     roots = roots_at(leaves, range(0, 100_001, 1000))
-    assert time.perf_counter() - started < 5
     assert roots[100_000] == mth([str(i).encode() for i in range(100_000)])

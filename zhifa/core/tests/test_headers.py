@@ -95,6 +95,7 @@ def test_stored_evidence_is_private(world, evidence):
     assert stat.S_IMODE(stored.parent.stat().st_mode) == 0o700
 
 
+@pytest.mark.dateless
 @pytest.mark.django_db(transaction=False)
 def test_a_new_data_folder_is_0700_and_its_files_0600(tmp_path: Path):
     data = tmp_path / "fresh" / "var"

@@ -65,6 +65,7 @@ def _collect(processes, until_total, deadline):
     return acks, drain, selector
 
 
+@pytest.mark.dateless
 def test_no_acknowledged_entry_is_lost_when_writers_are_killed(fresh_database):
     env = fresh_database
     processes = [

@@ -427,6 +427,7 @@ def test_proof_generation_is_logarithmic_for_huge_trees(n: int) -> None:
         assert get_node.calls <= _log_bound(n)
 
 
+@pytest.mark.dateless
 def test_root_of_a_million_leaves_equals_appender() -> None:
     leaves = [_sha(i.to_bytes(4, "big")) for i in range(10**6)]
     rng = merkle.CompactRange()
