@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.cases import rules
 from zhifa.cases.choices import (
     DefenceAnswer,
     EvidenceKind,
@@ -118,6 +119,25 @@ class FileForm(ActionForm):
         required=False,
         help_text=_("追责时效为五年（行政处罚法 第三十六条）"),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.case is None:
+            return
+        # The consequence that lengthens the period is the one of the rule for the act's date: an ecology act that
+        # ended from 2026-08-15 is asked about pollution and ecological damage (生态环境法典 第一千零五十四条).
+        later = [rule for rule in rules.PRESCRIPTIONS if rule.domains and self.case.domain in rule.domains]
+        if later:
+            field = self.fields["grave_harm"]
+            first = rules.PRESCRIPTIONS[0]
+            field.label = _("有危害后果，追责时效为五年")
+            field.help_text = "；".join(
+                [
+                    f"违法行为终了于{rule.applies_from.year}年{rule.applies_from.month}月{rule.applies_from.day}日以后的：{rule.harm}（{rule.source}）"
+                    for rule in later
+                ]
+                + [f"此前的：{first.harm}（{first.source}）"]
+            )
 
 
 class ReasonForm(ActionForm):

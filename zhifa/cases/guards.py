@@ -110,8 +110,9 @@ def prescription(step: Step) -> Problem | None:
         )
     if ended > case.received_on:
         return Problem("违法行为终了日期不能晚于发现或受理日期", "act_ended_on", "行政处罚法 第三十六条")
-    problem = rules.prescription_problem(ended, case.received_on, grave=bool(step.data.get("grave_harm")))
-    return Problem(problem, "act_ended_on", "行政处罚法 第三十六条") if problem else None
+    grave = bool(step.data.get("grave_harm"))
+    problem = rules.prescription_problem(ended, case.received_on, grave=grave, domain=case.domain)
+    return Problem(problem, "act_ended_on", rules.prescription(case.domain, ended).source) if problem else None
 
 
 @guard("jurisdiction", needs_input=False)

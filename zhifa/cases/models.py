@@ -61,10 +61,13 @@ class Case(models.Model):
     act_ended_on = models.DateField(
         _("违法行为终了日期"), null=True, blank=True, help_text=_("连续或者继续状态的，为行为终了之日；不清楚的留空")
     )
+    # The consequence that lengthens the limitation period under the rule in force for the act (rules.PRESCRIPTIONS).
     grave_harm = models.BooleanField(
-        _("涉及生命健康安全或金融安全且有危害后果"),
+        _("有延长追责时效的危害后果"),
         default=False,
-        help_text=_("追责时效为五年（行政处罚法 第三十六条）"),
+        help_text=_(
+            "追责时效为五年：行政处罚法 第三十六条；生态环境案件自2026年8月15日起为生态环境法典 第一千零五十四条"
+        ),
     )
     filed_on = models.DateField(_("立案日期"), null=True, blank=True)
     outcome_reason = models.TextField(_("不予立案、终止或不予处罚的理由"), blank=True)

@@ -129,24 +129,70 @@ def earliest_hearing(notified_on: date) -> Deadline:
     return due("hearing_notice", notified_on)
 
 
-# 行政处罚法 第三十六条: two years; five where citizens' life and health or financial security are harmed
-# and there are harmful consequences; counted from the act, or from its end when it continued.
-PRESCRIPTION_YEARS = 2
-PRESCRIPTION_YEARS_GRAVE = 5
+@dataclass(frozen=True)
+class Prescription:
+    """A limitation period (追责时效): how long an undiscovered act stays punishable, and since when it applies."""
+
+    domains: frozenset[str] | None  # None: every domain
+    applies_from: date  # the rule covers acts that ended on or after this day
+    years: int
+    years_with_harm: int  # where `harm` holds
+    harm: StrOrPromise  # the consequence that lengthens the period, as the form asks it
+    source: str
 
 
-def prescription_ends(act_ended_on: date, *, grave: bool = False) -> date:
-    """The last day on which discovering the act still allows a penalty (行政处罚法 第三十六条)."""
-    return act_ended_on + relativedelta(years=PRESCRIPTION_YEARS_GRAVE if grave else PRESCRIPTION_YEARS)
+# The rules by the day the act ended (从旧兼从轻): the 生态环境法典's period is never shorter than the 处罚法's for
+# the same act, so an ecology act that ended before 2026-08-15 keeps the old, lighter rule (法典 第一千零五十七条).
+# Counted from the act, or from its end when it continued; calendar years.
+PRESCRIPTIONS = (
+    Prescription(
+        None,
+        date(2021, 7, 15),
+        2,
+        5,
+        _("涉及公民生命健康安全、金融安全且有危害后果"),
+        "行政处罚法 第三十六条",
+    ),
+    Prescription(
+        frozenset({"ecology"}),
+        date(2026, 8, 15),
+        2,
+        5,
+        _("造成环境污染、生态破坏等后果"),
+        "生态环境法典 第一千零五十四条",
+    ),
+)
 
 
-def prescription_problem(act_ended_on: date, discovered_on: date, *, grave: bool = False) -> str | None:
-    """None when the act may still be penalised, else the refusal naming the rule."""
+def prescription(domain: str, act_ended_on: date) -> Prescription:
+    """The limitation rule for an act of `domain` that ended on `act_ended_on`: the latest one in force then
+    that covers the domain (the first rule when the act is older than all of them)."""
+    fitting = [
+        rule
+        for rule in PRESCRIPTIONS
+        if (rule.domains is None or domain in rule.domains) and rule.applies_from <= act_ended_on
+    ]
+    return max(fitting, key=lambda rule: rule.applies_from) if fitting else PRESCRIPTIONS[0]
+
+
+def prescription_ends(act_ended_on: date, *, grave: bool = False, domain: str = "") -> date:
+    """The last day on which discovering the act still allows a penalty."""
+    rule = prescription(domain, act_ended_on)
+    return act_ended_on + relativedelta(years=rule.years_with_harm if grave else rule.years)
+
+
+def prescription_problem(
+    act_ended_on: date, discovered_on: date, *, grave: bool = False, domain: str = ""
+) -> str | None:
+    """None when the act may still be penalised, else the refusal naming the rule.
+
+    `grave`: the consequence of the rule in force for the act (Prescription.harm) holds."""
     if discovered_on < act_ended_on:
         return "发现违法行为的日期不能早于违法行为终了的日期"
-    if discovered_on > prescription_ends(act_ended_on, grave=grave):
-        years = PRESCRIPTION_YEARS_GRAVE if grave else PRESCRIPTION_YEARS
-        return f"违法行为在{years}年内未被发现，已过追责时效，不再给予行政处罚（行政处罚法 第三十六条）"
+    if discovered_on > prescription_ends(act_ended_on, grave=grave, domain=domain):
+        rule = prescription(domain, act_ended_on)
+        years = rule.years_with_harm if grave else rule.years
+        return f"违法行为在{years}年内未被发现，已过追责时效，不再给予行政处罚（{rule.source}）"
     return None
 
 

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
 
 from zhifa.cases import agency_settings, services
+from zhifa.cases.forms import FileForm
 from zhifa.cases.models import Case, CaseOfficer, Party
 from zhifa.cases.workflow import State
 from zhifa.core.choices import Domain, Role
 from zhifa.core.errors import Refusal
+from zhifa.core.models import Agency
 from zhifa.ledger import guard
 from zhifa.ledger.models import Entry
 from zhifa.ledger.state import subject_key
@@ -133,6 +136,25 @@ def test_an_act_undiscovered_for_two_years_is_not_filed(world, approver):
     # Five years when life, health or financial security is harmed.
     filed = file(approver, old, date(2026, 11, 3), grave_harm=True)
     assert filed.state == State.FILED
+
+
+def test_an_ecology_act_from_the_codes_day_is_judged_by_the_codes_prescription(world, approver, time_machine):
+    time_machine.move_to(datetime(2028, 9, 3, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    # 生态环境法典 第一千零五十四条 from 2026-08-15: five years where the act caused pollution or ecological damage.
+    Agency.objects.filter(pk=world.branch.pk).update(domains=[Domain.FORESTRY, Domain.ECOLOGY])
+    fields = {"domain": Domain.ECOLOGY, "source": "inspection", "title": "超标排放", "summary": "在线监测超标"}
+    late = register(
+        world.officer_user, world.branch, **fields, received_on=date(2028, 9, 2), act_ended_on=date(2026, 9, 1)
+    )
+    with pytest.raises(Refusal) as refused:
+        file(approver, late, date(2028, 9, 3))
+    assert "生态环境法典 第一千零五十四条" in str(refused.value)
+    assert refused.value.field == "act_ended_on"
+    assert file(approver, late, date(2028, 9, 3), grave_harm=True).state == State.FILED
+    # The filing form asks about the consequence the code names, with both rules and their dates.
+    help_text = str(FileForm(case=late).fields["grave_harm"].help_text)
+    assert "造成环境污染、生态破坏等后果（生态环境法典 第一千零五十四条）" in help_text
+    assert "2026年8月15日" in help_text
 
 
 def test_a_case_outside_the_agencys_domains_is_refused(world, approver):

@@ -95,6 +95,31 @@ def test_prescription_is_two_years_or_five_when_grave(ended, discovered, grave, 
         assert "第三十六条" in str(problem)
 
 
+@pytest.mark.parametrize(
+    ("ended", "discovered", "harm", "barred", "source"),
+    [
+        # From 2026-08-15 an ecology act that caused pollution or ecological damage stays punishable five years.
+        (date(2026, 8, 15), date(2031, 8, 15), True, False, "生态环境法典 第一千零五十四条"),
+        (date(2026, 8, 15), date(2031, 8, 16), True, True, "生态环境法典 第一千零五十四条"),
+        (date(2026, 9, 1), date(2028, 9, 2), False, True, "生态环境法典 第一千零五十四条"),
+        # An act that ended the day before keeps the 处罚法's rule, lighter for the party (从旧兼从轻): pollution
+        # without harm to life, health or financial security is barred after two years.
+        (date(2026, 8, 14), date(2028, 8, 15), False, True, "行政处罚法 第三十六条"),
+    ],
+)
+def test_ecology_prescription_follows_the_code_for_acts_from_its_day(ended, discovered, harm, barred, source):
+    assert rules.prescription("ecology", ended).source == source
+    problem = rules.prescription_problem(ended, discovered, grave=harm, domain="ecology")
+    assert (problem is not None) is barred
+    if barred:
+        assert source in str(problem)
+
+
+def test_other_domains_keep_the_penalty_laws_prescription_after_the_codes_day():
+    assert rules.prescription("forestry", date(2027, 1, 1)).source == "行政处罚法 第三十六条"
+    assert rules.prescription_problem(date(2027, 1, 1), date(2030, 1, 2), grave=True, domain="forestry") is None
+
+
 def test_discovery_before_the_act_ended_is_refused():
     assert rules.prescription_problem(date(2026, 5, 1), date(2026, 4, 1)) is not None
 
