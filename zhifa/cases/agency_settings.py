@@ -17,9 +17,10 @@ from django import forms
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from zhifa.cases import rules
-from zhifa.cases.choices import PartyKind
+from zhifa.cases.choices import PartyKind, PenaltyKind
 from zhifa.cases.models import Case, CaseSettings
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
@@ -44,6 +45,8 @@ class InForce:
     # None: confiscations are compared with `large_amount` (no rule sets them apart).
     large_confiscation: Mapping[str, Decimal] | None
     large_confiscation_source: str
+    # The kinds this agency's rules (its own and those above it) add to the hearing's list, each with its source.
+    hearing_kinds: Mapping[str, str]
     # The length of each of rules.SECTOR_PERIODS, and the rule that sets it.
     periods: Mapping[str, int]
     periods_source: Mapping[str, str]
@@ -94,6 +97,12 @@ def in_force(agency: Agency) -> InForce:
                 else "无单独规定，适用罚款的“较大数额”"
             )
         set_by[group] = where
+    # Rules from every level apply together (a province's list and a city's), so the lists are joined.
+    hearing_kinds: dict[str, str] = {}
+    for _where, row in reversed(chain):
+        for kind in row.hearing_kinds:
+            hearing_kinds.setdefault(kind, row.hearing_kinds_source)
+    values["hearing_kinds"] = hearing_kinds
     periods: dict[str, int] = {}
     sources: dict[str, str] = {}
     for period, name in rules.SECTOR_PERIODS.items():
@@ -123,7 +132,16 @@ def hearing_right(case: Case, settings: InForce | None = None) -> bool:
         confiscated=case.confiscated,
         large=settings.large_amount,
         large_confiscation=settings.large_confiscation,
+        more_kinds=more_hearing_kinds(case.domain, settings),
     )
+
+
+def more_hearing_kinds(domain: str, settings: InForce) -> dict[str, str]:
+    """The kinds beyond the law's list that open the hearing for a case of `domain`, each with its source: the
+    sector's shipped list and the agency's own rules."""
+    shipped = rules.SECTOR_HEARING_KINDS.get(domain)
+    kinds = dict.fromkeys(shipped.kinds, shipped.source) if shipped else {}
+    return {**settings.hearing_kinds, **kinds}
 
 
 AMOUNT_FIELDS = (
@@ -133,10 +151,27 @@ AMOUNT_FIELDS = (
     "large_confiscation_organisation",
 )
 PERIOD_FIELDS = tuple(rules.SECTOR_PERIODS.values())
-SETTINGS_FIELDS = [*TEXT_FIELDS, *AMOUNT_FIELDS, "large_amount_source", *PERIOD_FIELDS, "periods_source"]
+SETTINGS_FIELDS = [
+    *TEXT_FIELDS,
+    *AMOUNT_FIELDS,
+    "large_amount_source",
+    "hearing_kinds",
+    "hearing_kinds_source",
+    *PERIOD_FIELDS,
+    "periods_source",
+]
 
 
 class CaseSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    # The law's own heavy penalties open the hearing anyway; only the others can be added.
+    hearing_kinds = forms.MultipleChoiceField(
+        label=CaseSettings._meta.get_field("hearing_kinds").verbose_name,
+        choices=[(value, label) for value, label in PenaltyKind.choices if value not in rules.HEAVY_PENALTIES],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("法律所列较重处罚（吊销许可证件、责令停产停业等）当然适用，无须勾选"),
+    )
+
     class Meta:
         model = CaseSettings
         fields = SETTINGS_FIELDS
@@ -165,6 +200,8 @@ def update(actor: User, agency: Agency, data: Mapping[str, Any]) -> CaseSettings
         row: CaseSettings = form.save()
         facts = {name: getattr(row, name) for name in (*TEXT_FIELDS, "large_amount_source", *PERIOD_FIELDS)}
         facts["periods_source"] = row.periods_source
+        facts["hearing_kinds"] = sorted(row.hearing_kinds)
+        facts["hearing_kinds_source"] = row.hearing_kinds_source
         for name in AMOUNT_FIELDS:
             value = getattr(row, name)
             facts[name] = None if value is None else f"{value:.2f}"

@@ -277,6 +277,12 @@ class CaseSettings(models.Model):
     large_confiscation_organisation = models.DecimalField(
         _("没收“较大数额”：法人或者其他组织（元）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
+    # Penalty kinds a provincial or local rule adds to those that open the hearing (第六十三条第一款第六项); they
+    # add to the law's list and to the sector's shipped one (cases.rules.SECTOR_HEARING_KINDS), never narrow them.
+    hearing_kinds = models.JSONField(_("另行规定应当告知听证的处罚种类"), default=list, blank=True)
+    hearing_kinds_source = models.CharField(
+        _("上述种类的依据"), max_length=200, blank=True, help_text=_("规定听证范围的法规、规章或地方规定")
+    )
     # The periods the law leaves to sector rules (cases.rules.SECTOR_PERIODS); units are fixed there.
     lead_check_days = _days(_("核查案源、决定是否立案（工作日）"))
     statement_days = _days(_("陈述、申辩期限（工作日）"))
@@ -312,6 +318,8 @@ class CaseSettings(models.Model):
             )
         if (citizen is not None or confiscation[0] is not None) and not self.large_amount_source.strip():
             raise ValidationError({"large_amount_source": _("请填写规定“较大数额”的依据")})
+        if self.hearing_kinds and not self.hearing_kinds_source.strip():
+            raise ValidationError({"hearing_kinds_source": _("请填写规定听证范围的依据")})
         periods = (self.lead_check_days, self.statement_days, self.decision_extension_days, self.summary_report_days)
         if any(days is not None for days in periods) and not self.periods_source.strip():
             raise ValidationError({"periods_source": _("请填写规定期限的依据")})

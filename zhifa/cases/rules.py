@@ -200,6 +200,21 @@ def prescription_problem(
 HEAVY_PENALTIES = frozenset(
     {"lower_qualification", "revoke_licence", "stop_production", "close", "restrict_practice", "restrict_activity"}
 )
+
+
+@dataclass(frozen=True)
+class HearingKinds:
+    """Penalty kinds a sector rule adds to the law's list (第六十三条第一款第六项: 法律、法规、规章规定的其他情形)."""
+
+    kinds: frozenset[str]
+    source: str
+
+
+# Shipped sector data, by domain; an agency adds its own province's list in its case settings. The ecology rule
+# lists 暂扣许可证件 with the law's heavy penalties.
+SECTOR_HEARING_KINDS: Mapping[str, HearingKinds] = {
+    "ecology": HearingKinds(frozenset({"suspend_licence"}), "生态环境行政处罚办法（生态环境部令第30号）第四十六条"),
+}
 # What counts as a "large" amount is sector or provincial data (RULES.md): each agency sets it in its case
 # settings (cases/agency_settings.py); this default is one local government's rule (citizen 5,000 /
 # organisation 100,000 yuan, "以上" including the number), used where no agency above has set one.
@@ -217,6 +232,7 @@ def hearing_right(
     confiscated: Decimal | None = None,
     large: Mapping[str, Decimal] = LARGE_AMOUNT_DEFAULT,
     large_confiscation: Mapping[str, Decimal] | None = None,
+    more_kinds: Collection[str] = (),
 ) -> bool:
     """Whether the party may ask for a hearing before this penalty (行政处罚法 第六十三条).
 
@@ -224,9 +240,10 @@ def hearing_right(
     gains or property of large value (`confiscated`, in yuan) — each compared on its own with its
     threshold, as the article lists them apart; a fine and a confiscation are not added up.
     `party` is "citizen" or "organisation"; `large` the thresholds in force for the agency, and
-    `large_confiscation` those for confiscations where a rule sets them apart (else `large` applies).
+    `large_confiscation` those for confiscations where a rule sets them apart (else `large` applies);
+    `more_kinds` the kinds a sector or local rule adds to the law's heavy penalties.
     """
-    if set(kinds) & HEAVY_PENALTIES:
+    if set(kinds) & (HEAVY_PENALTIES | set(more_kinds)):
         return True
     if fine is not None and fine >= large[party]:
         return True
@@ -241,10 +258,19 @@ def hearing_right_of_any(
     confiscated: Decimal | None = None,
     large: Mapping[str, Decimal] = LARGE_AMOUNT_DEFAULT,
     large_confiscation: Mapping[str, Decimal] | None = None,
+    more_kinds: Collection[str] = (),
 ) -> bool:
     """The hearing is offered when any party has the right; a party not yet known counts as a citizen."""
     return any(
-        hearing_right(kinds, fine, party, confiscated=confiscated, large=large, large_confiscation=large_confiscation)
+        hearing_right(
+            kinds,
+            fine,
+            party,
+            confiscated=confiscated,
+            large=large,
+            large_confiscation=large_confiscation,
+            more_kinds=more_kinds,
+        )
         for party in parties or [PartyKind.CITIZEN]
     )
 

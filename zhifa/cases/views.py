@@ -19,10 +19,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from zhifa.cases import agency_settings, issuing, rules, selectors, services
+from zhifa.cases.choices import PenaltyKind
 from zhifa.cases.forms import ACTION_FORMS
 from zhifa.cases.guards import late_fee_owed
 from zhifa.cases.models import Case, CaseDocument, CaseSettings
 from zhifa.cases.workflow import ACTIONS, CASE_STATES, STATE_LABELS, State, actions_from
+from zhifa.core.choices import Domain
 from zhifa.core.errors import Refusal
 from zhifa.core.forms import run_service
 from zhifa.core.models import Agency, User
@@ -217,11 +219,26 @@ def settings_page(request: HttpRequest, agency_pk: int) -> HttpResponse:
         }
         for period, field in rules.SECTOR_PERIODS.items()
     ]
+    kind_labels = dict(PenaltyKind.choices)
+    shipped = [
+        (Domain(domain).label, rules.SECTOR_HEARING_KINDS[domain])
+        for domain in agency.domains
+        if domain in rules.SECTOR_HEARING_KINDS
+    ]
+    hearing_kinds = [
+        *(
+            {"label": kind_labels[kind], "source": f"{domain}：{listed.source}"}
+            for domain, listed in shipped
+            for kind in sorted(listed.kinds)
+        ),
+        *({"label": kind_labels.get(kind, kind), "source": source} for kind, source in in_force.hearing_kinds.items()),
+    ]
     context = {
         "agency": agency,
         "form": form,
         "rows": rows,
         "periods": periods,
+        "hearing_kinds": hearing_kinds,
         "in_force": in_force,
         "may_edit": actor.has_role(*agency_settings.EDITORS),
     }

@@ -85,6 +85,8 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
         "large_amount_source",
         "large_confiscation_citizen",
         "large_confiscation_organisation",
+        "hearing_kinds",
+        "hearing_kinds_source",
         "lead_check_days",
         "statement_days",
         "decision_extension_days",

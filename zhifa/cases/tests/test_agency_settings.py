@@ -3,6 +3,7 @@ the decision, and deciding with the confiscated value whether a hearing is offer
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -11,7 +12,7 @@ import pytest
 from zhifa.cases import agency_settings, issuing, rules, selectors, services
 from zhifa.cases.choices import PartyKind
 from zhifa.cases.models import CaseSettings
-from zhifa.cases.tests.desk import Desk
+from zhifa.cases.tests.desk import SMALL_FINE_REPORT, Desk
 from zhifa.cases.tests.test_issuing import text_of
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
@@ -283,3 +284,51 @@ def test_an_on_the_spot_decision_is_reported_within_the_agencys_days(world):
     )
     # Three working days after Friday 20 November 2026.
     assert case.deadlines.get(period="summary_report").due_on == date(2026, 11, 25)
+
+
+def test_a_sector_or_local_rule_adds_penalty_kinds_that_open_the_hearing(world, evidence):
+    # 行政处罚法 第六十三条第一款第六项: the law's list plus those other rules add. The ecology rule's list ships with
+    # the system; a province's own list is the agency's data, with its source, inherited and joined downwards.
+    in_force = agency_settings.in_force(world.branch)
+    assert rules.hearing_right(["suspend_licence"], None, PartyKind.CITIZEN) is False
+    ecology = agency_settings.more_hearing_kinds("ecology", in_force)
+    assert ecology == {"suspend_licence": rules.SECTOR_HEARING_KINDS["ecology"].source}
+    assert rules.hearing_right(["suspend_licence"], None, PartyKind.CITIZEN, more_kinds=ecology) is True
+    assert agency_settings.more_hearing_kinds("forestry", in_force) == {}
+
+    with pytest.raises(Refusal, match="请填写规定听证范围的依据"):
+        agency_settings.update(world.admin, world.bureau, {"hearing_kinds": ["suspend_licence"]})
+    agency_settings.update(
+        world.admin, world.bureau, {"hearing_kinds": ["suspend_licence"], "hearing_kinds_source": "测试省听证规定"}
+    )
+    recorded = json.loads(Entry.objects.filter(action="case_settings.update").latest("index").facts.facts)
+    assert recorded["hearing_kinds"] == ["suspend_licence"]
+    assert recorded["hearing_kinds_source"] == "测试省听证规定"
+
+    desk = Desk(world, evidence)
+    desk.lead(date(2026, 10, 12), act_ended_on=date(2026, 10, 10))
+    desk.investigate(date(2026, 10, 13))
+    report = {
+        **SMALL_FINE_REPORT,
+        "penalty_kinds": ["suspend_licence"],
+        "fine": None,
+        "penalty_text": "暂扣林木采伐许可证三个月",
+    }
+    desk("report", date(2026, 10, 14), **report)
+    desk("submit_approval", date(2026, 10, 14))
+    desk("approve", date(2026, 10, 15))
+    case = desk("notify", date(2026, 10, 16), rights_stated=True)
+    assert case.hearing_right  # the branch follows the bureau's list
+    assert "有权要求举行听证" in text_of(case.documents.get(kind="advance_notice"))
+    assert verify_ledger().ok
+
+
+def test_the_settings_page_lists_the_added_hearing_kinds_with_their_sources(client, world):
+    world.bureau.domains = ["forestry", "ecology"]
+    world.bureau.save(update_fields=["domains"])
+    client.force_login(make_user("bureau-admin", world.bureau, Role.SYSADMIN))
+    page = client.get(f"/cases/settings/{world.bureau.pk}/").content.decode()
+    assert '暂扣许可证件<br><small class="muted">生态环境：生态环境行政处罚办法' in page
+    # Only the kinds the law does not list already are offered.
+    assert 'value="suspend_licence"' in page
+    assert 'value="revoke_licence"' not in page
