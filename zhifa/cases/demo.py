@@ -173,6 +173,7 @@ HEARING = (
     "request_hearing",
     "notify_hearing",
     "hold_hearing",
+    "report_hearing",
     "review_after_hearing",
     *ORDINARY[10:],
 )
@@ -431,7 +432,12 @@ class _Director:
                 ),
                 "evidence": [files["audio"]],
             },
-            "decide": lambda: penalty,
+            "report_hearing": lambda: {
+                "findings": f"当事人对{context['facts']}的事实无异议，提出家庭困难",
+                "opinion": "事实清楚，证据确凿，建议按拟处罚意见作出决定",
+                "evidence": [files["scan"]],
+            },
+            "decide": lambda: {**penalty, "hearing_report_read": "report_hearing" in context["steps"]},
             "serve": lambda: {"method": "direct", "evidence": [files["scan"]]},
             "record_payment": lambda: {"amount": fine, "receipt": f"NS{day:%Y%m%d}{self.random.randrange(1000):03d}"},
             "apply_to_court": lambda: {"court": "大青山区人民法院", "demand_served_on": context["demand_served_on"]},

@@ -418,6 +418,31 @@ class HearingNoticeForm(ActionForm):
     )
 
 
+class ChairChallengeForm(ActionForm):
+    reason = _text(_("当事人申请回避的理由"), help_text=_("主持人与本案有直接利害关系或者有其他关系可能影响公正的情形"))
+    evidence = EvidenceField(required=False, help_text=_("当事人的书面申请，或口头申请的记录"))
+
+
+class ChairChallengeDecisionForm(ActionForm):
+    granted = forms.TypedChoiceField(
+        label=_("决定"),
+        choices=[("yes", _("同意回避，另行指定主持人")), ("no", _("申请理由不成立，不予回避"))],
+        coerce=lambda value: value == "yes",
+    )
+    chair = forms.ModelChoiceField(
+        label=_("新的听证主持人"), queryset=Officer.objects.none(), required=False, help_text=_("同意回避时指定")
+    )
+    reason = _text(_("理由"))
+
+
+class HearingReportForm(ActionForm):
+    findings = _text(
+        _("听证认定的事实和证据"), rows=4, help_text=_("调查人员和当事人对事实、证据、依据的意见及质证情况")
+    )
+    opinion = _text(_("主持人的处理意见及理由"), rows=3)
+    evidence = EvidenceField(help_text=_("听证主持人签名的听证报告扫描件"))
+
+
 class HearingForm(TimedForm):
     outcome = forms.ChoiceField(
         label=_("听证情况"),
@@ -451,6 +476,11 @@ class DecideForm(ActionForm):
         label=_("对陈述、申辩的复核意见"), choices=[("", "—"), *DefenceAnswer.choices], required=False
     )
     defence_reasons = _text(_("复核理由"), required=False, rows=3, help_text=_("当事人提出陈述、申辩的，须写明"))
+    hearing_report_read = forms.BooleanField(
+        label=_("已阅听证报告"),
+        required=False,
+        help_text=_("举行听证的案件，根据听证笔录和听证报告作出决定（第六十五条）"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -542,7 +572,10 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "record_statement": StatementForm,
     "request_hearing": OpinionForm,
     "notify_hearing": HearingNoticeForm,
+    "challenge_chair": ChairChallengeForm,
+    "decide_chair_challenge": ChairChallengeDecisionForm,
     "hold_hearing": HearingForm,
+    "report_hearing": HearingReportForm,
     "review_after_hearing": OpinionForm,
     "decide": DecideForm,
     "serve": ServeForm,

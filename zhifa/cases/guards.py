@@ -581,6 +581,74 @@ def chair_did_not_investigate(step: Step) -> Problem | None:
     return None
 
 
+def current_chair(case: Case) -> dict[str, Any] | None:
+    """The hearing's chair as last named: by the hearing notice, or by a granted challenge since
+    ({"id", "name"}; None before the hearing is noticed)."""
+    named = case.records.filter(action__in=("notify_hearing", "decide_chair_challenge")).order_by("entry_index")
+    chair = None
+    for record in named:
+        if record.action == "notify_hearing" or record.data.get("granted"):
+            chair = record.data["chair"]
+    return chair
+
+
+def _chair_challenges(case: Case) -> list[CaseRecord]:
+    return list(case.records.filter(action__in=("challenge_chair", "decide_chair_challenge")).order_by("entry_index"))
+
+
+@guard("no_chair_challenge_pending", needs_input=False)
+def no_chair_challenge_pending(step: Step) -> Problem | None:
+    challenges = _chair_challenges(_case(step))
+    if challenges and challenges[-1].action == "challenge_chair":
+        return Problem("当事人申请听证主持人回避，尚待机关负责人决定", rule="行政处罚法 第六十四条第四项")
+    return None
+
+
+@guard("chair_challenge_pending", needs_input=False)
+def chair_challenge_pending(step: Step) -> Problem | None:
+    challenges = _chair_challenges(_case(step))
+    if not challenges or challenges[-1].action != "challenge_chair":
+        return Problem("当事人没有尚待决定的主持人回避申请", rule="行政处罚法 第六十四条第四项")
+    return None
+
+
+@guard("replacement_chair_eligible")
+def replacement_chair_eligible(step: Step) -> Problem | None:
+    """A granted challenge names another chair, who must be as eligible as the first."""
+    if not step.data.get("granted"):
+        return None
+    chair: Officer | None = step.data.get("chair")
+    if chair is None:
+        return Problem("同意回避的，请指定新的听证主持人", "chair", "行政处罚法 第六十四条第四项")
+    challenged = current_chair(_case(step))
+    if challenged is not None and challenged["id"] == chair.pk:
+        return Problem(f"{chair.name} 是被申请回避的主持人，请另行指定", "chair", "行政处罚法 第六十四条第四项")
+    return chair_did_not_investigate(step)
+
+
+@guard("hearing_not_reported", needs_input=False)
+def hearing_not_reported(step: Step) -> Problem | None:
+    records = list(_case(step).records.filter(action__in=("hold_hearing", "report_hearing")).order_by("entry_index"))
+    if records and records[-1].action == "report_hearing":
+        return Problem("本次听证的报告已经提交", rule="行政处罚法 第六十五条")
+    return None
+
+
+@guard("hearing_report_read")
+def hearing_report_read(step: Step) -> Problem | None:
+    """After a hearing, the decision rests on its record and the chair's report (第六十五条): the report is in the
+    file and the head says he has read it."""
+    records = list(_case(step).records.filter(action__in=("hold_hearing", "report_hearing")).order_by("entry_index"))
+    held = [record for record in records if record.action == "hold_hearing"]
+    if not held or held[-1].data.get("outcome") != "held":
+        return None
+    if records[-1].action != "report_hearing":
+        return Problem("听证结束后，应当先提交听证主持人的听证报告", rule="行政处罚法 第六十五条")
+    if not step.data.get("hearing_report_read"):
+        return Problem("请阅听证报告后作出决定", "hearing_report_read", "行政处罚法 第六十五条")
+    return None
+
+
 @guard("hearing_notice_issued", needs_input=False)
 def hearing_notice_issued(step: Step) -> Problem | None:
     """The party was told time and place by the numbered notice the system made (第六十四条第二项)."""

@@ -30,6 +30,7 @@ from django.utils import timezone, translation
 
 from zhifa.cases import agency_settings
 from zhifa.cases.choices import DefenceAnswer, PartyKind, ServiceMethod
+from zhifa.cases.guards import current_chair
 from zhifa.cases.models import Case, CaseDocument, CaseRecord, Party
 from zhifa.cases.workflow import ACTIONS
 from zhifa.core.choices import Role
@@ -411,7 +412,7 @@ def _hearing_record(case: Case, number: DocumentNumber, entry_hash: str, entry: 
         ended_at=_at(record.on_date, data["ended_at"]),
         place=notice["place"],
         public=not notice.get("closed_reason"),
-        chair=notice["chair"]["name"],
+        chair=(current_chair(case) or notice["chair"])["name"],
         hearing_officers=_names(notice.get("hearing_officers", "")),
         clerk=notice.get("clerk", ""),
         party=party,

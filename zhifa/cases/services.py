@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from zhifa.cases import agency_settings, issuing, rules
 from zhifa.cases.choices import PartyKind, Procedure, RecusalApplicant, ServiceMethod
 from zhifa.cases.forms import ACTION_FORMS
-from zhifa.cases.guards import GUARDS, Step, late_fee_owed, new_team, outstanding, running
+from zhifa.cases.guards import GUARDS, Step, current_chair, late_fee_owed, new_team, outstanding, running
 from zhifa.cases.models import Case, CaseDeadline, CaseOfficer, CaseRecord, Party
 from zhifa.cases.workflow import ACTIONS, STATE_LABELS, Action, State, actions_from
 from zhifa.core.errors import Refusal
@@ -456,6 +456,34 @@ def _notify_hearing(step: Step) -> Outcome:
     step.dues["hearing"] = data["hearing_on"]
     when = f"{data['hearing_on']} {facts['hearing_time']}"
     return Outcome(facts, f"{when} 在{data['place']}举行听证，主持人 {chair.name}")
+
+
+@handles("challenge_chair")
+def _challenge_chair(step: Step) -> Outcome:
+    chair = current_chair(_case(step))
+    facts = {"chair": chair, "reason": step.data["reason"].strip()}
+    return Outcome(facts, f"当事人申请听证主持人{chair['name'] if chair else ''}回避：{facts['reason']}")
+
+
+@handles("decide_chair_challenge")
+def _decide_chair_challenge(step: Step) -> Outcome:
+    granted = bool(step.data["granted"])
+    facts: dict[str, Any] = {"granted": granted, "reason": step.data["reason"].strip()}
+    if granted:
+        chair = step.data["chair"]
+        facts["chair"] = {"id": chair.pk, "name": chair.name}
+        return Outcome(facts, f"同意回避，另行指定 {chair.name} 主持听证：{facts['reason']}")
+    return Outcome(facts, f"不予回避：{facts['reason']}")
+
+
+@handles("report_hearing")
+def _report_hearing(step: Step) -> Outcome:
+    facts = {
+        "chair": current_chair(_case(step)),
+        "findings": step.data["findings"].strip(),
+        "opinion": step.data["opinion"].strip(),
+    }
+    return Outcome(facts, f"听证报告：{facts['opinion']}")
 
 
 @handles("hold_hearing")

@@ -147,6 +147,16 @@ def test_an_ordinary_case_from_lead_to_archive(desk, world):
     decision = {**report, "fine": Decimal(15000), "penalty_text": "罚款一万五千元"}
     assert "经过听证的案件，作出决定前应当进行法制审核" in str(desk.refused("decide", date(2026, 9, 25), **decision))
     desk("review_after_hearing", date(2026, 9, 25), opinion="事实清楚，同意从轻处罚")
+    # The chair's report is in the file, and read, before the decision (第六十五条).
+    assert "听证报告" in str(desk.refused("decide", date(2026, 9, 25), **decision))
+    report_of_hearing = {
+        "findings": "当事人对事实无异议，申辩家庭困难",
+        "opinion": "建议从轻处罚",
+        "evidence": [desk.scan],
+    }
+    desk("report_hearing", date(2026, 9, 25), **report_of_hearing)
+    assert desk.refused("decide", date(2026, 9, 25), **decision).field == "hearing_report_read"
+    decision["hearing_report_read"] = True
 
     # The ninety days ran out on 30 September: no decision without an approved extension.
     assert "须经批准延长" in str(desk.refused("decide", date(2026, 10, 9), **decision))

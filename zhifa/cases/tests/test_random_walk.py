@@ -84,6 +84,7 @@ def inputs(desk: Desk, name: str, draw: Any) -> dict[str, Any]:
             "discretion_reasons": "按裁量基准一般情节处罚",
             "defence_answer": draw(st.sampled_from(["", "adopted", "not_adopted"])),
             "defence_reasons": "经复核",
+            "hearing_report_read": draw(st.booleans()),
         },
         "notify": {"rights_stated": draw(st.sampled_from([True, True, True, False]))},
         "record_statement": {
@@ -99,6 +100,12 @@ def inputs(desk: Desk, name: str, draw: Any) -> dict[str, Any]:
             "chair": draw(st.sampled_from([desk.chair, world.colleague])),
         },
         "hold_hearing": {"outcome": draw(st.sampled_from(["held", "absent"])), "evidence": files},
+        "report_hearing": {"findings": "无异议", "opinion": "建议维持", "evidence": files},
+        "decide_chair_challenge": {
+            "granted": draw(st.sampled_from(["yes", "no"])),
+            "chair": draw(st.sampled_from([desk.chair, world.colleague, None])),
+            "reason": "经核实",
+        },
         "serve": {"method": draw(st.sampled_from(["direct", "electronic"])), "evidence": files},
         "defer_payment": {"applied": True, "new_due": desk.today + timedelta(days=day + 1), "reason": "困难"},
         "record_payment": {"amount": fine or Decimal(1), "receipt": "R1"},
@@ -171,6 +178,9 @@ def test_random_actions_never_break_the_procedure(world, evidence, data):
                 assert case.decided_on is not None
             if "decide" in actions and "request_hearing" in actions:
                 assert "hold_hearing" in actions
+                # A hearing held is reported by its chair before the decision (第六十五条).
+                if case.records.filter(action="hold_hearing", data__outcome="held").exists():
+                    assert actions.index("report_hearing") < actions.index("decide")
             if case.major and "approve" in actions:
                 assert "pass_review" in actions
             if case.collective and "approve" in actions:
