@@ -370,6 +370,18 @@ class ReportForm(ActionForm):
     collective = forms.BooleanField(label=_("情节复杂或重大违法行为（须负责人集体讨论）"), required=False)
 
 
+class RevisionForm(ReportForm):
+    reason = _text(_("变更的理由"), help_text=_("如：补充调查认定了新的违法事实，拟加重处罚，须重新告知"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.case is not None and not self.is_bound:
+            for name in ("facts_found", "legal_basis", "penalty_basis", "penalty_kinds", "fine", "confiscated"):
+                self.initial.setdefault(name, getattr(self.case, name))
+            for name in ("penalty_text", "discretion_reasons", "major", "collective"):
+                self.initial.setdefault(name, getattr(self.case, name))
+
+
 class OpinionForm(ActionForm):
     opinion = _text(_("意见"), required=False)
 
@@ -559,6 +571,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "release_seizure": ReasonForm,
     "approve_seizure": SeizureApprovalForm,
     "report": ReportForm,
+    "revise_proposal": RevisionForm,
     "terminate": ReasonForm,
     "extend_decision": ReasonForm,
     "submit_review": OpinionForm,

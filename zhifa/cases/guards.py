@@ -519,6 +519,15 @@ def advance_notice_issued(step: Step) -> Problem | None:
     """What is served is the numbered notice the system made, carrying the approval's entry hash."""
     if not _issued(_case(step), DocumentKind.ADVANCE_NOTICE):
         return Problem("请先制作行政处罚事先告知书，再送达", rule="行政处罚法 第四十四条")
+    approvals = _case(step).records.filter(action="approve").order_by("-entry_index")
+    latest = approvals.first()
+    if (
+        latest is not None
+        and not _case(step)
+        .documents.filter(kind=DocumentKind.ADVANCE_NOTICE, documents_entry=latest.entry_index)
+        .exists()
+    ):
+        return Problem("拟处罚意见已变更，请制作新的行政处罚事先告知书，再送达", rule="行政处罚法 第四十四条")
     return None
 
 
@@ -701,8 +710,13 @@ def statement_period_over(step: Step) -> Problem | None:
     case = _case(step)
     if case.state == State.HEARD:
         return None
-    # A waiver lifts only the period of the right waived (the statement's, or the hearing request's).
-    statements = [r.data for r in case.records.filter(action="record_statement")]
+    # A waiver lifts only the period of the right waived (the statement's, or the hearing request's), and only
+    # under the notice it answered: a new notice (重新告知) gives the rights again.
+    notified = case.records.filter(action="notify").order_by("-entry_index").first()
+    answers = case.records.filter(action="record_statement")
+    if notified is not None:
+        answers = answers.filter(entry_index__gt=notified.entry_index)
+    statements = [r.data for r in answers]
     lifted = {
         "statement": any(d.get("waived_statement") or d.get("waived") for d in statements),
         "hearing_request": any(d.get("waived_hearing") or d.get("waived") for d in statements),

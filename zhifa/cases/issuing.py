@@ -431,7 +431,8 @@ ISSUABLE: dict[str, Issuable] = {
         DocumentKind.INSPECTION_RECORD, "record_inspection", _inspection_record, True, _inspection_missing
     ),
     DocumentKind.INVESTIGATION_REPORT: Issuable(DocumentKind.INVESTIGATION_REPORT, "report", _investigation_report),
-    DocumentKind.ADVANCE_NOTICE: Issuable(DocumentKind.ADVANCE_NOTICE, "approve", _advance_notice),
+    # One notice per approval: a proposal changed after the notice is approved and noticed again (重新告知).
+    DocumentKind.ADVANCE_NOTICE: Issuable(DocumentKind.ADVANCE_NOTICE, "approve", _advance_notice, True),
     DocumentKind.HEARING_NOTICE: Issuable(DocumentKind.HEARING_NOTICE, "notify_hearing", _hearing_notice),
     DocumentKind.HEARING_RECORD: Issuable(
         DocumentKind.HEARING_RECORD, "hold_hearing", _hearing_record, missing=_hearing_missing
@@ -456,9 +457,20 @@ SERVED_WITH: dict[str, DocumentKind] = {
 def issue_served(actor: User, case: Case, action: str) -> CaseDocument | None:
     """Before `action`, make the document it serves (`SERVED_WITH`) unless made already; None if none is due."""
     kind = SERVED_WITH.get(action)
-    if kind is None or case.documents.filter(kind=kind).exists():
+    if kind is None or served_document_made(case, kind):
         return None
     return issue_document(actor, case, kind)
+
+
+def served_document_made(case: Case, kind: DocumentKind) -> bool:
+    """Whether the document served with an act is made: for a kind made per act (the advance notice, once per
+    approval), the one for the latest such act."""
+    spec = ISSUABLE[kind]
+    made = case.documents.filter(kind=kind)
+    if not spec.per_act:
+        return made.exists()
+    latest = Entry.objects.filter(subject=subject_key(case), action=f"case.{spec.act}").order_by("-index").first()
+    return latest is not None and made.filter(documents_entry=latest.index).exists()
 
 
 def _act_entries(case: Case, act: str) -> list[Entry]:
@@ -469,7 +481,8 @@ def _label(spec: Issuable, record: CaseRecord | None) -> str:
     label = str(spec.kind.label)
     if spec.per_act and record is not None:
         who = record.data.get("interviewee") or record.data.get("place") or ""
-        return f"{label}（{who}，{record.on_date:%Y-%m-%d}）"
+        # A notice made once per approval needs no more than its name: only the latest approval's is pending.
+        return f"{label}（{who}，{record.on_date:%Y-%m-%d}）" if who else label
     return label
 
 

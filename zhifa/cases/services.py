@@ -344,6 +344,13 @@ def _extend_decision(step: Step) -> Outcome:
     return Outcome({"reason": step.data["reason"]}, step.data["reason"])
 
 
+@handles("revise_proposal")
+def _revise(step: Step) -> Outcome:
+    outcome = _report(step)
+    reason = step.data["reason"].strip()
+    return Outcome({**outcome.facts, "reason": reason}, f"变更拟处罚意见：{reason}")
+
+
 @handles("report")
 def _report(step: Step) -> Outcome:
     case = _case(step)

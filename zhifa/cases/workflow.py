@@ -266,6 +266,25 @@ _TABLE = [
         ("actor_on_team", "no_recusal_pending", "penalty_stated", "discretion_recorded", "minor_treated_lighter"),
         source="行政处罚法 第五十七条",
     ),
+    # 重新告知: after the notice, changed facts or a heavier penalty go back through the report, approval and a new
+    # notice with its own periods (第四十四条、第四十五条); a lighter one may be decided on the notice served.
+    Action(
+        "revise_proposal",
+        _("变更拟处罚意见（重新告知）"),
+        (State.NOTIFIED, State.HEARD),
+        State.REPORTED,
+        OFFICERS,
+        (
+            "actor_on_team",
+            "no_recusal_pending",
+            "reason_given",
+            "penalty_stated",
+            "discretion_recorded",
+            "minor_treated_lighter",
+        ),
+        stops=("statement", "hearing_request"),
+        source="行政处罚法 第四十四条、第四十五条",
+    ),
     Action(
         "terminate",
         _("终止调查"),

@@ -1,0 +1,98 @@
+"""重新告知: after the advance notice, changed facts or a heavier penalty go back through the report and approval
+to a new notice with new periods (行政处罚法 第四十四条、第四十五条); a lighter penalty is decided on the notice."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from zhifa.cases import issuing
+from zhifa.cases.tests.desk import SMALL_FINE_REPORT, Desk
+from zhifa.cases.tests.test_issuing import text_of
+from zhifa.cases.workflow import State
+from zhifa.core.choices import Role
+from zhifa.documents.choices import DocumentKind
+from zhifa.ledger.verify import verify_ledger
+from zhifa.testing.factories import give_certificate, make_officer, make_user
+
+pytestmark = pytest.mark.django_db
+
+HEAVIER = {
+    **SMALL_FINE_REPORT,
+    "facts_found": "张某滥伐林木2株，补充调查查明另滥伐3株，共5株",
+    "fine": Decimal(2500),
+    "penalty_text": "罚款二千五百元",
+    "reason": "补充调查认定了新的违法事实",
+}
+
+
+@pytest.fixture
+def desk(world, evidence):
+    desk = Desk(world, evidence)
+    desk.lead(date(2026, 10, 12), act_ended_on=date(2026, 10, 10))
+    desk.investigate(date(2026, 10, 13))
+    desk("report", date(2026, 10, 14), **SMALL_FINE_REPORT)
+    desk("submit_approval", date(2026, 10, 14))
+    desk("approve", date(2026, 10, 15))
+    desk("notify", date(2026, 10, 16), rights_stated=True)
+    return desk
+
+
+def test_a_heavier_penalty_after_the_notice_is_noticed_again_with_new_periods(desk, world):
+    decision = {k: v for k, v in HEAVIER.items() if k not in ("facts_found", "legal_basis", "reason")}
+    assert desk.refused("decide", date(2026, 10, 26), **decision).field == "fine"  # art. 45: not on this notice
+    case = desk("revise_proposal", date(2026, 10, 19), **HEAVIER)
+    assert case.state == State.REPORTED
+    assert case.facts_found == HEAVIER["facts_found"]
+    # The first notice's periods stopped with the change; the new proposal is approved and noticed again.
+    assert not case.deadlines.filter(period="statement", stopped_on=None).exists()
+    desk("submit_approval", date(2026, 10, 19))
+    desk("approve", date(2026, 10, 20))
+    desk.make_documents = False
+    refused = desk.refused("notify", date(2026, 10, 21), rights_stated=True)
+    assert "请制作新的行政处罚事先告知书" in refused.message
+    assert refused.rule == "行政处罚法 第四十四条"
+    second = issuing.issue_document(desk.officer, desk.case, "advance_notice")
+    desk.make_documents = True
+    notices = list(desk.case.documents.filter(kind=DocumentKind.ADVANCE_NOTICE).order_by("entry_index"))
+    assert len(notices) == 2
+    assert notices[1].number == second.number
+    assert notices[0].number != second.number
+    assert "另滥伐3株" in text_of(second)
+    case = desk("notify", date(2026, 10, 21), rights_stated=True)
+    assert case.proposed_fine == Decimal(2500)
+    # A new statement period runs from the new notice: no decision before it ends.
+    refused = desk.refused("decide", date(2026, 10, 26), **decision)
+    assert "陈述、申辩期限" in refused.message
+    case = desk("decide", date(2026, 10, 29), **decision)
+    assert case.fine == Decimal(2500)
+    assert verify_ledger().ok
+
+
+def test_a_waiver_under_the_first_notice_does_not_lift_the_second(desk):
+    desk("record_statement", date(2026, 10, 17), waived_statement=True, waived_hearing=True, evidence=[desk.scan])
+    desk("revise_proposal", date(2026, 10, 19), **HEAVIER)
+    desk("submit_approval", date(2026, 10, 19))
+    desk("approve", date(2026, 10, 20))
+    desk("notify", date(2026, 10, 21), rights_stated=True)
+    decision = {k: v for k, v in HEAVIER.items() if k not in ("facts_found", "legal_basis", "reason")}
+    assert desk.refused("decide", date(2026, 10, 22), **decision).field == "on_date"
+
+
+def test_a_lighter_penalty_is_decided_on_the_notice_served(desk):
+    # A fine may become a warning after the defence without a new notice (art. 45 forbids only heavier).
+    lighter = {**SMALL_FINE_REPORT, "penalty_kinds": ["warning"], "fine": None, "penalty_text": "警告"}
+    lighter = {k: v for k, v in lighter.items() if k not in ("facts_found", "legal_basis")}
+    case = desk("decide", date(2026, 10, 26), **lighter)
+    assert case.penalty_kinds == ["warning"]
+
+
+def test_only_the_team_revises_with_a_reason(desk, world):
+    assert desk.refused("revise_proposal", date(2026, 10, 19), **{**HEAVIER, "reason": ""}).field == "reason"
+    stranger = make_user("geng", world.branch, Role.OFFICER)
+    give_certificate(world.admin, make_officer(world.admin, world.branch, "庚执法", user=stranger))
+    own, desk.officer = desk.officer, stranger
+    assert "只有本案的承办人员" in desk.refused("revise_proposal", date(2026, 10, 19), **HEAVIER).message
+    desk.officer = own
