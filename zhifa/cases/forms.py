@@ -370,6 +370,12 @@ class ReportForm(ActionForm):
     collective = forms.BooleanField(label=_("情节复杂或重大违法行为（须负责人集体讨论）"), required=False)
 
 
+class FurtherExtensionForm(ActionForm):
+    days = forms.IntegerField(label=_("继续延长的天数"), min_value=1, max_value=365)
+    reason = _text(_("理由"), help_text=_("案情特别复杂或者有其他特殊情况，经延期仍不能作出决定的情形"))
+    evidence = EvidenceField(help_text=_("负责人集体讨论的记录"))
+
+
 class RevisionForm(ReportForm):
     reason = _text(_("变更的理由"), help_text=_("如：补充调查认定了新的违法事实，拟加重处罚，须重新告知"))
 
@@ -574,6 +580,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "revise_proposal": RevisionForm,
     "terminate": ReasonForm,
     "extend_decision": ReasonForm,
+    "extend_decision_further": FurtherExtensionForm,
     "submit_review": OpinionForm,
     "pass_review": OpinionForm,
     "return_review": ReasonForm,

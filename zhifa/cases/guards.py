@@ -507,6 +507,51 @@ def decision_not_extended_before(step: Step) -> Problem | None:
     return None
 
 
+@guard("further_extension_provided", needs_input=False)
+def further_extension_provided(step: Step) -> Problem | None:
+    """Only a sector rule that provides it allows a second extension (data: rules.FURTHER_EXTENSIONS)."""
+    case = _case(step)
+    if case.domain not in rules.FURTHER_EXTENSIONS:
+        return Problem(
+            f"“{case.get_domain_display()}”领域的规章没有规定经集体讨论继续延长办案期限，不能再次延长",
+            rule="行政处罚法 第六十条",
+        )
+    return None
+
+
+@guard("decision_extension_running", needs_input=False)
+def decision_extension_running(step: Step) -> Problem | None:
+    rule = rules.FURTHER_EXTENSIONS.get(_case(step).domain)
+    source = rule.source if rule else "行政处罚法 第六十条"
+    current = running(_case(step), "decision_extension")
+    if not current:
+        return Problem("继续延长须在经批准延长的办案期限内决定；本案未在延长的期限中", rule=source)
+    if step.on_date > current[-1].due_on:
+        return Problem(f"延长的办案期限已于 {current[-1].due_on} 届满，应在届满前决定继续延长", "on_date", source)
+    return None
+
+
+@guard("further_extension_days_allowed")
+def further_extension_days_allowed(step: Step) -> Problem | None:
+    rule = rules.FURTHER_EXTENSIONS.get(_case(step).domain)
+    days: int | None = step.data.get("days")
+    if rule is None:
+        return None
+    if not days or days < 1:
+        return Problem("请填写集体讨论确定的继续延长的天数", "days", rule.source)
+    if rule.max_days is not None and days > rule.max_days:
+        return Problem(f"继续延长不得超过{rule.max_days}日", "days", rule.source)
+    return None
+
+
+@guard("collective_discussion_recorded")
+def collective_discussion_recorded(step: Step) -> Problem | None:
+    if not step.data.get("evidence"):
+        rule = rules.FURTHER_EXTENSIONS.get(_case(step).domain)
+        return Problem("请上传负责人集体讨论的记录", "evidence", rule.source if rule else "行政处罚法 第六十条")
+    return None
+
+
 # 告知、听证
 
 
@@ -734,7 +779,7 @@ def statement_period_over(step: Step) -> Problem | None:
 
 @guard("within_decision_period")
 def within_decision_period(step: Step) -> Problem | None:
-    limit = running(_case(step), "decision", "decision_extension")
+    limit = running(_case(step), "decision", "decision_extension", "decision_further_extension")
     if limit and step.on_date > limit[-1].due_on:
         return Problem(
             f"办案期限已于 {limit[-1].due_on} 届满，须经批准延长后方可作出决定",

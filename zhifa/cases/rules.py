@@ -91,6 +91,26 @@ PERIODS: dict[str, Period] = {
     "summary_report": Period(
         _("当场处罚决定报所属机关备案"), 5, Unit.WORKING_DAYS, "行政处罚法 第五十二条；期限为默认值"
     ),
+    # Set by the collective discussion that decides it, within the sector rule's limit (FURTHER_EXTENSIONS).
+    "decision_further_extension": Period(
+        _("集体讨论决定继续延长办案期限"), 30, Unit.CALENDAR_DAYS, "行业规章；期限为集体讨论确定的期限"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class FurtherExtension:
+    """A sector rule's further extension of the decision period, decided by the heads' collective discussion
+    once the first extension has not sufficed (行政处罚法 第六十条: 法律、法规、规章另有规定的，从其规定)."""
+
+    max_days: int | None  # None: a reasonable period the discussion sets
+    source: str
+
+
+# Shipped sector data, by domain.
+FURTHER_EXTENSIONS: Mapping[str, FurtherExtension] = {
+    "ecology": FurtherExtension(30, "生态环境行政处罚办法（生态环境部令第30号）第五十七条"),
+    "market": FurtherExtension(None, "市场监督管理行政处罚程序规定 第六十四条"),
 }
 
 # Periods that exist only where a law, regulation or rule provides them: without an agency's setting (with its

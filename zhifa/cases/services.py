@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -342,6 +342,22 @@ def _extend_decision(step: Step) -> Outcome:
     if current:
         step.starts["decision_extension"] = rules.natural_end("decision", current[-1].started_on)
     return Outcome({"reason": step.data["reason"]}, step.data["reason"])
+
+
+@handles("extend_decision_further")
+def _extend_decision_further(step: Step) -> Outcome:
+    current = running(_case(step), "decision_extension")
+    days: int = step.data["days"]
+    rule = rules.FURTHER_EXTENSIONS[_case(step).domain]
+    if current:
+        # It runs on from the first extension's own last day, as the first ran on from the ninety days'.
+        first = current[-1]
+        step.starts["decision_further_extension"] = first.started_on + timedelta(
+            days=first.amount or rules.PERIODS["decision_extension"].amount
+        )
+    step.amounts["decision_further_extension"] = (days, f"{rule.source}；集体讨论确定的期限")
+    facts = {"days": days, "reason": step.data["reason"], "source": rule.source}
+    return Outcome(facts, f"集体讨论决定继续延长办案期限{days}日：{step.data['reason']}")
 
 
 @handles("revise_proposal")

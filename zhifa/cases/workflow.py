@@ -107,6 +107,7 @@ BEFORE_DECISION = (
 ENDED_BEFORE_DECISION = (
     "decision",
     "decision_extension",
+    "decision_further_extension",
     "preservation_decision",
     "statement",
     "hearing_request",
@@ -306,6 +307,23 @@ _TABLE = [
         ("decision",),
         source="行政处罚法 第六十条",
     ),
+    Action(
+        "extend_decision_further",
+        _("集体讨论决定继续延长办案期限"),
+        SEIZURE_STATES[:-1],
+        None,
+        APPROVERS,
+        (
+            "further_extension_provided",
+            "decision_extension_running",
+            "further_extension_days_allowed",
+            "collective_discussion_recorded",
+            "reason_given",
+        ),
+        ("decision_further_extension",),
+        ("decision_extension",),
+        source="行政处罚法 第六十条；行业规章",
+    ),
     # 法制审核、审批
     Action(
         "submit_review",
@@ -475,7 +493,14 @@ _TABLE = [
             "hearing_report_read",
         ),
         ("service",),
-        ("decision", "decision_extension", "statement", "hearing_request", "preservation_decision"),
+        (
+            "decision",
+            "decision_extension",
+            "decision_further_extension",
+            "statement",
+            "hearing_request",
+            "preservation_decision",
+        ),
         source="行政处罚法 第四十五条、第五十九条、第六十条、第六十二条",
     ),
     Action(

@@ -1,0 +1,63 @@
+"""The decision period: a second extension by the heads' collective discussion exists only where a sector rule
+provides it (行政处罚法 第六十条: 法律、法规、规章另有规定的，从其规定), within that rule's limit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from zhifa.cases import agency_settings, rules
+from zhifa.cases.tests.desk import SMALL_FINE_REPORT, Desk
+from zhifa.core.choices import Domain
+from zhifa.core.models import Agency
+from zhifa.ledger.verify import verify_ledger
+
+pytestmark = pytest.mark.django_db
+
+EXTENSION = {"decision_extension_days": 30, "periods_source": "测试规定 第三十条"}
+
+
+def ecology_case(world, evidence) -> Desk:
+    Agency.objects.filter(pk__in=[world.branch.pk, world.bureau.pk]).update(domains=[Domain.FORESTRY, Domain.ECOLOGY])
+    agency_settings.update(world.admin, world.bureau, EXTENSION)
+    desk = Desk(world, evidence)
+    desk.lead(date(2026, 6, 1), domain=Domain.ECOLOGY, title="超标排放", act_ended_on=date(2026, 5, 30))
+    desk.investigate(date(2026, 6, 1))  # decided by 30 August, moved to Monday 31 August
+    desk("report", date(2026, 6, 2), **SMALL_FINE_REPORT)
+    desk("submit_approval", date(2026, 6, 2))
+    desk("approve", date(2026, 6, 3))
+    desk("notify", date(2026, 6, 4), rights_stated=True)
+    return desk
+
+
+def test_a_second_extension_by_collective_discussion_within_the_ecology_rules_thirty_days(world, evidence):
+    desk = ecology_case(world, evidence)
+    source = rules.FURTHER_EXTENSIONS["ecology"].source
+    further = {"days": 30, "reason": "案情特别复杂，需补充监测", "evidence": [desk.scan]}
+    # Only while the first extension runs: it has not been granted yet.
+    refused = desk.refused("extend_decision_further", date(2026, 8, 20), **further)
+    assert refused.rule == source
+    desk("extend_decision", date(2026, 8, 20), reason="案情复杂")
+    assert desk.refused("extend_decision_further", date(2026, 9, 20), **{**further, "days": 31}).field == "days"
+    assert desk.refused("extend_decision_further", date(2026, 9, 20), **{**further, "evidence": []}).field == "evidence"
+    case = desk("extend_decision_further", date(2026, 9, 20), **further)
+    extension = case.deadlines.get(period="decision_further_extension")
+    # Thirty days on from the first extension's own last day (29 September).
+    assert (extension.started_on, extension.due_on) == (date(2026, 9, 29), date(2026, 10, 29))
+    assert extension.source.startswith(source)
+    assert case.deadlines.get(period="decision_extension").stopped_on == date(2026, 9, 20)
+    decision = {k: v for k, v in SMALL_FINE_REPORT.items() if k not in ("facts_found", "legal_basis")}
+    assert "届满" in desk.refused("decide", date(2026, 10, 30), **decision).message
+    assert desk("decide", date(2026, 10, 29), **decision).state == "decided"
+    assert verify_ledger().ok
+
+
+def test_no_second_extension_where_no_rule_provides_it(world, evidence):
+    agency_settings.update(world.admin, world.bureau, EXTENSION)
+    desk = Desk(world, evidence)
+    desk.lead(date(2026, 6, 1), act_ended_on=date(2026, 5, 30))  # forestry
+    desk.investigate(date(2026, 6, 1))
+    desk("extend_decision", date(2026, 8, 20), reason="案情复杂")
+    refused = desk.refused("extend_decision_further", date(2026, 9, 20), days=10, reason="复杂", evidence=[desk.scan])
+    assert "没有规定经集体讨论继续延长" in refused.message
