@@ -86,3 +86,31 @@ class DefenceAnswer(models.TextChoices):
     ADOPTED = "adopted", _("成立，予以采纳")
     PARTLY = "partly", _("部分成立，部分采纳")
     NOT_ADOPTED = "not_adopted", _("不成立，不予采纳")
+
+
+class SeizureMeasure(models.TextChoices):
+    """查封 (sealing a place, facility or goods where they are) or 扣押 (impounding them) (行政强制法 第九条)."""
+
+    SEAL = "seal", _("查封")
+    IMPOUND = "impound", _("扣押")
+
+
+class AppraisalKind(models.TextChoices):
+    """What the seized goods are sent for; its time is not counted in the seizure (行政强制法 第二十五条第三款)."""
+
+    TESTING = "testing", _("检测")
+    INSPECTION = "inspection", _("检验")
+    QUARANTINE = "quarantine", _("检疫")
+    APPRAISAL = "appraisal", _("技术鉴定")
+
+
+class PreservationMeasure(models.TextChoices):
+    """The decision on evidence registered and preserved (先行登记保存), within seven working days (行政处罚法
+    第五十六条). The measures are those of 市场监督管理行政处罚程序规定 第三十四条, which other sectors' procedure
+    rules list alike; a sector's own list is a reason to make this agency data."""
+
+    RECORDED_RETURNED = "recorded_returned", _("采取记录、复制、拍照、录像等证据保全措施后退还")
+    SENT_FOR_APPRAISAL = "sent_for_appraisal", _("送交检测、检验、检疫、鉴定")
+    SEIZED = "seized", _("依法采取查封、扣押等行政强制措施")
+    CONFISCATION = "confiscation", _("违法事实成立，依法应当予以没收，在行政处罚决定中没收")
+    RELEASED = "released", _("违法事实不成立或者依法不应当查封、扣押、没收，解除先行登记保存并退还")

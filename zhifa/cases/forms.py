@@ -16,13 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.cases import rules
 from zhifa.cases.choices import (
+    AppraisalKind,
     DefenceAnswer,
     EvidenceKind,
     LeadSource,
     NoPenaltyGround,
     PartyKind,
     PenaltyKind,
+    PreservationMeasure,
     RecusalApplicant,
+    SeizureMeasure,
     ServiceMethod,
 )
 from zhifa.cases.models import Case
@@ -327,9 +330,38 @@ class PreserveForm(ActionForm):
     evidence = EvidenceField()
 
 
+INVENTORY_SEPARATOR = re.compile(r"\s*[，,]\s*")
+
+
+def parse_inventory(text: str) -> list[list[str]] | None:
+    """Lines "名称，数量[，规格或存放地点]" as [name, quantity, note]; None when a line names no quantity.
+
+    The seizure decision and the inventory list each thing by name and quantity (行政强制法 第二十四条).
+    """
+    rows = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        parts = INVENTORY_SEPARATOR.split(line.strip(), maxsplit=2)
+        if len(parts) < 2 or not parts[0] or not parts[1]:
+            return None
+        rows.append([parts[0], parts[1], parts[2] if len(parts) > 2 else ""])
+    return rows or None
+
+
 class SeizeForm(ActionForm):
     officers = _officers()
-    items = _text(_("查封、扣押的场所、设施或者财物清单"))
+    items = _text(
+        _("查封、扣押的场所、设施或者财物清单"),
+        help_text=_(
+            "每行一项：名称，数量，规格或存放地点（如“油锯，1台，斯蒂尔MS180”）。写明数量即可由系统制作决定书和清单"
+        ),
+    )
+    # What the decision states besides the items (行政强制法 第二十四条): optional here, needed to print it.
+    measure = forms.ChoiceField(label=_("措施"), choices=[("", "—"), *SeizureMeasure.choices], required=False)
+    reason = _text(_("查封、扣押的理由"), required=False, rows=2, help_text=_("涉嫌违法的事实"))
+    basis = _text(_("查封、扣押的依据"), required=False, rows=2, help_text=_("据以查封、扣押的法律、法规条款"))
+    place = forms.CharField(label=_("实施地点"), max_length=SHORT_TEXT, required=False)
     approved_by = forms.ModelChoiceField(
         label=_("批准的负责人"),
         queryset=User.objects.none(),
@@ -338,6 +370,33 @@ class SeizeForm(ActionForm):
     )
     emergency = forms.BooleanField(label=_("情况紧急，需要当场实施（行政强制法 第十九条）"), required=False)
     evidence = EvidenceField(help_text=_("须包含执法记录仪全程录像（行政强制法 第十八条；全过程记录）"))
+
+
+class AppraisalStartForm(ActionForm):
+    kind = forms.ChoiceField(label=_("送检事项"), choices=AppraisalKind.choices)
+    items = _text(_("送检的物品"), rows=2)
+    institution = forms.CharField(label=_("检测、检验、检疫或者鉴定机构"), max_length=SHORT_TEXT)
+    ends_on = BoundedDateField(
+        label=_("期间届满日"),
+        widget=DateInput,
+        planned=True,
+        help_text=_("书面告知当事人的期间的最后一日；此期间不计入查封、扣押期间（行政强制法 第二十五条第三款）"),
+    )
+    evidence = EvidenceField(required=False, help_text=_("送检凭证、委托书"))
+
+
+class AppraisalEndForm(ActionForm):
+    result = _text(_("检测、检验、检疫或者鉴定结论"), rows=3)
+    evidence = EvidenceField(required=True, label=_("检测、检验、检疫或者鉴定报告"))
+
+
+class PreservedDecisionForm(ActionForm):
+    measure = forms.ChoiceField(label=_("处理决定"), choices=PreservationMeasure.choices)
+    items = _text(_("涉及的物品"), required=False, rows=2, help_text=_("留空：先行登记保存的全部物品"))
+    reason = _text(_("理由"))
+    # Checked by the guard head_approved, whose refusal names the rule (行政处罚法 第五十六条).
+    approved_by = forms.ModelChoiceField(label=_("批准的负责人"), queryset=User.objects.none(), required=False)
+    evidence = EvidenceField(required=False, help_text=_("记录、复制、拍照、录像的材料，退还物品的签收单"))
 
 
 class SeizureApprovalForm(ActionForm):
@@ -572,7 +631,10 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "record_interview": InterviewForm,
     "record_inspection": InspectionForm,
     "preserve_evidence": PreserveForm,
+    "decide_preserved": PreservedDecisionForm,
     "seize": SeizeForm,
+    "start_appraisal": AppraisalStartForm,
+    "end_appraisal": AppraisalEndForm,
     "extend_seizure": ReasonForm,
     "release_seizure": ReasonForm,
     "approve_seizure": SeizureApprovalForm,

@@ -331,11 +331,19 @@ def head_approved(step: Step) -> Problem | None:
     case = _case(step)
     if approver is None and step.data.get("emergency"):
         return None  # reported and approved afterwards: `approve_seizure`, within the 24 hours it starts
+    # Evidence is registered and preserved, and decided on, with the head's approval (行政处罚法 第五十六条).
+    preserving = step.action.name in PRESERVATION_ACTS
+    rule = "行政处罚法 第五十六条" if preserving else "行政强制法 第十八条、第十九条"
     if approver is None or not approver.has_role(Role.APPROVER.value):
-        return Problem("须经行政机关负责人批准，请选择批准的负责人", "approved_by", "行政强制法 第十八条、第十九条")
+        return Problem("须经行政机关负责人批准，请选择批准的负责人", "approved_by", rule)
     if approver.agency is None or not case.agency.is_within(approver.agency):
-        return Problem(f"{approver} 不是 {case.agency.name} 的负责人", "approved_by", "行政强制法 第十八条")
+        return Problem(
+            f"{approver} 不是 {case.agency.name} 的负责人", "approved_by", rule if preserving else "行政强制法 第十八条"
+        )
     return None
+
+
+PRESERVATION_ACTS = ("preserve_evidence", "decide_preserved")
 
 
 @guard("seizure_running", needs_input=False)
@@ -368,6 +376,56 @@ def seizure_not_expired(step: Step) -> Problem | None:
 def no_seizure_running(step: Step) -> Problem | None:
     if running(_case(step), "seizure", "seizure_extension"):
         return Problem("查封、扣押尚未解除，请先解除或依决定处理", rule="行政强制法 第二十八条")
+    return None
+
+
+@guard("seizure_in_time", needs_input=False)
+def seizure_in_time(step: Step) -> Problem | None:
+    for deadline in running(_case(step), "seizure", "seizure_extension"):
+        if step.on_date > deadline.due_on:
+            return Problem(
+                f"查封、扣押期限已于 {deadline.due_on} 届满，应当解除；届满后送检的期间不能扣除",
+                "on_date",
+                "行政强制法 第二十五条、第二十八条",
+            )
+    return None
+
+
+@guard("no_appraisal_running", needs_input=False)
+def no_appraisal_running(step: Step) -> Problem | None:
+    current = running(_case(step), "appraisal")
+    if current:
+        return Problem(
+            f"已有送检的检测、检验、检疫或者技术鉴定（告知期间至 {current[0].due_on}）尚未结束，请先登记其结束",
+            rule="行政强制法 第二十五条第三款",
+        )
+    return None
+
+
+@guard("appraisal_running", needs_input=False)
+def appraisal_running(step: Step) -> Problem | None:
+    if not running(_case(step), "appraisal"):
+        return Problem("本案没有正在进行的检测、检验、检疫或者技术鉴定", rule="行政强制法 第二十五条第三款")
+    return None
+
+
+@guard("appraisal_period_stated")
+def appraisal_period_stated(step: Step) -> Problem | None:
+    """The time not counted must be stated (明确) and told to the party in writing: it ends on a set day."""
+    ends_on: date | None = step.data.get("ends_on")
+    if ends_on is None or ends_on <= step.on_date:
+        return Problem(
+            "检测、检验、检疫或者技术鉴定的期间应当明确并书面告知当事人：请填写晚于送检日期的期间届满日",
+            "ends_on",
+            "行政强制法 第二十五条第三款",
+        )
+    return None
+
+
+@guard("preservation_pending", needs_input=False)
+def preservation_pending(step: Step) -> Problem | None:
+    if not running(_case(step), "preservation_decision"):
+        return Problem("本案没有待作出处理决定的先行登记保存证据", rule="行政处罚法 第五十六条")
     return None
 
 

@@ -28,8 +28,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
-from zhifa.cases import agency_settings
-from zhifa.cases.choices import DefenceAnswer, PartyKind, ServiceMethod
+from zhifa.cases import agency_settings, rules
+from zhifa.cases.choices import (
+    AppraisalKind,
+    DefenceAnswer,
+    PartyKind,
+    PreservationMeasure,
+    SeizureMeasure,
+    ServiceMethod,
+)
 from zhifa.cases.guards import current_chair
 from zhifa.cases.models import Case, CaseDocument, CaseRecord, Party
 from zhifa.cases.workflow import ACTIONS
@@ -422,6 +429,159 @@ def _hearing_record(case: Case, number: DocumentNumber, entry_hash: str, entry: 
     )
 
 
+# 查封、扣押 (行政强制法 第二十四条、第二十五条、第二十八条) and 先行登记保存 (行政处罚法 第五十六条): each
+# document is issued from the act it documents — the decision and the inventory from `seize`, handed over on
+# the spot in the same act, the extension's notice from `extend_seizure`, and so on (docs/decisions.md).
+
+
+def _measure(seizure: CaseRecord) -> str:
+    chosen = seizure.data.get("measure")
+    return str(SeizureMeasure(chosen).label) if chosen else "查封、扣押"
+
+
+def _items(seizure: CaseRecord) -> tuple[contexts.InventoryItem, ...]:
+    rows = seizure.data.get("inventory") or [[seizure.data["items"], "（见清单）", ""]]
+    return tuple(contexts.InventoryItem(name=name, quantity=quantity, note=note) for name, quantity, note in rows)
+
+
+def _seizure_before(case: Case, entry: Entry) -> CaseRecord:
+    """The seizure an extension, release or appraisal belongs to: the latest one before it."""
+    seizure = case.records.filter(action="seize", entry_index__lt=entry.index).order_by("entry_index").last()
+    if seizure is None:
+        raise Refusal("本案尚未查封、扣押")
+    return seizure
+
+
+def _decision_number(case: Case, seizure: CaseRecord) -> DocumentNumber | None:
+    made = case.documents.filter(kind=DocumentKind.SEIZURE_DECISION, documents_entry=seizure.entry_index).first()
+    return made.document_number() if made is not None else None
+
+
+def _remedies(case: Case) -> contexts.Remedies:
+    in_force = agency_settings.in_force(case.agency)
+    return contexts.Remedies(reconsideration_body=in_force.reconsideration_body, court=in_force.court)
+
+
+def _inventory_missing(record: CaseRecord | None) -> str | None:
+    if record is None or not record.data.get("inventory"):
+        return "本次查封、扣押的清单未逐项写明名称和数量，以现场制作并由当事人签名的纸质清单为准"
+    return None
+
+
+def _seizure_decision_missing(record: CaseRecord | None) -> str | None:
+    if record is not None and not (record.data.get("reason") and record.data.get("basis")):
+        return "本次查封、扣押未录入理由和依据，决定书以现场制作的纸质文书为准"
+    return _inventory_missing(record)
+
+
+def _seizure_decision(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    record = _record(case, entry)
+    data = record.data
+    return contexts.SeizureDecision(
+        **_base(case, number, entry_hash),
+        party=_party(case),
+        measure=_measure(record),
+        reason=data["reason"],
+        basis=data["basis"],
+        items=_items(record),
+        place=data.get("place", ""),
+        emergency=data.get("approved_by") is None,
+        starts_on=record.on_date,
+        ends_on=rules.due("seizure", record.on_date).date,
+        remedies=_remedies(case),
+        issued_on=record.on_date,
+    )
+
+
+def _seizure_inventory(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    record = _record(case, entry)
+    return contexts.SeizureInventory(
+        **_base(case, number, entry_hash),
+        party=_party(case),
+        case_title=case.title,
+        measure=_measure(record),
+        items=_items(record),
+        place=record.data.get("place", ""),
+        seized_on=record.on_date,
+        officers=_refs(record.officers),
+        decision_number=_decision_number(case, record),
+    )
+
+
+def _seizure_extension(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    record = _record(case, entry)
+    seizure = _seizure_before(case, entry)
+    return contexts.SeizureExtension(
+        **_base(case, number, entry_hash),
+        party=_party(case),
+        measure=_measure(seizure),
+        seized_on=seizure.on_date,
+        decision_number=_decision_number(case, seizure),
+        first_ends_on=date.fromisoformat(record.data["first_ends_on"]),
+        ends_on=date.fromisoformat(record.data["ends_on"]),
+        reason=record.data["reason"],
+        remedies=_remedies(case),
+        issued_on=record.on_date,
+    )
+
+
+def _extension_missing(record: CaseRecord | None) -> str | None:
+    if record is None or not record.data.get("ends_on"):
+        return "本次延长未记录延长后的期限，以纸质文书为准"
+    return None
+
+
+def _seizure_release(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    record = _record(case, entry)
+    seizure = _seizure_before(case, entry)
+    return contexts.SeizureRelease(
+        **_base(case, number, entry_hash),
+        party=_party(case),
+        measure=_measure(seizure),
+        seized_on=seizure.on_date,
+        decision_number=_decision_number(case, seizure),
+        items=_items(seizure),
+        reason=record.data["reason"],
+        released_on=record.on_date,
+        issued_on=record.on_date,
+    )
+
+
+def _appraisal_notice(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    record = _record(case, entry)
+    data = record.data
+    return contexts.AppraisalNotice(
+        **_base(case, number, entry_hash),
+        party=_party(case),
+        appraisal=str(AppraisalKind(data["kind"]).label),
+        items=data["items"],
+        institution=data["institution"],
+        starts_on=record.on_date,
+        ends_on=date.fromisoformat(data["ends_on"]),
+        seizure_ends_on=date.fromisoformat(data["seizure_due"]) if data.get("seizure_due") else None,
+        issued_on=record.on_date,
+    )
+
+
+RETURNED = {PreservationMeasure.RECORDED_RETURNED, PreservationMeasure.RELEASED}
+
+
+def _preservation_decision(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    record = _record(case, entry)
+    data = record.data
+    measure = PreservationMeasure(data["measure"])
+    return contexts.PreservationDecision(
+        **_base(case, number, entry_hash),
+        party=_party(case),
+        preserved_on=tuple(date.fromisoformat(p["on_date"]) for p in data["preserved"]),
+        items=data["items"],
+        measure=str(measure.label),
+        reason=data["reason"],
+        returned=measure in RETURNED,
+        issued_on=record.on_date,
+    )
+
+
 ISSUABLE: dict[str, Issuable] = {
     DocumentKind.FILING_APPROVAL: Issuable(DocumentKind.FILING_APPROVAL, "file", _filing_approval),
     DocumentKind.INTERVIEW_TRANSCRIPT: Issuable(
@@ -440,6 +600,20 @@ ISSUABLE: dict[str, Issuable] = {
     DocumentKind.PENALTY_DECISION: Issuable(DocumentKind.PENALTY_DECISION, "decide", _penalty_decision),
     DocumentKind.SERVICE_PROOF: Issuable(DocumentKind.SERVICE_PROOF, "serve", _service_proof),
     DocumentKind.CLOSURE_REPORT: Issuable(DocumentKind.CLOSURE_REPORT, "close", _closure_report),
+    DocumentKind.SEIZURE_DECISION: Issuable(
+        DocumentKind.SEIZURE_DECISION, "seize", _seizure_decision, True, _seizure_decision_missing
+    ),
+    DocumentKind.SEIZURE_INVENTORY: Issuable(
+        DocumentKind.SEIZURE_INVENTORY, "seize", _seizure_inventory, True, _inventory_missing
+    ),
+    DocumentKind.SEIZURE_EXTENSION: Issuable(
+        DocumentKind.SEIZURE_EXTENSION, "extend_seizure", _seizure_extension, True, _extension_missing
+    ),
+    DocumentKind.SEIZURE_RELEASE: Issuable(DocumentKind.SEIZURE_RELEASE, "release_seizure", _seizure_release, True),
+    DocumentKind.APPRAISAL_NOTICE: Issuable(DocumentKind.APPRAISAL_NOTICE, "start_appraisal", _appraisal_notice, True),
+    DocumentKind.PRESERVATION_DECISION: Issuable(
+        DocumentKind.PRESERVATION_DECISION, "decide_preserved", _preservation_decision, True
+    ),
 }
 ISSUERS = (Role.OFFICER.value, Role.APPROVER.value)
 
@@ -481,8 +655,9 @@ def _label(spec: Issuable, record: CaseRecord | None) -> str:
     label = str(spec.kind.label)
     if spec.per_act and record is not None:
         who = record.data.get("interviewee") or record.data.get("place") or ""
-        # A notice made once per approval needs no more than its name: only the latest approval's is pending.
-        return f"{label}（{who}，{record.on_date:%Y-%m-%d}）" if who else label
+        if not who and spec.kind == DocumentKind.ADVANCE_NOTICE:
+            return label  # one per approval, and only the latest approval's is pending: its name says enough
+        return f"{label}（{who + '，' if who else ''}{record.on_date:%Y-%m-%d}）"
     return label
 
 

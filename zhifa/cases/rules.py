@@ -76,6 +76,14 @@ PERIODS: dict[str, Period] = {
     "cash_handover": Period(_("当场收缴的罚款交至行政机关"), 2, Unit.WORKING_DAYS, "行政处罚法 第七十一条"),
     "seizure": Period(_("查封、扣押期限"), 30, Unit.CALENDAR_DAYS, "行政强制法 第二十五条", ceiling=True),
     "seizure_extension": Period(_("查封、扣押延长"), 30, Unit.CALENDAR_DAYS, "行政强制法 第二十五条", ceiling=True),
+    # The appraisal period the written notice states (its due date is that day): 行政强制法 第二十五条第三款.
+    "appraisal": Period(
+        _("检测、检验、检疫或者技术鉴定期间"),
+        0,
+        Unit.CALENDAR_DAYS,
+        "行政强制法 第二十五条第三款；期间为书面告知当事人的期间",
+        ceiling=True,
+    ),
     "emergency_approval": Period(_("紧急查封、扣押后报告负责人并补办批准"), 24, Unit.HOURS, "行政强制法 第十九条"),
     "demand_before_court": Period(_("催告后申请法院强制执行"), 10, Unit.WORKING_DAYS, "行政强制法 第五十四条"),
     "court_application": Period(_("申请人民法院强制执行"), 3, Unit.MONTHS, "行政强制法 第五十三条"),
@@ -137,6 +145,17 @@ def natural_end(period: str, start: date) -> date:
     spec = PERIODS[period]
     assert spec.unit is Unit.CALENDAR_DAYS, "only calendar-day periods are extended"
     return start + timedelta(days=spec.amount)
+
+
+def appraisal_excluded_days(started_on: date, ended_on: date, stated_end: date) -> int:
+    """The days an appraisal adds to a seizure's period (行政强制法 第二十五条第三款).
+
+    The time of testing, inspection, quarantine or technical appraisal is not counted in the seizure; it must
+    be stated and told to the party in writing. Counted like any period, the day it starts not included: sent
+    on the 10th and back on the 20th, the seizure's ten days from the 11th to the 20th are not counted. Only
+    the stated time is excluded: days beyond the stated end count, as the party was told of no more.
+    """
+    return max(0, (min(ended_on, stated_end) - started_on).days)
 
 
 def earliest_hearing(notified_on: date) -> Deadline:

@@ -23,8 +23,15 @@ from django.db.models import Max, Model
 from django.utils import timezone, translation
 
 from zhifa.cases import agency_settings, issuing, rules
-from zhifa.cases.choices import PartyKind, Procedure, RecusalApplicant, ServiceMethod
-from zhifa.cases.forms import ACTION_FORMS
+from zhifa.cases.choices import (
+    AppraisalKind,
+    PartyKind,
+    PreservationMeasure,
+    Procedure,
+    RecusalApplicant,
+    ServiceMethod,
+)
+from zhifa.cases.forms import ACTION_FORMS, parse_inventory
 from zhifa.cases.guards import GUARDS, Step, current_chair, late_fee_owed, new_team, outstanding, running
 from zhifa.cases.models import Case, CaseDeadline, CaseOfficer, CaseRecord, Party
 from zhifa.cases.workflow import ACTIONS, STATE_LABELS, Action, State, actions_from
@@ -305,6 +312,12 @@ def _hold(step: Step) -> Outcome:
         "approved_by": {"id": approver.pk, "name": approver.get_full_name()} if approver else None,
         "emergency": bool(step.data.get("emergency")),
     }
+    if step.action.name == "seize":
+        # What the decision and the inventory handed to the party state (行政强制法 第二十四条).
+        facts.update(_given(step.data, "measure", "reason", "basis", "place"))
+        inventory = parse_inventory(step.data["items"])
+        if inventory is not None:
+            facts["inventory"] = inventory
     summary = step.data["items"] if approver else f"{step.data['items']}（情况紧急当场实施，待报告负责人补办批准）"
     return Outcome(facts, summary, step.data["officers"])
 
@@ -314,7 +327,7 @@ def _approve_seizure(step: Step) -> Outcome:
     released = step.data["decision"] == "release"
     if released:
         # The head finds the measure should not have been taken: it is lifted at once (行政强制法 第十九条).
-        step.stop.update({"seizure", "seizure_extension"})
+        step.stop.update({"seizure", "seizure_extension", "appraisal"})
     opinion = str(step.data.get("opinion") or "").strip()
     late = any(step.on_date > d.due_on for d in running(_case(step), "emergency_approval"))
     facts = {"decision": step.data["decision"], "opinion": opinion, "late": late}
@@ -324,11 +337,130 @@ def _approve_seizure(step: Step) -> Outcome:
 
 @handles("extend_seizure")
 def _extend_seizure(step: Step) -> Outcome:
-    # The extension runs on from the last day of the first thirty days (行政强制法 第二十五条).
-    current = running(_case(step), "seizure")
+    # The extension runs on from the last day of the first thirty days (行政强制法 第二十五条): a ceiling's
+    # due day, which an appraisal's time not counted has moved on (第二十五条第三款).
+    case = _case(step)
+    facts = {"reason": step.data["reason"]}
+    current = running(case, "seizure")
     if current:
-        step.starts["seizure_extension"] = rules.natural_end("seizure", current[-1].started_on)
-    return Outcome({"reason": step.data["reason"]}, step.data["reason"])
+        first_end = current[-1].due_on
+        step.starts["seizure_extension"] = first_end
+        excluded = _excluded_days(case)
+        if excluded:
+            step.amounts["seizure_extension"] = (rules.PERIODS["seizure_extension"].amount, _exclusion_source(excluded))
+        # What the written notice of the extension states (第二十五条第二款).
+        facts["first_ends_on"] = first_end.isoformat()
+        facts["ends_on"] = rules.due("seizure_extension", first_end).date.isoformat()
+    return Outcome(facts, step.data["reason"])
+
+
+# 检测、检验、检疫、技术鉴定 (行政强制法 第二十五条第三款): the time stated to the party is not counted in the
+# seizure. Sending the goods moves the seizure's last day on by the stated days; the end puts it where the
+# days actually taken (never more than stated) leave it. Both are recorded with the new last day.
+
+
+def _excluded_days(case: Case) -> int:
+    """The days not counted in the seizure running now: appraisals ended, and the stated time of one running."""
+    total = 0
+    running_stated = 0
+    for record_ in case.records.filter(action__in=("seize", "start_appraisal", "end_appraisal")).order_by(
+        "entry_index"
+    ):
+        if record_.action == "seize":
+            total, running_stated = 0, 0  # a new seizure counts its own
+        elif record_.action == "start_appraisal":
+            running_stated = int(record_.data["stated_days"])
+        else:
+            total += int(record_.data["excluded_days"])
+            running_stated = 0
+    return total + running_stated
+
+
+def _exclusion_source(days: int) -> str:
+    return f"行政强制法 第二十五条；不计入检测、检验、检疫或者技术鉴定期间 {days} 日（第二十五条第三款）"
+
+
+def _move_seizure(case: Case, days: int, excluded: int, appraisal_started: date) -> str | None:
+    """Move the running seizure period's last day by `days`; say on it how many days are not counted."""
+    rows = running(case, "seizure", "seizure_extension")
+    for deadline in rows:
+        deadline.due_on += timedelta(days=days)
+        if appraisal_started < deadline.started_on:
+            # An extension begun while the goods were away runs on from the first period's corrected end.
+            deadline.started_on += timedelta(days=days)
+        deadline.amount = (deadline.due_on - deadline.started_on).days
+        deadline.source = _exclusion_source(excluded) if excluded else ""
+        deadline.save()
+    return rows[-1].due_on.isoformat() if rows else None
+
+
+@handles("start_appraisal")
+def _start_appraisal(step: Step) -> Outcome:
+    case = _case(step)
+    data = step.data
+    ends_on: date = data["ends_on"]
+    stated = (ends_on - step.on_date).days
+    step.dues["appraisal"] = ends_on
+    due = _move_seizure(case, stated, _excluded_days(case) + stated, step.on_date)
+    kind = AppraisalKind(data["kind"])
+    facts = {
+        "kind": kind.value,
+        "items": data["items"].strip(),
+        "institution": data["institution"].strip(),
+        "ends_on": ends_on.isoformat(),
+        "stated_days": stated,
+        "seizure_due": due,
+    }
+    summary = f"送{kind.label}：{facts['items']}（{facts['institution']}，期间至 {ends_on}，不计入查封、扣押期间）"
+    return Outcome(facts, summary)
+
+
+@handles("end_appraisal")
+def _end_appraisal(step: Step) -> Outcome:
+    case = _case(step)
+    sent = case.records.filter(action="start_appraisal").order_by("entry_index").last()
+    assert sent is not None  # the guard appraisal_running: a running appraisal was started by a record
+    stated = int(sent.data["stated_days"])
+    stated_end = date.fromisoformat(sent.data["ends_on"])
+    excluded = rules.appraisal_excluded_days(sent.on_date, step.on_date, stated_end)
+    due = _move_seizure(case, excluded - stated, _excluded_days(case) - stated + excluded, sent.on_date)
+    facts: dict[str, Any] = {
+        "result": step.data["result"].strip(),
+        "started_on": sent.on_date.isoformat(),
+        "stated_days": stated,
+        "excluded_days": excluded,
+        "seizure_due": due,
+    }
+    summary = f"{facts['result']}（不计入查封、扣押期间 {excluded} 日）"
+    if step.on_date > stated_end:
+        facts["beyond_stated_days"] = (step.on_date - stated_end).days
+        summary += f"；超出告知的期间 {facts['beyond_stated_days']} 日，计入查封、扣押期间"
+    return Outcome(facts, summary)
+
+
+@handles("decide_preserved")
+def _decide_preserved(step: Step) -> Outcome:
+    """The decision on what was registered and preserved (行政处罚法 第五十六条): all of it not yet decided on."""
+    case = _case(step)
+    data = step.data
+    decided = case.records.filter(action="decide_preserved").order_by("entry_index").last()
+    preserved = case.records.filter(action="preserve_evidence").order_by("entry_index")
+    if decided is not None:
+        preserved = preserved.filter(entry_index__gt=decided.entry_index)
+    items = str(data.get("items") or "").strip() or "；".join(r.data["items"] for r in preserved)
+    # Late is still decided — the goods must be returned or dealt with — and the lateness stays on record.
+    late = any(step.on_date > d.due_on for d in running(case, "preservation_decision"))
+    approver: User = data["approved_by"]
+    measure = PreservationMeasure(data["measure"])
+    facts = {
+        "measure": measure.value,
+        "items": items,
+        "reason": data["reason"].strip(),
+        "approved_by": {"id": approver.pk, "name": approver.get_full_name()},
+        "preserved": [{"on_date": r.on_date.isoformat(), "entry": r.entry_index} for r in preserved],
+        "late": late,
+    }
+    return Outcome(facts, f"{measure.label}：{items}{'（超过七个工作日作出）' if late else ''}")
 
 
 @handles("release_seizure")

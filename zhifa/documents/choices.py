@@ -23,6 +23,13 @@ class DocumentKind(models.TextChoices):
     PENALTY_DECISION = "penalty_decision", _("行政处罚决定书")
     SERVICE_PROOF = "service_proof", _("送达回证")
     CLOSURE_REPORT = "closure_report", _("结案报告")
+    # 行政强制法 第二十四条、第二十五条、第二十八条; 行政处罚法 第五十六条.
+    SEIZURE_DECISION = "seizure_decision", _("查封、扣押决定书")
+    SEIZURE_INVENTORY = "seizure_inventory", _("查封、扣押清单")
+    SEIZURE_EXTENSION = "seizure_extension", _("延长查封、扣押期限决定书")
+    SEIZURE_RELEASE = "seizure_release", _("解除查封、扣押决定书")
+    APPRAISAL_NOTICE = "appraisal_notice", _("检测、检验、检疫、技术鉴定期间告知书")
+    PRESERVATION_DECISION = "preservation_decision", _("先行登记保存物品处理决定书")
 
 
 # The code in each kind's number. Never change a code in use: numbers already issued carry it.
@@ -37,4 +44,10 @@ KIND_CODES: dict[DocumentKind, str] = {
     DocumentKind.PENALTY_DECISION: "罚决",
     DocumentKind.SERVICE_PROOF: "送",
     DocumentKind.CLOSURE_REPORT: "结",
+    DocumentKind.SEIZURE_DECISION: "封扣",
+    DocumentKind.SEIZURE_INVENTORY: "封清",
+    DocumentKind.SEIZURE_EXTENSION: "延封",
+    DocumentKind.SEIZURE_RELEASE: "解封",
+    DocumentKind.APPRAISAL_NOTICE: "检告",
+    DocumentKind.PRESERVATION_DECISION: "保处",
 }

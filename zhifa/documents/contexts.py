@@ -55,13 +55,15 @@ class Remedies:
     reconsideration_body: str  # 行政复议机关, e.g. 大青山市人民政府
     court: str  # the court with jurisdiction, e.g. 大青山市青山区人民法院
 
-    def sentence(self) -> str:
-        """The remedies sentence of a decision; the periods come from cases/rules.py, where they are cited."""
+    def sentence(self, decision: str = "本处罚决定") -> str:
+        """The remedies sentence of a decision; the periods come from cases/rules.py, where they are cited.
+
+        `decision`: what is challenged — the penalty, or a compulsory measure (行政强制法 第二十四条第四项)."""
         # 行政复议法 第二十条 (sixty days); 行政诉讼法 第四十六条 (six months).
         reconsideration = PERIODS["reconsideration"]
         litigation = PERIODS["litigation"]
         return (
-            f"如不服本处罚决定，可以在收到本决定书之日起{count_in_chinese(reconsideration.amount)}日内"
+            f"如不服{decision}，可以在收到本决定书之日起{count_in_chinese(reconsideration.amount)}日内"
             f"向{self.reconsideration_body}申请行政复议，"
             f"也可以在收到本决定书之日起{count_in_chinese(litigation.amount)}个月内"
             f"直接向{self.court}提起行政诉讼。"
@@ -320,6 +322,136 @@ class ClosureReport(Document):
     closed_on: date
 
 
+@dataclass(frozen=True, kw_only=True)
+class InventoryItem:
+    """One line of a seizure's inventory: what, how many, and its specification or where it is kept."""
+
+    name: str
+    quantity: str
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeizureDecision(Document):
+    """查封、扣押决定书, handed over on the spot with the inventory (行政强制法 第二十四条): the party; the
+    reason, basis and period; the places, facilities or goods by name and quantity; the remedies; agency,
+    seal and date."""
+
+    kind: ClassVar[DocumentKind] = DocumentKind.SEIZURE_DECISION
+
+    party: Party
+    measure: str  # 查封 / 扣押 / 查封、扣押
+    reason: str
+    basis: str
+    items: tuple[InventoryItem, ...]
+    place: str
+    emergency: bool  # taken on the spot and approved afterwards (行政强制法 第十九条)
+    starts_on: date
+    ends_on: date  # the period's last day: 30 days, a ceiling (第二十五条)
+    remedies: Remedies
+    issued_on: date
+
+    @property
+    def days(self) -> str:
+        return count_in_chinese(PERIODS["seizure"].amount)
+
+    @property
+    def remedies_sentence(self) -> str:
+        return self.remedies.sentence(f"本{self.measure}决定")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeizureInventory(Document):
+    """查封、扣押清单: in two copies, one kept by the party and one by the agency, signed by both (行政强制法
+    第二十四条第三款; 第十八条第八项)."""
+
+    kind: ClassVar[DocumentKind] = DocumentKind.SEIZURE_INVENTORY
+
+    party: Party
+    case_title: str
+    measure: str
+    items: tuple[InventoryItem, ...]
+    place: str
+    seized_on: date
+    officers: tuple[OfficerRef, ...]
+    decision_number: DocumentNumber | None  # the decision it belongs to, when issued
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeizureExtension(Document):
+    """延长查封、扣押期限决定书: the extension approved by the head, told in writing with its reasons (行政强制法
+    第二十五条第二款)."""
+
+    kind: ClassVar[DocumentKind] = DocumentKind.SEIZURE_EXTENSION
+
+    party: Party
+    measure: str
+    seized_on: date
+    decision_number: DocumentNumber | None
+    first_ends_on: date
+    ends_on: date
+    reason: str
+    remedies: Remedies
+    issued_on: date
+
+    @property
+    def days(self) -> str:
+        return count_in_chinese(PERIODS["seizure_extension"].amount)
+
+    @property
+    def remedies_sentence(self) -> str:
+        return self.remedies.sentence("本延长决定")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SeizureRelease(Document):
+    """解除查封、扣押决定书: the measure lifted and the goods returned at once (行政强制法 第二十八条)."""
+
+    kind: ClassVar[DocumentKind] = DocumentKind.SEIZURE_RELEASE
+
+    party: Party
+    measure: str
+    seized_on: date
+    decision_number: DocumentNumber | None
+    items: tuple[InventoryItem, ...]
+    reason: str
+    released_on: date
+    issued_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppraisalNotice(Document):
+    """检测、检验、检疫、技术鉴定期间告知书: the time not counted in the seizure, stated and told in writing
+    (行政强制法 第二十五条第三款)."""
+
+    kind: ClassVar[DocumentKind] = DocumentKind.APPRAISAL_NOTICE
+
+    party: Party
+    appraisal: str  # 检测 / 检验 / 检疫 / 技术鉴定
+    items: str
+    institution: str
+    starts_on: date
+    ends_on: date
+    seizure_ends_on: date | None  # the seizure's last day once the stated time is not counted
+    issued_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class PreservationDecision(Document):
+    """先行登记保存物品处理决定书: the decision on evidence registered and preserved, due within seven working
+    days (行政处罚法 第五十六条; the measures of 市场监督管理行政处罚程序规定 第三十四条)."""
+
+    kind: ClassVar[DocumentKind] = DocumentKind.PRESERVATION_DECISION
+
+    party: Party
+    preserved_on: tuple[date, ...]
+    items: str
+    measure: str
+    reason: str
+    returned: bool  # the goods are returned to the party
+    issued_on: date
+
+
 CONTEXTS: dict[DocumentKind, type[Document]] = {
     context.kind: context
     for context in (
@@ -333,5 +465,11 @@ CONTEXTS: dict[DocumentKind, type[Document]] = {
         PenaltyDecision,
         ServiceProof,
         ClosureReport,
+        SeizureDecision,
+        SeizureInventory,
+        SeizureExtension,
+        SeizureRelease,
+        AppraisalNotice,
+        PreservationDecision,
     )
 }

@@ -1,4 +1,4 @@
-"""A realistic case, 滥伐林木 in a nature reserve, told by each of the ten documents."""
+"""A realistic case, 滥伐林木 in a nature reserve, told by each of its documents."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from zhifa.core.validators import credit_code_check_char, resident_id_check_char
 from zhifa.documents.choices import DocumentKind
 from zhifa.documents.contexts import (
     AdvanceNotice,
+    AppraisalNotice,
     ClosureReport,
     Document,
     FilingApproval,
@@ -20,11 +21,17 @@ from zhifa.documents.contexts import (
     HearingRecord,
     InspectionRecord,
     InterviewTranscript,
+    InventoryItem,
     InvestigationReport,
     OfficerRef,
     Party,
     PenaltyDecision,
+    PreservationDecision,
     Remedies,
+    SeizureDecision,
+    SeizureExtension,
+    SeizureInventory,
+    SeizureRelease,
     ServiceProof,
     Statement,
 )
@@ -267,5 +274,89 @@ def sample(kind: DocumentKind) -> Document:
             approver_name="孙局长",
             approver_opinion="同意结案，归档。",
             closed_on=date(2026, 12, 8),
+        )
+    return _seizure_sample(kind, common, case)
+
+
+CHAINSAW = InventoryItem(name="油锯", quantity="1台", note="斯蒂尔MS180，暂存哈拉沁保护站")
+LOGS = InventoryItem(name="油松原木", quantity="12根", note="暂存哈拉沁保护站木材场")
+
+
+def _seizure_sample(kind: DocumentKind, common: Common, case: str) -> Document:
+    """The seizure and the preserved evidence of the same case (行政强制法; 行政处罚法 第五十六条)."""
+    if kind == DocumentKind.SEIZURE_DECISION:
+        return SeizureDecision(
+            **common,
+            party=CITIZEN,
+            measure="扣押",
+            reason="你涉嫌未取得林木采伐许可证采伐油松十二株，所用油锯和所伐原木为涉案财物。",
+            basis="《中华人民共和国森林法》第六十八条",
+            items=(CHAINSAW, LOGS),
+            place="哈拉沁沟二号林班",
+            emergency=False,
+            starts_on=date(2026, 11, 4),
+            ends_on=date(2026, 12, 4),
+            remedies=REMEDIES,
+            issued_on=date(2026, 11, 4),
+        )
+    if kind == DocumentKind.SEIZURE_INVENTORY:
+        return SeizureInventory(
+            **common,
+            party=CITIZEN,
+            case_title=case,
+            measure="扣押",
+            items=(CHAINSAW, LOGS),
+            place="哈拉沁沟二号林班",
+            seized_on=date(2026, 11, 4),
+            officers=OFFICERS,
+            decision_number=number(DocumentKind.SEIZURE_DECISION),
+        )
+    if kind == DocumentKind.SEIZURE_EXTENSION:
+        return SeizureExtension(
+            **common,
+            party=CITIZEN,
+            measure="扣押",
+            seized_on=date(2026, 11, 4),
+            decision_number=number(DocumentKind.SEIZURE_DECISION),
+            first_ends_on=date(2026, 12, 4),
+            ends_on=date(2027, 1, 3),
+            reason="林木价值鉴定尚未完成",
+            remedies=REMEDIES,
+            issued_on=date(2026, 12, 2),
+        )
+    if kind == DocumentKind.SEIZURE_RELEASE:
+        return SeizureRelease(
+            **common,
+            party=CITIZEN,
+            measure="扣押",
+            seized_on=date(2026, 11, 4),
+            decision_number=number(DocumentKind.SEIZURE_DECISION),
+            items=(CHAINSAW,),
+            reason="行政处罚决定已经作出，不再需要扣押",
+            released_on=date(2026, 11, 23),
+            issued_on=date(2026, 11, 23),
+        )
+    if kind == DocumentKind.APPRAISAL_NOTICE:
+        return AppraisalNotice(
+            **common,
+            party=CITIZEN,
+            appraisal="技术鉴定",
+            items="油松原木12根",
+            institution="大青山林业司法鉴定中心",
+            starts_on=date(2026, 11, 6),
+            ends_on=date(2026, 11, 16),
+            seizure_ends_on=date(2026, 12, 14),
+            issued_on=date(2026, 11, 6),
+        )
+    if kind == DocumentKind.PRESERVATION_DECISION:
+        return PreservationDecision(
+            **common,
+            party=CITIZEN,
+            preserved_on=(date(2026, 11, 4),),
+            items="采伐作业记录本1本",
+            measure="采取记录、复制、拍照、录像等证据保全措施后退还",
+            reason="记录本已复制并经当事人签字确认，原件无须继续保存。",
+            returned=True,
+            issued_on=date(2026, 11, 10),
         )
     raise AssertionError(f"no sample for {kind}")
