@@ -23,6 +23,8 @@ class DocumentKind(models.TextChoices):
     PENALTY_DECISION = "penalty_decision", _("行政处罚决定书")
     SERVICE_PROOF = "service_proof", _("送达回证")
     CLOSURE_REPORT = "closure_report", _("结案报告")
+    # 行政处罚法 第五十二条: the numbered decision made and handed over on the spot (简易程序).
+    SUMMARY_DECISION = "summary_decision", _("当场行政处罚决定书")
 
 
 # The code in each kind's number. Never change a code in use: numbers already issued carry it.
@@ -37,4 +39,5 @@ KIND_CODES: dict[DocumentKind, str] = {
     DocumentKind.PENALTY_DECISION: "罚决",
     DocumentKind.SERVICE_PROOF: "送",
     DocumentKind.CLOSURE_REPORT: "结",
+    DocumentKind.SUMMARY_DECISION: "当罚",
 }
