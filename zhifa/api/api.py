@@ -193,6 +193,23 @@ class CaseDetailOut(CaseOut):
     records: list[RecordOut]
 
 
+class DocumentOut(Schema):
+    kind: str
+    label: str
+    number: str
+    sha256: str
+    issued_on: date
+    documents_entry: int
+    entry_index: int
+    signed_files: list[str]
+    pdf: str  # the address of its PDF (GET, with the same token)
+
+
+class OpenedOut(CaseDetailOut):
+    # The documents the opening act made itself: the decision made on the spot, to print and hand over.
+    documents: list[DocumentOut]
+
+
 class AvailabilityOut(Schema):
     name: str
     label: str
@@ -258,13 +275,17 @@ def list_cases(request: HttpRequest, q: str = "", state: str = "", mine: bool = 
     return [_case_out(case, today) for case in cases[:200]]
 
 
-@api.post("/cases", response={201: CaseDetailOut, **REFUSED}, summary="建立案件：登记案源或当场处罚（简易程序）")
+@api.post(
+    "/cases",
+    response={201: OpenedOut, **REFUSED},
+    summary="建立案件：登记案源或当场处罚（简易程序，返回当场处罚决定书及其 PDF 地址）",
+)
 def open_case(request: HttpRequest, payload: OpenIn) -> Status[dict[str, Any]]:
     if payload.action not in {action.name for action in actions_from(None)}:
         raise Refusal("建立案件只能“register_lead”（登记案源）或“decide_on_the_spot”（当场处罚）", field="action")
     actor = request_user(request)
     case = services.perform(actor, payload.action, payload.fields, agency=actor.agency)
-    return Status(201, _detail(case))
+    return Status(201, {**_detail(case), "documents": [_document_out(document) for document in case.documents.all()]})
 
 
 @api.get("/cases/{case_id}", response={200: CaseDetailOut, **NOT_FOUND}, summary="案件详情")
@@ -312,17 +333,6 @@ def upload_evidence(request: HttpRequest, sha256: str, file: File[UploadedFile])
     return Status(201, {"sha256": blob.sha256, "size": blob.size, "content_type": blob.content_type})
 
 
-class DocumentOut(Schema):
-    kind: str
-    label: str
-    number: str
-    sha256: str
-    issued_on: date
-    documents_entry: int
-    entry_index: int
-    signed_files: list[str]
-
-
 class SignedIn(Schema):
     evidence: list[str]
 
@@ -337,6 +347,7 @@ def _document_out(document: CaseDocument) -> dict[str, Any]:
         "documents_entry": document.documents_entry,
         "entry_index": document.entry_index,
         "signed_files": list(document.signed_files),
+        "pdf": f"/api/v1/cases/{document.case_id}/documents/{document.kind}/pdf?entry={document.documents_entry}",
     }
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from zhifa import demo_files
 from zhifa.cases import agency_settings, issuing, rules, services
+from zhifa.cases.guards import territory
 from zhifa.cases.models import Case
 from zhifa.cases.workflow import ACTIONS
 from zhifa.core.choices import Role
@@ -443,13 +444,22 @@ class _Director:
             "apply_to_court": lambda: {"court": "大青山区人民法院", "demand_served_on": context["demand_served_on"]},
             "decide_on_the_spot": lambda: {
                 "officers": team,
+                "decided_at": "10:20",
+                "place": self.sector.place,
+                "area": (territory(self.agency) or [""])[0],
                 "domain": self.agency.domains[0],
                 "title": context["title"],
+                "act_ended_on": day,
                 "facts_found": context["facts"],
                 "legal_basis": context["basis"],
                 "penalty_kinds": ["fine"],
                 "fine": Decimal(50),
                 "certificates_shown": True,
+                "told": True,
+                "statement": "对违法事实没有异议，请求从轻处罚",
+                "defence_answer": "not_adopted",
+                "defence_reasons": "罚款数额已按裁量基准下限确定",
+                "party_receipt": "signed",
                 "collected": True,
                 "evidence": [files["photo"]],
                 **context["citizen"],

@@ -28,6 +28,7 @@ from zhifa.cases.choices import (
     SeizureMeasure,
     ServiceMethod,
 )
+from zhifa.cases.guards import territory
 from zhifa.cases.models import Case
 from zhifa.core.bounds import LONG_TEXT, SHORT_TEXT, TRANSCRIPT_TEXT, BoundedDateField, bound_date_widgets
 from zhifa.core.choices import Domain, Role
@@ -591,15 +592,36 @@ class CourtForm(ActionForm):
 
 
 class OnTheSpotForm(ActionForm):
+    """当场处罚 (简易程序): what the officers found, told the party and heard, and the penalty; the act itself makes
+    the numbered decision to print and hand over (行政处罚法 第五十一条、第五十二条)."""
+
     officers = _officers()
+    decided_at = _time(_("时间"), required=True)
+    place = forms.CharField(label=_("地点"), max_length=SHORT_TEXT, help_text=_("违法行为发生和当场处罚的地点"))
+    area = forms.CharField(
+        label=_("所属管辖区域"),
+        max_length=SHORT_TEXT,
+        required=False,
+        widget=forms.Select,
+        help_text=_("违法行为发生地在本机关的哪个管辖区域（行政处罚法 第二十二条）"),
+    )
     domain = forms.ChoiceField(label=_("执法领域"), choices=Domain.choices)
     title = forms.CharField(label=_("案由"), max_length=SHORT_TEXT)
+    act_ended_on = BoundedDateField(
+        label=_("违法行为发生（终了）日期"),
+        widget=DateInput,
+        required=False,
+        help_text=_("据此核查是否超过追责时效（行政处罚法 第三十六条）"),
+    )
     party_kind = forms.ChoiceField(label=_("当事人类型"), choices=PartyKind.choices)
     party_name = forms.CharField(label=_("当事人姓名或名称"), max_length=SHORT_TEXT)
     party_id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
     party_credit_code = forms.CharField(label=_("统一社会信用代码"), max_length=18, required=False)
+    party_address = forms.CharField(label=_("住所或地址"), max_length=SHORT_TEXT, required=False)
+    party_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     facts_found = _text(_("违法事实"))
-    legal_basis = _text(_("处罚依据"))
+    legal_basis = _text(_("违反的法律规定"), rows=2)
+    penalty_basis = _text(_("处罚依据"), required=False, rows=2, help_text=_("留空的，与违反的法律规定相同"))
     penalty_kinds = forms.MultipleChoiceField(
         label=_("处罚种类"),
         choices=[(PenaltyKind.WARNING, PenaltyKind.WARNING.label), (PenaltyKind.FINE, PenaltyKind.FINE.label)],
@@ -607,9 +629,35 @@ class OnTheSpotForm(ActionForm):
     )
     fine = _money(_("罚款金额（元）"))
     certificates_shown = forms.BooleanField(label=_("已向当事人出示执法证件"), required=False)
+    # 陈述、申辩 (行政处罚法 第四十四条、第四十五条、第六十二条)
+    told = forms.BooleanField(
+        label=_("已告知当事人拟作出的处罚内容及事实、理由、依据，并告知其陈述、申辩的权利"), required=False
+    )
+    statement = _text(_("当事人的陈述、申辩"), required=False, rows=3)
+    no_statement = forms.BooleanField(label=_("当事人未提出陈述、申辩"), required=False)
+    defence_answer = forms.ChoiceField(
+        label=_("对陈述、申辩的复核意见"), choices=[("", "—"), *DefenceAnswer.choices], required=False
+    )
+    defence_reasons = _text(_("复核理由"), required=False, rows=2, help_text=_("当事人提出陈述、申辩的，须写明"))
+    party_receipt = forms.ChoiceField(
+        label=_("当事人签收"),
+        choices=[("", "—"), ("signed", _("当事人签收")), ("refused", _("当事人拒绝签收（在决定书上注明）"))],
+        required=False,
+        help_text=_("签名后的决定书可在案件页上传签字件"),
+    )
     collected = forms.BooleanField(label=_("当场收缴罚款"), required=False)
     hard_to_collect = forms.BooleanField(label=_("不当场收缴事后难以执行"), required=False)
-    evidence = EvidenceField(required=False, help_text=_("当场处罚决定书、现场照片或录像"))
+    evidence = EvidenceField(required=False, help_text=_("现场照片或执法记录仪录像"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        agency = kwargs.get("agency")
+        areas = territory(agency) if agency is not None else []
+        area = self.fields["area"]
+        if areas:
+            area.widget.choices = [("", "—"), *((name, name) for name in areas)]
+        else:  # an agency that lists no areas is not limited by them (guards.jurisdiction)
+            area.widget = forms.HiddenInput()
 
 
 class HandoverForm(ActionForm):

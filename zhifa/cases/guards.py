@@ -17,8 +17,8 @@ from zhifa.cases import rules
 from zhifa.cases.choices import PartyKind
 from zhifa.cases.models import Case, CaseDeadline, CaseOfficer, CaseRecord
 from zhifa.cases.workflow import Action, State
-from zhifa.core.choices import Role
-from zhifa.core.models import User
+from zhifa.core.choices import Domain, Role
+from zhifa.core.models import Agency, User
 from zhifa.documents.choices import DocumentKind
 from zhifa.ledger.models import Blob
 from zhifa.personnel.models import Officer
@@ -100,30 +100,61 @@ def pending_recusal(case: Case) -> CaseRecord | None:
 
 @guard("prescription")
 def prescription(step: Step) -> Problem | None:
-    case = _case(step)
-    ended: date | None = step.data.get("act_ended_on") or case.act_ended_on
+    """Filing a lead, or deciding on the spot (the act discovered that day), within the period of 第三十六条."""
+    case = step.case
+    ended: date | None = step.data.get("act_ended_on") or (case.act_ended_on if case is not None else None)
+    discovered = case.received_on if case is not None else step.on_date
     if ended is None:  # never skipped for want of a date: without it nobody knows the case is in time
+        before = "立案" if case is not None else "当场作出处罚决定"
         return Problem(
-            "立案前须确定违法行为终了（或发生）的日期，据此核查是否超过追责时效",
+            f"{before}前须确定违法行为终了（或发生）的日期，据此核查是否超过追责时效",
             "act_ended_on",
             "行政处罚法 第三十六条",
         )
-    if ended > case.received_on:
+    if ended > discovered:
         return Problem("违法行为终了日期不能晚于发现或受理日期", "act_ended_on", "行政处罚法 第三十六条")
+    domain = case.domain if case is not None else str(step.data.get("domain") or "")
     grave = bool(step.data.get("grave_harm"))
-    problem = rules.prescription_problem(ended, case.received_on, grave=grave, domain=case.domain)
-    return Problem(problem, "act_ended_on", rules.prescription(case.domain, ended).source) if problem else None
+    problem = rules.prescription_problem(ended, discovered, grave=grave, domain=domain)
+    return Problem(problem, "act_ended_on", rules.prescription(domain, ended).source) if problem else None
+
+
+def territory(agency: Agency) -> list[str]:
+    """The areas an agency enforces in (管辖区域): its own and those of the agencies below it, as they list them."""
+    areas: list[str] = []
+    for below in agency.subtree().only("jurisdiction"):
+        areas.extend(str(area) for area in below.jurisdiction or [] if str(area) not in areas)
+    return areas
 
 
 @guard("jurisdiction", needs_input=False)
 def jurisdiction(step: Step) -> Problem | None:
-    case = _case(step)
-    if case.agency.domains and case.domain not in case.agency.domains:
+    """The agency's sector, and its territory where the act names the place of the violation (on the spot).
+
+    An agency that lists no sectors, or no areas, is not limited by them. A lead records no place yet, so
+    filing checks the sector only."""
+    case = step.case
+    agency: Agency | None = case.agency if case is not None else step.data.get("agency")
+    domain = case.domain if case is not None else step.data.get("domain")
+    if agency is None or not domain:
+        return None  # an act that opens a case, judged in advance before anything was chosen
+    if agency.domains and domain not in agency.domains:
         return Problem(
-            f"{case.agency.name} 的执法领域不包括“{case.get_domain_display()}”，无管辖权，应当移送有管辖权的机关",
+            f"{agency.name} 的执法领域不包括“{Domain(domain).label}”，无管辖权，应当移送有管辖权的机关",
             "domain",
             "行政处罚法 第二十二条、第二十六条",
         )
+    areas = territory(agency) if case is None else []
+    if areas:
+        area = str(step.data.get("area") or "").strip()
+        if not area:
+            return Problem("请选择违法行为发生地所属的管辖区域", "area", "行政处罚法 第二十二条")
+        if area not in areas:
+            return Problem(
+                f"“{area}”不在{agency.name}的管辖区域（{'、'.join(areas)}）内，无管辖权，应当移送违法行为发生地的机关",
+                "area",
+                "行政处罚法 第二十二条",
+            )
     return None
 
 
@@ -852,13 +883,16 @@ def defence_answered(step: Step) -> Problem | None:
     """The party's statement and defence are re-examined and answered in writing before the decision: adopted
     or not, with reasons (复核, 行政处罚法 第四十五条第一款)."""
     made = [r for r in _case(step).records.filter(action="record_statement") if str(r.data.get("content", "")).strip()]
-    if not made:
-        return None
-    if not step.data.get("defence_answer"):
+    return _answer_problem(step.data) if made else None
+
+
+def _answer_problem(data: dict[str, Any]) -> Problem | None:
+    """The answer (复核) to a statement the party made: adopted or not, and why (行政处罚法 第四十五条第一款)."""
+    if not data.get("defence_answer"):
         return Problem(
             "当事人提出了陈述、申辩，请填写复核意见：是否采纳", "defence_answer", "行政处罚法 第四十五条第一款"
         )
-    if not str(step.data.get("defence_reasons") or "").strip():
+    if not str(data.get("defence_reasons") or "").strip():
         return Problem("请写明复核的理由", "defence_reasons", "行政处罚法 第四十五条第一款")
     return None
 
@@ -1011,6 +1045,42 @@ def on_the_spot_collection(step: Step) -> Problem | None:
         step.data["fine"], hard_to_collect_later=bool(step.data.get("hard_to_collect"))
     )
     return Problem(problem, "collected", "行政处罚法 第六十八条") if problem else None
+
+
+@guard("party_told_and_heard")
+def party_told_and_heard(step: Step) -> Problem | None:
+    """Before deciding on the spot the officers tell the party the intended penalty with its facts, reasons and
+    basis and the right to state and defend, hear what the party says and answer it — or note that the party
+    said nothing. The rules of 第五章第一节 bind the summary procedure too; 第六十二条: no decision without them."""
+    data = step.data
+    if not data.get("told"):
+        return Problem(
+            "当场作出处罚决定前，应当告知当事人拟作出的行政处罚内容及事实、理由、依据，并告知其陈述、申辩的权利",
+            "told",
+            "行政处罚法 第四十四条、第六十二条",
+        )
+    statement = str(data.get("statement") or "").strip()
+    if statement and data.get("no_statement"):
+        return Problem("已记录当事人的陈述、申辩，不能同时注明当事人未提出", "no_statement", "行政处罚法 第四十五条")
+    if not statement and not data.get("no_statement"):
+        return Problem(
+            "请记录当事人的陈述、申辩；当事人未提出的，请注明",
+            "statement",
+            "行政处罚法 第四十五条、第六十二条",
+        )
+    return _answer_problem(data) if statement else None
+
+
+@guard("receipt_noted")
+def receipt_noted(step: Step) -> Problem | None:
+    """The decision is handed to the party on the spot, who signs for it; a refusal is noted on the decision."""
+    if step.data.get("party_receipt") not in ("signed", "refused"):
+        return Problem(
+            "请记录当事人是否签收当场处罚决定书；拒绝签收的，将在决定书上注明",
+            "party_receipt",
+            "行政处罚法 第五十二条",
+        )
+    return None
 
 
 @guard("cash_held", needs_input=False)

@@ -4,7 +4,8 @@ A document documents one act of the case and carries that act's ledger entry has
 public check page); issuing it draws the next number, renders the PDF, stores it by SHA-256 and records a
 `document.issue` entry naming the PDF, all in one transaction — so the public check page finds both the
 act and the document. Issuing is an explicit step (a button, an API call), not part of every action:
-rendering costs a quarter of a second a page.
+rendering costs a quarter of a second a page. The one exception is the decision made on the spot, which its act
+makes in the act's own transaction (`ISSUED_BY_ACT`, 行政处罚法 第五十二条).
 
 Issued from the case's data: the filing approval form, the investigation report, the advance notice, the
 hearing notice, the penalty decision, the proof of service and the closure report, one each per case; and
@@ -582,6 +583,33 @@ def _preservation_decision(case: Case, number: DocumentNumber, entry_hash: str, 
     )
 
 
+def _summary_decision(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    record = _record(case, entry)
+    data = record.data
+    statement = data.get("statement") or ""
+    answer = data.get("defence")
+    in_force = agency_settings.in_force(case.agency)
+    return contexts.SummaryDecision(
+        **_base(case, number, entry_hash),
+        party=_party(case),
+        decided_at=_at(record.on_date, data["decided_at"]),
+        place=data["place"],
+        facts=case.facts_found,
+        violated_provisions=case.legal_basis,
+        penalty_provisions=case.penalty_basis or case.legal_basis,
+        statement=statement or "当事人未提出陈述、申辩。",
+        defence=f"{DefenceAnswer(answer['answer']).label}：{answer['reasons']}" if answer else "",
+        penalty=case.penalty_text,
+        fine=case.fine,
+        collected=bool(data.get("collected")),
+        payment_bank=in_force.payment_bank,
+        payment_account=in_force.payment_account,
+        remedies=contexts.Remedies(reconsideration_body=in_force.reconsideration_body, court=in_force.court),
+        officers=_refs(record.officers),
+        refused_to_sign=data.get("party_receipt") == "refused",
+    )
+
+
 ISSUABLE: dict[str, Issuable] = {
     DocumentKind.FILING_APPROVAL: Issuable(DocumentKind.FILING_APPROVAL, "file", _filing_approval),
     DocumentKind.INTERVIEW_TRANSCRIPT: Issuable(
@@ -614,7 +642,11 @@ ISSUABLE: dict[str, Issuable] = {
     DocumentKind.PRESERVATION_DECISION: Issuable(
         DocumentKind.PRESERVATION_DECISION, "decide_preserved", _preservation_decision, True
     ),
+    DocumentKind.SUMMARY_DECISION: Issuable(DocumentKind.SUMMARY_DECISION, "decide_on_the_spot", _summary_decision),
 }
+# The acts that make their document themselves, in their own transaction (services.perform): the decision made
+# on the spot is written, numbered and handed over then and there (行政处罚法 第五十二条).
+ISSUED_BY_ACT: dict[str, DocumentKind] = {"decide_on_the_spot": DocumentKind.SUMMARY_DECISION}
 ISSUERS = (Role.OFFICER.value, Role.APPROVER.value)
 
 

@@ -121,6 +121,10 @@ FURTHER_EXTENSIONS: Mapping[str, FurtherExtension] = {
     "market": FurtherExtension(None, "市场监督管理行政处罚程序规定 第六十四条"),
 }
 
+# 行政诉讼法 第四十五条: who went to reconsideration first may sue within fifteen days of receiving its decision —
+# the only way to court from an on-the-spot penalty (行政复议法 第二十三条第一款第一项: reconsideration first).
+LITIGATION_AFTER_RECONSIDERATION_DAYS = 15
+
 # Periods that exist only where a law, regulation or rule provides them: without an agency's setting (with its
 # source) there is none — 行政处罚法 第六十条 allows no extension of the decision period by default.
 NO_DEFAULT = frozenset({"decision_extension"})

@@ -759,8 +759,10 @@ def _on_the_spot(step: Step) -> Outcome:
         lead_source="inspection",
         lead_summary=data["facts_found"].strip(),
         received_on=step.on_date,
+        act_ended_on=data["act_ended_on"],  # the guard prescription requires it
         facts_found=data["facts_found"].strip(),
         legal_basis=data["legal_basis"].strip(),
+        penalty_basis=str(data.get("penalty_basis") or "").strip(),
         penalty_kinds=kinds,
         fine=fine,
         penalty_text="、".join(
@@ -783,15 +785,27 @@ def _on_the_spot(step: Step) -> Outcome:
         step.skip.add("payment")
     if not (fine and data.get("collected")):
         step.skip.add("cash_handover")
-    facts = {
+    statement = str(data.get("statement") or "").strip()
+    facts: dict[str, Any] = {
         "title": case.title,
         "party": _party_facts(party),
+        "decided_at": data["decided_at"].strftime("%H:%M"),
+        "place": data["place"].strip(),
+        "area": str(data.get("area") or "").strip(),
+        "act_ended_on": case.act_ended_on.isoformat() if case.act_ended_on else None,
         "facts_found": case.facts_found,
         "legal_basis": case.legal_basis,
+        "penalty_basis": case.penalty_basis,
         "penalty_kinds": kinds,
         "fine": _money(fine),
         "collected": bool(data.get("collected")),
+        # What the party was told and said, and the answer (行政处罚法 第四十四条、第四十五条), printed on the decision.
+        "told": True,
+        "statement": statement,
+        "party_receipt": data["party_receipt"],
     }
+    if statement:
+        facts["defence"] = {"answer": data["defence_answer"], "reasons": str(data["defence_reasons"]).strip()}
     return Outcome(facts, case.penalty_text, data["officers"])
 
 
@@ -922,6 +936,10 @@ def _perform(actor: User, name: str, data: Mapping[str, Any], *, case: Case | No
             entry_index=entry.index,
             created_by=actor,
         )
+    if name in issuing.ISSUED_BY_ACT:
+        # The document the act itself makes (the on-the-spot decision), numbered in this same transaction: a
+        # refused act uses no number, and no act stands without its document.
+        issuing.issue_document(actor, case, issuing.ISSUED_BY_ACT[name])
     return case
 
 

@@ -575,16 +575,26 @@ _TABLE = [
         stops=("payment", "court_application"),
         source="行政强制法 第五十三条、第五十四条",
     ),
-    # 简易程序
+    # 简易程序: the act makes the numbered decision itself (issuing.ISSUED_BY_ACT). No period to sue starts: an
+    # on-the-spot penalty goes to reconsideration first (行政复议法 第二十三条第一款第一项).
     Action(
         "decide_on_the_spot",
         _("当场作出处罚决定"),
         (None,),
         State.SUMMARY_DECIDED,
         OFFICERS,
-        ("summary_limits", "investigators_present", "certificates_shown", "on_the_spot_collection"),
-        ("summary_report", "payment", "cash_handover", "reconsideration", "litigation"),
-        source="行政处罚法 第五十一条、第五十二条",
+        (
+            "jurisdiction",
+            "prescription",
+            "summary_limits",
+            "investigators_present",
+            "certificates_shown",
+            "party_told_and_heard",
+            "receipt_noted",
+            "on_the_spot_collection",
+        ),
+        ("summary_report", "payment", "cash_handover", "reconsideration"),
+        source="行政处罚法 第二十二条、第三十六条、第四十四条、第四十五条、第五十一条、第五十二条",
     ),
     Action(
         "hand_over_cash",

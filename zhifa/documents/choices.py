@@ -30,6 +30,8 @@ class DocumentKind(models.TextChoices):
     SEIZURE_RELEASE = "seizure_release", _("解除查封、扣押决定书")
     APPRAISAL_NOTICE = "appraisal_notice", _("检测、检验、检疫、技术鉴定期间告知书")
     PRESERVATION_DECISION = "preservation_decision", _("先行登记保存物品处理决定书")
+    # 行政处罚法 第五十二条: the numbered decision made and handed over on the spot (简易程序).
+    SUMMARY_DECISION = "summary_decision", _("当场行政处罚决定书")
 
 
 # The code in each kind's number. Never change a code in use: numbers already issued carry it.
@@ -50,4 +52,5 @@ KIND_CODES: dict[DocumentKind, str] = {
     DocumentKind.SEIZURE_RELEASE: "解封",
     DocumentKind.APPRAISAL_NOTICE: "检告",
     DocumentKind.PRESERVATION_DECISION: "保处",
+    DocumentKind.SUMMARY_DECISION: "当罚",
 }

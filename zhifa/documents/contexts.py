@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import ClassVar
 
 from zhifa.cases.choices import PartyKind
-from zhifa.cases.rules import LATE_FEE_RATE, PERIODS
+from zhifa.cases.rules import LATE_FEE_RATE, LITIGATION_AFTER_RECONSIDERATION_DAYS, PERIODS
 from zhifa.documents.choices import DocumentKind
 from zhifa.documents.formatting import count_in_chinese
 from zhifa.documents.numbering import DocumentNumber
@@ -67,6 +67,21 @@ class Remedies:
             f"向{self.reconsideration_body}申请行政复议，"
             f"也可以在收到本决定书之日起{count_in_chinese(litigation.amount)}个月内"
             f"直接向{self.court}提起行政诉讼。"
+        )
+
+    def reconsideration_first_sentence(self) -> str:
+        """The remedies sentence of an on-the-spot decision: reconsideration first, then the court.
+
+        行政复议法 第二十三条 (on-the-spot penalties go to reconsideration first, and the decision says so),
+        第三十二条 (the request may be handed to the deciding agency), 第二十条 (sixty days); 行政诉讼法
+        第四十五条 (fifteen days from the reconsideration decision).
+        """
+        reconsideration = PERIODS["reconsideration"]
+        return (
+            f"如不服本处罚决定，应当先在收到本决定书之日起{count_in_chinese(reconsideration.amount)}日内"
+            f"向{self.reconsideration_body}申请行政复议，也可以通过本机关提交行政复议申请；"
+            f"对行政复议决定不服的，可以在收到行政复议决定书之日起"
+            f"{count_in_chinese(LITIGATION_AFTER_RECONSIDERATION_DAYS)}日内向{self.court}提起行政诉讼。"
         )
 
 
@@ -452,6 +467,49 @@ class PreservationDecision(Document):
     issued_on: date
 
 
+@dataclass(frozen=True, kw_only=True)
+class SummaryDecision(Document):
+    """当场行政处罚决定书, made and handed over on the spot (简易程序, 行政处罚法 第五十一条、第五十二条).
+
+    It states the party's unlawful act, the penalty's kind and basis, the fine, the time and place, the
+    remedies (the way and the periods), the agency's name, and is signed by the officers (第五十二条第二款);
+    the party was told the facts, reasons and basis and heard first (第四十四条、第四十五条), and signs for it
+    or the refusal is noted on it (第五十二条第一款). Printed on an 80 mm roll by a portable printer.
+    """
+
+    kind: ClassVar[DocumentKind] = DocumentKind.SUMMARY_DECISION
+
+    party: Party
+    decided_at: datetime  # 时间
+    place: str  # 地点
+    facts: str  # 违法行为
+    violated_provisions: str
+    penalty_provisions: str
+    statement: str  # the party's statement and defence as recorded, or the note that it made none
+    defence: str  # the officers' answer to it (复核), "" when the party made none
+    penalty: str  # e.g. 罚款 50.00 元
+    fine: Decimal | None
+    collected: bool  # the fine collected on the spot (第六十八条), against the official receipt (第七十条)
+    payment_bank: str
+    payment_account: str
+    remedies: Remedies
+    officers: tuple[OfficerRef, ...]  # 执法人员, who sign
+    refused_to_sign: bool  # the party refused to sign for it: noted on the decision (第五十二条第一款)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.fine is not None and self.fine <= 0:
+            raise ValueError("a fine is a positive amount; use None for a warning")
+
+    @property
+    def payment_days(self) -> str:
+        return count_in_chinese(PERIODS["payment"].amount)
+
+    @property
+    def late_fee_percent(self) -> str:
+        return count_in_chinese(int(LATE_FEE_RATE * 100))
+
+
 CONTEXTS: dict[DocumentKind, type[Document]] = {
     context.kind: context
     for context in (
@@ -471,5 +529,6 @@ CONTEXTS: dict[DocumentKind, type[Document]] = {
         SeizureRelease,
         AppraisalNotice,
         PreservationDecision,
+        SummaryDecision,
     )
 }

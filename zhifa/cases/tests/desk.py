@@ -33,6 +33,27 @@ SMALL_FINE_REPORT = {
     "discretion_reasons": "情节轻微，按裁量基准下限处罚",
 }
 
+# A fine on the spot (简易程序) that passes every rule: the party told, heard (said nothing) and signing for the
+# decision. Add the officers present (`officers=`); the act is dated 20 November 2026, the day of the act.
+ON_THE_SPOT = {
+    "decided_at": "15:40",
+    "place": "二号林班防火检查站",
+    "domain": Domain.FORESTRY,
+    "title": "在保护区内违规用火",
+    "act_ended_on": date(2026, 11, 20),
+    "party_kind": "citizen",
+    "party_name": "王某",
+    "facts_found": "王某在林区野外用火",
+    "legal_basis": "森林防火条例 第二十五条",
+    "penalty_basis": "森林防火条例 第五十条",
+    "penalty_kinds": ["fine"],
+    "fine": Decimal(50),
+    "certificates_shown": True,
+    "told": True,
+    "no_statement": True,
+    "party_receipt": "signed",
+}
+
 
 class Desk:
     """Takes actions on one case as the users of the test world, remembering what should have been recorded."""
@@ -84,6 +105,8 @@ class Desk:
         if issued:
             self.done.append("document.issue")
         self.done.append(f"case.{name}")
+        if name in issuing.ISSUED_BY_ACT:  # the act makes its own document (the decision on the spot)
+            self.done.append("document.issue")
         return case
 
     def refused(self, name: str, on_date: date, **data: Any) -> Refusal:

@@ -12,7 +12,7 @@ import pytest
 from zhifa.cases import agency_settings, issuing, rules, selectors, services
 from zhifa.cases.choices import PartyKind
 from zhifa.cases.models import CaseSettings
-from zhifa.cases.tests.desk import SMALL_FINE_REPORT, Desk
+from zhifa.cases.tests.desk import ON_THE_SPOT, SMALL_FINE_REPORT, Desk
 from zhifa.cases.tests.test_issuing import text_of
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
@@ -269,17 +269,7 @@ def test_an_on_the_spot_decision_is_reported_within_the_agencys_days(world):
     case = services.perform(
         world.officer_user,
         "decide_on_the_spot",
-        {
-            **give,
-            "title": "违规野外用火",
-            "party_kind": "citizen",
-            "party_name": "王某",
-            "facts_found": "在林区野外吸烟",
-            "legal_basis": "森林防火条例 第五十条",
-            "penalty_basis": "森林防火条例 第五十条",
-            "penalty_kinds": ["warning"],
-            "certificates_shown": True,
-        },
+        {**ON_THE_SPOT, **give, "penalty_kinds": ["warning"], "fine": None},
         agency=world.branch,
     )
     # Three working days after Friday 20 November 2026.

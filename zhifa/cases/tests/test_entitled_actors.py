@@ -10,7 +10,7 @@ import pytest
 
 from zhifa.cases import services
 from zhifa.cases.models import Case
-from zhifa.cases.tests.desk import SMALL_FINE_REPORT, Desk
+from zhifa.cases.tests.desk import ON_THE_SPOT, SMALL_FINE_REPORT, Desk
 from zhifa.cases.workflow import ACTIONS, STANDING_GUARDS
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
@@ -113,19 +113,7 @@ def test_a_login_without_an_officer_record_decides_nothing_on_the_spot(desk, wor
     # Found by the random walk: a login holding the officer's role, with no officer record behind it, named
     # two able officers as present and decided on the spot.
     bare = make_user("bare-officer", world.branch, Role.OFFICER)
-    spot = {
-        "on_date": date(2026, 11, 20),
-        "officers": [world.officer, world.colleague],
-        "domain": "forestry",
-        "title": "在保护区内违规用火",
-        "party_kind": "citizen",
-        "party_name": "王某",
-        "facts_found": "王某在林区野外用火",
-        "legal_basis": "森林防火条例 第五十条",
-        "penalty_kinds": ["fine"],
-        "fine": Decimal(50),
-        "certificates_shown": True,
-    }
+    spot = {**ON_THE_SPOT, "on_date": date(2026, 11, 20), "officers": [world.officer, world.colleague]}
     with pytest.raises(Refusal, match="未关联执法人员档案"):
         services.perform(bare, "decide_on_the_spot", spot, agency=world.branch)
     assert not Case.objects.filter(title="在保护区内违规用火").exists()

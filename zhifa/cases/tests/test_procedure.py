@@ -15,9 +15,9 @@ from django.forms import ModelMultipleChoiceField
 
 from zhifa.cases import agency_settings, services
 from zhifa.cases.models import Case, CaseDeadline
-from zhifa.cases.tests.desk import SMALL_FINE_REPORT, Desk
+from zhifa.cases.tests.desk import ON_THE_SPOT, SMALL_FINE_REPORT, Desk
 from zhifa.cases.workflow import ACTIONS, State
-from zhifa.core.choices import Domain, Role
+from zhifa.core.choices import Role
 from zhifa.ledger import blobs
 from zhifa.ledger.models import Entry
 from zhifa.ledger.services import record
@@ -234,19 +234,7 @@ def test_an_unpaid_fine_goes_to_court_after_the_remedy_periods(desk):
 
 def test_an_on_the_spot_fine_within_the_limits(desk, world):
     jia, yi = world.officer, world.colleague
-    spot = {
-        "officers": [jia, yi],
-        "domain": Domain.FORESTRY,
-        "title": "在保护区内违规用火",
-        "party_kind": "citizen",
-        "party_name": "王某",
-        "facts_found": "王某在林区野外用火",
-        "legal_basis": "森林防火条例 第五十条",
-        "penalty_basis": "森林防火条例 第五十条",
-        "penalty_kinds": ["fine"],
-        "fine": Decimal(300),
-        "certificates_shown": True,
-    }
+    spot = {**ON_THE_SPOT, "officers": [jia, yi], "fine": Decimal(300)}
     refusal = desk.refused("decide_on_the_spot", date(2026, 11, 20), **spot)
     assert refusal.field == "fine"
     assert "200" in refusal.message
@@ -263,8 +251,9 @@ def test_an_on_the_spot_fine_within_the_limits(desk, world):
     assert "第六十八条" in str(refusal)
     case = desk("decide_on_the_spot", date(2026, 11, 20), **{**spot, "fine": Decimal(50), "collected": True})
     assert (case.state, case.procedure, case.paid) == (State.SUMMARY_DECIDED, "summary", Decimal(50))
-    # Paid on the spot, so no payment period; the cash goes to the agency within 2 working days (art. 71).
-    assert set(deadlines(case)) == {"summary_report", "cash_handover", "reconsideration", "litigation"}
+    # Paid on the spot, so no payment period; the cash goes to the agency within 2 working days (art. 71). No
+    # period to sue: an on-the-spot penalty goes to reconsideration first (行政复议法 第二十三条).
+    assert set(deadlines(case)) == {"summary_report", "cash_handover", "reconsideration"}
     assert deadlines(case)["cash_handover"] == (date(2026, 11, 24), None)
     desk("report_summary", date(2026, 11, 20))
     desk("hand_over_cash", date(2026, 11, 20), receipt="JK20261120001")

@@ -34,6 +34,7 @@ from zhifa.documents.contexts import (
     SeizureRelease,
     ServiceProof,
     Statement,
+    SummaryDecision,
 )
 from zhifa.documents.numbering import DocumentNumber
 
@@ -43,6 +44,7 @@ AGENCY_CODE = "大青保"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 FINE = Decimal("1500.00")
 FINE_CAPITALS = "壹仟伍佰元整"
+SUMMARY_FINE = Decimal("50.00")  # on the spot: a citizen is fined at most 200 yuan (行政处罚法 第五十一条)
 
 _ID17 = "15010219800315001"
 _CREDIT17 = "91150102MA0N12345"
@@ -274,6 +276,26 @@ def sample(kind: DocumentKind) -> Document:
             approver_name="孙局长",
             approver_opinion="同意结案，归档。",
             closed_on=date(2026, 12, 8),
+        )
+    if kind == DocumentKind.SUMMARY_DECISION:
+        return SummaryDecision(
+            **common,
+            party=CITIZEN,
+            decided_at=at(11, 23, 15, 40),
+            place="大青山国家级自然保护区哈拉沁沟二号林班",
+            facts="2026年11月23日15时许，当事人在林区野外吸烟，未发生火情。",
+            violated_provisions="《森林防火条例》第二十五条",
+            penalty_provisions="《森林防火条例》第五十条",
+            statement="当事人称不知道林区禁止吸烟，请求从轻处罚。",
+            defence="部分成立，部分采纳：当事人初次违法并当场熄灭烟头，按裁量基准下限处罚。",
+            penalty="罚款",
+            fine=SUMMARY_FINE,
+            collected=False,
+            payment_bank="中国农业银行大青山市分行各营业网点",
+            payment_account="凭本决定书所附非税收入缴款码缴纳",
+            remedies=REMEDIES,
+            officers=OFFICERS,
+            refused_to_sign=False,
         )
     return _seizure_sample(kind, common, case)
 

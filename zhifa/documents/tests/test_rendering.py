@@ -31,6 +31,9 @@ from zhifa.documents.tests.samples import (
 WITH_AMOUNT = {DocumentKind.ADVANCE_NOTICE, DocumentKind.PENALTY_DECISION, DocumentKind.CLOSURE_REPORT}
 WITH_REMEDIES = {DocumentKind.PENALTY_DECISION}
 A4 = (595.28, 841.89)  # points
+# Handed over on the spot, printed by a portable printer on an 80 mm roll (templates/documents/receipt.html).
+ROLL = {DocumentKind.SUMMARY_DECISION}
+ROLL_PAGE = (226.77, 841.89)  # 80 mm × 297 mm
 
 
 @cache
@@ -95,9 +98,28 @@ def test_the_remedies_sentence_takes_its_periods_from_the_rules():
 
 @pytest.mark.parametrize("kind", list(DocumentKind))
 def test_every_page_is_a4(kind):
+    size = ROLL_PAGE if kind in ROLL else A4
     for page in PdfReader(io.BytesIO(pdf_of(kind))).pages:
-        assert float(page.mediabox.width) == pytest.approx(A4[0], abs=1)
-        assert float(page.mediabox.height) == pytest.approx(A4[1], abs=1)
+        assert float(page.mediabox.width) == pytest.approx(size[0], abs=1)
+        assert float(page.mediabox.height) == pytest.approx(size[1], abs=1)
+
+
+def test_the_decision_made_on_the_spot_states_what_article_52_requires():
+    text = text_of(pdf_of(DocumentKind.SUMMARY_DECISION))
+    assert "当事人：张某某" in text
+    assert "时间：2026年11月23日15时40分" in text
+    assert "地点：大青山国家级自然保护区哈拉沁沟二号林班" in text
+    assert "当事人在林区野外吸烟" in text  # the party's act
+    assert "依据《森林防火条例》第五十条，当场作出如下行政处罚：罚款" in text  # the kind and the basis
+    assert "罚款金额：人民币50.00元（大写：伍拾元整）" in text
+    assert "当事人的陈述、申辩：当事人称不知道林区禁止吸烟" in text  # told and heard (第四十四条、第四十五条)
+    assert "复核意见：部分成立" in text
+    # The remedies, reconsideration first (行政复议法 第二十三条): the way and the periods.
+    assert "应当先在收到本决定书之日起六十日内向大青山市人民政府申请行政复议" in text
+    assert "收到行政复议决定书之日起十五日内向大青山市青山区人民法院提起行政诉讼" in text
+    assert "执法人员：李执法（执法证号：15010200123）、赵执法（执法证号：15010200456）" in text
+    assert "大青山国家级自然保护区管理局（印章）" in text
+    assert "当事人签收：" in text
 
 
 @pytest.mark.parametrize("kind", list(DocumentKind))
