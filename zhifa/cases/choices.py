@@ -86,3 +86,18 @@ class DefenceAnswer(models.TextChoices):
     ADOPTED = "adopted", _("成立，予以采纳")
     PARTLY = "partly", _("部分成立，部分采纳")
     NOT_ADOPTED = "not_adopted", _("不成立，不予采纳")
+
+
+class CriminalOutcome(models.TextChoices):
+    """How the criminal matter of a case sent to the judicial organs ended (行政处罚法 第二十七条、第三十五条)."""
+
+    CONVICTED = "convicted", _("判处刑罚")
+    EXEMPTED = "exempted", _("免予刑事处罚")
+    DROPPED = "dropped", _("撤销案件或者不起诉")
+
+
+class ContestChannel(models.TextChoices):
+    """What the agency does with the police's refusal to open a case (行政执法机关移送涉嫌犯罪案件的规定 第九条)."""
+
+    RECONSIDERATION = "reconsideration", _("提请作出不予立案决定的公安机关复议")
+    SUPERVISION = "supervision", _("建议人民检察院依法进行立案监督")

@@ -421,6 +421,36 @@ def _hearing_record(case: Case, number: DocumentNumber, entry_hash: str, entry: 
     )
 
 
+def _crime_transfer(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    transfer = _record(case, entry)
+    report = case.records.filter(action="propose_transfer", entry_index__lt=entry.index).order_by("entry_index").last()
+    assert report is not None  # the guard transfer_report_pending
+    data = report.data
+    materials = ["涉嫌犯罪案件移送书", "涉嫌犯罪案件情况的调查报告", "涉案物品清单"]
+    if data.get("tested") or report.files:
+        materials.append(f"检验报告或者鉴定结论等材料（{len(report.files)}份）")
+    materials += [f"其他有关涉嫌犯罪的材料：{line}" for line in _evidence(case) if line != "（无）"]
+    decided = ""
+    if transfer.data.get("decided_before"):
+        decision = CaseDocument.objects.filter(case=case, kind=DocumentKind.PENALTY_DECISION).first()
+        decided = f"{decision.number if decision else ''}《行政处罚决定书》，{case.penalty_text}"
+    return contexts.CrimeTransfer(
+        **_base(case, number, entry_hash),
+        receiver=transfer.data["receiver"],
+        procuratorate=transfer.data["procuratorate"],
+        case_title=case.title,
+        party=_party(case),
+        suspected_crime=data["suspected_crime"],
+        report=data["report"],
+        items=tuple(data["items"]) or ("无",),
+        materials=tuple(materials),
+        seized_handed_over=bool(transfer.data.get("seized_handed_over")),
+        decided_penalty=decided,
+        approver_name=entry.actor_name,
+        transferred_on=transfer.on_date,
+    )
+
+
 ISSUABLE: dict[str, Issuable] = {
     DocumentKind.FILING_APPROVAL: Issuable(DocumentKind.FILING_APPROVAL, "file", _filing_approval),
     DocumentKind.INTERVIEW_TRANSCRIPT: Issuable(
@@ -438,6 +468,10 @@ ISSUABLE: dict[str, Issuable] = {
     DocumentKind.PENALTY_DECISION: Issuable(DocumentKind.PENALTY_DECISION, "decide", _penalty_decision),
     DocumentKind.SERVICE_PROOF: Issuable(DocumentKind.SERVICE_PROOF, "serve", _service_proof),
     DocumentKind.CLOSURE_REPORT: Issuable(DocumentKind.CLOSURE_REPORT, "close", _closure_report),
+    # One for each transfer: a case the police refused may be sent again once more is found.
+    DocumentKind.CRIME_TRANSFER: Issuable(
+        DocumentKind.CRIME_TRANSFER, "transfer_to_judiciary", _crime_transfer, per_act=True
+    ),
 }
 ISSUERS = (Role.OFFICER.value, Role.APPROVER.value)
 
@@ -449,13 +483,20 @@ SERVED_WITH: dict[str, DocumentKind] = {
     "notify": DocumentKind.ADVANCE_NOTICE,
     "serve": DocumentKind.PENALTY_DECISION,
     "hold_hearing": DocumentKind.HEARING_NOTICE,
+    "judiciary_accepts": DocumentKind.CRIME_TRANSFER,
 }
 
 
 def issue_served(actor: User, case: Case, action: str) -> CaseDocument | None:
     """Before `action`, make the document it serves (`SERVED_WITH`) unless made already; None if none is due."""
     kind = SERVED_WITH.get(action)
-    if kind is None or case.documents.filter(kind=kind).exists():
+    if kind is None:
+        return None
+    made = case.documents.filter(kind=kind)
+    if ISSUABLE[kind].per_act:  # the one for the latest act (a second transfer has its own)
+        latest = _act_entries(case, ISSUABLE[kind].act)
+        made = made.filter(documents_entry=latest[-1].index) if latest else made
+    if made.exists():
         return None
     return issue_document(actor, case, kind)
 
@@ -467,7 +508,7 @@ def _act_entries(case: Case, act: str) -> list[Entry]:
 def _label(spec: Issuable, record: CaseRecord | None) -> str:
     label = str(spec.kind.label)
     if spec.per_act and record is not None:
-        who = record.data.get("interviewee") or record.data.get("place") or ""
+        who = record.data.get("interviewee") or record.data.get("place") or record.data.get("receiver") or ""
         return f"{label}（{who}，{record.on_date:%Y-%m-%d}）"
     return label
 

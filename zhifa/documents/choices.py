@@ -23,6 +23,7 @@ class DocumentKind(models.TextChoices):
     PENALTY_DECISION = "penalty_decision", _("行政处罚决定书")
     SERVICE_PROOF = "service_proof", _("送达回证")
     CLOSURE_REPORT = "closure_report", _("结案报告")
+    CRIME_TRANSFER = "crime_transfer", _("涉嫌犯罪案件移送书")
 
 
 # The code in each kind's number. Never change a code in use: numbers already issued carry it.
@@ -37,4 +38,5 @@ KIND_CODES: dict[DocumentKind, str] = {
     DocumentKind.PENALTY_DECISION: "罚决",
     DocumentKind.SERVICE_PROOF: "送",
     DocumentKind.CLOSURE_REPORT: "结",
+    DocumentKind.CRIME_TRANSFER: "移司",
 }

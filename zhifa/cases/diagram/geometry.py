@@ -25,7 +25,8 @@ from zhifa.cases.workflow import ACTIONS, FINAL, STATE_LABELS, Action, State
 
 # Where each state of the real table sits: (row, column). Column 1 is the main line of the ordinary
 # procedure; 2 its optional branches (legal review, collective discussion, hearing, the court); 0 the
-# ways a case ends early; 3 the summary procedure (行政处罚法 第五十一条).
+# ways a case ends early or leaves the agency (sent to another agency or to the judicial organs); 3 the summary
+# procedure (行政处罚法 第五十一条).
 PLACES: dict[str, tuple[int, int]] = {
     State.NOT_FILED: (0, 0),
     State.LEAD: (0, 1),
@@ -37,6 +38,10 @@ PLACES: dict[str, tuple[int, int]] = {
     State.LEGAL_REVIEW: (3, 2),
     State.APPROVING: (4, 1),
     State.NO_PENALTY: (5, 0),
+    State.HANDED_OVER: (7, 0),
+    State.JUDICIARY: (9, 0),
+    State.PROSECUTED: (10, 0),
+    State.CRIMINAL_ENDED: (11, 0),
     State.COLLECTIVE: (5, 2),
     State.APPROVED: (6, 1),
     State.NOTIFIED: (7, 1),

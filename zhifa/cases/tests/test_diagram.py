@@ -153,7 +153,10 @@ def test_the_outline_lists_the_states_and_their_actions_as_text():
     assert [(step.name, step.status) for step in first.steps] == [("register_lead", "done"), ("decide_on_the_spot", "")]
     (filed,) = [entry for entry in outline if entry.current]
     assert filed.label == "已立案"
-    assert [(step.label, step.target, step.status) for step in filed.steps] == [("指派承办人员", "调查取证", "open")]
+    assert [(step.label, step.target, step.status) for step in filed.steps] == [
+        ("指派承办人员", "调查取证", "open"),
+        ("终止调查", "终止调查", "possible"),
+    ]
     investigating = next(entry for entry in outline if entry.state == "investigating")
     assert ("登记证据", "") in [(step.label, step.target) for step in investigating.steps]
     # approve taken from APPROVING is not shown as taken from collective discussion, where the case never was.
