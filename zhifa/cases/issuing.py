@@ -245,7 +245,10 @@ def _closure_report(case: Case, number: DocumentNumber, entry_hash: str, entry: 
     assert case.closed_on is not None  # the closing entry exists
     decision = CaseDocument.objects.filter(case=case, kind=DocumentKind.PENALTY_DECISION).first()
     payments = [r for r in case.records.order_by("entry_index") if r.action == "record_payment"]
-    if case.fine and payments:
+    criminal = case.records.filter(action="record_criminal_outcome").last()
+    if criminal is not None:  # sent to the judicial organs: how the criminal matter ended, and any fine credited
+        execution = f"本案已移送司法机关，{criminal.summary}。"
+    elif case.fine and payments:
         execution = "；".join(f"{r.on_date:%Y年%m月%d日}{r.summary}" for r in payments) + "。罚款已全部缴纳。"
     elif case.state == "court" or case.records.filter(action="apply_to_court").exists():
         execution = "当事人逾期未履行，已申请人民法院强制执行。"

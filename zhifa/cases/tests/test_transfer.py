@@ -175,6 +175,8 @@ def test_accepted_the_case_waits_on_the_judiciary_and_is_closed_when_the_crimina
     assert case.state == "criminal_ended"
     case = desk("close", date(2026, 11, 17))
     assert case.state == "closed"
+    closure = text_of(issuing.issue_document(desk.approver, case, "closure_report"))
+    assert "本案已移送司法机关，大青山市青山区人民法院判处刑罚：有期徒刑一年，缓刑二年。" in closure
     assert verify_ledger().ok
 
 
