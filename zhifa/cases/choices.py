@@ -114,3 +114,18 @@ class PreservationMeasure(models.TextChoices):
     SEIZED = "seized", _("依法采取查封、扣押等行政强制措施")
     CONFISCATION = "confiscation", _("违法事实成立，依法应当予以没收，在行政处罚决定中没收")
     RELEASED = "released", _("违法事实不成立或者依法不应当查封、扣押、没收，解除先行登记保存并退还")
+
+
+class CriminalOutcome(models.TextChoices):
+    """How the criminal matter of a case sent to the judicial organs ended (行政处罚法 第二十七条、第三十五条)."""
+
+    CONVICTED = "convicted", _("判处刑罚")
+    EXEMPTED = "exempted", _("免予刑事处罚")
+    DROPPED = "dropped", _("撤销案件或者不起诉")
+
+
+class ContestChannel(models.TextChoices):
+    """What the agency does with the police's refusal to open a case (行政执法机关移送涉嫌犯罪案件的规定 第九条)."""
+
+    RECONSIDERATION = "reconsideration", _("提请作出不予立案决定的公安机关复议")
+    SUPERVISION = "supervision", _("建议人民检察院依法进行立案监督")

@@ -184,6 +184,16 @@ SEIZURE = (*_upto("record_inspection"), "seize", "release_seizure", *ORDINARY[6:
 COURT = (*_upto("serve"), "apply_to_court", "close", "archive")
 SUMMARY = ("decide_on_the_spot", "report_summary", "hand_over_cash", "close", "archive")
 RECUSAL = (*_upto("record_inspection"), "request_recusal", "decide_recusal", *ORDINARY[6:])
+# 移送: a suspected crime to the police, accepted, the criminal matter ended; a case outside the jurisdiction.
+JUDICIARY = (
+    *_upto("record_inspection"),
+    "propose_transfer",
+    "transfer_to_judiciary",
+    "judiciary_accepts",
+    "record_criminal_outcome",
+    "close",
+    "archive",
+)
 
 PLANS = (
     # Early states: this month's leads and filings.
@@ -211,6 +221,11 @@ PLANS = (
     Plan((*_upto("report"), "submit_approval", "decide_no_penalty"), 50, 4),
     Plan((*_upto("report"), "submit_approval", "decide_no_penalty", "close"), 80, 3),
     Plan((*_upto("record_inspection"), "terminate"), 60, 2),
+    Plan((*_upto("record_inspection"), "transfer_jurisdiction"), 33, 3),
+    Plan(_upto("transfer_to_judiciary", JUDICIARY), 24, 0),
+    Plan(_upto("judiciary_accepts", JUDICIARY), 36, 0),
+    Plan(_upto("record_criminal_outcome", JUDICIARY), 95, 0),
+    Plan(JUDICIARY, 160, 0),
     Plan(_upto("serve", COURT), 330, 5),
     Plan(_upto("apply_to_court", COURT), 320, 1),
     Plan(COURT, 300, 0),
@@ -418,6 +433,29 @@ class _Director:
                 "education": "当面宣讲森林法有关规定，当事人签署守法承诺书",
             },
             "terminate": lambda: {"reason": "当事人死亡，终止调查"},
+            "transfer_jurisdiction": lambda: {
+                "receiver": "邻县林业和草原局",
+                "reason": "经查违法行为发生地在邻县辖区，依法移送有管辖权的机关",
+            },
+            "propose_transfer": lambda: {
+                "suspected_crime": "滥伐林木罪",
+                "report": f"经查，当事人{context['facts']}，林木蓄积经鉴定达到滥伐林木罪的立案追诉标准",
+                "items": "油锯一台\n原木十二根",
+            },
+            "transfer_to_judiciary": lambda: {
+                "receiver": "大青山市公安局森林警察支队",
+                "procuratorate": "大青山市人民检察院",
+            },
+            "judiciary_accepts": lambda: {
+                "notice_number": f"青公林立字〔{day.year}〕{self.random.randrange(100, 999)}号",
+                "evidence": [files["scan"]],
+            },
+            "record_criminal_outcome": lambda: {
+                "outcome": "convicted",
+                "organ": "大青山市青山区人民法院",
+                "sentence": "有期徒刑一年，缓刑二年，并处罚金",
+                "evidence": [files["scan"]],
+            },
             "notify": lambda: {"rights_stated": True, "evidence": [files["scan"]]},
             "notify_hearing": lambda: self._hearing(day, context),
             "hold_hearing": lambda: {

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.cases import rules
 from zhifa.cases.choices import (
     AppraisalKind,
+    ContestChannel,
+    CriminalOutcome,
     DefenceAnswer,
     EvidenceKind,
     LeadSource,
@@ -668,6 +670,72 @@ class CloseForm(ActionForm):
     summary = _text(_("结案报告"), required=False)
 
 
+# 移送 (行政处罚法 第二十七条、第五十七条第一款第四项). Names and lists are optional here: the guards say which
+# is missing and under which rule.
+
+
+def _line(label: Any, *, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(label=label, max_length=SHORT_TEXT, required=False, help_text=help_text)
+
+
+class JurisdictionTransferForm(ActionForm):
+    receiver = _line(_("接收移送的机关"), help_text=_("有管辖权的行政机关全称"))
+    reason = _text(_("移送理由"), help_text=_("本机关无管辖权的事实和依据"))
+
+
+class TransferReportForm(ActionForm):
+    suspected_crime = _line(_("涉嫌罪名"), help_text=_("如：滥伐林木罪"))
+    report = _text(
+        _("涉嫌犯罪案件情况的调查报告"),
+        required=False,
+        rows=5,
+        help_text=_("违法事实涉及的金额、情节、后果，及其达到的刑事追诉标准"),
+    )
+    items = _text(_("涉案物品清单"), required=False, help_text=_("每行一项；没有涉案物品的，填写“无”"))
+    tested = forms.BooleanField(label=_("涉案物品经过检验、鉴定"), required=False)
+    evidence = EvidenceField(required=False, help_text=_("检验报告或者鉴定结论，及其他有关涉嫌犯罪的材料"))
+
+
+class JudiciaryTransferForm(ActionForm):
+    receiver = _line(_("接收移送的公安机关"), help_text=_("同级公安机关全称"))
+    procuratorate = _line(_("抄送的人民检察院"))
+    hand_over_seized = forms.BooleanField(label=_("查封、扣押的财物一并移送（行政强制法 第二十一条）"), required=False)
+    party_told = forms.BooleanField(label=_("已书面告知当事人财物一并移送"), required=False)
+    opinion = _text(_("负责人意见"), required=False)
+
+
+class JudiciaryRefusalForm(ActionForm):
+    notice_number = _line(_("不予立案通知书文号"))
+    reason = _text(_("不予立案的理由"))
+    evidence = EvidenceField(required=False, help_text=_("不予立案通知书"))
+
+
+class ContestForm(ActionForm):
+    channel = forms.ChoiceField(label=_("提请方式"), choices=ContestChannel.choices)
+    reason = _text(_("理由"), help_text=_("认为依法应当由公安机关立案的理由"))
+    evidence = EvidenceField(required=False)
+
+
+class JudiciaryAcceptForm(ActionForm):
+    notice_number = _line(_("立案通知书文号"))
+    evidence = EvidenceField(required=False, help_text=_("立案通知书，及签字的移送书回执"))
+
+
+class ReturnForm(ActionForm):
+    reason = _text(_("移回的理由"), help_text=_("不需要追究刑事责任或者免予刑事处罚，但应当给予行政处罚"))
+    evidence = EvidenceField(required=False, help_text=_("司法机关的移送函及其决定"))
+
+
+class CriminalOutcomeForm(ActionForm):
+    outcome = forms.ChoiceField(label=_("刑事处理结果"), choices=CriminalOutcome.choices)
+    organ = _line(_("作出处理的司法机关"))
+    document_number = _line(_("判决书或者决定书文号"))
+    sentence = _line(_("判处的刑罚"), help_text=_("如：有期徒刑一年，缓刑二年，并处罚金"))
+    criminal_fine = _money(_("判处的罚金（元）"))
+    credited = _money(_("判决折抵的罚款（元）"), required=False)
+    evidence = EvidenceField(required=False, help_text=_("判决书、不起诉决定书或者撤销案件决定书"))
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "register_lead": LeadForm,
     "file": FileForm,
@@ -717,4 +785,15 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "hand_over_cash": HandoverForm,
     "close": CloseForm,
     "archive": OpinionForm,
+    "transfer_jurisdiction": JurisdictionTransferForm,
+    "propose_transfer": TransferReportForm,
+    "decline_transfer": ReasonForm,
+    "transfer_to_judiciary": JudiciaryTransferForm,
+    "judiciary_refuses": JudiciaryRefusalForm,
+    "contest_refusal": ContestForm,
+    "judiciary_accepts": JudiciaryAcceptForm,
+    "resume_after_refusal": OpinionForm,
+    "return_from_judiciary": ReturnForm,
+    "resume_execution": ReasonForm,
+    "record_criminal_outcome": CriminalOutcomeForm,
 }

@@ -969,7 +969,9 @@ def late_fee_owed(case: Case, on_date: date) -> Decimal:
 
 @guard("fine_outstanding", needs_input=False)
 def fine_outstanding(step: Step) -> Problem | None:
-    if outstanding(_case(step)) <= 0:
+    case = _case(step)
+    # Before the decision the fine is only proposed (a case sent to the judiciary carries the report's).
+    if case.decided_on is None or outstanding(case) <= 0:
         return Problem("本案没有未缴纳的罚款")
     return None
 
@@ -1096,10 +1098,205 @@ def cash_held(step: Step) -> Problem | None:
 @guard("performed_or_ended", needs_input=False)
 def performed_or_ended(step: Step) -> Problem | None:
     case = _case(step)
-    if case.state in (State.NO_PENALTY, State.TERMINATED, State.COURT):
+    if case.state in (State.NO_PENALTY, State.TERMINATED, State.COURT, State.HANDED_OVER, State.CRIMINAL_ENDED):
         return None
     if outstanding(case) > 0:
         return Problem(f"罚款尚有 {outstanding(case)} 元未缴纳，执行完毕后方可结案", rule="行政处罚法 第六十七条")
+    return None
+
+
+# 移送 (行政处罚法 第二十七条、第五十七条第一款第四项; 行政执法机关移送涉嫌犯罪案件的规定, "310号令")
+
+TRANSFER_RULES = "行政执法机关移送涉嫌犯罪案件的规定"
+
+
+def _last_of(case: Case, *actions: str) -> CaseRecord | None:
+    return case.records.filter(action__in=actions).order_by("entry_index").last()
+
+
+def transfer_report(case: Case) -> CaseRecord | None:
+    """The team's written report proposing the transfer that the head has not yet decided on, if any."""
+    last = _last_of(case, "propose_transfer", "decline_transfer", "transfer_to_judiciary")
+    return last if last is not None and last.action == "propose_transfer" else None
+
+
+def pending_refusal(case: Case) -> CaseRecord | None:
+    """The police's notice refusing to open a criminal case, not yet contested, if any (310号令 第八条、第九条)."""
+    last = _last_of(case, "transfer_to_judiciary", "judiciary_refuses", "contest_refusal")
+    return last if last is not None and last.action == "judiciary_refuses" else None
+
+
+@guard("no_transfer_report_pending", needs_input=False)
+def no_transfer_report_pending(step: Step) -> Problem | None:
+    if transfer_report(_case(step)) is not None:
+        return Problem("移送涉嫌犯罪案件的书面报告已提出，待负责人决定", rule=f"{TRANSFER_RULES} 第五条")
+    return None
+
+
+@guard("transfer_report_pending", needs_input=False)
+def transfer_report_pending(step: Step) -> Problem | None:
+    if transfer_report(_case(step)) is None:
+        return Problem(
+            "移送涉嫌犯罪案件须由专案组核实情况后提出书面报告，报负责人审批；本案尚无待决定的报告",
+            rule=f"{TRANSFER_RULES} 第五条",
+        )
+    return None
+
+
+@guard("transfer_report_complete")
+def transfer_report_complete(step: Step) -> Problem | None:
+    """The report the head decides on carries what goes with the case: the report on the suspected crime, the
+    list of the goods involved, and the test or appraisal reports where goods were tested (310号令 第六条)."""
+    needed = (
+        ("suspected_crime", "请写明涉嫌的罪名", "第三条"),
+        ("report", "请填写涉嫌犯罪案件情况的调查报告", "第六条第二项"),
+        ("items", "请填写涉案物品清单；没有涉案物品的，填写“无”", "第四条、第六条第三项"),
+    )
+    for name, message, article in needed:
+        if not str(step.data.get(name) or "").strip():
+            return Problem(message, name, f"{TRANSFER_RULES} {article}")
+    if step.data.get("tested") and not step.data.get("evidence"):
+        return Problem(
+            "涉案物品经过检验、鉴定的，请上传检验报告或者鉴定结论", "evidence", f"{TRANSFER_RULES} 第四条、第六条第四项"
+        )
+    return None
+
+
+@guard("receiver_named")
+def receiver_named(step: Step) -> Problem | None:
+    if str(step.data.get("receiver") or "").strip():
+        return None
+    if step.action.name == "transfer_jurisdiction":
+        return Problem("请填写接收移送的有管辖权的机关", "receiver", "行政处罚法 第二十二条、第二十三条")
+    return Problem("请填写接收移送的公安机关", "receiver", f"{TRANSFER_RULES} 第五条第二款")
+
+
+@guard("procuratorate_copied")
+def procuratorate_copied(step: Step) -> Problem | None:
+    if not str(step.data.get("procuratorate") or "").strip():
+        return Problem(
+            "移送涉嫌犯罪案件，应当将移送书及有关材料目录抄送人民检察院：请填写抄送的人民检察院",
+            "procuratorate",
+            "《关于加强行政执法与刑事司法衔接工作的意见》（中办发〔2011〕8号）；行政处罚法 第二十七条第二款",
+        )
+    return None
+
+
+@guard("seized_goods_go_with_the_case")
+def seized_goods_go_with_the_case(step: Step) -> Problem | None:
+    """Goods sealed or impounded go to the judicial organ with the case, and the party is told in writing
+    (行政强制法 第二十一条); a seizure still awaiting the head's approval is settled first."""
+    case = _case(step)
+    if running(case, "emergency_approval"):
+        return Problem("紧急查封、扣押尚待负责人补办批准，请先补办批准或者解除", rule="行政强制法 第十九条")
+    if not running(case, "seizure", "seizure_extension"):
+        return None
+    if not step.data.get("hand_over_seized"):
+        return Problem(
+            "违法行为涉嫌犯罪应当移送司法机关的，查封、扣押的财物应当一并移送",
+            "hand_over_seized",
+            "行政强制法 第二十一条",
+        )
+    if not step.data.get("party_told"):
+        return Problem("查封、扣押的财物一并移送的，应当书面告知当事人", "party_told", "行政强制法 第二十一条")
+    return None
+
+
+@guard("transfer_document_issued", needs_input=False)
+def transfer_document_issued(step: Step) -> Problem | None:
+    case = _case(step)
+    transfer = _last_of(case, "transfer_to_judiciary")
+    made = {d.documents_entry for d in case.documents.all() if d.kind == DocumentKind.CRIME_TRANSFER}
+    if transfer is None or transfer.entry_index not in made:
+        return Problem(
+            "请先制作涉嫌犯罪案件移送书：公安机关在移送书的回执上签字", rule=f"{TRANSFER_RULES} 第六条、第七条"
+        )
+    return None
+
+
+@guard("no_refusal_pending", needs_input=False)
+def no_refusal_pending(step: Step) -> Problem | None:
+    refusal = pending_refusal(_case(step))
+    if refusal is not None:
+        return Problem(
+            f"已登记 {refusal.on_date} 的不予立案通知：可以提请复议、建议立案监督，或者依法继续办理",
+            rule=f"{TRANSFER_RULES} 第九条、第十条",
+        )
+    return None
+
+
+@guard("refusal_pending", needs_input=False)
+def refusal_pending(step: Step) -> Problem | None:
+    if pending_refusal(_case(step)) is None:
+        return Problem(
+            "尚未收到公安机关不予立案的通知（或者复议、立案监督正在进行）", rule=f"{TRANSFER_RULES} 第八条、第九条"
+        )
+    return None
+
+
+@guard("within_refusal_review")
+def within_refusal_review(step: Step) -> Problem | None:
+    case = _case(step)
+    for deadline in running(case, "refusal_review"):
+        if step.on_date > deadline.due_on:
+            return Problem(
+                f"应当自接到不予立案通知书之日起三日内提请复议或者建议立案监督（截至 {deadline.due_on}）",
+                "on_date",
+                f"{TRANSFER_RULES} 第九条",
+            )
+    # After the police's reconsideration the agency may still turn to the procuratorate, not ask again.
+    asked = case.records.filter(action="contest_refusal", data__channel="reconsideration").exists()
+    if asked and step.data.get("channel") == "reconsideration":
+        return Problem(
+            "对公安机关不予立案的复议决定仍有异议的，应当建议人民检察院依法进行立案监督",
+            "channel",
+            f"{TRANSFER_RULES} 第九条第二款",
+        )
+    return None
+
+
+@guard("not_decided_before_transfer", needs_input=False)
+def not_decided_before_transfer(step: Step) -> Problem | None:
+    if _case(step).decided_on is not None:
+        return Problem("移送前已作出处罚决定的，原处罚决定继续执行，不再重新调查", rule=f"{TRANSFER_RULES} 第十一条")
+    return None
+
+
+@guard("decided_before_transfer", needs_input=False)
+def decided_before_transfer(step: Step) -> Problem | None:
+    if _case(step).decided_on is None:
+        return Problem("移送前尚未作出处罚决定，应当依法继续办理", rule=f"{TRANSFER_RULES} 第十条")
+    return None
+
+
+@guard("judiciary_let_go", needs_input=False)
+def judiciary_let_go(step: Step) -> Problem | None:
+    """A case waiting on the police goes on only once they refused it (a case they opened, when they return it)."""
+    case = _case(step)
+    if case.state == State.JUDICIARY and pending_refusal(case) is None:
+        return Problem("公安机关尚未作出不予立案的决定", rule=f"{TRANSFER_RULES} 第八条")
+    return None
+
+
+@guard("fine_credited")
+def fine_credited(step: Step) -> Problem | None:
+    """A fine the agency gave is credited against the court's criminal fine (折抵, 行政处罚法 第三十五条第二款):
+    what the party paid, up to the criminal fine — never more, and not left out."""
+    case = _case(step)
+    rule = "行政处罚法 第三十五条第二款；行政执法机关移送涉嫌犯罪案件的规定 第十一条第三款"
+    criminal: Decimal = step.data.get("criminal_fine") or Decimal(0)
+    credited: Decimal = step.data.get("credited") or Decimal(0)
+    if step.data.get("outcome") != "convicted" and (criminal or credited):
+        return Problem("未判处刑罚的，不填写罚金和折抵", "criminal_fine", rule)
+    due = min(case.paid, criminal)
+    if credited != due:
+        if credited > case.paid:
+            message = f"折抵的数额不能超过当事人已缴纳的罚款 {case.paid} 元"
+        elif credited > criminal:
+            message = f"折抵的数额不能超过判处的罚金 {criminal} 元"
+        else:
+            message = f"已给予的罚款应当折抵相应罚金：应折抵 {due} 元（已缴纳罚款与罚金中较少者）"
+        return Problem(message, "credited", rule)
     return None
 
 

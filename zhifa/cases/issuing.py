@@ -254,7 +254,10 @@ def _closure_report(case: Case, number: DocumentNumber, entry_hash: str, entry: 
     assert case.closed_on is not None  # the closing entry exists
     decision = CaseDocument.objects.filter(case=case, kind=DocumentKind.PENALTY_DECISION).first()
     payments = [r for r in case.records.order_by("entry_index") if r.action == "record_payment"]
-    if case.fine and payments:
+    criminal = case.records.filter(action="record_criminal_outcome").last()
+    if criminal is not None:  # sent to the judicial organs: how the criminal matter ended, and any fine credited
+        execution = f"本案已移送司法机关，{criminal.summary}。"
+    elif case.fine and payments:
         execution = "；".join(f"{r.on_date:%Y年%m月%d日}{r.summary}" for r in payments) + "。罚款已全部缴纳。"
     elif case.state == "court" or case.records.filter(action="apply_to_court").exists():
         execution = "当事人逾期未履行，已申请人民法院强制执行。"
@@ -610,6 +613,36 @@ def _summary_decision(case: Case, number: DocumentNumber, entry_hash: str, entry
     )
 
 
+def _crime_transfer(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    transfer = _record(case, entry)
+    report = case.records.filter(action="propose_transfer", entry_index__lt=entry.index).order_by("entry_index").last()
+    assert report is not None  # the guard transfer_report_pending
+    data = report.data
+    materials = ["涉嫌犯罪案件移送书", "涉嫌犯罪案件情况的调查报告", "涉案物品清单"]
+    if data.get("tested") or report.files:
+        materials.append(f"检验报告或者鉴定结论等材料（{len(report.files)}份）")
+    materials += [f"其他有关涉嫌犯罪的材料：{line}" for line in _evidence(case) if line != "（无）"]
+    decided = ""
+    if transfer.data.get("decided_before"):
+        decision = CaseDocument.objects.filter(case=case, kind=DocumentKind.PENALTY_DECISION).first()
+        decided = f"{decision.number if decision else ''}《行政处罚决定书》，{case.penalty_text}"
+    return contexts.CrimeTransfer(
+        **_base(case, number, entry_hash),
+        receiver=transfer.data["receiver"],
+        procuratorate=transfer.data["procuratorate"],
+        case_title=case.title,
+        party=_party(case),
+        suspected_crime=data["suspected_crime"],
+        report=data["report"],
+        items=tuple(data["items"]) or ("无",),
+        materials=tuple(materials),
+        seized_handed_over=bool(transfer.data.get("seized_handed_over")),
+        decided_penalty=decided,
+        approver_name=entry.actor_name,
+        transferred_on=transfer.on_date,
+    )
+
+
 ISSUABLE: dict[str, Issuable] = {
     DocumentKind.FILING_APPROVAL: Issuable(DocumentKind.FILING_APPROVAL, "file", _filing_approval),
     DocumentKind.INTERVIEW_TRANSCRIPT: Issuable(
@@ -643,6 +676,10 @@ ISSUABLE: dict[str, Issuable] = {
         DocumentKind.PRESERVATION_DECISION, "decide_preserved", _preservation_decision, True
     ),
     DocumentKind.SUMMARY_DECISION: Issuable(DocumentKind.SUMMARY_DECISION, "decide_on_the_spot", _summary_decision),
+    # One for each transfer: a case the police refused may be sent again once more is found.
+    DocumentKind.CRIME_TRANSFER: Issuable(
+        DocumentKind.CRIME_TRANSFER, "transfer_to_judiciary", _crime_transfer, per_act=True
+    ),
 }
 # The acts that make their document themselves, in their own transaction (services.perform): the decision made
 # on the spot is written, numbered and handed over then and there (行政处罚法 第五十二条).
@@ -657,6 +694,7 @@ SERVED_WITH: dict[str, DocumentKind] = {
     "notify": DocumentKind.ADVANCE_NOTICE,
     "serve": DocumentKind.PENALTY_DECISION,
     "hold_hearing": DocumentKind.HEARING_NOTICE,
+    "judiciary_accepts": DocumentKind.CRIME_TRANSFER,
 }
 
 
@@ -686,7 +724,7 @@ def _act_entries(case: Case, act: str) -> list[Entry]:
 def _label(spec: Issuable, record: CaseRecord | None) -> str:
     label = str(spec.kind.label)
     if spec.per_act and record is not None:
-        who = record.data.get("interviewee") or record.data.get("place") or ""
+        who = record.data.get("interviewee") or record.data.get("place") or record.data.get("receiver") or ""
         if not who and spec.kind == DocumentKind.ADVANCE_NOTICE:
             return label  # one per approval, and only the latest approval's is pending: its name says enough
         return f"{label}（{who + '，' if who else ''}{record.on_date:%Y-%m-%d}）"

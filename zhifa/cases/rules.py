@@ -89,6 +89,23 @@ PERIODS: dict[str, Period] = {
     "court_application": Period(_("申请人民法院强制执行"), 3, Unit.MONTHS, "行政强制法 第五十三条"),
     "reconsideration": Period(_("申请行政复议"), 60, Unit.CALENDAR_DAYS, "行政复议法 第二十条"),
     "litigation": Period(_("提起行政诉讼"), 6, Unit.MONTHS, "行政诉讼法 第四十六条"),
+    # 《行政执法机关移送涉嫌犯罪案件的规定》(国务院令第310号, 2020年修订) counts "3日" without saying working
+    # days (行政处罚法 第八十五条 speaks only of its own periods): calendar days, moved off a rest day.
+    "transfer_approval": Period(
+        _("负责人决定是否批准移送涉嫌犯罪案件"), 3, Unit.CALENDAR_DAYS, "行政执法机关移送涉嫌犯罪案件的规定 第五条"
+    ),
+    "judiciary_answer": Period(
+        _("公安机关审查移送的案件、决定是否立案"),
+        3,
+        Unit.CALENDAR_DAYS,
+        "行政执法机关移送涉嫌犯罪案件的规定 第八条、第九条",
+    ),
+    "refusal_review": Period(
+        _("对不予立案提请复议或者建议人民检察院立案监督"),
+        3,
+        Unit.CALENDAR_DAYS,
+        "行政执法机关移送涉嫌犯罪案件的规定 第九条",
+    ),
     # The law sets no number for these: each agency sets them in its case settings (SECTOR_PERIODS); the
     # amounts here are the defaults used where no agency above has (docs/decisions.md).
     "filing": Period(_("核查案源、决定是否立案"), 15, Unit.WORKING_DAYS, "部门规定；默认值取市场监管 15 个工作日"),

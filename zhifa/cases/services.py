@@ -25,6 +25,8 @@ from django.utils import timezone, translation
 from zhifa.cases import agency_settings, issuing, rules
 from zhifa.cases.choices import (
     AppraisalKind,
+    ContestChannel,
+    CriminalOutcome,
     PartyKind,
     PreservationMeasure,
     Procedure,
@@ -32,7 +34,16 @@ from zhifa.cases.choices import (
     ServiceMethod,
 )
 from zhifa.cases.forms import ACTION_FORMS, parse_inventory
-from zhifa.cases.guards import GUARDS, Step, current_chair, late_fee_owed, new_team, outstanding, running
+from zhifa.cases.guards import (
+    GUARDS,
+    Step,
+    current_chair,
+    late_fee_owed,
+    new_team,
+    outstanding,
+    pending_refusal,
+    running,
+)
 from zhifa.cases.models import Case, CaseDeadline, CaseOfficer, CaseRecord, Party
 from zhifa.cases.workflow import ACTIONS, STATE_LABELS, Action, State, actions_from
 from zhifa.core.errors import Refusal
@@ -807,6 +818,140 @@ def _on_the_spot(step: Step) -> Outcome:
     if statement:
         facts["defence"] = {"answer": data["defence_answer"], "reasons": str(data["defence_reasons"]).strip()}
     return Outcome(facts, case.penalty_text, data["officers"])
+
+
+# 移送 (行政处罚法 第二十七条、第五十七条第一款第四项; 行政执法机关移送涉嫌犯罪案件的规定)
+
+
+@handles("transfer_jurisdiction")
+def _transfer_jurisdiction(step: Step) -> Outcome:
+    case = _case(step)
+    receiver = step.data["receiver"].strip()
+    case.outcome_reason = step.data["reason"].strip()
+    return Outcome({"receiver": receiver, "reason": case.outcome_reason}, f"移送{receiver}：{case.outcome_reason}")
+
+
+@handles("propose_transfer")
+def _propose_transfer(step: Step) -> Outcome:
+    data = step.data
+    facts = {
+        "suspected_crime": data["suspected_crime"].strip(),
+        "report": data["report"].strip(),
+        "items": [line.strip() for line in data["items"].splitlines() if line.strip()],
+        "tested": bool(data.get("tested")),
+    }
+    return Outcome(facts, f"涉嫌{facts['suspected_crime']}，提请负责人批准移送司法机关")
+
+
+@handles("decline_transfer")
+def _decline_transfer(step: Step) -> Outcome:
+    # 行政执法机关移送涉嫌犯罪案件的规定 第五条第二款: the reasons for not approving are kept in the file.
+    return Outcome({"reason": step.data["reason"].strip()}, f"不批准移送：{step.data['reason'].strip()}")
+
+
+@handles("transfer_to_judiciary")
+def _transfer_to_judiciary(step: Step) -> Outcome:
+    case = _case(step)
+    data = step.data
+    handed_over = bool(running(case, "seizure", "seizure_extension"))
+    if handed_over:  # the goods go with the case (行政强制法 第二十一条): the agency's measure ends here
+        step.stop.update({"seizure", "seizure_extension"})
+    approvals = running(case, "transfer_approval")
+    late = any(step.on_date > deadline.due_on for deadline in approvals)
+    facts = {
+        "receiver": data["receiver"].strip(),
+        "procuratorate": data["procuratorate"].strip(),
+        "seized_handed_over": handed_over,
+        "party_told": bool(data.get("party_told")),
+        "decided_before": case.decided_on.isoformat() if case.decided_on else None,
+        "opinion": str(data.get("opinion") or "").strip(),
+        "late": late,
+    }
+    summary = f"批准移送{facts['receiver']}，抄送{facts['procuratorate']}"
+    if handed_over:
+        summary += "；查封、扣押的财物一并移送"
+    return Outcome(facts, summary + ("（超过三日作出决定）" if late else ""))
+
+
+@handles("judiciary_refuses")
+def _judiciary_refuses(step: Step) -> Outcome:
+    facts = {"notice_number": str(step.data.get("notice_number") or "").strip(), "reason": step.data["reason"].strip()}
+    return Outcome(facts, f"公安机关不予立案：{facts['reason']}")
+
+
+@handles("contest_refusal")
+def _contest_refusal(step: Step) -> Outcome:
+    channel = ContestChannel(step.data["channel"])
+    facts = {"channel": channel.value, "reason": step.data["reason"].strip()}
+    return Outcome(facts, f"{channel.label}：{facts['reason']}")
+
+
+@handles("judiciary_accepts")
+def _judiciary_accepts(step: Step) -> Outcome:
+    number = str(step.data.get("notice_number") or "").strip()
+    return Outcome({"notice_number": number}, f"公安机关已立案{'，' + number if number else ''}")
+
+
+def _resume_decision_period(step: Step) -> int:
+    """The decision period the case resumes with: the days it had left when it went to the judiciary, counted
+    again from the day it comes back (the time with the judicial organs is not the agency's: docs/decisions.md)."""
+    case = _case(step)
+    stopped = [
+        deadline
+        for deadline in case.deadlines.all()
+        if deadline.period in ("decision", "decision_extension") and deadline.stopped_by == "transfer_to_judiciary"
+    ]
+    if not stopped:
+        return rules.PERIODS["decision"].amount
+    last = max(stopped, key=lambda deadline: deadline.pk)
+    assert last.stopped_on is not None
+    left = max(0, (last.due_on - last.stopped_on).days)
+    step.amounts["decision"] = (left, f"行政处罚法 第六十条；移送司法机关期间不计入，余下{left}日自恢复办理之日起计算")
+    return left
+
+
+@handles("resume_after_refusal")
+def _resume_after_refusal(step: Step) -> Outcome:
+    refusal = pending_refusal(_case(step))
+    assert refusal is not None  # the guard refusal_pending
+    left = _resume_decision_period(step)
+    opinion = str(step.data.get("opinion") or "").strip()
+    facts = {"refusal": refusal.entry_index, "decision_days_left": left, "opinion": opinion}
+    return Outcome(
+        facts, f"公安机关不予立案，本机关依法继续办理，办案期限余{left}日{'：' + opinion if opinion else ''}"
+    )
+
+
+@handles("return_from_judiciary")
+def _return_from_judiciary(step: Step) -> Outcome:
+    left = _resume_decision_period(step)
+    facts = {"reason": step.data["reason"].strip(), "decision_days_left": left}
+    return Outcome(facts, f"司法机关移回：{facts['reason']}；办案期限余{left}日")
+
+
+@handles("resume_execution")
+def _resume_execution(step: Step) -> Outcome:
+    return Outcome({"reason": step.data["reason"].strip()}, f"原处罚决定继续执行：{step.data['reason'].strip()}")
+
+
+@handles("record_criminal_outcome")
+def _criminal_outcome(step: Step) -> Outcome:
+    data = step.data
+    outcome = CriminalOutcome(data["outcome"])
+    facts = {
+        "outcome": outcome.value,
+        "organ": str(data.get("organ") or "").strip(),
+        "document_number": str(data.get("document_number") or "").strip(),
+        "sentence": str(data.get("sentence") or "").strip(),
+        "criminal_fine": _money(data.get("criminal_fine")),
+        "credited": _money(data.get("credited") or Decimal(0)),
+    }
+    summary = f"{facts['organ']}{outcome.label}"
+    if facts["sentence"]:
+        summary += f"：{facts['sentence']}"
+    if data.get("credited"):
+        summary += f"；已缴纳的罚款折抵罚金 {facts['credited']} 元（行政处罚法 第三十五条）"
+    return Outcome(facts, summary)
 
 
 @handles("close")

@@ -40,6 +40,10 @@ class State(StrEnum):
     COURT = "court"
     NO_PENALTY = "no_penalty"
     TERMINATED = "terminated"
+    HANDED_OVER = "handed_over"
+    JUDICIARY = "judiciary"
+    PROSECUTED = "prosecuted"
+    CRIMINAL_ENDED = "criminal_ended"
     SUMMARY_DECIDED = "summary_decided"
     CLOSED = "closed"
     ARCHIVED = "archived"
@@ -64,6 +68,10 @@ STATE_LABELS: dict[State, StrOrPromise] = {
     State.COURT: _("已申请法院强制执行"),
     State.NO_PENALTY: _("不予处罚"),
     State.TERMINATED: _("终止调查"),
+    State.HANDED_OVER: _("已移送有管辖权的机关"),
+    State.JUDICIARY: _("已移送司法机关，待立案"),
+    State.PROSECUTED: _("司法机关已立案"),
+    State.CRIMINAL_ENDED: _("刑事处理终结"),
     State.SUMMARY_DECIDED: _("当场处罚"),
     State.CLOSED: _("已结案"),
     State.ARCHIVED: _("已归档"),
@@ -103,6 +111,12 @@ BEFORE_DECISION = (
     State.HEARING_SCHEDULED,
     State.HEARD,
 )
+# From the investigation up to the decision: where a case may be ended or sent on to another organ
+# (行政处罚法 第五十七条第一款第四项: 移送司法机关; a case outside the agency's jurisdiction to the competent one).
+INVESTIGATED = (State.INVESTIGATING, State.REPORTED, State.LEGAL_REVIEW, *BEFORE_DECISION)
+# A decided penalty being executed may still be found to meet a criminal threshold: the transfer does not stop
+# it (行政执法机关移送涉嫌犯罪案件的规定 第十一条), and the court credits the fine (行政处罚法 第三十五条).
+TRANSFERABLE = (*INVESTIGATED, State.EXECUTING)
 # The periods a case ended before its decision stops, whichever of them run.
 ENDED_BEFORE_DECISION = (
     "decision",
@@ -322,12 +336,128 @@ _TABLE = [
     Action(
         "terminate",
         _("终止调查"),
-        (State.INVESTIGATING, State.REPORTED, State.APPROVING, State.NOTIFIED, State.HEARD),
+        (State.FILED, *INVESTIGATED),
         State.TERMINATED,
         APPROVERS,
         ("reason_given", "no_seizure_running"),
         stops=ENDED_BEFORE_DECISION,
-        source="行政处罚法 第五十七条第一款第三项、第四项",
+        # The law names no ground; the sectors' procedure rules do (the party dead, an organisation ended with
+        # nobody taking over its rights and duties): until the decision the case may end.
+        source="行政处罚法 第五十七条；部门规章规定的终止调查情形",
+    ),
+    # 移送: to the agency with jurisdiction, or to the judicial organs (行政处罚法 第二十七条、第五十七条第一款第四项)
+    Action(
+        "transfer_jurisdiction",
+        _("移送有管辖权的机关"),
+        INVESTIGATED,
+        State.HANDED_OVER,
+        APPROVERS,
+        ("reason_given", "receiver_named", "no_seizure_running"),
+        stops=ENDED_BEFORE_DECISION,
+        source="行政处罚法 第十七条、第二十二条、第二十三条、第二十五条",
+    ),
+    Action(
+        "propose_transfer",
+        _("提出移送涉嫌犯罪案件的书面报告"),
+        TRANSFERABLE,
+        None,
+        OFFICERS,
+        ("actor_on_team", "no_transfer_report_pending", "transfer_report_complete"),
+        ("transfer_approval",),
+        source="行政执法机关移送涉嫌犯罪案件的规定 第四条、第五条、第六条",
+    ),
+    Action(
+        "decline_transfer",
+        _("不批准移送涉嫌犯罪案件"),
+        TRANSFERABLE,
+        None,
+        APPROVERS,
+        ("transfer_report_pending", "reason_given"),
+        stops=("transfer_approval",),
+        source="行政执法机关移送涉嫌犯罪案件的规定 第五条第二款",
+    ),
+    Action(
+        "transfer_to_judiciary",
+        _("批准移送司法机关"),
+        TRANSFERABLE,
+        State.JUDICIARY,
+        APPROVERS,
+        ("transfer_report_pending", "receiver_named", "procuratorate_copied", "seized_goods_go_with_the_case"),
+        ("judiciary_answer",),
+        (*ENDED_BEFORE_DECISION, "transfer_approval"),
+        source="行政处罚法 第二十七条、第五十七条第一款第四项；行政执法机关移送涉嫌犯罪案件的规定 第五条、第六条",
+    ),
+    Action(
+        "judiciary_refuses",
+        _("登记不予立案通知"),
+        (State.JUDICIARY,),
+        None,
+        OFFICERS,
+        ("actor_on_team", "no_refusal_pending", "reason_given"),
+        ("refusal_review",),
+        ("judiciary_answer",),
+        source="行政执法机关移送涉嫌犯罪案件的规定 第八条、第九条",
+    ),
+    Action(
+        "contest_refusal",
+        _("提请复议或者建议立案监督"),
+        (State.JUDICIARY,),
+        None,
+        APPROVERS,
+        ("refusal_pending", "within_refusal_review", "reason_given"),
+        ("judiciary_answer",),
+        ("refusal_review",),
+        source="行政执法机关移送涉嫌犯罪案件的规定 第九条",
+    ),
+    Action(
+        "judiciary_accepts",
+        _("登记立案通知"),
+        (State.JUDICIARY,),
+        State.PROSECUTED,
+        OFFICERS,
+        ("actor_on_team", "transfer_document_issued", "files_attached"),
+        stops=("judiciary_answer", "refusal_review"),
+        source="行政执法机关移送涉嫌犯罪案件的规定 第八条、第十二条",
+    ),
+    Action(
+        "resume_after_refusal",
+        _("不予立案，依法继续办理"),
+        (State.JUDICIARY,),
+        State.INVESTIGATING,
+        APPROVERS,
+        ("refusal_pending", "not_decided_before_transfer"),
+        ("decision",),
+        ("refusal_review", "judiciary_answer"),
+        source="行政处罚法 第二十七条；行政执法机关移送涉嫌犯罪案件的规定 第十条",
+    ),
+    Action(
+        "return_from_judiciary",
+        _("司法机关移回，依法给予行政处罚"),
+        (State.PROSECUTED,),
+        State.INVESTIGATING,
+        APPROVERS,
+        ("not_decided_before_transfer", "reason_given", "files_attached"),
+        ("decision",),
+        source="行政处罚法 第二十七条第一款；行政执法机关移送涉嫌犯罪案件的规定 第十三条",
+    ),
+    Action(
+        "resume_execution",
+        _("原处罚决定继续执行"),
+        (State.JUDICIARY, State.PROSECUTED),
+        State.EXECUTING,
+        APPROVERS,
+        ("decided_before_transfer", "judiciary_let_go", "reason_given"),
+        stops=("refusal_review", "judiciary_answer"),
+        source="行政执法机关移送涉嫌犯罪案件的规定 第十条、第十一条",
+    ),
+    Action(
+        "record_criminal_outcome",
+        _("登记刑事处理结果"),
+        (State.PROSECUTED,),
+        State.CRIMINAL_ENDED,
+        OFFICERS,
+        ("actor_on_team", "files_attached", "fine_credited"),
+        source="行政处罚法 第三十五条；行政执法机关移送涉嫌犯罪案件的规定 第十一条",
     ),
     Action(
         "extend_decision",
@@ -559,7 +689,7 @@ _TABLE = [
     Action(
         "record_payment",
         _("登记缴款"),
-        (State.EXECUTING, State.COURT),
+        (State.EXECUTING, State.COURT, State.JUDICIARY, State.PROSECUTED),
         None,
         OFFICERS,
         ("actor_on_team", "fine_outstanding"),
@@ -620,7 +750,7 @@ _TABLE = [
     Action(
         "close",
         _("结案"),
-        (State.EXECUTING, State.COURT, State.NO_PENALTY, State.TERMINATED),
+        (State.EXECUTING, State.COURT, State.NO_PENALTY, State.TERMINATED, State.HANDED_OVER, State.CRIMINAL_ENDED),
         State.CLOSED,
         APPROVERS,
         ("performed_or_ended", "no_seizure_running"),

@@ -32,6 +32,7 @@ class DocumentKind(models.TextChoices):
     PRESERVATION_DECISION = "preservation_decision", _("先行登记保存物品处理决定书")
     # 行政处罚法 第五十二条: the numbered decision made and handed over on the spot (简易程序).
     SUMMARY_DECISION = "summary_decision", _("当场行政处罚决定书")
+    CRIME_TRANSFER = "crime_transfer", _("涉嫌犯罪案件移送书")
 
 
 # The code in each kind's number. Never change a code in use: numbers already issued carry it.
@@ -53,4 +54,5 @@ KIND_CODES: dict[DocumentKind, str] = {
     DocumentKind.APPRAISAL_NOTICE: "检告",
     DocumentKind.PRESERVATION_DECISION: "保处",
     DocumentKind.SUMMARY_DECISION: "当罚",
+    DocumentKind.CRIME_TRANSFER: "移司",
 }

@@ -510,6 +510,27 @@ class SummaryDecision(Document):
         return count_in_chinese(int(LATE_FEE_RATE * 100))
 
 
+@dataclass(frozen=True, kw_only=True)
+class CrimeTransfer(Document):
+    """涉嫌犯罪案件移送书: the case sent to the public-security organ, a copy to the procuratorate, with the
+    materials listed (行政处罚法 第二十七条; 行政执法机关移送涉嫌犯罪案件的规定 第五条、第六条、第七条)."""
+
+    kind: ClassVar[DocumentKind] = DocumentKind.CRIME_TRANSFER
+
+    receiver: str  # the public-security organ
+    procuratorate: str  # the procuratorate the copy goes to
+    case_title: str
+    party: Party
+    suspected_crime: str
+    report: str  # 涉嫌犯罪案件情况的调查报告, in brief
+    items: tuple[str, ...]  # 涉案物品清单
+    materials: tuple[str, ...]  # what goes with the case (第六条)
+    seized_handed_over: bool  # goods sealed or impounded go with it (行政强制法 第二十一条)
+    decided_penalty: str  # a penalty decided before the transfer, credited by the court (第三十五条); "" if none
+    approver_name: str
+    transferred_on: date
+
+
 CONTEXTS: dict[DocumentKind, type[Document]] = {
     context.kind: context
     for context in (
@@ -530,5 +551,6 @@ CONTEXTS: dict[DocumentKind, type[Document]] = {
         AppraisalNotice,
         PreservationDecision,
         SummaryDecision,
+        CrimeTransfer,
     )
 }

@@ -40,11 +40,15 @@ def workflow_svg(
     visited = {edge.target for edge in drawing.edges if edge.action in done}
     if current is not None:
         visited.add(str(current))
-    possible = {edge.action for edge in drawing.edges if edge.source == current}
+    possible = {edge.action for edge in drawing.edges if edge.source == current or current in edge.sources}
     possible |= {name for node in drawing.nodes if node.state == current for name, _lines in node.stays}
     possible |= {name for node in drawing.nodes if node.state == current for name in node.tags}
 
     def edge_class(edge: Edge) -> str:
+        if edge.sources:  # from many states, through a tag
+            if current in edge.sources:
+                return "open" if edge.action in open_now else "possible"
+            return "done" if edge.action in done else "idle"
         if edge.source == current and current is not None:
             return "open" if edge.action in open_now else "possible"
         if edge.action in done and (edge.source is None or edge.source in visited):
@@ -92,6 +96,8 @@ def workflow_svg(
         kind = edge_class(edge)
         path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(edge.points))
         source = label_of.get(edge.source, "") if edge.source else _("新案件")
+        if edge.sources:
+            source = _("标有 %(letter)s 的状态") % {"letter": edge.label[0]}
         hint = f"{action_label[edge.action]}：{source} → {label_of.get(edge.target, edge.target)}"
         out.append(
             f'<g class="wf-edge {kind}" data-action="{escape(edge.action)}"><title>{escape(hint)}</title>'
@@ -135,6 +141,8 @@ def workflow_svg(
             tag_x = r.x + 8
             for letter, name, _label in drawing.shared:
                 if name in node.tags:
+                    if tag_x + 16 > r.x + r.w - 8:  # the row is full: the next one below
+                        tag_x, y = r.x + 8, y + 20
                     tag_mark = mark(name) if node.state == current else "done" if name in done else "idle"
                     out.append(
                         f'<g class="wf-tag {tag_mark}" data-action="{escape(name)}">'
@@ -147,6 +155,15 @@ def workflow_svg(
 
     for edge in drawing.edges:
         box = edge.label_box
+        if edge.sources:  # the tag the arrow from many states starts from
+            letter = edge.label[0]
+            out.append(
+                f'<g class="wf-tag wf-hub {edge_class(edge)}" data-action="{escape(edge.action)}">'
+                f"<title>{escape(f'{letter}：{action_label[edge.action]}')}</title>"
+                f'<rect x="{box.x:.1f}" y="{box.y:.1f}" width="{box.w:.0f}" height="{box.h:.0f}" rx="3"/>'
+                f"{_text(box.cx, box.y + 11.5, letter, 'wf-letter', 'middle')}</g>"
+            )
+            continue
         texts = "".join(
             _text(box.x + 2, box.y + 12 + 15 * i, line, f"wf-label {edge_class(edge)}")
             for i, line in enumerate(edge.label)
@@ -186,7 +203,9 @@ def workflow_svg(
     out.append(_text(x, y + 1, _("↻ 办理后状态不变的事项"), "wf-small"))
     if legend_lines:
         y += 26
-        out.append(_text(MARGIN, y, _("以下事项在标有其字母的各状态下均可办理："), "wf-small"))
+        out.append(
+            _text(MARGIN, y, _("以下事项在标有其字母的各状态下均可办理（带箭头的，办理后进入所指状态）："), "wf-small")
+        )
         for letter, label in legend_lines:
             y += 18
             out.append(

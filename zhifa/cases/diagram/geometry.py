@@ -6,7 +6,9 @@ does not name still gets a column of its own, so a new state shows up before any
 is the cheapest of a few orthogonal routes (straight, L, Z through the gaps between rows or columns):
 running through a box costs most, then running along another arrow, crossing one, bends and length.
 Labels go where they cover no box, label or other arrow. Actions that leave the state as it is are listed
-inside their state's box; those allowed in many states get a letter instead.
+inside their state's box; those allowed in many states get a letter instead. So do the actions that lead
+from many states to one (ending a case, sending it on): a letter in each state they leave, and one arrow into
+the state they reach from a tag with that letter above it, instead of an arrow from every state.
 
 The layout depends only on the table and the language, so it is computed once per language.
 """
@@ -23,7 +25,8 @@ from zhifa.cases.workflow import ACTIONS, FINAL, STATE_LABELS, Action, State
 
 # Where each state of the real table sits: (row, column). Column 1 is the main line of the ordinary
 # procedure; 2 its optional branches (legal review, collective discussion, hearing, the court); 0 the
-# ways a case ends early; 3 the summary procedure (行政处罚法 第五十一条).
+# ways a case ends early or leaves the agency (sent to another agency or to the judicial organs); 3 the summary
+# procedure (行政处罚法 第五十一条).
 PLACES: dict[str, tuple[int, int]] = {
     State.NOT_FILED: (0, 0),
     State.LEAD: (0, 1),
@@ -35,6 +38,10 @@ PLACES: dict[str, tuple[int, int]] = {
     State.LEGAL_REVIEW: (3, 2),
     State.APPROVING: (4, 1),
     State.NO_PENALTY: (5, 0),
+    State.HANDED_OVER: (7, 0),
+    State.JUDICIARY: (9, 0),
+    State.PROSECUTED: (10, 0),
+    State.CRIMINAL_ENDED: (11, 0),
     State.COLLECTIVE: (5, 2),
     State.APPROVED: (6, 1),
     State.NOTIFIED: (7, 1),
@@ -48,8 +55,10 @@ PLACES: dict[str, tuple[int, int]] = {
     State.ARCHIVED: (13, 1),
 }
 
-# An action that keeps the state and is allowed in more states than this gets a letter, not a line per box.
+# An action that keeps the state and is allowed in more states than this gets a letter, not a line per box;
+# so does one that leads to another state from more states than this, with one arrow from a tag.
 SHARED_FROM = 3
+TAG_W, TAG_H, TAG_STEP = 16.0, 15.0, 20.0
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 BOX_W = 184
@@ -125,11 +134,12 @@ class Node:
 @dataclass(frozen=True)
 class Edge:
     action: str
-    source: str | None  # None: the action opens a case
+    source: str | None  # None: the action opens a case, or leads from many states (`sources`)
     target: str
     points: tuple[Point, ...]
     label: tuple[str, ...]
-    label_box: Rect
+    label_box: Rect  # for an arrow from many states: the tag with its letter, where the arrow starts
+    sources: tuple[str, ...] = ()  # the many states an arrow drawn from a tag leaves
 
 
 @dataclass(frozen=True)
@@ -368,13 +378,20 @@ def _layout(
         ]
         for state in states
     }
-    shared = [
-        (name, label, sources)
+    exits: dict[str, tuple[str, tuple[str, ...], str]] = {
+        name: (label, tuple(s for s in sources if s is not None), target)
         for name, label, sources, target in actions
-        if target is None and len(sources) > SHARED_FROM
+        if target is not None and None not in sources and len(sources) > SHARED_FROM
+    }
+    shared = [
+        (name, f"{label} → {label_of.get(exits[name][2], exits[name][2])}" if name in exits else label, sources)
+        for name, label, sources, target in actions
+        if (target is None or name in exits) and len(sources) > SHARED_FROM
     ]
     letters = tuple((LETTERS[i % len(LETTERS)], name, label) for i, (name, label, _sources) in enumerate(shared))
+    letter_of = {name: letter for letter, name, _label in letters}
     tags = {state: tuple(name for name, _label, sources in shared if state in sources) for state in states}
+    per_row = int((BOX_W - 16) // TAG_STEP)
 
     inner = BOX_W - 14
     contents: dict[str, tuple[tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...], float]] = {}
@@ -385,7 +402,7 @@ def _layout(
         if listed:
             tall += 4 + 15 * sum(len(lines) for _name, lines in listed)
         if tags[state]:
-            tall += 20
+            tall += TAG_STEP * math.ceil(len(tags[state]) / per_row)
         contents[state] = (title, listed, max(tall, 40.0))
 
     n_rows = max(row for row, _col in grid.values()) + 1
@@ -414,7 +431,17 @@ def _layout(
         if None in sources and target is not None and target not in starts:
             box = boxes[target]
             starts[target] = Rect(box.cx - 6, box.y - START_GAP + 4, 12, 12)
-    obstacles = {**boxes, **{f"start:{state}": rect for state, rect in starts.items()}}
+    # An action from many states starts from a tag above the state it leads to (side by side when several do).
+    hubs: dict[str, Rect] = {}
+    for name, (_label, _sources, target) in exits.items():
+        box = boxes[target]
+        before = sum(1 for other in hubs if exits[other][2] == target)
+        hubs[name] = Rect(box.cx - TAG_W / 2 + before * (TAG_W + 8), box.y - TAG_H - 14, TAG_W, TAG_H)
+    obstacles = {
+        **boxes,
+        **{f"start:{state}": rect for state, rect in starts.items()},
+        **{f"hub:{name}": rect for name, rect in hubs.items()},
+    }
 
     # Channels: the middles of the gaps between rows and between columns, and a lane either side of them.
     gaps_y = [row_top[r] + row_h[r] + ROW_GAP / 2 for r in range(n_rows)] + [row_top[0] - ROW_GAP / 2]
@@ -422,9 +449,12 @@ def _layout(
     rows = [y + d for y in gaps_y for d in (0, -11, 11)]
     cols = [x + d for x in gaps_x for d in (0, -14, 14)]
 
-    wanted = []
+    wanted: list[tuple[bool, float, str, str, str | None, str, str]] = []
     for name, label, sources, target in actions:
         if target is None:
+            continue
+        if name in exits:
+            wanted.append((False, 0.0, name, label, None, f"hub:{name}", target))
             continue
         for source in sources:
             begin = f"start:{target}" if source is None else source
@@ -445,6 +475,9 @@ def _layout(
     # Labels of long arrows first: they have the most room to choose from.
     order = sorted(routes, key=lambda r: -sum(abs(a[0] - b[0]) + abs(a[1] - b[1]) for a, b in _segments(r[4])))
     for name, label, source, target, points in order:
+        if name in exits:  # its tag, already placed, names it
+            edges.append(Edge(name, None, target, tuple(points), (letter_of[name],), hubs[name], exits[name][1]))
+            continue
         lines = wrap(label, LABEL_SIZE, LABEL_WIDTH)
         others = [(a, b) for a, b, other in placed if other != name]
         rect = _place_label(points, lines, obstacles, label_rects, others)
@@ -453,7 +486,7 @@ def _layout(
     edges.sort(key=lambda edge: [a[0] for a in actions].index(edge.action))
 
     # Routes and labels may stray into the margin: move everything so that the drawing starts at MARGIN.
-    rects = [*boxes.values(), *label_rects, *starts.values()]
+    rects = [*boxes.values(), *label_rects, *starts.values(), *hubs.values()]
     xs = [x for r in rects for x in (r.x, r.x + r.w)] + [p[0] for a, b, _n in placed for p in (a, b)]
     ys = [y for r in rects for y in (r.y, r.y + r.h)] + [p[1] for a, b, _n in placed for p in (a, b)]
     dx, dy = MARGIN - min(xs), MARGIN - min(ys)
@@ -467,7 +500,13 @@ def _layout(
         nodes=tuple(Node(n.state, moved(n.rect), n.title, n.stays, n.tags, n.final) for n in nodes),
         edges=tuple(
             Edge(
-                e.action, e.source, e.target, tuple((x + dx, y + dy) for x, y in e.points), e.label, moved(e.label_box)
+                e.action,
+                e.source,
+                e.target,
+                tuple((x + dx, y + dy) for x, y in e.points),
+                e.label,
+                moved(e.label_box),
+                e.sources,
             )
             for e in edges
         ),

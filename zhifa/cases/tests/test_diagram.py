@@ -121,6 +121,24 @@ def test_the_drawing_is_tidy_nothing_overlaps_and_no_arrow_runs_through_a_box():
                 assert at_end or not box.hits(a, b), (edge.action, edge.source, state)
 
 
+def test_an_action_from_many_states_is_one_arrow_from_its_tag_and_a_letter_in_each_state():
+    """Ending a case or sending it on is allowed from a dozen states: one arrow, not a dozen crossing the page."""
+    terminate = ACTIONS["terminate"]
+    assert len(terminate.sources) > 3
+    root = parse(workflow_svg(State.HEARING_SCHEDULED))
+    assert edges(root, "terminate") == ["wf-edge possible"]
+    tagged = {
+        box.get("data-state")
+        for box in drawn(root, "class", "wf-state idle") + drawn(root, "class", "wf-state current")
+        for tag in box.iter()
+        if tag.get("data-action") == "terminate"
+    }
+    assert tagged == {str(state) for state in terminate.sources}
+    (hub,) = [e for e in drawn(root, "data-action", "terminate") if "wf-hub" in classes(e)]
+    (letter,) = [t.text for t in hub.iter(f"{SVG}text")]
+    assert f"{letter}终止调查 → 终止调查" in "".join(root.itertext())  # the legend: letter, then action
+
+
 def test_the_layout_is_computed_once_per_language():
     geometry._layout.cache_clear()
     workflow_svg(State.LEAD)
@@ -135,7 +153,10 @@ def test_the_outline_lists_the_states_and_their_actions_as_text():
     assert [(step.name, step.status) for step in first.steps] == [("register_lead", "done"), ("decide_on_the_spot", "")]
     (filed,) = [entry for entry in outline if entry.current]
     assert filed.label == "已立案"
-    assert [(step.label, step.target, step.status) for step in filed.steps] == [("指派承办人员", "调查取证", "open")]
+    assert [(step.label, step.target, step.status) for step in filed.steps] == [
+        ("指派承办人员", "调查取证", "open"),
+        ("终止调查", "终止调查", "possible"),
+    ]
     investigating = next(entry for entry in outline if entry.state == "investigating")
     assert ("登记证据", "") in [(step.label, step.target) for step in investigating.steps]
     # approve taken from APPROVING is not shown as taken from collective discussion, where the case never was.

@@ -24,7 +24,16 @@ from zhifa.testing.factories import TODAY, make_user
 pytestmark = pytest.mark.django_db
 
 START = date(2026, 1, 5)
-ENDINGS = {"decline", "terminate", "decide_no_penalty", "return_review"}
+ENDINGS = {
+    "decline",
+    "terminate",
+    "decide_no_penalty",
+    "return_review",
+    "transfer_jurisdiction",
+    "transfer_to_judiciary",
+    "resume_after_refusal",
+    "return_from_judiciary",
+}
 
 
 def inputs(desk: Desk, name: str, draw: Any) -> dict[str, Any]:
@@ -123,6 +132,29 @@ def inputs(desk: Desk, name: str, draw: Any) -> dict[str, Any]:
         },
         "request_recusal": {"applicant": "party", "named": [world.colleague], "reason": "亲属关系"},
         "decide_recusal": {"granted": draw(st.sampled_from(["yes", "no"])), "reason": "经核实"},
+        "transfer_jurisdiction": {"receiver": draw(st.sampled_from(["", "某县林业局"])), "reason": "不属本机关管辖"},
+        "propose_transfer": {
+            "suspected_crime": "滥伐林木罪",
+            "report": "蓄积量达到追诉标准",
+            "items": draw(st.sampled_from(["", "无", "油锯一台"])),
+            "evidence": files,
+        },
+        "transfer_to_judiciary": {
+            "receiver": "森林公安",
+            "procuratorate": draw(st.sampled_from(["", "人民检察院"])),
+            "hand_over_seized": draw(st.booleans()),
+            "party_told": draw(st.booleans()),
+        },
+        "judiciary_refuses": {"reason": "情节显著轻微"},
+        "contest_refusal": {"channel": draw(st.sampled_from(["reconsideration", "supervision"])), "reason": "已达标准"},
+        "judiciary_accepts": {"evidence": files},
+        "return_from_judiciary": {"reason": "免予刑事处罚", "evidence": files},
+        "record_criminal_outcome": {
+            "outcome": draw(st.sampled_from(["convicted", "exempted"])),
+            "criminal_fine": draw(st.sampled_from([None, Decimal(5000)])),
+            "credited": draw(st.sampled_from([None, Decimal(1000)])),
+            "evidence": files,
+        },
     }.get(name, {"reason": draw(st.sampled_from(["", "理由"]))})
 
 
@@ -193,6 +225,12 @@ def test_random_actions_never_break_the_procedure(world, evidence, data):
                 assert "refer_collective" in actions
             if {"add_evidence", "record_interview", "record_inspection", "seize"} & set(actions):
                 assert "assign" in actions
+            # Sent to the judiciary only on the team's report approved by the head (310号令 第五条); the criminal
+            # outcome only of a case the police opened.
+            if "transfer_to_judiciary" in actions:
+                assert "propose_transfer" in actions[: actions.index("transfer_to_judiciary")]
+            if "record_criminal_outcome" in actions:
+                assert "judiciary_accepts" in actions
             # No investigation report, approval or decision while a recusal request waits (第四十三条).
             for at, act in enumerate(actions):
                 if act in ("report", "approve", "decide"):

@@ -15,6 +15,7 @@ from zhifa.documents.contexts import (
     AdvanceNotice,
     AppraisalNotice,
     ClosureReport,
+    CrimeTransfer,
     Document,
     FilingApproval,
     HearingNotice,
@@ -276,6 +277,22 @@ def sample(kind: DocumentKind) -> Document:
             approver_name="孙局长",
             approver_opinion="同意结案，归档。",
             closed_on=date(2026, 12, 8),
+        )
+    if kind == DocumentKind.CRIME_TRANSFER:
+        return CrimeTransfer(
+            **common,
+            receiver="大青山市公安局森林警察支队",
+            procuratorate="大青山市人民检察院",
+            case_title=case,
+            party=CITIZEN,
+            suspected_crime="滥伐林木罪",
+            report="经查，张某某滥伐林木立木蓄积二十五立方米，达到滥伐林木罪的立案追诉标准。",
+            items=("油锯一台", "原木十二根"),
+            materials=("涉嫌犯罪案件移送书", "涉嫌犯罪案件情况的调查报告", "涉案物品清单", "林木蓄积鉴定意见"),
+            seized_handed_over=True,
+            decided_penalty="",
+            approver_name="孙局长",
+            transferred_on=date(2026, 11, 20),
         )
     if kind == DocumentKind.SUMMARY_DECISION:
         return SummaryDecision(
