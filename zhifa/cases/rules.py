@@ -132,7 +132,25 @@ class FurtherExtension:
     source: str
 
 
+@dataclass(frozen=True)
+class NotCounted:
+    """Spans a sector rule leaves out of the decision period (行政处罚法 第六十条: 法律、法规、规章另有规定的):
+    "hearing" (from the request to the hearing), "appraisal" (testing, inspection, quarantine, appraisal) and
+    "publication" (notice by publication)."""
+
+    spans: frozenset[str]
+    source: str
+
+
+SPAN_LABELS: Mapping[str, str] = {"hearing": "听证", "appraisal": "检测、检验、检疫、鉴定", "publication": "公告"}
+
 # Shipped sector data, by domain.
+DECISION_PERIOD_NOT_COUNTED: Mapping[str, NotCounted] = {
+    "ecology": NotCounted(
+        frozenset({"hearing", "appraisal", "publication"}), "生态环境行政处罚办法（生态环境部令第30号）第五十七条"
+    ),
+    "market": NotCounted(frozenset({"hearing", "appraisal", "publication"}), "市场监督管理行政处罚程序规定 第六十四条"),
+}
 FURTHER_EXTENSIONS: Mapping[str, FurtherExtension] = {
     "ecology": FurtherExtension(30, "生态环境行政处罚办法（生态环境部令第30号）第五十七条"),
     "market": FurtherExtension(None, "市场监督管理行政处罚程序规定 第六十四条"),

@@ -442,6 +442,9 @@ def _end_appraisal(step: Step) -> Outcome:
         "excluded_days": excluded,
         "seizure_due": due,
     }
+    left_out = _not_counted(case, "appraisal", (step.on_date - sent.on_date).days)
+    if left_out is not None:
+        facts["not_counted"] = left_out
     summary = f"{facts['result']}（不计入查封、扣押期间 {excluded} 日）"
     if step.on_date > stated_end:
         facts["beyond_stated_days"] = (step.on_date - stated_end).days
@@ -483,8 +486,32 @@ def _release(step: Step) -> Outcome:
 def _extend_decision(step: Step) -> Outcome:
     current = running(_case(step), "decision")
     if current:
-        step.starts["decision_extension"] = rules.natural_end("decision", current[-1].started_on)
+        # From the ninety days' own last day, with any days a sector rule left out of them (_not_counted).
+        first = current[-1]
+        step.starts["decision_extension"] = first.started_on + timedelta(
+            days=first.amount or rules.PERIODS["decision"].amount
+        )
     return Outcome({"reason": step.data["reason"]}, step.data["reason"])
+
+
+DECISION_PERIODS = ("decision", "decision_extension", "decision_further_extension")
+
+
+def _not_counted(case: Case, span: str, days: int) -> dict[str, Any] | None:
+    """Leave `days` of `span` out of the decision period running, where the case's sector rule says so; the
+    period's row is lengthened in place and names the days and the rule (shown on the case page)."""
+    rule = rules.DECISION_PERIOD_NOT_COUNTED.get(case.domain)
+    rows = running(case, *DECISION_PERIODS)
+    if rule is None or span not in rule.spans or days <= 0 or not rows:
+        return None
+    row = rows[-1]
+    row.amount = (row.amount or rules.PERIODS[row.period].amount) + days
+    due = rules.due(row.period, row.started_on, row.amount)
+    row.due_on, row.provisional = due.date, due.provisional
+    note = f"不计入{rules.SPAN_LABELS[span]}期间 {days} 日（{rule.source}）"
+    row.source = f"{row.source or rules.PERIODS[row.period].source}；{note}"[:200]
+    row.save()
+    return {"period": row.period, "span": span, "days": days, "due": due.date.isoformat(), "source": rule.source}
 
 
 @handles("extend_decision_further")
@@ -660,13 +687,18 @@ def _hearing(step: Step) -> Outcome:
     data = step.data
     if data.get("statements") and data["outcome"] != "held":
         raise Refusal("当事人未出席听证的，不制作听证笔录内容", field="statements")
-    facts = {
+    facts: dict[str, Any] = {
         "outcome": data["outcome"],
         "summary": data.get("summary", ""),
         **_given(data, "attendees"),
         **_span(data),
         **_given(data, "statements"),
     }
+    requested = _case(step).records.filter(action="request_hearing").order_by("entry_index").last()
+    if requested is not None:
+        left_out = _not_counted(_case(step), "hearing", (step.on_date - requested.on_date).days)
+        if left_out is not None:
+            facts["not_counted"] = left_out
     return Outcome(facts, str(facts["summary"]) or ("已举行听证" if facts["outcome"] == "held" else "当事人放弃听证"))
 
 

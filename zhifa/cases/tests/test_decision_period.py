@@ -1,9 +1,11 @@
-"""The decision period: a second extension by the heads' collective discussion exists only where a sector rule
-provides it (行政处罚法 第六十条: 法律、法规、规章另有规定的，从其规定), within that rule's limit."""
+"""The decision period: spans a sector rule leaves out of it, and a second extension by the heads' collective
+discussion, which exists only where a sector rule provides it, within that rule's limit (行政处罚法 第六十条:
+法律、法规、规章另有规定的，从其规定)."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -18,13 +20,13 @@ pytestmark = pytest.mark.django_db
 EXTENSION = {"decision_extension_days": 30, "periods_source": "测试规定 第三十条"}
 
 
-def ecology_case(world, evidence) -> Desk:
+def ecology_case(world, evidence, *, fine: Decimal = SMALL_FINE_REPORT["fine"]) -> Desk:
     Agency.objects.filter(pk__in=[world.branch.pk, world.bureau.pk]).update(domains=[Domain.FORESTRY, Domain.ECOLOGY])
     agency_settings.update(world.admin, world.bureau, EXTENSION)
     desk = Desk(world, evidence)
     desk.lead(date(2026, 6, 1), domain=Domain.ECOLOGY, title="超标排放", act_ended_on=date(2026, 5, 30))
     desk.investigate(date(2026, 6, 1))  # decided by 30 August, moved to Monday 31 August
-    desk("report", date(2026, 6, 2), **SMALL_FINE_REPORT)
+    desk("report", date(2026, 6, 2), **{**SMALL_FINE_REPORT, "fine": fine})
     desk("submit_approval", date(2026, 6, 2))
     desk("approve", date(2026, 6, 3))
     desk("notify", date(2026, 6, 4), rights_stated=True)
@@ -61,3 +63,42 @@ def test_no_second_extension_where_no_rule_provides_it(world, evidence):
     desk("extend_decision", date(2026, 8, 20), reason="案情复杂")
     refused = desk.refused("extend_decision_further", date(2026, 9, 20), days=10, reason="复杂", evidence=[desk.scan])
     assert "没有规定经集体讨论继续延长" in refused.message
+
+
+def test_the_hearing_is_left_out_of_the_decision_period_where_the_sector_rule_says_so(world, evidence):
+    desk = ecology_case(world, evidence, fine=Decimal(20000))  # a large fine: the party may ask for a hearing
+    desk("request_hearing", date(2026, 6, 5))
+    notice = {"hearing_on": date(2026, 6, 16), "hearing_time": "09:00", "place": "听证室", "chair": desk.chair}
+    desk("notify_hearing", date(2026, 6, 5), **notice)
+    case = desk("hold_hearing", date(2026, 6, 16), outcome="absent")
+    decision = case.deadlines.get(period="decision")
+    # Eleven days from the request to the hearing are not counted: 30 August + 11 = 10 September.
+    assert (decision.due_on, decision.amount) == (date(2026, 9, 10), 101)
+    assert "不计入听证期间 11 日（生态环境行政处罚办法（生态环境部令第30号）第五十七条）" in decision.source
+    recorded = case.records.get(action="hold_hearing").data["not_counted"]
+    assert recorded == {
+        "period": "decision",
+        "span": "hearing",
+        "days": 11,
+        "due": "2026-09-10",
+        "source": rules.DECISION_PERIOD_NOT_COUNTED["ecology"].source,
+    }
+    # The extension runs on from the lengthened period's own end.
+    case = desk("extend_decision", date(2026, 9, 1), reason="案情复杂")
+    assert case.deadlines.get(period="decision_extension").started_on == date(2026, 9, 10)
+
+
+def test_a_forestry_hearing_counts_in_the_decision_period(world, evidence):
+    desk = Desk(world, evidence)
+    desk.lead(date(2026, 6, 1), act_ended_on=date(2026, 5, 30))
+    desk.investigate(date(2026, 6, 1))
+    desk("report", date(2026, 6, 2), **{**SMALL_FINE_REPORT, "fine": Decimal(20000)})
+    desk("submit_approval", date(2026, 6, 2))
+    desk("approve", date(2026, 6, 3))
+    desk("notify", date(2026, 6, 4), rights_stated=True)
+    desk("request_hearing", date(2026, 6, 5))
+    notice = {"hearing_on": date(2026, 6, 16), "hearing_time": "09:00", "place": "听证室", "chair": desk.chair}
+    desk("notify_hearing", date(2026, 6, 5), **notice)
+    case = desk("hold_hearing", date(2026, 6, 16), outcome="absent")
+    assert case.deadlines.get(period="decision").due_on == date(2026, 8, 31)
+    assert "not_counted" not in case.records.get(action="hold_hearing").data
