@@ -11,7 +11,7 @@ import time_machine
 from playwright.sync_api import Browser, Page, expect
 
 from zhifa.cases.models import Case
-from zhifa.cases.tests.desk import Desk
+from zhifa.cases.tests.desk import SMALL_FINE_REPORT, Desk
 from zhifa.cases.workflow import State
 from zhifa.ledger.models import Entry
 from zhifa.ledger.tests.test_upload_browser import log_in
@@ -53,6 +53,7 @@ class Officer:
         expect(self.page.locator(".evidence-upload .upload")).to_have_class("upload done", timeout=30_000)
 
 
+@pytest.mark.dateless  # it moves its own clock along its days
 def test_a_case_from_lead_to_archive_through_the_pages(
     page: Page, browser: Browser, live_server, world, evidence, tmp_path, time_machine, settings
 ):
@@ -173,3 +174,60 @@ def test_a_case_from_lead_to_archive_through_the_pages(
     assert actions[-1] == "case.archive"
     expect(page.locator("#ledger-entries tbody tr")).to_have_count(16)
     head_page.close()  # before the live server stops, so that no request thread outlives the test
+
+
+@pytest.mark.dateless  # it moves its own clock along its days
+def test_the_defence_accepted_the_head_decides_no_penalty_through_the_pages(
+    page: Page, browser: Browser, live_server, world, evidence, time_machine, settings
+):
+    # 行政处罚法 第四十五条、第五十七条第一款第二项: the party's defence is re-examined; accepted, no penalty is given.
+    time_machine.move_to(datetime(2026, 10, 16, 9, tzinfo=ZoneInfo("Asia/Shanghai")), tick=True)
+    settings.SESSION_COOKIE_AGE = settings.SESSION_MAX_HOURS = 30 * 24 * 3600
+    desk = Desk(world, evidence)  # the case up to the advance notice, taken by the services
+    desk.lead(date(2026, 10, 12), act_ended_on=date(2026, 10, 10))
+    desk.investigate(date(2026, 10, 13))
+    desk("report", date(2026, 10, 14), **SMALL_FINE_REPORT)
+    desk("submit_approval", date(2026, 10, 14))
+    desk("approve", date(2026, 10, 15))
+    case = desk("notify", date(2026, 10, 16), rights_stated=True).pk
+    base = live_server.url
+    officer = Officer(page, base, time_machine)
+    head_page = browser.new_page()
+    head = Officer(head_page, base, time_machine)
+    log_in(page, base, "officer", "/cases/")
+    log_in(head_page, base, desk.approver.username, "/cases/")
+
+    officer.on("2026-10-19")
+    page.goto(f"{base}/cases/{case}/")
+    page.locator("#case-actions").get_by_role("link", name="记录陈述、申辩").click()
+    page.locator("#id_on_date").fill("2026-10-19")
+    page.locator("#id_content").fill("当事人提交林木采伐许可证，申辩所伐两株在许可范围内")
+    page.get_by_label("陈述、申辩的事实、理由成立，予以采纳").check()
+    officer.submit("记录陈述、申辩")
+    expect(page.locator("#case-records")).to_contain_text("所伐两株在许可范围内")
+
+    head.on("2026-10-20")
+    head_page.goto(f"{base}/cases/{case}/")
+    # The head sees the outcomes open to him; the officer does not get them.
+    expect(head_page.locator("#case-actions").get_by_role("link", name="决定不予处罚")).to_be_visible()
+    expect(page.locator("#case-actions").get_by_role("link", name="决定不予处罚")).to_have_count(0)
+    head_page.locator("#case-actions").get_by_role("link", name="决定不予处罚").click()
+    head_page.locator("#id_on_date").fill("2026-10-20")
+    head_page.get_by_label("不予处罚的情形").select_option("facts_unclear")
+    head_page.get_by_role("button", name="提交并记录").click()  # no reason: refused, naming the field
+    reason = head_page.locator(".field.has-error")
+    expect(reason.locator("label")).to_have_text("理由 *")
+    expect(reason.locator(".field-error")).to_have_text("这个字段是必填项。")
+    head_page.locator("#id_reason").fill("经复核，当事人的申辩成立：所伐林木在采伐许可范围内，违法事实不能成立")
+    head.submit("决定不予处罚")
+    expect(head_page.locator("h1 .state")).to_have_text("不予处罚")
+    # The page says the case left the penalty's path, and why.
+    expect(head_page.locator("p.alert")).to_contain_text("本案已进入“不予处罚”：经复核，当事人的申辩成立")
+    expect(head_page.locator("#case-records")).to_contain_text("违法事实不能成立")
+    # The statement period stopped with the case; nothing waits on it.
+    expect(head_page.locator("#case-deadlines")).not_to_contain_text("陈述、申辩")
+
+    head.act(case, "结案", "2026-10-21")
+    assert Case.objects.get(pk=case).state == State.CLOSED
+    assert Entry.objects.filter(subject=f"cases.case:{case}", action="case.decide_no_penalty").exists()
+    head_page.close()

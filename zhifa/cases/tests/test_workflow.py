@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from zhifa.cases import workflow
-from zhifa.cases.workflow import ACTIONS, Action, State
+from zhifa.cases.workflow import ACTIONS, Action, State, actions_from
+from zhifa.core.choices import Role
 
 
 def test_the_table_is_sound():
@@ -66,3 +67,31 @@ def test_every_guard_handler_and_form_the_table_names_exists():
         assert action.name in ACTION_FORMS, action.name
     used = {name for action in ACTIONS.values() for name in action.guards}
     assert used == GUARDS.keys(), "a guard no action uses"
+
+
+def test_every_outcome_of_article_57_is_open_where_the_law_allows_it_and_is_the_heads():
+    # 行政处罚法 第五十七条: once the investigation ends, the head decides a penalty, no penalty, to end the case
+    # or to transfer it — and may still, after the notice and the hearing, until the decision.
+    until_decision = [
+        State.REPORTED,
+        State.LEGAL_REVIEW,
+        State.APPROVING,
+        State.COLLECTIVE,
+        State.APPROVED,
+        State.NOTIFIED,
+        State.HEARING_REQUESTED,
+        State.HEARING_SCHEDULED,
+        State.HEARD,
+    ]
+    ending = ("terminate", "transfer_jurisdiction", "transfer_to_judiciary")
+    for state in until_decision:
+        offered = {action.name for action in actions_from(state)}
+        assert set(ending) <= offered, state
+        if state not in (State.REPORTED, State.LEGAL_REVIEW):  # before the head has the case, it is reported
+            assert "decide_no_penalty" in offered, state
+    assert {state for state in until_decision if "decide" in {a.name for a in actions_from(state)}} == {
+        State.NOTIFIED,
+        State.HEARD,
+    }
+    for name in (*ending, "decide", "decide_no_penalty"):
+        assert ACTIONS[name].roles == (Role.APPROVER.value,), name
