@@ -184,6 +184,19 @@ SEIZURE = (*_upto("record_inspection"), "seize", "release_seizure", *ORDINARY[6:
 COURT = (*_upto("serve"), "apply_to_court", "close", "archive")
 SUMMARY = ("decide_on_the_spot", "report_summary", "hand_over_cash", "close", "archive")
 RECUSAL = (*_upto("record_inspection"), "request_recusal", "decide_recusal", *ORDINARY[6:])
+# The other turns a case may take before the decision (issue 13): the preserved evidence decided, goods sent for
+# appraisal, the hearing's chair challenged, a heavier proposal noticed again, the police refusing a transfer.
+PRESERVED = (*_upto("record_inspection"), "preserve_evidence", "decide_preserved")
+APPRAISAL = (*_upto("record_inspection"), "seize", "start_appraisal", "end_appraisal")
+CHALLENGE = (*_upto("notify_hearing", HEARING), "challenge_chair", "decide_chair_challenge")
+RENOTICE = (*_upto("notify"), "record_statement", "revise_proposal", "submit_approval", "approve", "notify")
+REFUSED = (
+    *_upto("record_inspection"),
+    "propose_transfer",
+    "transfer_to_judiciary",
+    "judiciary_refuses",
+    "resume_after_refusal",
+)
 # 移送: a suspected crime to the police, accepted, the criminal matter ended; a case outside the jurisdiction.
 JUDICIARY = (
     *_upto("record_inspection"),
@@ -222,6 +235,11 @@ PLANS = (
     Plan((*_upto("report"), "submit_approval", "decide_no_penalty", "close"), 80, 3),
     Plan((*_upto("record_inspection"), "terminate"), 60, 2),
     Plan((*_upto("record_inspection"), "transfer_jurisdiction"), 33, 3),
+    Plan(PRESERVED, 26, 2),
+    Plan(APPRAISAL, 28, 0),
+    Plan(CHALLENGE, 56, 1),
+    Plan(RENOTICE, 62, 3),
+    Plan(REFUSED, 64, 0),
     Plan(_upto("transfer_to_judiciary", JUDICIARY), 24, 0),
     Plan(_upto("judiciary_accepts", JUDICIARY), 36, 0),
     Plan(_upto("record_criminal_outcome", JUDICIARY), 95, 0),
@@ -433,6 +451,46 @@ class _Director:
                 "education": "当面宣讲森林法有关规定，当事人签署守法承诺书",
             },
             "terminate": lambda: {"reason": "当事人死亡，终止调查"},
+            "preserve_evidence": lambda: {
+                "officers": team,
+                "items": "采伐作业记录本1本",
+                "approved_by": self.people[Role.APPROVER.value],
+                "evidence": [files["photo"]],
+            },
+            "decide_preserved": lambda: {
+                "measure": "recorded_returned",
+                "reason": "记录本已复制并经当事人签字确认，原件无须继续保存",
+                "approved_by": self.people[Role.APPROVER.value],
+            },
+            "start_appraisal": lambda: {
+                "kind": "appraisal",
+                "items": "涉案林木",
+                "institution": "林业司法鉴定中心",
+                "ends_on": day + timedelta(days=10),
+            },
+            "end_appraisal": lambda: {"result": "经鉴定，涉案林木蓄积3.2立方米", "evidence": [files["scan"]]},
+            "challenge_chair": lambda: {
+                "reason": "当事人称听证主持人曾参与本案的现场检查",
+                "evidence": [files["scan"]],
+            },
+            "decide_chair_challenge": lambda: {
+                "granted": "no",
+                "reason": "经核实，主持人未参与本案调查，申请理由不成立",
+            },
+            "record_statement": lambda: {"content": "当事人申辩称采伐数量少于认定的数量", "evidence": [files["scan"]]},
+            "revise_proposal": lambda: {
+                **_split_basis(context["basis"]),
+                **penalty,
+                "facts_found": f"当事人{context['facts']}；补充调查查明另有违法采伐，数量多于原认定",
+                "fine": fine * 2,
+                "penalty_text": f"罚款人民币{fine * 2}元",
+                "reason": "补充调查认定了新的违法事实，拟加重处罚，重新告知",
+            },
+            "judiciary_refuses": lambda: {
+                "reason": "经审查，犯罪事实显著轻微，不需要追究刑事责任",
+                "evidence": [files["scan"]],
+            },
+            "resume_after_refusal": lambda: {"opinion": "依法继续调查，给予行政处罚"},
             "transfer_jurisdiction": lambda: {
                 "receiver": "邻县林业和草原局",
                 "reason": "经查违法行为发生地在邻县辖区，依法移送有管辖权的机关",
