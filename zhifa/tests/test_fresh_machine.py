@@ -18,7 +18,9 @@ ZHIFA = [sys.executable, "-m", "zhifa"]
 
 
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZHIFA_", "DATABASE_URL", "DJANGO_"))}
+    # Nor the make that runs the suite: its job-server flags mean nothing to a make started here.
+    prefixes = ("ZHIFA_", "DATABASE_URL", "DJANGO_", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
     return {**env, "ZHIFA_DATA_DIR": str(data_dir), **extra}
 
 
