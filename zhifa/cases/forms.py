@@ -395,7 +395,12 @@ class AppraisalEndForm(ActionForm):
 
 class PreservedDecisionForm(ActionForm):
     measure = forms.ChoiceField(label=_("处理决定"), choices=PreservationMeasure.choices)
-    items = _text(_("涉及的物品"), required=False, rows=2, help_text=_("留空：先行登记保存的全部物品"))
+    items = _text(
+        _("涉及的物品"),
+        required=False,
+        rows=2,
+        help_text=_("本决定处理尚未处理的全部先行登记保存物品；留空即照登记的清单，可分别写明各物品的处理方式"),
+    )
     reason = _text(_("理由"))
     # Checked by the guard head_approved, whose refusal names the rule (行政处罚法 第五十六条).
     approved_by = forms.ModelChoiceField(label=_("批准的负责人"), queryset=User.objects.none(), required=False)

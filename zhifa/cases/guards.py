@@ -648,19 +648,19 @@ def _issued(case: Case, kind: DocumentKind) -> bool:
     return any(document.kind == kind for document in case.documents.all())
 
 
+def made_for_latest(case: Case, kind: DocumentKind, act: str) -> bool:
+    """Whether a document of `kind` was made for the latest `act` of the case (a notice per approval, a hearing
+    notice per hearing noticed): what is served must be the one for the act in force, not an older one."""
+    latest = case.records.filter(action=act).order_by("-entry_index").first()
+    return latest is not None and case.documents.filter(kind=kind, documents_entry=latest.entry_index).exists()
+
+
 @guard("advance_notice_issued", needs_input=False)
 def advance_notice_issued(step: Step) -> Problem | None:
     """What is served is the numbered notice the system made, carrying the approval's entry hash."""
     if not _issued(_case(step), DocumentKind.ADVANCE_NOTICE):
         return Problem("请先制作行政处罚事先告知书，再送达", rule="行政处罚法 第四十四条")
-    approvals = _case(step).records.filter(action="approve").order_by("-entry_index")
-    latest = approvals.first()
-    if (
-        latest is not None
-        and not _case(step)
-        .documents.filter(kind=DocumentKind.ADVANCE_NOTICE, documents_entry=latest.entry_index)
-        .exists()
-    ):
+    if not made_for_latest(_case(step), DocumentKind.ADVANCE_NOTICE, "approve"):
         return Problem("拟处罚意见已变更，请制作新的行政处罚事先告知书，再送达", rule="行政处罚法 第四十四条")
     return None
 
@@ -685,8 +685,11 @@ def hearing_right_applies(step: Step) -> Problem | None:
 
 @guard("within_hearing_request_period")
 def within_hearing_request_period(step: Step) -> Problem | None:
-    for deadline in _case(step).deadlines.all():
-        if deadline.period == "hearing_request" and step.on_date > deadline.due_on:
+    # The period of the notice served last: a new notice (重新告知) gives the right again from its own day.
+    rows = [deadline for deadline in _case(step).deadlines.all() if deadline.period == "hearing_request"]
+    latest = max(rows, key=lambda row: (row.started_on, row.pk)) if rows else None
+    for deadline in [latest] if latest is not None else []:
+        if step.on_date > deadline.due_on:
             return Problem(
                 f"当事人应在告知后五个工作日内要求听证（截至 {deadline.due_on}），逾期视为放弃",
                 "on_date",
@@ -777,16 +780,27 @@ def hearing_not_reported(step: Step) -> Problem | None:
     return None
 
 
+@guard("hearing_reported", needs_input=False)
+def hearing_reported(step: Step) -> Problem | None:
+    """A hearing held is reported by its chair before anything rests on it: the decision, or a changed proposal
+    (重新告知) that the hearing brought about (第六十五条)."""
+    records = list(_case(step).records.filter(action__in=("hold_hearing", "report_hearing")).order_by("entry_index"))
+    held = [record for record in records if record.action == "hold_hearing"]
+    if held and held[-1].data.get("outcome") == "held" and records[-1].action != "report_hearing":
+        return Problem("听证结束后，应当先提交听证主持人的听证报告", rule="行政处罚法 第六十五条")
+    return None
+
+
 @guard("hearing_report_read")
 def hearing_report_read(step: Step) -> Problem | None:
     """After a hearing, the decision rests on its record and the chair's report (第六十五条): the report is in the
     file and the head says he has read it."""
-    records = list(_case(step).records.filter(action__in=("hold_hearing", "report_hearing")).order_by("entry_index"))
-    held = [record for record in records if record.action == "hold_hearing"]
-    if not held or held[-1].data.get("outcome") != "held":
+    held = _case(step).records.filter(action="hold_hearing").order_by("entry_index").last()
+    if held is None or held.data.get("outcome") != "held":
         return None
-    if records[-1].action != "report_hearing":
-        return Problem("听证结束后，应当先提交听证主持人的听证报告", rule="行政处罚法 第六十五条")
+    unreported = hearing_reported(step)
+    if unreported is not None:
+        return unreported
     if not step.data.get("hearing_report_read"):
         return Problem("请阅听证报告后作出决定", "hearing_report_read", "行政处罚法 第六十五条")
     return None
@@ -795,8 +809,8 @@ def hearing_report_read(step: Step) -> Problem | None:
 @guard("hearing_notice_issued", needs_input=False)
 def hearing_notice_issued(step: Step) -> Problem | None:
     """The party was told time and place by the numbered notice the system made (第六十四条第二项)."""
-    if not _issued(_case(step), DocumentKind.HEARING_NOTICE):
-        return Problem("请先制作并送达听证通知书，再举行听证", rule="行政处罚法 第六十四条第二项")
+    if not made_for_latest(_case(step), DocumentKind.HEARING_NOTICE, "notify_hearing"):
+        return Problem("请先制作并送达本次听证的听证通知书，再举行听证", rule="行政处罚法 第六十四条第二项")
     return None
 
 

@@ -38,7 +38,7 @@ from zhifa.cases.choices import (
     SeizureMeasure,
     ServiceMethod,
 )
-from zhifa.cases.guards import current_chair
+from zhifa.cases.guards import current_chair, made_for_latest
 from zhifa.cases.models import Case, CaseDocument, CaseRecord, Party
 from zhifa.cases.workflow import ACTIONS
 from zhifa.core.choices import Role
@@ -654,9 +654,10 @@ ISSUABLE: dict[str, Issuable] = {
     DocumentKind.INVESTIGATION_REPORT: Issuable(DocumentKind.INVESTIGATION_REPORT, "report", _investigation_report),
     # One notice per approval: a proposal changed after the notice is approved and noticed again (重新告知).
     DocumentKind.ADVANCE_NOTICE: Issuable(DocumentKind.ADVANCE_NOTICE, "approve", _advance_notice, True),
-    DocumentKind.HEARING_NOTICE: Issuable(DocumentKind.HEARING_NOTICE, "notify_hearing", _hearing_notice),
+    # One per hearing: a case noticed again (重新告知) may be heard again, with its own notice and record.
+    DocumentKind.HEARING_NOTICE: Issuable(DocumentKind.HEARING_NOTICE, "notify_hearing", _hearing_notice, True),
     DocumentKind.HEARING_RECORD: Issuable(
-        DocumentKind.HEARING_RECORD, "hold_hearing", _hearing_record, missing=_hearing_missing
+        DocumentKind.HEARING_RECORD, "hold_hearing", _hearing_record, True, _hearing_missing
     ),
     DocumentKind.PENALTY_DECISION: Issuable(DocumentKind.PENALTY_DECISION, "decide", _penalty_decision),
     DocumentKind.SERVICE_PROOF: Issuable(DocumentKind.SERVICE_PROOF, "serve", _service_proof),
@@ -710,11 +711,9 @@ def served_document_made(case: Case, kind: DocumentKind) -> bool:
     """Whether the document served with an act is made: for a kind made per act (the advance notice, once per
     approval), the one for the latest such act."""
     spec = ISSUABLE[kind]
-    made = case.documents.filter(kind=kind)
     if not spec.per_act:
-        return made.exists()
-    latest = Entry.objects.filter(subject=subject_key(case), action=f"case.{spec.act}").order_by("-index").first()
-    return latest is not None and made.filter(documents_entry=latest.index).exists()
+        return case.documents.filter(kind=kind).exists()
+    return made_for_latest(case, kind, spec.act)
 
 
 def _act_entries(case: Case, act: str) -> list[Entry]:

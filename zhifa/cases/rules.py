@@ -178,12 +178,13 @@ def due(period: str, start: date, amount: int | None = None) -> Deadline:
     return PERIODS[period].due(start, amount)
 
 
-def natural_end(period: str, start: date) -> date:
+def natural_end(period: str, start: date, amount: int | None = None) -> date:
     """The period's last day before any move off a rest day; an extension runs on from here, so that
-    30 + 30 days never become more (行政强制法 第二十五条; a seizure's period is a ceiling anyway)."""
+    30 + 30 days never become more (行政强制法 第二十五条; 行政处罚法 第六十条). `amount`: the length it ran
+    with (an agency's days, days not counted added), else the default."""
     spec = PERIODS[period]
     assert spec.unit is Unit.CALENDAR_DAYS, "only calendar-day periods are extended"
-    return start + timedelta(days=spec.amount)
+    return start + timedelta(days=spec.amount if amount is None else amount)
 
 
 def appraisal_excluded_days(started_on: date, ended_on: date, stated_end: date) -> int:

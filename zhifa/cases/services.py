@@ -488,13 +488,16 @@ def _extend_decision(step: Step) -> Outcome:
     if current:
         # From the ninety days' own last day, with any days a sector rule left out of them (_not_counted).
         first = current[-1]
-        step.starts["decision_extension"] = first.started_on + timedelta(
-            days=first.amount or rules.PERIODS["decision"].amount
-        )
+        step.starts["decision_extension"] = rules.natural_end(first.period, first.started_on, _length(first))
     return Outcome({"reason": step.data["reason"]}, step.data["reason"])
 
 
 DECISION_PERIODS = ("decision", "decision_extension", "decision_further_extension")
+
+
+def _length(deadline: CaseDeadline) -> int:
+    """A period's length as it runs: what an agency, a rule or a resumption set (0 is a length), else the default."""
+    return deadline.amount if deadline.amount is not None else rules.PERIODS[deadline.period].amount
 
 
 def _not_counted(case: Case, span: str, days: int) -> dict[str, Any] | None:
@@ -505,7 +508,7 @@ def _not_counted(case: Case, span: str, days: int) -> dict[str, Any] | None:
     if rule is None or span not in rule.spans or days <= 0 or not rows:
         return None
     row = rows[-1]
-    row.amount = (row.amount or rules.PERIODS[row.period].amount) + days
+    row.amount = _length(row) + days
     due = rules.due(row.period, row.started_on, row.amount)
     row.due_on, row.provisional = due.date, due.provisional
     note = f"不计入{rules.SPAN_LABELS[span]}期间 {days} 日（{rule.source}）"
@@ -522,9 +525,7 @@ def _extend_decision_further(step: Step) -> Outcome:
     if current:
         # It runs on from the first extension's own last day, as the first ran on from the ninety days'.
         first = current[-1]
-        step.starts["decision_further_extension"] = first.started_on + timedelta(
-            days=first.amount or rules.PERIODS["decision_extension"].amount
-        )
+        step.starts["decision_further_extension"] = rules.natural_end(first.period, first.started_on, _length(first))
     step.amounts["decision_further_extension"] = (days, f"{rule.source}；集体讨论确定的期限")
     facts = {"days": days, "reason": step.data["reason"], "source": rule.source}
     return Outcome(facts, f"集体讨论决定继续延长办案期限{days}日：{step.data['reason']}")
@@ -887,7 +888,7 @@ def _transfer_to_judiciary(step: Step) -> Outcome:
     data = step.data
     handed_over = bool(running(case, "seizure", "seizure_extension"))
     if handed_over:  # the goods go with the case (行政强制法 第二十一条): the agency's measure ends here
-        step.stop.update({"seizure", "seizure_extension"})
+        step.stop.update({"seizure", "seizure_extension", "appraisal"})
     approvals = running(case, "transfer_approval")
     late = any(step.on_date > deadline.due_on for deadline in approvals)
     facts = {
@@ -931,7 +932,7 @@ def _resume_decision_period(step: Step) -> int:
     stopped = [
         deadline
         for deadline in case.deadlines.all()
-        if deadline.period in ("decision", "decision_extension") and deadline.stopped_by == "transfer_to_judiciary"
+        if deadline.period in DECISION_PERIODS and deadline.stopped_by == "transfer_to_judiciary"
     ]
     if not stopped:
         return rules.PERIODS["decision"].amount

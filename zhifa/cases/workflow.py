@@ -324,6 +324,7 @@ _TABLE = [
         OFFICERS,
         (
             "actor_on_team",
+            "hearing_reported",
             "no_recusal_pending",
             "reason_given",
             "penalty_stated",
@@ -339,7 +340,7 @@ _TABLE = [
         (State.FILED, *INVESTIGATED),
         State.TERMINATED,
         APPROVERS,
-        ("reason_given", "no_seizure_running"),
+        ("no_transfer_report_pending", "reason_given", "no_seizure_running"),
         stops=ENDED_BEFORE_DECISION,
         # The law names no ground; the sectors' procedure rules do (the party dead, an organisation ended with
         # nobody taking over its rights and duties): until the decision the case may end.
@@ -352,7 +353,7 @@ _TABLE = [
         INVESTIGATED,
         State.HANDED_OVER,
         APPROVERS,
-        ("reason_given", "receiver_named", "no_seizure_running"),
+        ("no_transfer_report_pending", "reason_given", "receiver_named", "no_seizure_running"),
         stops=ENDED_BEFORE_DECISION,
         source="行政处罚法 第十七条、第二十二条、第二十三条、第二十五条",
     ),
@@ -545,7 +546,13 @@ _TABLE = [
         BEFORE_DECISION,
         State.NO_PENALTY,
         APPROVERS,
-        ("reason_given", "education_recorded", "no_seizure_running", "collective_held_when_grave"),
+        (
+            "no_transfer_report_pending",
+            "reason_given",
+            "education_recorded",
+            "no_seizure_running",
+            "collective_held_when_grave",
+        ),
         stops=ENDED_BEFORE_DECISION,
         source="行政处罚法 第三十三条、第五十七条",
     ),
@@ -631,7 +638,8 @@ _TABLE = [
     Action(
         "review_after_hearing",
         _("听证后法制审核"),
-        (State.HEARD,),
+        # After a hearing, and after a new notice that followed one (the decision still rests on the hearing).
+        (State.HEARD, State.NOTIFIED),
         None,
         (Role.LEGAL_REVIEWER.value,),
         ("reviewer_not_handler", "hearing_was_held"),
@@ -645,6 +653,7 @@ _TABLE = [
         State.DECIDED,
         APPROVERS,
         (
+            "no_transfer_report_pending",
             "no_recusal_pending",
             "statement_period_over",
             "within_decision_period",
@@ -753,7 +762,7 @@ _TABLE = [
         (State.EXECUTING, State.COURT, State.NO_PENALTY, State.TERMINATED, State.HANDED_OVER, State.CRIMINAL_ENDED),
         State.CLOSED,
         APPROVERS,
-        ("performed_or_ended", "no_seizure_running"),
+        ("no_transfer_report_pending", "performed_or_ended", "no_seizure_running"),
         stops=("payment", "reconsideration", "litigation", "court_application"),
     ),
     Action("archive", _("归档"), (State.CLOSED,), State.ARCHIVED, OFFICERS, ("actor_on_team", "catalogue_complete")),

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 EXTENSION = {"decision_extension_days": 30, "periods_source": "测试规定 第三十条"}
 
 
-def ecology_case(world, evidence, *, fine: Decimal = SMALL_FINE_REPORT["fine"]) -> Desk:
+def ecology_case(world, evidence, *, fine: Decimal = Decimal(1000)) -> Desk:
     Agency.objects.filter(pk__in=[world.branch.pk, world.bureau.pk]).update(domains=[Domain.FORESTRY, Domain.ECOLOGY])
     agency_settings.update(world.admin, world.bureau, EXTENSION)
     desk = Desk(world, evidence)

@@ -294,7 +294,7 @@ def test_a_hearing_notice_and_record_are_printed_from_the_hearing(desk):
     # The hearing is held only after the party was given the numbered notice of it (第六十四条第二项).
     desk.make_documents = False
     refused = desk.refused("hold_hearing", date(2026, 10, 28), outcome="absent")
-    assert "请先制作并送达听证通知书" in refused.message
+    assert "请先制作并送达本次听证的听证通知书" in refused.message
     assert refused.rule == "行政处罚法 第六十四条第二项"
     desk.make_documents = True
     notice = issuing.issue_document(desk.officer, desk.case, "hearing_notice")

@@ -96,3 +96,58 @@ def test_only_the_team_revises_with_a_reason(desk, world):
     own, desk.officer = desk.officer, stranger
     assert "只有本案的承办人员" in desk.refused("revise_proposal", date(2026, 10, 19), **HEAVIER).message
     desk.officer = own
+
+
+def test_after_a_hearing_the_new_notice_gives_the_hearing_again_with_its_own_notice(desk, world):
+    # A large fine: the party asks for a hearing, is heard, and the hearing brings a heavier proposal.
+    big = {**HEAVIER, "fine": Decimal(20000), "penalty_text": "罚款二万元"}
+    desk("revise_proposal", date(2026, 10, 19), **{**big, "fine": Decimal(10000), "penalty_text": "罚款一万元"})
+    desk("submit_approval", date(2026, 10, 19))
+    desk("approve", date(2026, 10, 20))
+    desk("notify", date(2026, 10, 20), rights_stated=True)
+    desk("request_hearing", date(2026, 10, 21))
+    notice = {"hearing_time": "09:00", "place": "听证室", "chair": desk.chair}
+    desk("notify_hearing", date(2026, 10, 21), hearing_on=date(2026, 10, 30), **notice)
+    heard = {"outcome": "held", "started_at": "09:00", "ended_at": "10:00", "statements": "张某：请求从轻。"}
+    desk("hold_hearing", date(2026, 10, 30), **heard, evidence=[desk.video])
+    # The proposal the hearing changed rests on the chair's report: it is filed first (第六十五条).
+    assert "听证报告" in desk.refused("revise_proposal", date(2026, 11, 2), **big).message
+    desk("report_hearing", date(2026, 11, 2), findings="查明另有违法事实", opinion="建议重新告知", evidence=[desk.scan])
+    desk("revise_proposal", date(2026, 11, 2), **big)
+    desk("submit_approval", date(2026, 11, 2))
+    desk("approve", date(2026, 11, 3))
+    desk("notify", date(2026, 11, 3), rights_stated=True)
+    # The new notice's five working days, not the first's: the request is in time.
+    desk("request_hearing", date(2026, 11, 6))
+    desk("notify_hearing", date(2026, 11, 6), hearing_on=date(2026, 11, 17), **notice)
+    # The second hearing is held on its own notice, never on the first one's.
+    desk.make_documents = False
+    refused = desk.refused("hold_hearing", date(2026, 11, 17), **heard, evidence=[desk.video])
+    assert "本次听证的听证通知书" in refused.message
+    desk.make_documents = True
+    case = desk("hold_hearing", date(2026, 11, 17), **heard, evidence=[desk.video])
+    assert case.documents.filter(kind=DocumentKind.HEARING_NOTICE).count() == 2
+
+
+def test_a_new_notice_after_a_hearing_is_decided_after_the_review_of_the_hearing(desk):
+    desk("revise_proposal", date(2026, 10, 19), **{**HEAVIER, "fine": Decimal(10000), "penalty_text": "罚款一万元"})
+    desk("submit_approval", date(2026, 10, 19))
+    desk("approve", date(2026, 10, 20))
+    desk("notify", date(2026, 10, 20), rights_stated=True)
+    desk("request_hearing", date(2026, 10, 21))
+    notice = {"hearing_time": "09:00", "place": "听证室", "chair": desk.chair}
+    desk("notify_hearing", date(2026, 10, 21), hearing_on=date(2026, 10, 30), **notice)
+    heard = {"outcome": "held", "started_at": "09:00", "ended_at": "10:00", "statements": "张某：无异议。"}
+    desk("hold_hearing", date(2026, 10, 30), **heard, evidence=[desk.video])
+    desk("report_hearing", date(2026, 11, 2), findings="无异议", opinion="建议按原意见", evidence=[desk.scan])
+    lighter = {**HEAVIER, "fine": Decimal(6000), "penalty_text": "罚款六千元"}
+    desk("revise_proposal", date(2026, 11, 2), **lighter)
+    desk("submit_approval", date(2026, 11, 2))
+    desk("approve", date(2026, 11, 3))
+    desk("notify", date(2026, 11, 3), rights_stated=True)
+    desk("record_statement", date(2026, 11, 4), waived_statement=True, waived_hearing=True, evidence=[desk.scan])
+    decision = {k: v for k, v in lighter.items() if k not in ("facts_found", "legal_basis", "reason")}
+    # The decision still rests on the hearing held: reviewed first, and now from the new notice's state.
+    assert "法制审核" in desk.refused("decide", date(2026, 11, 5), **decision, hearing_report_read=True).message
+    desk("review_after_hearing", date(2026, 11, 5), opinion="同意")
+    assert desk("decide", date(2026, 11, 5), **decision, hearing_report_read=True).state == State.DECIDED

@@ -160,7 +160,7 @@ def test_a_refusal_to_sign_a_statement_and_a_fine_collected_are_printed(desk, sp
     assert "十五日内" not in text.split("如不服")[0]  # no bank payment to make
 
 
-def test_a_refused_act_issues_no_document_and_uses_no_number(desk, spot):
+def test_a_refused_act_issues_no_document_and_uses_no_number(desk, spot, settings, tmp_path):
     entries, stored = Entry.objects.count(), list(Blob.objects.values_list("sha256", flat=True))
     desk.refused("decide_on_the_spot", DAY, **{**spot, "act_ended_on": date(2020, 1, 1)})
     desk.refused("decide_on_the_spot", DAY, **{**spot, "told": False})
@@ -169,6 +169,17 @@ def test_a_refused_act_issues_no_document_and_uses_no_number(desk, spot):
     assert Entry.objects.count() == entries
     assert list(Blob.objects.values_list("sha256", flat=True)) == stored
     assert not Case.objects.exists()
+    # A failure after the number is drawn — the evidence store cannot take the PDF — takes the number back too.
+    good = settings.STORAGES["evidence"]
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_bytes(b"")
+    settings.STORAGES = {**settings.STORAGES, "evidence": {**good, "OPTIONS": {"location": str(blocked / "store")}}}
+    with pytest.raises(NotADirectoryError):
+        desk("decide_on_the_spot", DAY, **spot)
+    assert not DocumentSequence.objects.exists()
+    assert not Case.objects.exists()
+    assert Entry.objects.count() == entries
+    settings.STORAGES = {**settings.STORAGES, "evidence": good}
     case = desk("decide_on_the_spot", DAY, **spot)
     assert case.documents.get().number == "测甲当罚字〔2026〕第1号"
 

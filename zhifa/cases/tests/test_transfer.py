@@ -263,3 +263,25 @@ def test_no_fine_is_recorded_as_paid_before_it_is_decided(desk):
     transferred(desk, date(2026, 10, 15))
     with pytest.raises(Refusal, match="没有未缴纳的罚款"):
         desk("record_payment", date(2026, 10, 16), amount=Decimal(1000), receipt="NS1")
+
+
+def test_no_penalty_decision_or_ending_while_the_transfer_report_waits_for_the_head(desk):
+    # 以罚代刑 is forbidden (行政处罚法 第二十七条; 310号令 第十一条): while the written report of a suspected crime
+    # waits, the head transfers or declines it first; he may not decide, let go or close the case around it.
+    desk("report", date(2026, 10, 14), **SMALL_FINE_REPORT)
+    desk("submit_approval", date(2026, 10, 14))
+    desk("approve", date(2026, 10, 15))
+    desk("notify", date(2026, 10, 16), rights_stated=True)
+    desk("record_statement", date(2026, 10, 19), waived_statement=True, waived_hearing=True, evidence=[desk.scan])
+    desk("propose_transfer", date(2026, 10, 19), **REPORT)
+    decision = {k: v for k, v in SMALL_FINE_REPORT.items() if k not in ("facts_found", "legal_basis")}
+    for name, fields in (
+        ("decide", decision),
+        ("decide_no_penalty", {"ground": "facts_unclear", "reason": "事实不清"}),
+        ("terminate", {"reason": "当事人死亡"}),
+        ("transfer_jurisdiction", {"receiver": "邻县林业和草原局", "reason": "不属本机关管辖"}),
+    ):
+        assert "待负责人决定" in desk.refused(name, date(2026, 10, 20), **fields).message, name
+    desk("decline_transfer", date(2026, 10, 20), reason="蓄积量未达追诉标准")
+    assert desk("decide", date(2026, 10, 20), **decision).state == "decided"
+    assert periods(desk.case)["transfer_approval"][1:] == (date(2026, 10, 20), "decline_transfer")
