@@ -467,10 +467,24 @@ class NoPenaltyForm(ActionForm):
     )
 
 
+def _announcement_reason() -> forms.CharField:
+    return _text(
+        _("公告送达的理由"),
+        required=False,
+        rows=2,
+        help_text=_("当事人下落不明，或者用其他方式无法送达的情形；自公告之日起经过三十日视为送达"),
+    )
+
+
 class NotifyForm(ActionForm):
     rights_stated = forms.BooleanField(
         label=_("告知书已载明拟处罚内容及事实、理由、依据，并告知陈述、申辩和要求听证的权利"), required=False
     )
+    method = forms.ChoiceField(
+        label=_("送达方式"), choices=ServiceMethod.choices, initial=ServiceMethod.DIRECT, required=False
+    )
+    consent = forms.BooleanField(label=_("当事人已书面同意电子送达"), required=False)
+    announcement_reason = _announcement_reason()
     evidence = EvidenceField(required=False, help_text=_("已送达的告知书及回证"))
 
 
@@ -577,6 +591,7 @@ class DecideForm(ActionForm):
 class ServeForm(ActionForm):
     method = forms.ChoiceField(label=_("送达方式"), choices=ServiceMethod.choices)
     consent = forms.BooleanField(label=_("当事人已书面同意电子送达"), required=False)
+    announcement_reason = _announcement_reason()
     evidence = EvidenceField(help_text=_("送达回证、邮寄回执、电子送达记录或公告"))
 
 

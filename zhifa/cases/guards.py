@@ -958,6 +958,18 @@ def proof_of_service(step: Step) -> Problem | None:
     return None
 
 
+@guard("announcement_justified")
+def announcement_justified(step: Step) -> Problem | None:
+    """Publication is the last way of service: the file says why no other could reach the party."""
+    if step.data.get("method") == "announcement" and not str(step.data.get("announcement_reason") or "").strip():
+        return Problem(
+            "公告送达须写明当事人下落不明或者用其他方式无法送达的情形",
+            "announcement_reason",
+            f"行政处罚法 第六十一条；{rules.PUBLICATION_SOURCE}",
+        )
+    return None
+
+
 @guard("electronic_service_consented")
 def electronic_service_consented(step: Step) -> Problem | None:
     if step.data.get("method") == "electronic" and not step.data.get("consent"):

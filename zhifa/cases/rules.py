@@ -178,6 +178,17 @@ def due(period: str, start: date, amount: int | None = None) -> Deadline:
     return PERIODS[period].due(start, amount)
 
 
+# 行政处罚法 第六十一条 serves by the Civil Procedure Law: notice by publication (公告送达) only when the party cannot
+# be found or served otherwise, and it counts as served thirty days after the notice is published.
+PUBLICATION_DAYS = 30
+PUBLICATION_SOURCE = "民事诉讼法 第九十五条"
+
+
+def deemed_served(method: str, on_date: date) -> date:
+    """The day a document counts as served: the day itself, or thirty days after publication."""
+    return on_date + timedelta(days=PUBLICATION_DAYS) if method == "announcement" else on_date
+
+
 def natural_end(period: str, start: date, amount: int | None = None) -> date:
     """The period's last day before any move off a rest day; an extension runs on from here, so that
     30 + 30 days never become more (行政强制法 第二十五条; 行政处罚法 第六十条). `amount`: the length it ran

@@ -611,11 +611,24 @@ def _notify(step: Step) -> Outcome:
     if not case.hearing_right:
         # Without a right to a hearing only the statement period runs.
         step.skip.add("hearing_request")
-    facts = {
+    method = str(step.data.get("method") or ServiceMethod.DIRECT)
+    facts: dict[str, Any] = {
         "proposed_fine": _money(case.fine),
         "proposed_confiscated": _money(case.confiscated),
         "hearing_right": case.hearing_right,
+        "method": method,
     }
+    served = rules.deemed_served(method, step.on_date)
+    if served != step.on_date:
+        # The party's periods run from the day the notice counts as served; where a sector rule says so, the
+        # publication's days are not counted in the decision period either.
+        step.starts["statement"] = step.starts["hearing_request"] = served
+        facts["served_on"] = served.isoformat()
+        facts["announcement_reason"] = str(step.data["announcement_reason"]).strip()
+        left_out = _not_counted(case, "publication", (served - step.on_date).days)
+        if left_out is not None:
+            facts["not_counted"] = left_out
+        return Outcome(facts, f"公告送达告知书，{served} 视为送达")
     return Outcome(facts, "已送达告知书")
 
 
@@ -728,13 +741,23 @@ def _decide(step: Step) -> Outcome:
 @handles("serve")
 def _serve(step: Step) -> Outcome:
     case = _case(step)
-    case.served_on = step.on_date
+    method = step.data["method"]
+    served = rules.deemed_served(method, step.on_date)
+    case.served_on = served
+    # The party's periods run from the day the decision counts as served (thirty days after a publication).
+    for period in ("payment", "reconsideration", "litigation"):
+        step.starts[period] = served
     # The time to apply to the court runs from the end of the time to sue (行政强制法 第五十三条).
-    step.starts["court_application"] = rules.due("litigation", step.on_date).date
+    step.starts["court_application"] = rules.due("litigation", served).date
     if not case.fine:
         step.skip.add("payment")
-    facts = {"method": step.data["method"], "consent": bool(step.data.get("consent"))}
-    return Outcome(facts, str(ServiceMethod(step.data["method"]).label))
+    facts: dict[str, Any] = {"method": method, "consent": bool(step.data.get("consent"))}
+    summary = str(ServiceMethod(method).label)
+    if served != step.on_date:
+        facts["served_on"] = served.isoformat()
+        facts["announcement_reason"] = str(step.data["announcement_reason"]).strip()
+        summary += f"，{served} 视为送达"
+    return Outcome(facts, summary)
 
 
 @handles("defer_payment")

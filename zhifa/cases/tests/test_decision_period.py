@@ -102,3 +102,43 @@ def test_a_forestry_hearing_counts_in_the_decision_period(world, evidence):
     case = desk("hold_hearing", date(2026, 6, 16), outcome="absent")
     assert case.deadlines.get(period="decision").due_on == date(2026, 8, 31)
     assert "not_counted" not in case.records.get(action="hold_hearing").data
+
+
+def test_a_notice_by_publication_counts_from_thirty_days_on_and_is_left_out_of_the_ecology_period(world, evidence):
+    Agency.objects.filter(pk__in=[world.branch.pk, world.bureau.pk]).update(domains=[Domain.FORESTRY, Domain.ECOLOGY])
+    desk = Desk(world, evidence)
+    desk.lead(date(2026, 6, 1), domain=Domain.ECOLOGY, title="超标排放", act_ended_on=date(2026, 5, 30))
+    desk.investigate(date(2026, 6, 1))
+    desk("report", date(2026, 6, 2), **SMALL_FINE_REPORT)
+    desk("submit_approval", date(2026, 6, 2))
+    desk("approve", date(2026, 6, 3))
+    # Publication is the last way: the file says why no other reached the party (民事诉讼法 第九十五条).
+    refused = desk.refused("notify", date(2026, 6, 4), rights_stated=True, method="announcement")
+    assert refused.field == "announcement_reason"
+    reason = "当事人下落不明，邮寄被退回"
+    case = desk("notify", date(2026, 6, 4), rights_stated=True, method="announcement", announcement_reason=reason)
+    # Served on 4 July: the five working days of the statement run from then.
+    statement = case.deadlines.get(period="statement")
+    assert (statement.started_on, statement.due_on) == (date(2026, 7, 4), date(2026, 7, 10))
+    # The thirty days are not counted in the decision period (生态环境行政处罚办法 第五十七条): 30 August + 30.
+    assert case.deadlines.get(period="decision").due_on == date(2026, 9, 29)
+    assert case.records.get(action="notify").data["served_on"] == "2026-07-04"
+
+
+def test_a_decision_served_by_publication_starts_the_partys_periods_thirty_days_on(world, evidence):
+    desk = Desk(world, evidence)
+    desk.lead(date(2026, 6, 1), act_ended_on=date(2026, 5, 30))  # forestry: nothing left out of its period
+    desk.investigate(date(2026, 6, 1))
+    desk("report", date(2026, 6, 2), **SMALL_FINE_REPORT)
+    desk("submit_approval", date(2026, 6, 2))
+    desk("approve", date(2026, 6, 3))
+    case = desk("notify", date(2026, 6, 4), rights_stated=True, method="announcement", announcement_reason="下落不明")
+    assert case.deadlines.get(period="decision").due_on == date(2026, 8, 31)
+    decision = {k: v for k, v in SMALL_FINE_REPORT.items() if k not in ("facts_found", "legal_basis")}
+    assert desk.refused("decide", date(2026, 7, 10), **decision).field == "on_date"  # the statement period runs
+    desk("decide", date(2026, 7, 13), **decision)
+    served = {"method": "announcement", "announcement_reason": "下落不明", "evidence": [desk.scan]}
+    case = desk("serve", date(2026, 7, 14), **served)
+    assert case.served_on == date(2026, 8, 13)
+    payment = case.deadlines.get(period="payment")
+    assert payment.started_on == date(2026, 8, 13)
