@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from zhifa import demo_files
-from zhifa.cases import agency_settings, issuing, rules, services
+from zhifa.cases import agency_settings, issuing, major, rules, services
 from zhifa.cases.guards import territory
 from zhifa.cases.models import Case
 from zhifa.cases.workflow import ACTIONS
@@ -83,6 +83,8 @@ class Sector:
     # The case settings of the bureau (for all its branches) and of the branch ({branch}: its name).
     bureau_settings: dict[str, str]
     branch_settings: dict[str, str]
+    # The bureau's catalog of major decisions (cases/major.py), as its legal office published it.
+    major_catalog: dict[str, Any]
 
 
 FORESTRY = Sector(
@@ -108,6 +110,16 @@ FORESTRY = Sector(
         "periods_source": "自治区林业行政执法程序规定（演示数据）",
     },
     {"court": "呼和浩特市新城区人民法院", "contact": "{branch}，呼和浩特市新城区哈拉沁沟口，0471-5550100"},
+    {
+        "effective_from": "2025-01-01",
+        "source": "大青山管理局重大执法决定法制审核目录（演示数据）",
+        "fine_citizen": "100000",
+        "fine_organisation": "500000",
+        "inclusive": "on",
+        "penalty_kinds": ["revoke_licence", "stop_production", "close", "restrict_practice"],
+        "after_hearing": "on",
+        "other_clauses": "涉及自然保护区核心区的\n案件事实涉及多个行政区域的",
+    },
 )
 ECOLOGY = Sector(
     ECOLOGY_MATTERS,
@@ -133,6 +145,16 @@ ECOLOGY = Sector(
         "periods_source": "生态环境行政处罚办法（演示数据）",
     },
     {"court": "景洪市人民法院", "contact": "{branch}，景洪市勐泐大道，0691-5550100"},
+    {
+        "effective_from": "2025-01-01",
+        "source": "州生态环境局重大执法决定法制审核目录（演示数据）",
+        "fine_citizen": "50000",
+        "fine_organisation": "200000",
+        "inclusive": "on",
+        "penalty_kinds": ["suspend_licence", "revoke_licence", "stop_production", "close"],
+        "after_hearing": "on",
+        "other_clauses": "可能造成重大生态环境损害的",
+    },
 )
 
 
@@ -629,6 +651,17 @@ def _settings(approver: User, branch: Agency, sector: Sector) -> None:
     agency_settings.update(approver, bureau, sector.bureau_settings)
     own = {name: value.format(branch=branch.name) for name, value in sector.branch_settings.items()}
     agency_settings.update(approver, branch, own)
+    # The bureau's catalog of major decisions, published by a system administrator over it for its legal office;
+    # where none is, the branch's legal reviewer publishes the branch's own.
+    over = [bureau, *bureau.ancestors()]
+    admins = User.objects.filter(role_assignments__role=Role.SYSADMIN.value, agency__in=over, is_active=True)
+    admin = admins.order_by("pk").first()
+    if admin is not None and not bureau.major_catalogs.exists():
+        major.add_version(admin, bureau, sector.major_catalog)
+    elif admin is None and not branch.major_catalogs.exists():
+        reviewer = User.objects.filter(role_assignments__role=Role.LEGAL_REVIEWER.value, agency=branch).first()
+        if reviewer is not None:
+            major.add_version(reviewer, branch, sector.major_catalog)
 
 
 def _transcript(team: list[Officer], context: dict[str, Any], permit: str) -> str:

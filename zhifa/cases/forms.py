@@ -430,9 +430,12 @@ class ReportForm(ActionForm):
     penalty_text = _text(_("拟处罚内容"), rows=2)
     discretion_reasons = _text(_("裁量说理"), rows=4, help_text=_("适用的裁量基准及从轻、减轻、从重的情节"))
     major = forms.BooleanField(
-        label=_("属于重大执法决定（须法制审核）"),
+        label=_("认定为重大执法决定（须法制审核）"),
         required=False,
-        help_text=_("涉及重大公共利益、经过听证、案情复杂等情形（行政处罚法 第五十八条）"),
+        help_text=_(
+            "涉及重大公共利益，或者案情疑难复杂、涉及多个法律关系等目录所列、须由承办人员认定的情形"
+            "（行政处罚法 第五十八条）。目录按罚没数额、处罚种类和听证认定的，系统自动认定，不勾选也须法制审核"
+        ),
     )
     collective = forms.BooleanField(label=_("情节复杂或重大违法行为（须负责人集体讨论）"), required=False)
 
@@ -817,3 +820,35 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "resume_execution": ReasonForm,
     "record_criminal_outcome": CriminalOutcomeForm,
 }
+
+
+class MajorCatalogForm(forms.Form):
+    """A new version of the catalog of major decisions (cases/major.py)."""
+
+    effective_from = BoundedDateField(label=_("施行日期"), widget=DateInput, planned=True)
+    source = forms.CharField(label=_("目录依据"), max_length=200, help_text=_("印发目录的文件名称和文号"))
+    fine_citizen = _money(_("罚款数额：公民（元）"))
+    fine_organisation = _money(_("罚款数额：法人或者其他组织（元）"))
+    confiscation_citizen = _money(_("没收数额：公民（元）"))
+    confiscation_organisation = _money(_("没收数额：法人或者其他组织（元）"))
+    inclusive = forms.BooleanField(label=_("数额含本数（目录写“以上”）"), required=False, initial=True)
+    penalty_kinds = forms.MultipleChoiceField(
+        label=_("列入目录的处罚种类"),
+        choices=PenaltyKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    after_hearing = forms.BooleanField(
+        label=_("经过听证程序的（行政处罚法 第五十八条第一款第二项）"), required=False, initial=True
+    )
+    other_clauses = forms.CharField(
+        label=_("其他情形"),
+        required=False,
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("目录所列须由承办人员认定的其他情形，每行一项"),
+    )
+
+    def clean_other_clauses(self) -> list[str]:
+        lines = [line.strip() for line in str(self.cleaned_data.get("other_clauses") or "").splitlines()]
+        return [line for line in lines if line][:50]

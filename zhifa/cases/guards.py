@@ -541,16 +541,54 @@ def discretion_recorded(step: Step) -> Problem | None:
 
 @guard("case_is_major", needs_input=False)
 def case_is_major(step: Step) -> Problem | None:
-    if not _case(step).major:
-        return Problem("本案不属于重大执法决定，直接提交负责人审批", rule="行政处罚法 第五十八条")
+    from zhifa.cases import major
+
+    if not major.clauses(_case(step), step.on_date):
+        return Problem("本案不属于重大执法决定法制审核目录所列情形，直接提交负责人审批", rule="行政处罚法 第五十八条")
     return None
 
 
 @guard("case_not_major", needs_input=False)
 def case_not_major(step: Step) -> Problem | None:
-    if _case(step).major:
-        return Problem("本案属于重大执法决定，须先经法制审核", rule="行政处罚法 第五十八条")
+    """Major is computed from the catalog in force and the facts: unticking a box does not make it ordinary."""
+    from zhifa.cases import major
+
+    found = major.clauses(_case(step), step.on_date)
+    if found:
+        return Problem(f"本案属于重大执法决定（{major.describe(found)}），须先经法制审核", rule=major.LAW)
     return None
+
+
+@guard("major_reviewed")
+def major_reviewed(step: Step) -> Problem | None:
+    """No major decision without a review passed on the proposal decided (第五十八条): computed with the penalty
+    being decided, so a change that crosses a threshold of the catalog needs the review too."""
+    from zhifa.cases import major
+
+    case = _case(step)
+    found = major.clauses(
+        case,
+        step.on_date,
+        kinds=step.data.get("penalty_kinds") or (),
+        fine=step.data.get("fine"),
+        confiscated=step.data.get("confiscated"),
+        proposed=False,
+    )
+    if not found:
+        return None
+    # A review passed (or, after a hearing, the post-hearing review) on the proposal now decided.
+    reviews = ("pass_review", "review_after_hearing")
+    acts = ("report", "revise_proposal", *reviews)
+    records = list(case.records.filter(action__in=acts).order_by("entry_index"))
+    passed = [r for r in records if r.action in reviews]
+    proposals = [r for r in records if r.action not in reviews]
+    if passed and (not proposals or passed[-1].entry_index > proposals[-1].entry_index):
+        return None
+    return Problem(
+        f"本决定属于重大执法决定（{major.describe(found)}），未经法制审核或者审核未通过的，不得作出决定；"
+        "请变更拟处罚意见（重新告知）后提交法制审核",
+        rule=major.LAW,
+    )
 
 
 @guard("reviewer_not_handler", needs_input=False)
@@ -834,9 +872,11 @@ def hearing_was_held(step: Step) -> Problem | None:
 @guard("reviewed_after_hearing", needs_input=False)
 def reviewed_after_hearing(step: Step) -> Problem | None:
     """A decision that went through a hearing is reviewed by the legal reviewers first (art. 58(1)(2))."""
-    records = list(_case(step).records.filter(action__in=("hold_hearing", "review_after_hearing")))
+    # The review after the hearing, or a review passed on a proposal made after it (重新告知), covers it.
+    reviews = ("review_after_hearing", "pass_review")
+    records = list(_case(step).records.filter(action__in=("hold_hearing", *reviews)))
     held = [r for r in records if r.action == "hold_hearing" and r.data.get("outcome") == "held"]
-    if held and not any(r.action == "review_after_hearing" and r.entry_index > held[-1].entry_index for r in records):
+    if held and not any(r.action in reviews and r.entry_index > held[-1].entry_index for r in records):
         return Problem("经过听证的案件，作出决定前应当进行法制审核", rule="行政处罚法 第五十八条第一款第二项")
     return None
 

@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.cases.choices import LeadSource, PartyKind, Procedure
+from zhifa.cases.choices import LeadSource, PartyKind, PenaltyKind, Procedure
 from zhifa.cases.workflow import CASE_STATES
 from zhifa.core.choices import Domain
 from zhifa.core.models import Agency
@@ -323,3 +323,58 @@ class CaseSettings(models.Model):
         periods = (self.lead_check_days, self.statement_days, self.decision_extension_days, self.summary_report_days)
         if any(days is not None for days in periods) and not self.periods_source.strip():
             raise ValidationError({"periods_source": _("请填写规定期限的依据")})
+
+
+class MajorCatalog(models.Model):
+    """One version of an agency's catalog of major enforcement decisions (重大执法决定法制审核目录): from its
+    effective date, the decisions that need the legal review before they are made (行政处罚法 第五十八条;
+    国办发〔2018〕118号). Versions are added, never edited; an agency without its own follows the nearest agency
+    above, and without any the law's own list applies (cases/major.py)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="major_catalogs", verbose_name=_("机关"))
+    effective_from = models.DateField(_("施行日期"))
+    source = models.CharField(_("目录依据"), max_length=200, help_text=_("印发目录的文件名称和文号"))
+    fine_citizen = models.DecimalField(
+        _("罚款数额：公民（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    fine_organisation = models.DecimalField(
+        _("罚款数额：法人或者其他组织（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    confiscation_citizen = models.DecimalField(
+        _("没收数额：公民（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    confiscation_organisation = models.DecimalField(
+        _("没收数额：法人或者其他组织（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    inclusive = models.BooleanField(_("数额含本数"), default=True, help_text=_("目录写“以上”的含本数；写“超过”的不含"))
+    penalty_kinds = models.JSONField(_("列入目录的处罚种类"), default=list, blank=True)
+    after_hearing = models.BooleanField(_("经过听证程序的"), default=True)
+    # Conditions the agency adds that only the facts of a case can tell (承办人员认定), one per line.
+    other_clauses = models.JSONField(_("其他情形"), default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("重大执法决定法制审核目录")
+        verbose_name_plural = _("重大执法决定法制审核目录")
+        ordering = ["agency", "-effective_from"]
+        constraints = [models.UniqueConstraint(fields=["agency", "effective_from"], name="one_catalog_version_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.agency} 重大执法决定法制审核目录（{self.effective_from} 起）"
+
+    @property
+    def penalty_kind_labels(self) -> list[str]:
+        labels = dict(PenaltyKind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.penalty_kinds]
+
+    def clean(self) -> None:
+        pairs = (("fine_citizen", "fine_organisation"), ("confiscation_citizen", "confiscation_organisation"))
+        for citizen, organisation in pairs:
+            for name in (citizen, organisation):
+                value = getattr(self, name)
+                if value is not None and value <= 0:
+                    raise ValidationError({name: _("数额应大于零")})
+            if (getattr(self, citizen) is None) != (getattr(self, organisation) is None):
+                raise ValidationError({organisation: _("公民和单位的数额应同时填写或同时留空")})
+        if not self.source.strip():
+            raise ValidationError({"source": _("请填写目录的依据")})

@@ -12,4 +12,5 @@ urlpatterns = [
     path("cases/<int:pk>/documents/<str:kind>/", views.document_issue, name="document_issue"),
     path("cases/<int:pk>/documents/<int:document_pk>/signed/", views.document_signed, name="document_signed"),
     path("cases/settings/<int:agency_pk>/", views.settings_page, name="case_settings"),
+    path("cases/major-catalog/<int:agency_pk>/", views.catalog_page, name="major_catalog"),
 ]

@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from zhifa.cases import agency_settings, issuing, rules, selectors, services
+from zhifa.cases import agency_settings, issuing, major, rules, selectors, services
 from zhifa.cases.choices import PenaltyKind
 from zhifa.cases.forms import ACTION_FORMS
 from zhifa.cases.guards import late_fee_owed
-from zhifa.cases.models import Case, CaseDocument, CaseSettings
+from zhifa.cases.models import Case, CaseDocument, CaseSettings, MajorCatalog
 from zhifa.cases.workflow import ACTIONS, CASE_STATES, STATE_LABELS, State, actions_from
 from zhifa.core.choices import Domain
 from zhifa.core.errors import Refusal
@@ -107,6 +107,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entries": entries_about([subject_key(case)]),
         "documents": case.documents.all(),
         "issuable": issuing.issuable(case),
+        # Once a penalty is proposed: whether the decision is major, and by which clauses of the catalog in force.
+        "major_clauses": major.clauses(case, today) if case.penalty_kinds else [],
+        "major_reviewed": case.records.filter(action__in=("pass_review", "review_after_hearing")).exists(),
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -243,3 +246,37 @@ def settings_page(request: HttpRequest, agency_pk: int) -> HttpResponse:
         "may_edit": actor.has_role(*agency_settings.EDITORS),
     }
     return render(request, "cases/settings.html", context)
+
+
+@login_required
+def catalog_page(request: HttpRequest, agency_pk: int) -> HttpResponse:
+    """An agency's catalog of major decisions: the version in force today, its history, and (for the legal office)
+    a new version from a day to come."""
+    from zhifa.cases.forms import MajorCatalogForm
+
+    actor = request_user(request)
+    agency = get_object_or_404(Agency, pk=agency_pk)
+    if not can_see_agency(actor, agency):
+        raise Http404
+    may_edit = actor.has_role(*major.EDITORS)
+    form = MajorCatalogForm(request.POST or None)
+    if request.method == "POST":
+        if not may_edit:
+            raise Http404
+        added = run_service(form, lambda: major.add_version(actor, agency, request.POST)) if form.is_valid() else None
+        if added is not None:
+            messages.success(request, _("已发布新版目录，并记入全过程记录"))
+            return redirect("major_catalog", agency.pk)
+    today = timezone.localdate()
+    in_force = major.catalog_in_force(agency, today)
+    line = [agency, *agency.ancestors().order_by("-depth")]
+    versions = MajorCatalog.objects.filter(agency__in=line).select_related("agency").order_by("-effective_from")
+    context = {
+        "agency": agency,
+        "form": form,
+        "in_force": in_force,
+        "versions": versions,
+        "may_edit": may_edit,
+        "today": today,
+    }
+    return render(request, "cases/major_catalog.html", context)

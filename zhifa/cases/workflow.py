@@ -668,6 +668,7 @@ _TABLE = [
             "penalty_stated",
             "minor_treated_lighter",
             "reviewed_after_hearing",
+            "major_reviewed",
             "hearing_report_read",
         ),
         ("service",),

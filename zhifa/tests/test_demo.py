@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from zhifa.cases import major
 from zhifa.cases.models import Case, CaseDocument, CaseOfficer, CaseRecord, CaseSettings
 from zhifa.cases.workflow import State
 from zhifa.core.choices import Role
@@ -114,6 +115,10 @@ def has_cases_in_every_state_with_their_documents() -> None:
     assert {"lead", "investigating", "notified", "executing", "archived"} <= states
     assert not ecology.filter(parties__kind="citizen").exists()
     assert ecology.filter(records__action="hold_hearing").exists()
+    # Each agency with cases has a catalog of major decisions in force; the cases heard are major by it.
+    for case in Case.objects.filter(records__action="hold_hearing", records__data__outcome="held").distinct():
+        assert major.catalog_in_force(case.agency, case.received_on) is not None, case.agency
+        assert major.clauses(case, case.received_on), case
     assert verify_ledger().ok
 
 

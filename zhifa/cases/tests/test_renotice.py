@@ -114,7 +114,10 @@ def test_after_a_hearing_the_new_notice_gives_the_hearing_again_with_its_own_not
     assert "听证报告" in desk.refused("revise_proposal", date(2026, 11, 2), **big).message
     desk("report_hearing", date(2026, 11, 2), findings="查明另有违法事实", opinion="建议重新告知", evidence=[desk.scan])
     desk("revise_proposal", date(2026, 11, 2), **big)
-    desk("submit_approval", date(2026, 11, 2))
+    # A case that went through a hearing is major (第五十八条第一款第二项): the new proposal is reviewed first.
+    assert "须先经法制审核" in desk.refused("submit_approval", date(2026, 11, 2)).message
+    desk("submit_review", date(2026, 11, 2))
+    desk("pass_review", date(2026, 11, 2), opinion="同意")
     desk("approve", date(2026, 11, 3))
     desk("notify", date(2026, 11, 3), rights_stated=True)
     # The new notice's five working days, not the first's: the request is in time.
@@ -142,12 +145,12 @@ def test_a_new_notice_after_a_hearing_is_decided_after_the_review_of_the_hearing
     desk("report_hearing", date(2026, 11, 2), findings="无异议", opinion="建议按原意见", evidence=[desk.scan])
     lighter = {**HEAVIER, "fine": Decimal(6000), "penalty_text": "罚款六千元"}
     desk("revise_proposal", date(2026, 11, 2), **lighter)
-    desk("submit_approval", date(2026, 11, 2))
+    # The decision still rests on the hearing held: the new proposal is reviewed before the head approves it.
+    desk("submit_review", date(2026, 11, 2))
+    desk("pass_review", date(2026, 11, 2), opinion="同意")
     desk("approve", date(2026, 11, 3))
     desk("notify", date(2026, 11, 3), rights_stated=True)
     desk("record_statement", date(2026, 11, 4), waived_statement=True, waived_hearing=True, evidence=[desk.scan])
     decision = {k: v for k, v in lighter.items() if k not in ("facts_found", "legal_basis", "reason")}
-    # The decision still rests on the hearing held: reviewed first, and now from the new notice's state.
-    assert "法制审核" in desk.refused("decide", date(2026, 11, 5), **decision, hearing_report_read=True).message
-    desk("review_after_hearing", date(2026, 11, 5), opinion="同意")
+    assert desk.refused("decide", date(2026, 11, 5), **decision).field == "hearing_report_read"
     assert desk("decide", date(2026, 11, 5), **decision, hearing_report_read=True).state == State.DECIDED
