@@ -129,3 +129,12 @@ class ContestChannel(models.TextChoices):
 
     RECONSIDERATION = "reconsideration", _("提请作出不予立案决定的公安机关复议")
     SUPERVISION = "supervision", _("建议人民检察院依法进行立案监督")
+
+
+class ReviewConclusion(models.TextChoices):
+    """The legal reviewer's written conclusion (行政处罚法 第五十八条; 国办发〔2018〕118号)."""
+
+    APPROVE = "approve", _("同意")
+    AMEND = "amend", _("修改后同意")
+    RETURN = "return", _("退回补充调查")
+    DISAPPROVE = "disapprove", _("不同意，退回重新处理")

@@ -27,10 +27,12 @@ from zhifa.cases.choices import (
     PenaltyKind,
     PreservationMeasure,
     RecusalApplicant,
+    ReviewConclusion,
     SeizureMeasure,
     ServiceMethod,
 )
 from zhifa.cases.guards import territory
+from zhifa.cases.major import CHECKLIST
 from zhifa.cases.models import Case
 from zhifa.core.bounds import LONG_TEXT, SHORT_TEXT, TRANSCRIPT_TEXT, BoundedDateField, bound_date_widgets
 from zhifa.core.choices import Domain, Role
@@ -458,6 +460,51 @@ class RevisionForm(ReportForm):
                 self.initial.setdefault(name, getattr(self.case, name))
 
 
+class ReviewForm(ActionForm):
+    """The legal review's written opinion: the checklist, a conclusion and the reasons (行政处罚法 第五十八条)."""
+
+    conclusions: tuple[str, ...] = ()
+    conclusion = forms.ChoiceField(label=_("审核结论"), choices=ReviewConclusion.choices)
+    checked = forms.MultipleChoiceField(
+        label=_("审核事项（符合的勾选）"),
+        choices=[(key, label) for key, label in CHECKLIST],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    problems = _text(_("存在的问题"), required=False, rows=3, help_text=_("未勾选的事项逐项写明问题"))
+    amendments = _text(_("修改意见"), required=False, rows=2, help_text=_("修改后同意的，写明须修改的内容"))
+    opinion = _text(_("审核意见"), rows=4, help_text=_("书面写明审核意见及理由"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["conclusion"]
+        field.choices = [(v, label) for v, label in ReviewConclusion.choices if v in self.conclusions]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        conclusion = data.get("conclusion")
+        checked = set(data.get("checked") or [])
+        missing = [key for key, _label in CHECKLIST if key not in checked]
+        problems = str(data.get("problems") or "").strip()
+        if conclusion == ReviewConclusion.APPROVE and missing:
+            self.add_error("checked", _("同意的，各审核事项均应符合；有问题的请选择修改后同意或者退回"))
+        if conclusion == ReviewConclusion.AMEND and not str(data.get("amendments") or "").strip():
+            self.add_error("amendments", _("修改后同意的，请写明修改意见"))
+        if missing and not problems:
+            self.add_error("problems", _("请写明未勾选事项存在的问题"))
+        if conclusion in (ReviewConclusion.RETURN, ReviewConclusion.DISAPPROVE) and not missing:
+            self.add_error("checked", _("退回或者不同意的，请指明不符合的审核事项"))
+        return data
+
+
+class PassReviewForm(ReviewForm):
+    conclusions = (ReviewConclusion.APPROVE, ReviewConclusion.AMEND)
+
+
+class ReturnReviewForm(ReviewForm):
+    conclusions = (ReviewConclusion.RETURN, ReviewConclusion.DISAPPROVE)
+
+
 class OpinionForm(ActionForm):
     opinion = _text(_("意见"), required=False)
 
@@ -783,8 +830,8 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "extend_decision": ReasonForm,
     "extend_decision_further": FurtherExtensionForm,
     "submit_review": OpinionForm,
-    "pass_review": OpinionForm,
-    "return_review": ReasonForm,
+    "pass_review": PassReviewForm,
+    "return_review": ReturnReviewForm,
     "submit_approval": OpinionForm,
     "refer_collective": OpinionForm,
     "approve": OpinionForm,

@@ -153,3 +153,65 @@ def _fact(value: Any) -> Any:
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     return value
+
+
+# What the reviewer checks, each passed or with the problem noted (国办发〔2018〕118号: 主体、权限、程序、事实、证据、
+# 适用依据、裁量、文书). The remedies are those of the 2023 复议法 (the government at the agency's level, 60 days;
+# reconsideration first for on-the-spot penalties); the basis is the provision in force on the act's date.
+CHECKLIST: tuple[tuple[str, str], ...] = (
+    ("subject", "执法主体适格，有管辖权（行政处罚法 第十七条、第二十二条）"),
+    ("officers", "执法人员在各项行为之日持有有效执法证件（第四十二条）"),
+    ("procedure", "程序合法（第四十四条至第六十五条）"),
+    ("facts", "事实清楚"),
+    ("evidence", "证据确凿、充分，取得合法（第四十条、第四十六条）"),
+    ("basis", "适用依据正确：行为时有效的规定，从旧兼从轻（第三十七条）"),
+    ("discretion", "裁量适当，符合裁量基准及其档次（第三十四条）"),
+    ("remedies", "救济途径和期限告知正确（行政复议法 第二十条、第二十四条）"),
+    ("limitation", "未超过追责时效（第三十六条）"),
+    ("documents", "执法文书规范、齐全"),
+)
+CHECKLIST_LABELS = dict(CHECKLIST)
+# The fields of a proposal a returned case may come back with changed, as the review page compares them.
+PROPOSAL_FIELDS = {
+    "facts_found": "违法事实",
+    "legal_basis": "违反的法律规定",
+    "penalty_basis": "处罚依据",
+    "penalty_kinds": "处罚种类",
+    "fine": "罚款金额",
+    "confiscated": "没收价值",
+    "penalty_text": "拟处罚内容",
+    "discretion_reasons": "裁量说理",
+}
+
+
+@dataclass(frozen=True)
+class Round:
+    """One submission for review: the proposal reviewed, what changed since the round before, and the outcome."""
+
+    number: int
+    submitted_on: date
+    proposal: dict[str, Any]
+    changes: list[tuple[str, Any, Any]]  # (field label, before, after)
+    outcome: dict[str, Any] | None  # the reviewer's recorded facts, None while it waits
+
+
+def rounds(case: Case) -> list[Round]:
+    """Every round of the review, oldest first, each proposal compared with the previous round's."""
+    acts = ("report", "revise_proposal", "submit_review", "pass_review", "return_review")
+    found: list[Round] = []
+    proposal: dict[str, Any] = {}
+    for record_ in case.records.filter(action__in=acts).order_by("entry_index"):
+        if record_.action in ("report", "revise_proposal"):
+            proposal = {name: record_.data.get(name) for name in PROPOSAL_FIELDS}
+        elif record_.action == "submit_review":
+            before = found[-1].proposal if found else {}
+            changes = [
+                (label, before.get(name), proposal.get(name))
+                for name, label in PROPOSAL_FIELDS.items()
+                if found and before.get(name) != proposal.get(name)
+            ]
+            found.append(Round(len(found) + 1, record_.on_date, dict(proposal), changes, None))
+        elif found and found[-1].outcome is None:
+            last = found[-1]
+            found[-1] = Round(last.number, last.submitted_on, last.proposal, last.changes, dict(record_.data))
+    return found
