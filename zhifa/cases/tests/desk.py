@@ -19,7 +19,7 @@ from zhifa.core.errors import Refusal
 from zhifa.ledger import blobs
 from zhifa.ledger.models import Entry
 from zhifa.ledger.state import snapshot
-from zhifa.personnel.services import certificate_revoke
+from zhifa.personnel.services import certificate_revoke, officer_set_legal_review
 from zhifa.testing.factories import TODAY, give_certificate, make_officer, make_user
 
 # The investigation report of the usual lead (张某's felled trees): a small fine, so no hearing right.
@@ -55,6 +55,15 @@ ON_THE_SPOT = {
 }
 
 
+def make_reviewer(world: Any, username: str, name: str, *, qualified: bool = True, **legal_review: Any) -> Any:
+    """A legal reviewer of the branch: a login tied to an officer record holding the qualification (行政处罚法
+    第五十八条第二款) unless `qualified=False`; `legal_review` sets the record's other fields (legal_review_since)."""
+    user = make_user(username, world.branch, Role.LEGAL_REVIEWER)
+    officer = make_officer(world.admin, world.branch, name, user=user)
+    officer_set_legal_review(actor=world.admin, officer=officer, legal_qualification=qualified, **legal_review)
+    return type(user).objects.get(pk=user.pk)  # as a request would load it, with the officer record as it is now
+
+
 class Desk:
     """Takes actions on one case as the users of the test world, remembering what should have been recorded."""
 
@@ -68,7 +77,7 @@ class Desk:
         self.world = world
         self.officer = world.officer_user
         self.approver = make_user("approver", world.branch, Role.APPROVER)
-        self.reviewer = make_user("reviewer", world.branch, Role.LEGAL_REVIEWER)
+        self.reviewer = make_reviewer(world, "reviewer", "丁审核")
         self.team = [world.officer, world.colleague]
         # A hearing chair from the bureau above, who does not investigate (行政处罚法 第六十四条第四项).
         self.chair = make_officer(world.admin, world.bureau, "戊主持")
