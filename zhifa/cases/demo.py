@@ -287,6 +287,9 @@ class _Director:
         # A hearing is chaired by someone who did not investigate (行政处罚法 第六十四条第四项).
         line = [agency, *agency.ancestors()]
         officers = Officer.objects.filter(agency__in=line, kind="officer").order_by("pk")
+        # Nor the reviewer, who reviews the decision after the hearing (guards.reviewer_not_chair).
+        reviewer = people[Role.LEGAL_REVIEWER.value]
+        officers = officers.exclude(user=reviewer)
         self.chair = next(o for o in officers if o not in team and can_enforce(o, agency, today - timedelta(days=400)))
         # Who takes the place of an officer who steps aside: another of the branch's own officers.
         spares = [o for o in _able(agency, today) if o not in team and o != self.chair]
