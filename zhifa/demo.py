@@ -453,6 +453,8 @@ def _role_logins(root: Agency, logins: tuple[tuple[str, Role, str], ...] = LOGIN
             user = _login(username, officer.name, branch, role)
             officer.user = user
             officer.save(update_fields=["user"])
+        elif role == Role.LEGAL_REVIEWER:
+            _reviewer_login(username, root)
         else:
             _login(username, label, root, role)
     approver_login = next(username for username, role, _ in logins if role == Role.APPROVER)
@@ -460,6 +462,28 @@ def _role_logins(root: Agency, logins: tuple[tuple[str, Role, str], ...] = LOGIN
         approver = User.objects.get(username=approver_login)
         approver.full_name = root.head.name
         approver.save(update_fields=["full_name"])
+
+
+def _reviewer_login(username: str, root: Agency) -> None:
+    """The reviewer is one of the top agency's own officers (the last, so that he chairs no hearing), holding the
+    legal professional qualification (行政处罚法 第五十八条第二款), recorded through the service like any edit."""
+    officer = (
+        Officer.objects.filter(agency=root, kind=OfficerKind.OFFICER, status="active", user__isnull=True)
+        .order_by("-pk")
+        .first()
+    )
+    assert officer is not None
+    officer.user = _login(username, officer.name, root, Role.LEGAL_REVIEWER)
+    officer.save(update_fields=["user"])
+    admin = User.objects.filter(agency=root, role_assignments__role=Role.SYSADMIN).first()
+    assert admin is not None
+    services.officer_set_legal_review(
+        actor=admin,
+        officer=officer,
+        legal_qualification=True,
+        qualification_number=f"A2019{root.pk:04d}{officer.pk:06d}",
+        legal_review_since=date(2019, 9, 1),
+    )
 
 
 def login_table() -> list[tuple[str, str, str]]:

@@ -309,6 +309,9 @@ class _Director:
         # A hearing is chaired by someone who did not investigate (行政处罚法 第六十四条第四项).
         line = [agency, *agency.ancestors()]
         officers = Officer.objects.filter(agency__in=line, kind="officer").order_by("pk")
+        # Nor the reviewer, who reviews the decision after the hearing (guards.reviewer_not_chair).
+        reviewer = people[Role.LEGAL_REVIEWER.value]
+        officers = officers.exclude(user=reviewer)
         self.chair = next(o for o in officers if o not in team and can_enforce(o, agency, today - timedelta(days=400)))
         # Who takes the place of an officer who steps aside: another of the branch's own officers.
         spares = [o for o in _able(agency, today) if o not in team and o != self.chair]
@@ -464,7 +467,11 @@ class _Director:
                 "major": "submit_review" in context["steps"],
                 "collective": "refer_collective" in context["steps"],
             },
-            "pass_review": lambda: {"opinion": "主体合法，事实清楚，证据确凿，适用依据正确，程序合法，同意"},
+            "pass_review": lambda: {
+                "conclusion": "approve",
+                "checked": [key for key, _label in major.CHECKLIST],
+                "opinion": "主体合法，事实清楚，证据确凿，适用依据正确，程序合法，裁量适当，同意",
+            },
             "review_after_hearing": lambda: {"opinion": "听证意见已充分考虑，同意作出决定"},
             "approve": lambda: {"opinion": "同意"},
             "decide_no_penalty": lambda: {

@@ -22,7 +22,7 @@ from zhifa.core.models import Agency, User
 from zhifa.documents.choices import DocumentKind
 from zhifa.ledger.models import Blob
 from zhifa.personnel.models import Officer
-from zhifa.personnel.rules import can_enforce, check_investigators, same_line
+from zhifa.personnel.rules import REVIEWER_RULE, can_enforce, check_investigators, may_review, same_line
 
 
 @dataclass
@@ -1373,4 +1373,66 @@ def catalogue_complete(step: Step) -> Problem | None:
         return Problem("案件尚未结案")
     if case.served_on is None and case.decided_on is not None and case.procedure == "ordinary":
         return Problem("卷内缺少处罚决定书的送达回证", rule="行政处罚法 第六十一条")
+    return None
+
+
+# 法制审核人员: who may take a legal review act (pass_review, return_review, review_after_hearing). The handler is
+# kept out by reviewer_not_handler; the status of the person by the standing actor_status_allows.
+
+
+@guard("reviewer_is_officer", needs_input=False)
+def reviewer_is_officer(step: Step) -> Problem | None:
+    """A reviewer is a person on the agency's staff: a login without an officer record cannot be judged against
+    第五十八条第二款 (qualification, start date) nor against the case's team, so it does not review."""
+    if step.officer is None:
+        return Problem(
+            f"账号“{step.actor.get_full_name()}”未关联在册的执法人员信息，不能进行法制审核；"
+            "请系统管理员先登记其人员信息和法律职业资格",
+            rule=REVIEWER_RULE,
+        )
+    return None
+
+
+@guard("reviewer_qualified", needs_input=False)
+def reviewer_qualified(step: Step) -> Problem | None:
+    officer = step.officer
+    if officer is None:
+        return None  # reviewer_is_officer says why
+    allowed = may_review(officer)
+    return None if allowed else Problem(allowed.reason, rule=REVIEWER_RULE)
+
+
+@guard("reviewer_not_recused", needs_input=False)
+def reviewer_not_recused(step: Step) -> Problem | None:
+    """An officer who stepped aside from the case (回避) has no part in deciding it, its review included."""
+    officer = step.officer
+    if officer is None:
+        return None
+    if _case(step).assignments.filter(officer=officer, recused_on__isnull=False).exists():
+        return Problem(f"{officer.name} 已在本案回避，不得审核本案", rule="行政处罚法 第四十三条")
+    return None
+
+
+def hearing_chairs(case: Case) -> set[int]:
+    """The officers who chaired a hearing of the case, and the chair named for the coming one (ids)."""
+    chairs: set[int] = set()
+    chair = None
+    acts = ("notify_hearing", "decide_chair_challenge", "hold_hearing")
+    for record in case.records.filter(action__in=acts).order_by("entry_index"):
+        if record.action == "hold_hearing":
+            if chair is not None:
+                chairs.add(chair)
+        elif record.action == "notify_hearing" or record.data.get("granted"):
+            chair = record.data["chair"]["id"]
+    if chair is not None:
+        chairs.add(chair)
+    return chairs
+
+
+@guard("reviewer_not_chair", needs_input=False)
+def reviewer_not_chair(step: Step) -> Problem | None:
+    """The hearing's chair reports on it to the head; the legal review of the same decision is another person's."""
+    officer = step.officer
+    if officer is not None and officer.pk in hearing_chairs(_case(step)):
+        return Problem(f"{officer.name} 是本案的听证主持人，不得审核本案", rule="行政处罚法 第六十四条第四项")
     return None

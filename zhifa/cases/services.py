@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone, translation
 
-from zhifa.cases import agency_settings, issuing, rules
+from zhifa.cases import agency_settings, issuing, major, rules
 from zhifa.cases.choices import (
     AppraisalKind,
     ContestChannel,
@@ -31,6 +31,7 @@ from zhifa.cases.choices import (
     PreservationMeasure,
     Procedure,
     RecusalApplicant,
+    ReviewConclusion,
     ServiceMethod,
 )
 from zhifa.cases.forms import ACTION_FORMS, parse_inventory
@@ -568,7 +569,6 @@ def _report(step: Step) -> Outcome:
 
 @handles(
     "submit_review",
-    "pass_review",
     "submit_approval",
     "refer_collective",
     "approve",
@@ -581,9 +581,21 @@ def _opinion(step: Step) -> Outcome:
     return Outcome({"opinion": opinion}, opinion or str(step.action.label))
 
 
-@handles("return_review")
-def _return_review(step: Step) -> Outcome:
-    return Outcome({"reason": step.data["reason"]}, step.data["reason"])
+@handles("pass_review", "return_review")
+def _review(step: Step) -> Outcome:
+    """The written opinion: the conclusion, each item of the checklist passed or not, the problems, the changes
+    asked for and the reasons (行政处罚法 第五十八条)."""
+    data = step.data
+    checked = set(data.get("checked") or [])
+    facts = {
+        "conclusion": data["conclusion"],
+        "checklist": {key: key in checked for key, _label in major.CHECKLIST},
+        "problems": str(data.get("problems") or "").strip(),
+        "amendments": str(data.get("amendments") or "").strip(),
+        "opinion": data["opinion"].strip(),
+    }
+    label = ReviewConclusion(data["conclusion"]).label
+    return Outcome(facts, f"{label}：{facts['opinion']}")
 
 
 @handles("decide_no_penalty")

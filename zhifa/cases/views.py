@@ -136,6 +136,16 @@ def _action_page(request: HttpRequest, name: str, case: Case | None) -> HttpResp
     else:
         form = form_class(case=case, agency=agency)
     context = {"form": form, "action": action, "case": case, "closed": closed}
+    if case is not None and name in ("pass_review", "return_review") and closed is None:
+        # What the reviewer reviews, assembled: the proposal, its evidence by hash, the hearing's report, the
+        # clauses that make it major, and every earlier round with what changed since.
+        context["review"] = {
+            "clauses": major.clauses(case, timezone.localdate()),
+            "rounds": major.rounds(case),
+            "evidence": case.records.exclude(files=[]).order_by("entry_index"),
+            "hearing_reports": case.records.filter(action="report_hearing").order_by("entry_index"),
+            "checklist": dict(major.CHECKLIST),
+        }
     return render(request, "cases/action_form.html", context)
 
 

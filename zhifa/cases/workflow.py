@@ -98,6 +98,9 @@ class Action:
 
 
 OFFICERS = (Role.OFFICER.value,)
+# Who may take a legal review act: a person on the staff, qualified (or reviewing since before 2021-07-15), who did
+# not step aside from the case nor chair its hearing (行政处罚法 第五十八条第二款、第四十三条、第六十四条第四项).
+REVIEWER_GUARDS = ("reviewer_is_officer", "reviewer_qualified", "reviewer_not_recused", "reviewer_not_chair")
 APPROVERS = (Role.APPROVER.value,)
 INVESTIGATION = (State.INVESTIGATING,)
 # 行政处罚法 第五十七条: until the decision, the head may still find no penalty due (the defence accepted, the
@@ -504,16 +507,17 @@ _TABLE = [
         (State.LEGAL_REVIEW,),
         State.APPROVING,
         (Role.LEGAL_REVIEWER.value,),
-        ("reviewer_not_handler",),
+        ("reviewer_not_handler", *REVIEWER_GUARDS),
         source="行政处罚法 第五十八条",
     ),
     Action(
         "return_review",
-        _("法制审核退回补充调查"),
+        _("法制审核退回"),
         (State.LEGAL_REVIEW,),
         State.INVESTIGATING,
         (Role.LEGAL_REVIEWER.value,),
-        ("reviewer_not_handler", "reason_given"),
+        ("reviewer_not_handler", *REVIEWER_GUARDS),
+        source="行政处罚法 第五十八条",
     ),
     Action(
         "submit_approval",
@@ -648,7 +652,7 @@ _TABLE = [
         (State.HEARD, State.NOTIFIED),
         None,
         (Role.LEGAL_REVIEWER.value,),
-        ("reviewer_not_handler", "hearing_was_held"),
+        ("reviewer_not_handler", "hearing_was_held", *REVIEWER_GUARDS),
         source="行政处罚法 第五十八条第一款第二项",
     ),
     # 决定、送达、执行

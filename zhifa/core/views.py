@@ -20,7 +20,7 @@ from zhifa.core.models import Agency, CalendarDay, CalendarYear, User
 from zhifa.core.permissions import request_user
 from zhifa.core.scoping import can_see_agency
 from zhifa.core.selectors import agency_tree_for
-from zhifa.personnel.selectors import home_panels_for
+from zhifa.personnel.selectors import home_panels_for, reviewer_staffing
 
 
 class LoginView(auth_views.LoginView):
@@ -56,7 +56,12 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for child in children:
         child.visible = can_see_agency(actor, child)  # type: ignore[attr-defined]
     parent_visible = agency.parent is not None and can_see_agency(actor, agency.parent)
-    context = {"agency": agency, "children": children, "parent_visible": parent_visible}
+    context = {
+        "agency": agency,
+        "children": children,
+        "parent_visible": parent_visible,
+        "staffing": reviewer_staffing(agency),
+    }
     return render(request, "core/agency_detail.html", context)
 
 

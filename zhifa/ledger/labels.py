@@ -12,6 +12,7 @@ ACTION_LABELS = {
     "calendar.load_year": "载入节假日安排",
     "officer.create": "登记执法人员",
     "officer.leave": "办理离岗",
+    "officer.legal_review": "登记法制审核资格",
     "certificate.issued": "核发执法证件",
     "certificate.annual_review": "证件年审",
     "certificate.suspended": "暂扣执法证件",

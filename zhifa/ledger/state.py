@@ -72,7 +72,19 @@ def _case(instance: models.Model) -> dict[str, Any]:
 SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
     "core.user": _user,
     "core.calendaryear": _fields("year", "source"),
-    "personnel.officer": _fields("agency_id", "name", "id_number", "kind", "status", "left_on", "left_reason"),
+    # The legal-review fields came later (issue 14): entries before them are verified on the fields they recorded.
+    "personnel.officer": _fields(
+        "agency_id",
+        "name",
+        "id_number",
+        "kind",
+        "status",
+        "left_on",
+        "left_reason",
+        "legal_qualification",
+        "qualification_number",
+        "legal_review_since",
+    ),
     "cases.case": _case,
     "cases.casesettings": _fields(
         "reconsideration_body",

@@ -47,10 +47,25 @@ class OfficerForm(forms.Form):
     position = forms.CharField(label=_("职务"), max_length=50, required=False)
     phone = forms.CharField(label=_("手机号"), max_length=11, required=False)
     legal_qualification = forms.BooleanField(label=_("具有法律职业资格"), required=False)
+    qualification_number = forms.CharField(label=_("法律职业资格证书编号"), max_length=40, required=False)
+    legal_review_since = BoundedDateField(label=_("法制审核起始日期"), widget=DateInput, required=False)
 
     def __init__(self, *args: Any, agencies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies  # type: ignore[attr-defined]
+
+
+class LegalReviewForm(forms.Form):
+    """A reviewer's qualification and the day he began legal review (行政处罚法 第五十八条第二款)."""
+
+    legal_qualification = forms.BooleanField(label=_("具有法律职业资格"), required=False)
+    qualification_number = forms.CharField(label=_("法律职业资格证书编号"), max_length=40, required=False)
+    legal_review_since = BoundedDateField(
+        label=_("法制审核起始日期"),
+        widget=DateInput,
+        required=False,
+        help_text=_("2021年7月15日前已从事法制审核、未取得法律职业资格的人员，可继续从事；此后初次从事的须取得资格"),
+    )
 
 
 class CertificateForm(forms.Form):

@@ -43,6 +43,12 @@ class Officer(models.Model):
     legal_qualification = models.BooleanField(
         _("具有法律职业资格"), default=False, help_text=_("初次从事法制审核须具备（行政处罚法 第五十八条）")
     )
+    # 行政处罚法 第五十八条第二款 binds those who first do legal review from the revised law's effective date
+    # (2021-07-15): the date one began decides whether the qualification is required (personnel.rules.may_review).
+    qualification_number = models.CharField(_("法律职业资格证书编号"), max_length=40, blank=True)
+    legal_review_since = models.DateField(
+        _("法制审核起始日期"), null=True, blank=True, help_text=_("初次从事行政处罚决定法制审核的日期")
+    )
     status = models.CharField(_("状态"), max_length=10, choices=OfficerStatus.choices, default=OfficerStatus.ACTIVE)
     left_on = models.DateField(_("离岗日期"), null=True, blank=True)
     left_reason = models.CharField(_("离岗原因"), max_length=200, blank=True)
@@ -56,6 +62,10 @@ class Officer(models.Model):
             models.CheckConstraint(
                 condition=Q(status=OfficerStatus.ACTIVE) | (Q(left_on__isnull=False) & ~Q(left_reason="")),
                 name="officer_left_has_date_and_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(qualification_number="") | Q(legal_qualification=True),
+                name="officer_qualification_number_means_qualified",
             ),
         ]
 

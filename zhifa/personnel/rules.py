@@ -143,3 +143,28 @@ def check_investigators(officers: Iterable[Officer], agency: Agency, on_date: da
 def legal_reviewers_needed(officer_count: int) -> int:
     """The fewest legal reviewers for `officer_count` enforcement officers: 5 %, rounded up (118号文)."""
     return -(-officer_count * LEGAL_REVIEWER_PERCENT // 100)
+
+
+# 行政处罚法 (2021年修订) 第五十八条第二款: those who first do legal review of penalty decisions from the revised law's
+# effective date must hold the national legal professional qualification; those reviewing before it keep reviewing.
+QUALIFICATION_REQUIRED_FROM = date(2021, 7, 15)
+REVIEWER_RULE = "行政处罚法 第五十八条第二款"
+
+
+def may_review(officer: Officer) -> Eligibility:
+    """Whether `officer` holds what 第五十八条第二款 asks of a legal reviewer: the qualification, or legal review
+    work begun before 2021-07-15 (the rule binds those first doing it from then; its start date is recorded)."""
+    if officer.legal_qualification:
+        return OK
+    since = officer.legal_review_since
+    if since is not None and since < QUALIFICATION_REQUIRED_FROM:
+        return OK
+    if since is not None:
+        begun = f"于 {since} 开始从事法制审核"
+    else:
+        begun = "未登记法制审核起始日期（2021年7月15日前已从事的须登记）"
+    return _refuse(
+        "no_legal_qualification",
+        f"{officer.name} 未取得法律职业资格，{begun}；2021年7月15日起初次从事行政处罚决定法制审核的人员，"
+        "应当通过国家统一法律职业资格考试取得法律职业资格",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -13,7 +14,7 @@ from zhifa.core.models import Agency, User
 from zhifa.core.scoping import restrict
 from zhifa.personnel.choices import CertificateStatus, OfficerKind, OfficerStatus
 from zhifa.personnel.models import Certificate, Officer
-from zhifa.personnel.rules import can_enforce, legal_reviewers_needed
+from zhifa.personnel.rules import can_enforce, legal_reviewers_needed, may_review
 
 # How far ahead the pages warn of a certificate's expiry and of its annual review.
 EXPIRY_WARNING = timedelta(days=60)
@@ -115,27 +116,77 @@ def certificate_counts_for(actor: User, today: date) -> dict[str, int]:
     return counts
 
 
-def legal_reviewer_share_for(actor: User) -> dict[str, Any] | None:
-    """Enforcement officers and legal reviewers in the actor's agency subtree, against the 5 % floor."""
-    agency = actor.agency
-    if agency is None:
-        return None
-    officers = Officer.objects.filter(
-        agency__path__startswith=agency.path, status=OfficerStatus.ACTIVE, kind=OfficerKind.OFFICER
-    ).count()
-    reviewers = (
-        User.objects.filter(agency__path__startswith=agency.path, role_assignments__role=Role.LEGAL_REVIEWER)
+@dataclass(frozen=True)
+class ReviewerStaffing:
+    """Legal reviewers against enforcement officers in an agency and the agencies below it (国办发〔2018〕118号:
+    原则上不少于本单位执法人员总数的5%).
+
+    `officers`: active officers of kind "officer". `reviewers`: active officers whose login holds the legal-reviewer
+    role and who may review under 行政处罚法 第五十八条第二款 — qualified, or reviewing since before 2021-07-15
+    (the law lets those keep reviewing, so they count); `qualified` of them hold the qualification. `unable`: holders
+    of the role who may not review (an unqualified officer who began later, or a login with no officer record);
+    they do not count."""
+
+    agency: Agency
+    officers: int
+    reviewers: int
+    qualified: int
+    unable: int
+
+    @property
+    def needed(self) -> int:
+        return legal_reviewers_needed(self.officers)
+
+    @property
+    def share(self) -> Decimal | None:
+        """Reviewers as a percentage of officers, to one decimal; None for an agency without officers."""
+        if not self.officers:
+            return None
+        return (Decimal(100 * self.reviewers) / self.officers).quantize(Decimal("0.1"))
+
+    @property
+    def short(self) -> bool:
+        return self.reviewers < self.needed
+
+    @property
+    def ok(self) -> bool:
+        return not self.short
+
+
+def reviewer_staffing(agency: Agency) -> ReviewerStaffing:
+    """The legal-reviewer staffing of `agency` and those below it, as of now (the reviewers of an agency review
+    for the agencies below it too, personnel.rules.same_line). For the agency page and the supervisors' figures."""
+    below = Q(agency__path__startswith=agency.path)
+    active = Q(status=OfficerStatus.ACTIVE)
+    officers = Officer.objects.filter(below, active, kind=OfficerKind.OFFICER).count()
+    holders = Officer.objects.filter(
+        below, active, user__is_active=True, user__role_assignments__role=Role.LEGAL_REVIEWER
+    ).distinct()
+    able = [officer for officer in holders if may_review(officer)]
+    staffless = (
+        User.objects.filter(
+            agency__path__startswith=agency.path,
+            is_active=True,
+            role_assignments__role=Role.LEGAL_REVIEWER,
+            officer__isnull=True,
+        )
         .distinct()
         .count()
     )
-    needed = legal_reviewers_needed(officers)
-    return {
-        "agency": agency,
-        "officers": officers,
-        "reviewers": reviewers,
-        "needed": needed,
-        "ok": reviewers >= needed,
-    }
+    return ReviewerStaffing(
+        agency=agency,
+        officers=officers,
+        reviewers=len(able),
+        qualified=sum(1 for officer in able if officer.legal_qualification),
+        unable=len(holders) - len(able) + staffless,
+    )
+
+
+def legal_reviewer_share_for(actor: User) -> ReviewerStaffing | None:
+    """The staffing of the actor's own agency (and those below it), for his home page."""
+    if actor.agency is None:
+        return None
+    return reviewer_staffing(actor.agency)
 
 
 def home_panels_for(actor: User, today: date) -> dict[str, Any]:

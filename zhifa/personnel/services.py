@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 
 from zhifa.core.bounds import EARLIEST_DATE
 from zhifa.core.choices import Domain, Role
@@ -83,11 +84,14 @@ def officer_create(
     position: str = "",
     phone: str = "",
     legal_qualification: bool = False,
+    qualification_number: str = "",
+    legal_review_since: date | None = None,
     user: User | None = None,
 ) -> Officer:
     require_role(actor, PERSONNEL_ROLES, agency=agency, doing="登记执法人员")
     if gender not in Gender.values:
         raise Refusal("性别应为“男”或“女”", field="gender")
+    _check_legal_review(legal_qualification, qualification_number, legal_review_since)
     officer = Officer(
         agency=agency,
         name=name.strip(),
@@ -97,11 +101,56 @@ def officer_create(
         position=position.strip(),
         phone=phone.strip(),
         legal_qualification=legal_qualification,
+        qualification_number=qualification_number.strip(),
+        legal_review_since=legal_review_since,
         user=user,
     )
     officer.full_clean()
     officer.save()
     record(actor=actor, action="officer.create", subject=officer, agency=agency, facts={"actor": actor.get_full_name()})
+    return officer
+
+
+def _check_legal_review(qualified: bool, number: str, since: date | None) -> None:
+    if number.strip() and not qualified:
+        raise Refusal("填写了法律职业资格证书编号的，请勾选“具有法律职业资格”", field="legal_qualification")
+    if since is not None and since < EARLIEST_DATE:
+        raise Refusal(f"法制审核起始日期不能早于 {EARLIEST_DATE.isoformat()}", field="legal_review_since")
+    if since is not None and since > timezone.localdate():
+        raise Refusal("法制审核起始日期不能晚于今天", field="legal_review_since")
+
+
+@transaction.atomic
+def officer_set_legal_review(
+    *,
+    actor: User,
+    officer: Officer,
+    legal_qualification: bool,
+    qualification_number: str = "",
+    legal_review_since: date | None = None,
+) -> Officer:
+    """Record a reviewer's legal professional qualification and the day he began legal review work: together they
+    decide whether he may review (行政处罚法 第五十八条第二款; personnel.rules.may_review)."""
+    require_role(actor, PERSONNEL_ROLES, agency=officer.agency, doing="登记法制审核资格")
+    officer = Officer.objects.select_for_update().get(pk=officer.pk)
+    _check_legal_review(legal_qualification, qualification_number, legal_review_since)
+    officer.legal_qualification = legal_qualification
+    officer.qualification_number = qualification_number.strip()
+    officer.legal_review_since = legal_review_since
+    officer.full_clean()
+    officer.save()
+    record(
+        actor=actor,
+        action="officer.legal_review",
+        subject=officer,
+        agency=officer.agency,
+        facts={
+            "actor": actor.get_full_name(),
+            "legal_qualification": legal_qualification,
+            "qualification_number": officer.qualification_number,
+            "legal_review_since": legal_review_since.isoformat() if legal_review_since else None,
+        },
+    )
     return officer
 
 

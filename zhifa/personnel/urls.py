@@ -11,6 +11,7 @@ urlpatterns = [
     path("officers/import/template.xlsx", views.import_template, name="officer_import_template"),
     path("officers/<int:pk>/", views.officer_detail, name="officer_detail"),
     path("officers/<int:pk>/leave/", views.officer_leave, name="officer_leave"),
+    path("officers/<int:pk>/legal-review/", views.officer_legal_review, name="officer_legal_review"),
     path("officers/<int:pk>/certificates/new/", views.certificate_issue, name="certificate_issue"),
     path("certificates/<int:pk>/<str:action>/", views.certificate_action, name="certificate_action"),
 ]

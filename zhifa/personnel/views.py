@@ -25,12 +25,13 @@ from zhifa.personnel.forms import (
     CertificateActionForm,
     CertificateForm,
     ImportForm,
+    LegalReviewForm,
     OfficerForm,
     OfficerSearchForm,
     ReasonForm,
 )
 from zhifa.personnel.models import Certificate, Officer
-from zhifa.personnel.rules import can_enforce
+from zhifa.personnel.rules import can_enforce, may_review
 from zhifa.personnel.selectors import officer_list_for, search_officers
 from zhifa.personnel.services import PERSONNEL_ROLES
 
@@ -90,6 +91,7 @@ def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "officer": officer,
         "certificates": [(c, c.state_on(today)) for c in certificates],
         "eligibility": can_enforce(officer, officer.agency, today),
+        "review_eligibility": may_review(officer),
         "can_manage": actor.has_role(*PERSONNEL_ROLES),
         "leave_form": ReasonForm(prefix="leave"),
         "today": today,
@@ -128,6 +130,28 @@ def officer_leave(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("%(name)s 已离岗，其执法证件已注销") % {"name": officer.name})
             return redirect("officer_detail", pk=officer.pk)
     title = _("办理离岗：%(name)s") % {"name": officer.name}
+    return render(request, "personnel/form.html", {"form": form, "title": title, "officer": officer})
+
+
+@login_required
+def officer_legal_review(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = request_user(request)
+    _require_personnel_admin(actor)
+    officer = _officer_for(actor, pk)
+    initial = {
+        "legal_qualification": officer.legal_qualification,
+        "qualification_number": officer.qualification_number,
+        "legal_review_since": officer.legal_review_since,
+    }
+    form = LegalReviewForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form, lambda: services.officer_set_legal_review(actor=actor, officer=officer, **form.cleaned_data)
+        )
+        if done is not None:
+            messages.success(request, _("已登记 %(name)s 的法制审核资格") % {"name": officer.name})
+            return redirect("officer_detail", pk=officer.pk)
+    title = _("法制审核资格：%(name)s") % {"name": officer.name}
     return render(request, "personnel/form.html", {"form": form, "title": title, "officer": officer})
 
 

@@ -12,6 +12,7 @@ import pytest
 from django.db import transaction
 
 from zhifa.cases import issuing, services
+from zhifa.cases.major import CHECKLIST
 from zhifa.cases.models import Case, CaseDeadline, CaseRecord
 from zhifa.cases.workflow import ACTIONS
 from zhifa.core.choices import Domain, Role
@@ -19,7 +20,7 @@ from zhifa.core.errors import Refusal
 from zhifa.ledger import blobs
 from zhifa.ledger.models import Entry
 from zhifa.ledger.state import snapshot
-from zhifa.personnel.services import certificate_revoke
+from zhifa.personnel.services import certificate_revoke, officer_set_legal_review
 from zhifa.testing.factories import TODAY, give_certificate, make_officer, make_user
 
 # The investigation report of the usual lead (张某's felled trees): a small fine, so no hearing right.
@@ -55,6 +56,28 @@ ON_THE_SPOT = {
 }
 
 
+def make_reviewer(world: Any, username: str, name: str, *, qualified: bool = True, **legal_review: Any) -> Any:
+    """A legal reviewer of the branch: a login tied to an officer record holding the qualification (行政处罚法
+    第五十八条第二款) unless `qualified=False`; `legal_review` sets the record's other fields (legal_review_since)."""
+    user = make_user(username, world.branch, Role.LEGAL_REVIEWER)
+    officer = make_officer(world.admin, world.branch, name, user=user)
+    officer_set_legal_review(actor=world.admin, officer=officer, legal_qualification=qualified, **legal_review)
+    return type(user).objects.get(pk=user.pk)  # as a request would load it, with the officer record as it is now
+
+
+# A legal review passed with every item of the checklist in order, and one returned for more investigation.
+APPROVED_REVIEW = {
+    "conclusion": "approve",
+    "checked": [key for key, _label in CHECKLIST],
+    "opinion": "主体合法，事实清楚，证据确凿，适用依据正确，程序合法，裁量适当，同意",
+}
+
+
+def returned_review(problem: str) -> dict[str, object]:
+    checked = [key for key, _label in CHECKLIST if key != "evidence"]
+    return {"conclusion": "return", "checked": checked, "problems": problem, "opinion": f"退回补充调查：{problem}"}
+
+
 class Desk:
     """Takes actions on one case as the users of the test world, remembering what should have been recorded."""
 
@@ -68,7 +91,7 @@ class Desk:
         self.world = world
         self.officer = world.officer_user
         self.approver = make_user("approver", world.branch, Role.APPROVER)
-        self.reviewer = make_user("reviewer", world.branch, Role.LEGAL_REVIEWER)
+        self.reviewer = make_reviewer(world, "reviewer", "丁审核")
         self.team = [world.officer, world.colleague]
         # A hearing chair from the bureau above, who does not investigate (行政处罚法 第六十四条第四项).
         self.chair = make_officer(world.admin, world.bureau, "戊主持")

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from zhifa.cases import major
-from zhifa.cases.tests.desk import SMALL_FINE_REPORT, Desk
+from zhifa.cases.tests.desk import APPROVED_REVIEW, SMALL_FINE_REPORT, Desk, returned_review
 from zhifa.cases.workflow import State
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
@@ -54,11 +54,11 @@ def test_the_catalog_makes_a_case_major_and_an_unticked_box_does_not_undo_it(des
     assert refused.rule == "行政处罚法 第五十八条"
     desk("submit_review", date(2026, 10, 14))
     # Returned for more investigation, reported again with the box unticked: still major, still reviewed.
-    desk("return_review", date(2026, 10, 15), reason="缺少鉴定意见")
+    desk("return_review", date(2026, 10, 15), **returned_review("缺少鉴定意见"))
     desk("report", date(2026, 10, 16), **big(10000, major=False))
     assert CLAUSE in desk.refused("submit_approval", date(2026, 10, 16)).message
     desk("submit_review", date(2026, 10, 16))
-    desk("pass_review", date(2026, 10, 17), opinion="同意")
+    desk("pass_review", date(2026, 10, 17), **APPROVED_REVIEW)
     desk("approve", date(2026, 10, 17))
     desk("notify", date(2026, 10, 19), rights_stated=True)
     desk("record_statement", date(2026, 10, 19), waived_statement=True, waived_hearing=True, evidence=[desk.scan])
@@ -93,7 +93,7 @@ def test_a_heavier_proposal_that_crosses_the_threshold_needs_the_review(desk):
     desk("revise_proposal", date(2026, 10, 19), **big(12000, reason="补充调查认定了新的违法事实"))
     assert "对公民处10,000元以上罚款" in desk.refused("submit_approval", date(2026, 10, 19)).message
     desk("submit_review", date(2026, 10, 19))
-    desk("pass_review", date(2026, 10, 19), opinion="同意")
+    desk("pass_review", date(2026, 10, 19), **APPROVED_REVIEW)
     desk("approve", date(2026, 10, 20))
     desk("notify", date(2026, 10, 20), rights_stated=True)
     desk("record_statement", date(2026, 10, 21), waived_statement=True, waived_hearing=True, evidence=[desk.scan])
@@ -140,3 +140,29 @@ def test_the_legal_office_publishes_a_version_recorded_and_never_edited(client, 
     assert "发布新版目录" not in page
     assert client.post(f"/cases/major-catalog/{world.branch.pk}/", CATALOG).status_code == 404
     assert verify_ledger().ok
+
+
+def test_the_review_page_assembles_the_materials_and_marks_what_changed_since_the_return(client, desk):
+    desk("report", date(2026, 10, 14), **big(10000))
+    desk("submit_review", date(2026, 10, 14))
+    desk("return_review", date(2026, 10, 15), **returned_review("缺少鉴定意见"))
+    desk("report", date(2026, 10, 16), **big(12000, facts_found="张某滥伐林木2株，经鉴定蓄积3立方米"))
+    desk("submit_review", date(2026, 10, 16))
+    client.force_login(desk.reviewer)
+    url = f"/cases/{desk.case.pk}/actions/pass_review/"
+    page = client.get(url).content.decode()
+    assert CLAUSE in page
+    assert "第1轮，2026年10月14日 提交：退回补充调查：缺少鉴定意见（问题：缺少鉴定意见）" in page
+    assert "第2轮，2026年10月16日 提交：待审核" in page
+    assert "<mark>违法事实</mark>：张某滥伐林木2株 → 张某滥伐林木2株，经鉴定蓄积3立方米" in page
+    assert "<mark>罚款金额</mark>：10000.00 → 12000.00" in page
+    # The opinion is required and written; "同意" needs every item of the checklist in order.
+    form = {"on_date": "2026-10-17", "conclusion": "approve", "checked": ["subject", "facts"], "opinion": ""}
+    page = client.post(url, form).content.decode()
+    assert "这个字段是必填项" in page
+    assert "各审核事项均应符合" in page
+    assert desk.case.records.filter(action="pass_review").count() == 0
+    client.post(url, {**form, "checked": [key for key, _label in major.CHECKLIST], "opinion": "同意"})
+    passed = desk.case.records.get(action="pass_review")
+    assert passed.data["conclusion"] == "approve"
+    assert all(passed.data["checklist"].values())

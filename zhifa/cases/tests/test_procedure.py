@@ -15,7 +15,7 @@ from django.forms import ModelMultipleChoiceField
 
 from zhifa.cases import agency_settings, services
 from zhifa.cases.models import Case, CaseDeadline
-from zhifa.cases.tests.desk import ON_THE_SPOT, SMALL_FINE_REPORT, Desk
+from zhifa.cases.tests.desk import APPROVED_REVIEW, ON_THE_SPOT, SMALL_FINE_REPORT, Desk, make_reviewer, returned_review
 from zhifa.cases.workflow import ACTIONS, State
 from zhifa.core.choices import Role
 from zhifa.ledger import blobs
@@ -341,9 +341,9 @@ def test_only_the_case_team_acts_and_the_handler_never_reviews(desk, world):
     assert "须先经法制审核" in str(desk.refused("submit_approval", date(2026, 11, 5)))
     desk("submit_review", date(2026, 11, 5))
     desk.reviewer = handler_user
-    assert "承办人员不得审核" in str(desk.refused("pass_review", date(2026, 11, 6)))
-    desk.reviewer = make_user("reviewer-2", world.branch, Role.LEGAL_REVIEWER)
-    desk("return_review", date(2026, 11, 6), reason="占用面积证据不足，补充测绘")
+    assert "承办人员不得审核" in str(desk.refused("pass_review", date(2026, 11, 6), **APPROVED_REVIEW))
+    desk.reviewer = make_reviewer(world, "reviewer-2", "庚审核")
+    desk("return_review", date(2026, 11, 6), **returned_review("占用面积证据不足，补充测绘"))
     assert desk.case.state == State.INVESTIGATING
     assert recorded(desk.case) == desk.done
 

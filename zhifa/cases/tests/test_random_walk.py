@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from zhifa.cases.models import Case
-from zhifa.cases.tests.desk import Desk
+from zhifa.cases.tests.desk import APPROVED_REVIEW, Desk, returned_review
 from zhifa.cases.workflow import ACTIONS, State
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
@@ -132,6 +132,8 @@ def inputs(desk: Desk, name: str, draw: Any) -> dict[str, Any]:
         },
         "request_recusal": {"applicant": "party", "named": [world.colleague], "reason": "亲属关系"},
         "decide_recusal": {"granted": draw(st.sampled_from(["yes", "no"])), "reason": "经核实"},
+        "pass_review": {**APPROVED_REVIEW, "checked": draw(st.sampled_from([APPROVED_REVIEW["checked"], []]))},
+        "return_review": returned_review("证据不足"),
         "transfer_jurisdiction": {"receiver": draw(st.sampled_from(["", "某县林业局"])), "reason": "不属本机关管辖"},
         "propose_transfer": {
             "suspected_crime": "滥伐林木罪",

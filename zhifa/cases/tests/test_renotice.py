@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from zhifa.cases import issuing
-from zhifa.cases.tests.desk import SMALL_FINE_REPORT, Desk
+from zhifa.cases.tests.desk import APPROVED_REVIEW, SMALL_FINE_REPORT, Desk
 from zhifa.cases.tests.test_issuing import text_of
 from zhifa.cases.workflow import State
 from zhifa.core.choices import Role
@@ -117,7 +117,7 @@ def test_after_a_hearing_the_new_notice_gives_the_hearing_again_with_its_own_not
     # A case that went through a hearing is major (第五十八条第一款第二项): the new proposal is reviewed first.
     assert "须先经法制审核" in desk.refused("submit_approval", date(2026, 11, 2)).message
     desk("submit_review", date(2026, 11, 2))
-    desk("pass_review", date(2026, 11, 2), opinion="同意")
+    desk("pass_review", date(2026, 11, 2), **APPROVED_REVIEW)
     desk("approve", date(2026, 11, 3))
     desk("notify", date(2026, 11, 3), rights_stated=True)
     # The new notice's five working days, not the first's: the request is in time.
@@ -147,7 +147,7 @@ def test_a_new_notice_after_a_hearing_is_decided_after_the_review_of_the_hearing
     desk("revise_proposal", date(2026, 11, 2), **lighter)
     # The decision still rests on the hearing held: the new proposal is reviewed before the head approves it.
     desk("submit_review", date(2026, 11, 2))
-    desk("pass_review", date(2026, 11, 2), opinion="同意")
+    desk("pass_review", date(2026, 11, 2), **APPROVED_REVIEW)
     desk("approve", date(2026, 11, 3))
     desk("notify", date(2026, 11, 3), rights_stated=True)
     desk("record_statement", date(2026, 11, 4), waived_statement=True, waived_hearing=True, evidence=[desk.scan])
