@@ -828,6 +828,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "revise_proposal": RevisionForm,
     "terminate": ReasonForm,
     "extend_decision": ReasonForm,
+    "extend_review": ReasonForm,
     "extend_decision_further": FurtherExtensionForm,
     "submit_review": OpinionForm,
     "pass_review": PassReviewForm,

@@ -559,6 +559,29 @@ def case_not_major(step: Step) -> Problem | None:
     return None
 
 
+@guard("review_period_running", needs_input=False)
+def review_period_running(step: Step) -> Problem | None:
+    current = running(_case(step), "legal_review")
+    if not current:
+        return Problem("法制审核期限已经延长或不在计算中", rule="本机关法制审核办法")
+    if step.on_date > current[-1].due_on:
+        return Problem(
+            f"法制审核期限已于 {current[-1].due_on} 届满，应在届满前批准延长", "on_date", "本机关法制审核办法"
+        )
+    return None
+
+
+@guard("review_not_extended_before", needs_input=False)
+def review_not_extended_before(step: Step) -> Problem | None:
+    """Once per submission: a round returned and submitted again has its own period."""
+    case = _case(step)
+    submitted = case.records.filter(action="submit_review").order_by("-entry_index").first()
+    since = case.records.filter(action="extend_review")
+    if submitted is not None and since.filter(entry_index__gt=submitted.entry_index).exists():
+        return Problem("本轮法制审核期限已经延长过一次", rule="本机关法制审核办法")
+    return None
+
+
 @guard("major_reviewed")
 def major_reviewed(step: Step) -> Problem | None:
     """No major decision without a review passed on the proposal decided (第五十八条): computed with the penalty

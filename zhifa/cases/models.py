@@ -288,6 +288,7 @@ class CaseSettings(models.Model):
     statement_days = _days(_("陈述、申辩期限（工作日）"))
     decision_extension_days = _days(_("延长办案期限（日）"))
     summary_report_days = _days(_("当场处罚决定备案期限（工作日）"))
+    legal_review_days = _days(_("法制审核期限（工作日）"))
     periods_source = models.CharField(
         _("期限的依据"), max_length=200, blank=True, help_text=_("规定上述期限的部门规章或地方规定")
     )
@@ -320,7 +321,13 @@ class CaseSettings(models.Model):
             raise ValidationError({"large_amount_source": _("请填写规定“较大数额”的依据")})
         if self.hearing_kinds and not self.hearing_kinds_source.strip():
             raise ValidationError({"hearing_kinds_source": _("请填写规定听证范围的依据")})
-        periods = (self.lead_check_days, self.statement_days, self.decision_extension_days, self.summary_report_days)
+        periods = (
+            self.lead_check_days,
+            self.statement_days,
+            self.decision_extension_days,
+            self.summary_report_days,
+            self.legal_review_days,
+        )
         if any(days is not None for days in periods) and not self.periods_source.strip():
             raise ValidationError({"periods_source": _("请填写规定期限的依据")})
 

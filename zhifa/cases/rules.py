@@ -116,6 +116,14 @@ PERIODS: dict[str, Period] = {
     "summary_report": Period(
         _("当场处罚决定报所属机关备案"), 5, Unit.WORKING_DAYS, "行政处罚法 第五十二条；期限为默认值"
     ),
+    # The law sets no time for the legal review; agencies' rules do (commonly five working days, extended once
+    # with the head's approval): agency data, this a default named as such.
+    "legal_review": Period(
+        _("法制审核"), 5, Unit.WORKING_DAYS, "默认值（多地规定五个工作日），请按本机关的法制审核办法设置"
+    ),
+    "legal_review_extension": Period(
+        _("延长法制审核"), 5, Unit.WORKING_DAYS, "经机关负责人批准延长，长度同法制审核期限"
+    ),
     # Set by the collective discussion that decides it, within the sector rule's limit (FURTHER_EXTENSIONS).
     "decision_further_extension": Period(
         _("集体讨论决定继续延长办案期限"), 30, Unit.CALENDAR_DAYS, "行业规章；期限为集体讨论确定的期限"
@@ -171,6 +179,7 @@ SECTOR_PERIODS: Mapping[str, str] = {
     "statement": "statement_days",
     "decision_extension": "decision_extension_days",
     "summary_report": "summary_report_days",
+    "legal_review": "legal_review_days",
 }
 
 

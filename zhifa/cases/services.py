@@ -483,6 +483,20 @@ def _release(step: Step) -> Outcome:
     return Outcome({"reason": step.data["reason"]}, step.data["reason"])
 
 
+@handles("extend_review")
+def _extend_review(step: Step) -> Outcome:
+    current = running(_case(step), "legal_review")
+    if current:
+        # As long again as the first, from its last day (the agency's days when it set them).
+        first = current[-1]
+        step.starts["legal_review_extension"] = first.due_on
+        step.amounts["legal_review_extension"] = (
+            _length(first),
+            first.source or rules.PERIODS["legal_review"].source,
+        )
+    return Outcome({"reason": step.data["reason"]}, step.data["reason"])
+
+
 @handles("extend_decision")
 def _extend_decision(step: Step) -> Outcome:
     current = running(_case(step), "decision")

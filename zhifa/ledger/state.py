@@ -103,6 +103,7 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
         "statement_days",
         "decision_extension_days",
         "summary_report_days",
+        "legal_review_days",
         "periods_source",
     ),
     "cases.majorcatalog": _fields(

@@ -212,7 +212,13 @@ SECTOR = {
 def test_the_sectors_periods_and_confiscation_amount_are_agency_data(world, evidence):
     defaults = agency_settings.in_force(world.branch)
     # No extension of the decision period unless a rule the agency names provides one (处罚法 第六十条).
-    assert defaults.periods == {"filing": 15, "statement": 5, "decision_extension": 0, "summary_report": 5}
+    assert defaults.periods == {
+        "filing": 15,
+        "statement": 5,
+        "decision_extension": 0,
+        "summary_report": 5,
+        "legal_review": 5,
+    }
     assert "不得延长" in defaults.periods_source["decision_extension"]
     assert defaults.large_confiscation is None  # confiscations use the fine's amount
     with pytest.raises(Refusal) as refused:
@@ -223,7 +229,13 @@ def test_the_sectors_periods_and_confiscation_amount_are_agency_data(world, evid
     assert refused.value.field == "statement_days"
     agency_settings.update(world.admin, world.bureau, SECTOR)
     branch = agency_settings.in_force(world.branch)
-    assert branch.periods == {"filing": 10, "statement": 7, "decision_extension": 15, "summary_report": 3}
+    assert branch.periods == {
+        "filing": 10,
+        "statement": 7,
+        "decision_extension": 15,
+        "summary_report": 3,
+        "legal_review": 5,
+    }
     assert branch.set_by["statement"] == world.bureau
     assert branch.periods_source["statement"] == "测试省林业行政处罚程序规定"
     assert branch.large_confiscation == {PartyKind.CITIZEN: Decimal(20000), PartyKind.ORGANISATION: Decimal(200000)}

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from zhifa.cases import major
+from zhifa.cases import agency_settings, major
 from zhifa.cases.tests.desk import APPROVED_REVIEW, SMALL_FINE_REPORT, Desk, returned_review
 from zhifa.cases.workflow import State
 from zhifa.core.choices import Role
@@ -166,3 +166,21 @@ def test_the_review_page_assembles_the_materials_and_marks_what_changed_since_th
     passed = desk.case.records.get(action="pass_review")
     assert passed.data["conclusion"] == "approve"
     assert all(passed.data["checklist"].values())
+
+
+def test_the_review_has_its_time_in_working_days_and_the_head_extends_it_once(desk, world):
+    # The agency's own rule sets the days (here 3); without it the default five, named as a default.
+    agency_settings.update(world.admin, world.bureau, {"legal_review_days": 3, "periods_source": "测试局法制审核办法"})
+    desk("report", date(2026, 10, 14), **big(10000))
+    case = desk("submit_review", date(2026, 10, 14))
+    period = case.deadlines.get(period="legal_review")
+    assert (period.due_on, period.source) == (date(2026, 10, 19), "测试局法制审核办法")  # Wed + 3 working days
+    assert desk.refused("extend_review", date(2026, 10, 20), reason="案情复杂").field == "on_date"
+    case = desk("extend_review", date(2026, 10, 19), reason="案情复杂，需补充查阅鉴定材料")
+    extension = case.deadlines.get(period="legal_review_extension")
+    assert extension.due_on == date(2026, 10, 22)
+    assert "已经延长" in desk.refused("extend_review", date(2026, 10, 20), reason="再延").message
+    case = desk("pass_review", date(2026, 10, 21), **APPROVED_REVIEW)
+    assert case.deadlines.get(period="legal_review_extension").stopped_on == date(2026, 10, 21)
+    # A returned and resubmitted case has a new period of its own.
+    assert not case.deadlines.filter(period__in=("legal_review", "legal_review_extension"), stopped_on=None).exists()
