@@ -35,6 +35,7 @@ from zhifa.cases.choices import (
     DefenceAnswer,
     PartyKind,
     PreservationMeasure,
+    ReviewConclusion,
     SeizureMeasure,
     ServiceMethod,
 )
@@ -71,6 +72,8 @@ class Issuable:
     per_act: bool = False
     # What the act's record lacks for this document to be printed from it, or None when it has it all.
     missing: Callable[[CaseRecord | None], str | None] = _always
+    # Who may make it, when not the officers and heads (ISSUERS): the reviewer makes his opinion.
+    issuers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -643,6 +646,40 @@ def _crime_transfer(case: Case, number: DocumentNumber, entry_hash: str, entry: 
     )
 
 
+def _review_opinion(case: Case, number: DocumentNumber, entry_hash: str, entry: Entry) -> contexts.Document:
+    from zhifa.cases import major
+
+    record = _record(case, entry)
+    data = record.data
+    submitted = case.records.filter(action="submit_review", entry_index__lt=entry.index)
+    kind = contexts.LegalReviewOpinion if record.action == "pass_review" else contexts.LegalReviewReturn
+    return kind(
+        **_base(case, number, entry_hash),
+        case_title=case.title,
+        party=_party(case),
+        facts=case.facts_found,
+        proposal=case.penalty_text,
+        clauses=tuple(str(clause) for clause in major.clauses(case, record.on_date)),
+        round_number=submitted.count(),
+        checklist=tuple((label, bool(data["checklist"].get(key))) for key, label in major.CHECKLIST),
+        problems=data.get("problems", ""),
+        amendments=data.get("amendments", ""),
+        conclusion=str(ReviewConclusion(data["conclusion"]).label),
+        opinion=data["opinion"],
+        reviewer_name=entry.actor_name,
+        reviewed_on=record.on_date,
+    )
+
+
+REVIEWERS = (Role.LEGAL_REVIEWER.value,)
+
+
+def _opinion_missing(record: CaseRecord | None) -> str | None:
+    if record is None or "checklist" not in record.data:
+        return "本次审核记录于审核清单启用之前，未逐项记录审核事项"
+    return None
+
+
 ISSUABLE: dict[str, Issuable] = {
     DocumentKind.FILING_APPROVAL: Issuable(DocumentKind.FILING_APPROVAL, "file", _filing_approval),
     DocumentKind.INTERVIEW_TRANSCRIPT: Issuable(
@@ -677,6 +714,13 @@ ISSUABLE: dict[str, Issuable] = {
         DocumentKind.PRESERVATION_DECISION, "decide_preserved", _preservation_decision, True
     ),
     DocumentKind.SUMMARY_DECISION: Issuable(DocumentKind.SUMMARY_DECISION, "decide_on_the_spot", _summary_decision),
+    # One per round of the review, made by the reviewer's act itself (ISSUED_BY_ACT).
+    DocumentKind.LEGAL_REVIEW_OPINION: Issuable(
+        DocumentKind.LEGAL_REVIEW_OPINION, "pass_review", _review_opinion, True, _opinion_missing, REVIEWERS
+    ),
+    DocumentKind.LEGAL_REVIEW_RETURN: Issuable(
+        DocumentKind.LEGAL_REVIEW_RETURN, "return_review", _review_opinion, True, _opinion_missing, REVIEWERS
+    ),
     # One for each transfer: a case the police refused may be sent again once more is found.
     DocumentKind.CRIME_TRANSFER: Issuable(
         DocumentKind.CRIME_TRANSFER, "transfer_to_judiciary", _crime_transfer, per_act=True
@@ -684,7 +728,11 @@ ISSUABLE: dict[str, Issuable] = {
 }
 # The acts that make their document themselves, in their own transaction (services.perform): the decision made
 # on the spot is written, numbered and handed over then and there (行政处罚法 第五十二条).
-ISSUED_BY_ACT: dict[str, DocumentKind] = {"decide_on_the_spot": DocumentKind.SUMMARY_DECISION}
+ISSUED_BY_ACT: dict[str, DocumentKind] = {
+    "decide_on_the_spot": DocumentKind.SUMMARY_DECISION,
+    "pass_review": DocumentKind.LEGAL_REVIEW_OPINION,
+    "return_review": DocumentKind.LEGAL_REVIEW_RETURN,
+}
 ISSUERS = (Role.OFFICER.value, Role.APPROVER.value)
 
 
@@ -812,7 +860,7 @@ def issue_document(
             raise Refusal(f"暂不能制作“{kind}”类文书", field="kind")
         spec = ISSUABLE[kind]
         label = DocumentKind(kind).label
-        require_role(actor, ISSUERS, agency=case.agency, doing=f"制作{label}")
+        require_role(actor, spec.issuers or ISSUERS, agency=case.agency, doing=f"制作{label}")
         act = _entry_for(case, spec, entry)
         made = CaseDocument.objects.filter(case=case, kind=kind)
         if made.filter(documents_entry=act.index).exists() or (not spec.per_act and made.exists()):

@@ -33,6 +33,9 @@ class DocumentKind(models.TextChoices):
     # 行政处罚法 第五十二条: the numbered decision made and handed over on the spot (简易程序).
     SUMMARY_DECISION = "summary_decision", _("当场行政处罚决定书")
     CRIME_TRANSFER = "crime_transfer", _("涉嫌犯罪案件移送书")
+    # 行政处罚法 第五十八条: the legal review's written opinion, passed or returned.
+    LEGAL_REVIEW_OPINION = "legal_review_opinion", _("法制审核意见书")
+    LEGAL_REVIEW_RETURN = "legal_review_return", _("法制审核退回意见书")
 
 
 # The code in each kind's number. Never change a code in use: numbers already issued carry it.
@@ -55,4 +58,6 @@ KIND_CODES: dict[DocumentKind, str] = {
     DocumentKind.PRESERVATION_DECISION: "保处",
     DocumentKind.SUMMARY_DECISION: "当罚",
     DocumentKind.CRIME_TRANSFER: "移司",
+    DocumentKind.LEGAL_REVIEW_OPINION: "法审",
+    DocumentKind.LEGAL_REVIEW_RETURN: "法退",
 }

@@ -531,6 +531,36 @@ class CrimeTransfer(Document):
     transferred_on: date
 
 
+@dataclass(frozen=True, kw_only=True)
+class LegalReviewOpinion(Document):
+    """法制审核意见书: the legal review's written opinion on a major decision proposed — the clauses that made it
+    major, each item checked, the problems, the conclusion and its reasons (行政处罚法 第五十八条;
+    国办发〔2018〕118号)."""
+
+    kind: ClassVar[DocumentKind] = DocumentKind.LEGAL_REVIEW_OPINION
+
+    case_title: str
+    party: Party
+    facts: str
+    proposal: str
+    clauses: tuple[str, ...]  # why the decision is major
+    round_number: int
+    checklist: tuple[tuple[str, bool], ...]  # (item, in order)
+    problems: str
+    amendments: str
+    conclusion: str
+    opinion: str
+    reviewer_name: str
+    reviewed_on: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class LegalReviewReturn(LegalReviewOpinion):
+    """法制审核退回意见书: the same opinion when the case goes back for more investigation or is not approved."""
+
+    kind: ClassVar[DocumentKind] = DocumentKind.LEGAL_REVIEW_RETURN
+
+
 CONTEXTS: dict[DocumentKind, type[Document]] = {
     context.kind: context
     for context in (
@@ -552,5 +582,7 @@ CONTEXTS: dict[DocumentKind, type[Document]] = {
         PreservationDecision,
         SummaryDecision,
         CrimeTransfer,
+        LegalReviewOpinion,
+        LegalReviewReturn,
     )
 }

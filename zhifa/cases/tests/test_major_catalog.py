@@ -11,6 +11,7 @@ import pytest
 
 from zhifa.cases import agency_settings, major
 from zhifa.cases.tests.desk import APPROVED_REVIEW, SMALL_FINE_REPORT, Desk, returned_review
+from zhifa.cases.tests.test_issuing import text_of
 from zhifa.cases.workflow import State
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
@@ -166,6 +167,17 @@ def test_the_review_page_assembles_the_materials_and_marks_what_changed_since_th
     passed = desk.case.records.get(action="pass_review")
     assert passed.data["conclusion"] == "approve"
     assert all(passed.data["checklist"].values())
+    # Each round's opinion is a numbered document made by the reviewer's act, carrying its entry's hash.
+    returned = desk.case.documents.get(kind="legal_review_return")
+    opinion = desk.case.documents.get(kind="legal_review_opinion")
+    assert returned.number.endswith("法退字〔2026〕第1号")
+    assert opinion.number.endswith("法审字〔2026〕第1号")
+    assert opinion.documents_entry == passed.entry_index
+    text = text_of(opinion)
+    assert "审核结论：同意" in text
+    assert "第2次提交审核" in text
+    assert "对公民处10,000元以上罚款" in text
+    assert "缺少鉴定意见" in text_of(returned)
 
 
 def test_the_review_has_its_time_in_working_days_and_the_head_extends_it_once(desk, world):

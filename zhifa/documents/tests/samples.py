@@ -24,6 +24,8 @@ from zhifa.documents.contexts import (
     InterviewTranscript,
     InventoryItem,
     InvestigationReport,
+    LegalReviewOpinion,
+    LegalReviewReturn,
     OfficerRef,
     Party,
     PenaltyDecision,
@@ -277,6 +279,25 @@ def sample(kind: DocumentKind) -> Document:
             approver_name="孙局长",
             approver_opinion="同意结案，归档。",
             closed_on=date(2026, 12, 8),
+        )
+    if kind in (DocumentKind.LEGAL_REVIEW_OPINION, DocumentKind.LEGAL_REVIEW_RETURN):
+        opinion = LegalReviewOpinion if kind == DocumentKind.LEGAL_REVIEW_OPINION else LegalReviewReturn
+        passed = kind == DocumentKind.LEGAL_REVIEW_OPINION
+        return opinion(
+            **common,
+            case_title=case,
+            party=CITIZEN,
+            facts="当事人未经批准在实验区采伐油松十二株，蓄积五立方米。",
+            proposal="罚款一万二千元",
+            clauses=("对公民处10,000元以上罚款（大青山管理局重大执法决定法制审核目录）",),
+            round_number=1 if passed else 2,
+            checklist=(("执法主体适格，有管辖权", True), ("证据确凿、充分，取得合法", passed)),
+            problems="" if passed else "缺少林木蓄积鉴定意见",
+            amendments="",
+            conclusion="同意" if passed else "退回补充调查",
+            opinion="主体合法，事实清楚，证据确凿，同意" if passed else "请补充林木蓄积鉴定意见后重新提交",
+            reviewer_name="孙审核",
+            reviewed_on=date(2026, 11, 18),
         )
     if kind == DocumentKind.CRIME_TRANSFER:
         return CrimeTransfer(
