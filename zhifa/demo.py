@@ -177,6 +177,7 @@ LOGINS = (
     ("officer", Role.OFFICER, "执法人员"),
     ("auxiliary", Role.AUXILIARY, "执法辅助人员"),
     ("approver", Role.APPROVER, "案件审批人（管理局负责人）"),
+    ("deputy", Role.APPROVER, "管理局副局长（参加负责人集体讨论）"),
     ("reviewer", Role.LEGAL_REVIEWER, "法制审核人员"),
     ("supervisor", Role.SUPERVISOR, "执法监督人员"),
     # 三员分立: three administrators, none of whom holds a business role (their logins ask for a TOTP code).

@@ -201,7 +201,7 @@ HEARING = (
     *ORDINARY[10:],
 )
 MAJOR = (*_upto("report"), "submit_review", "pass_review", *ORDINARY[8:])
-COLLECTIVE = (*_upto("submit_approval"), "refer_collective", *ORDINARY[8:])
+COLLECTIVE = (*_upto("submit_approval"), "refer_collective", "record_collective", *ORDINARY[8:])
 SEIZURE = (*_upto("record_inspection"), "seize", "release_seizure", *ORDINARY[6:])
 COURT = (*_upto("serve"), "apply_to_court", "close", "archive")
 SUMMARY = ("decide_on_the_spot", "report_summary", "hand_over_cash", "close", "archive")
@@ -327,6 +327,12 @@ class _Director:
     @staticmethod
     def _file(data: bytes, content_type: str) -> str:
         return blobs.store(io.BytesIO(data), content_type=content_type).sha256
+
+    def _heads(self) -> list[User]:
+        """The heads who sit in a collective discussion: the agency's approvers and those above it."""
+        line = [self.agency, *self.agency.ancestors()]
+        heads = User.objects.filter(role_assignments__role=Role.APPROVER.value, agency__in=line, is_active=True)
+        return list(heads.distinct().order_by("pk"))
 
     def actor(self, name: str) -> User:
         roles = ACTIONS[name].roles
@@ -474,6 +480,12 @@ class _Director:
             },
             "review_after_hearing": lambda: {"opinion": "听证意见已充分考虑，同意作出决定"},
             "approve": lambda: {"opinion": "同意"},
+            "record_collective": lambda: {
+                "participants": list(self._heads()),
+                "conclusion": "agree",
+                "minutes": "负责人集体讨论，一致同意拟处罚意见",
+                "evidence": [files["scan"]],
+            },
             "decide_no_penalty": lambda: {
                 "ground": "first_offence",
                 "reason": "初次违法，危害后果轻微并已及时改正",

@@ -66,12 +66,13 @@ class ActionForm(forms.Form):
         if "named" in self.fields:
             on_team = case.assignments.active().values("officer") if case is not None else []
             self.fields["named"].queryset = Officer.objects.filter(pk__in=on_team).order_by("name")  # type: ignore[attr-defined]
-        if "approved_by" in self.fields:
-            where = case.agency if case is not None else agency
-            approvers = User.objects.filter(role_assignments__role=Role.APPROVER.value, is_active=True)
-            if where is not None:
-                approvers = approvers.filter(agency__in=[where, *where.ancestors()])
-            self.fields["approved_by"].queryset = approvers.distinct()  # type: ignore[attr-defined]
+        for name in ("approved_by", "participants"):
+            if name in self.fields:
+                where = case.agency if case is not None else agency
+                approvers = User.objects.filter(role_assignments__role=Role.APPROVER.value, is_active=True)
+                if where is not None:
+                    approvers = approvers.filter(agency__in=[where, *where.ancestors()])
+                self.fields[name].queryset = approvers.distinct()  # type: ignore[attr-defined]
 
 
 def _text(label: Any, *, required: bool = True, rows: int = 3, help_text: Any = "") -> forms.CharField:
@@ -460,6 +461,40 @@ class RevisionForm(ReportForm):
                 self.initial.setdefault(name, getattr(self.case, name))
 
 
+class CollectiveForm(ActionForm):
+    """The heads' collective discussion (行政处罚法 第五十七条第二款): who sat, what they concluded, the minutes."""
+
+    participants = forms.ModelMultipleChoiceField(
+        label=_("参加讨论的负责人"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("本机关负责人，至少二人"),
+    )
+    conclusion = forms.ChoiceField(
+        label=_("讨论结论"),
+        choices=[
+            ("agree", _("同意拟处罚意见")),
+            ("amend", _("修改拟处罚意见后作出决定")),
+            ("no_penalty", _("不予行政处罚")),
+            ("reinvestigate", _("退回补充调查")),
+        ],
+    )
+    minutes = _text(_("讨论意见"), rows=4, help_text=_("各负责人的意见及结论"))
+    # What the heads decided to impose, when they changed the proposal (修改): the decision must be this one.
+    penalty_kinds = forms.MultipleChoiceField(
+        label=_("修改后的处罚种类"), choices=PenaltyKind.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    fine = _money(_("修改后的罚款金额（元）"))
+    confiscated = _money(_("修改后的没收价值（元）"))
+    evidence = EvidenceField(help_text=_("集体讨论记录（经参加人签名）"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("conclusion") == "amend" and not data.get("penalty_kinds"):
+            self.add_error("penalty_kinds", _("修改拟处罚意见的，请填写修改后的处罚"))
+        return data
+
+
 class ReviewForm(ActionForm):
     """The legal review's written opinion: the checklist, a conclusion and the reasons (行政处罚法 第五十八条)."""
 
@@ -835,6 +870,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "return_review": ReturnReviewForm,
     "submit_approval": OpinionForm,
     "refer_collective": OpinionForm,
+    "record_collective": CollectiveForm,
     "approve": OpinionForm,
     "decide_no_penalty": NoPenaltyForm,
     "notify": NotifyForm,

@@ -559,6 +559,67 @@ def case_not_major(step: Step) -> Problem | None:
     return None
 
 
+def _discussion(case: Case) -> CaseRecord | None:
+    """The collective discussion of the proposal in force (after the latest report or revised proposal)."""
+    proposals = case.records.filter(action__in=("report", "revise_proposal")).order_by("-entry_index").first()
+    held = case.records.filter(action="record_collective").order_by("-entry_index")
+    if proposals is not None:
+        held = held.filter(entry_index__gt=proposals.entry_index)
+    return held.first()
+
+
+@guard("discussion_participants")
+def discussion_participants(step: Step) -> Problem | None:
+    if len(step.data.get("participants") or []) < 2:
+        return Problem(
+            "集体讨论应由机关负责人集体进行，请选择至少二名参加讨论的负责人",
+            "participants",
+            "行政处罚法 第五十七条第二款",
+        )
+    return None
+
+
+@guard("collective_recorded", needs_input=False)
+def collective_recorded(step: Step) -> Problem | None:
+    """A case sent to collective discussion is approved on its recorded conclusion, for the proposal in force."""
+    case = _case(step)
+    if case.state != State.COLLECTIVE:
+        return None
+    held = _discussion(case)
+    if held is None:
+        return Problem("请先记录负责人集体讨论的情况和结论", rule="行政处罚法 第五十七条第二款")
+    if held.data.get("conclusion") not in ("agree", "amend"):
+        return Problem("集体讨论的结论不是作出处罚，不能批准拟处罚", rule="行政处罚法 第五十七条第二款")
+    return None
+
+
+@guard("decided_as_discussed")
+def decided_as_discussed(step: Step) -> Problem | None:
+    """A decision the heads discussed is the one they discussed: a different penalty is discussed again."""
+    case = _case(step)
+    if not case.collective:
+        return None
+    held = _discussion(case)
+    if held is None:
+        return Problem("情节复杂或者重大违法行为，应当由行政机关负责人集体讨论决定", rule="行政处罚法 第五十七条第二款")
+    discussed = held.data.get("proposal", {})
+    decided = {
+        "penalty_kinds": sorted(step.data.get("penalty_kinds") or []),
+        "fine": _money_text(step.data.get("fine")),
+        "confiscated": _money_text(step.data.get("confiscated")),
+    }
+    if any(discussed.get(name) != value for name, value in decided.items()):
+        return Problem(
+            "决定的处罚与负责人集体讨论的不一致，应当就本决定重新集体讨论，并记录讨论情况",
+            rule="行政处罚法 第五十七条第二款",
+        )
+    return None
+
+
+def _money_text(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
 @guard("review_period_running", needs_input=False)
 def review_period_running(step: Step) -> Problem | None:
     current = running(_case(step), "legal_review")

@@ -483,6 +483,34 @@ def _release(step: Step) -> Outcome:
     return Outcome({"reason": step.data["reason"]}, step.data["reason"])
 
 
+@handles("record_collective")
+def _record_collective(step: Step) -> Outcome:
+    case = _case(step)
+    participants = list(step.data["participants"])
+    facts = {
+        "participants": [{"id": user.pk, "name": user.full_name or user.username} for user in participants],
+        "conclusion": step.data["conclusion"],
+        "minutes": step.data["minutes"].strip(),
+        # The penalty the heads agreed: the proposal, or their amendment of it. A decision that differs is
+        # discussed again (guards.decided_as_discussed).
+        "proposal": (
+            {
+                "penalty_kinds": sorted(step.data["penalty_kinds"]),
+                "fine": _money(step.data.get("fine")),
+                "confiscated": _money(step.data.get("confiscated")),
+            }
+            if step.data["conclusion"] == "amend"
+            else {
+                "penalty_kinds": sorted(case.penalty_kinds),
+                "fine": _money(case.fine),
+                "confiscated": _money(case.confiscated),
+            }
+        ),
+    }
+    names = "、".join(person["name"] for person in facts["participants"])
+    return Outcome(facts, f"负责人集体讨论（{names}）：{facts['minutes']}")
+
+
 @handles("extend_review")
 def _extend_review(step: Step) -> Outcome:
     current = running(_case(step), "legal_review")

@@ -552,12 +552,23 @@ _TABLE = [
         source="行政处罚法 第五十七条第二款",
     ),
     Action(
+        "record_collective",
+        _("记录集体讨论"),
+        # Before the approval of the proposal, and again before the decision when the heads decide it after the
+        # statement or the hearing (第五十七条第二款: 集体讨论决定).
+        (State.COLLECTIVE, State.NOTIFIED, State.HEARD),
+        None,
+        APPROVERS,
+        ("discussion_participants", "files_attached"),
+        source="行政处罚法 第五十七条第二款",
+    ),
+    Action(
         "approve",
         _("批准拟处罚"),
         (State.APPROVING, State.COLLECTIVE),
         State.APPROVED,
         APPROVERS,
-        ("no_recusal_pending", "collective_held_when_grave"),
+        ("no_recusal_pending", "collective_held_when_grave", "collective_recorded"),
         source="行政处罚法 第五十七条",
     ),
     Action(
@@ -690,6 +701,7 @@ _TABLE = [
             "reviewed_after_hearing",
             "major_reviewed",
             "hearing_report_read",
+            "decided_as_discussed",
         ),
         ("service",),
         (

@@ -91,6 +91,7 @@ class Desk:
         self.world = world
         self.officer = world.officer_user
         self.approver = make_user("approver", world.branch, Role.APPROVER)
+        self.deputy = make_user("deputy", world.branch, Role.APPROVER)  # a second head, for collective discussion
         self.reviewer = make_reviewer(world, "reviewer", "丁审核")
         self.team = [world.officer, world.colleague]
         # A hearing chair from the bureau above, who does not investigate (行政处罚法 第六十四条第四项).

@@ -122,6 +122,14 @@ def test_an_ordinary_case_from_lead_to_archive(desk, world):
     desk("submit_approval", date(2026, 8, 24))
     assert "集体讨论" in str(desk.refused("approve", date(2026, 8, 25)))
     desk("refer_collective", date(2026, 8, 25))
+    # Approved on the heads' recorded discussion: who sat (two heads at least), the conclusion, the minutes.
+    assert "记录负责人集体讨论" in str(desk.refused("approve", date(2026, 8, 26)))
+    heads = [desk.approver, desk.deputy]
+    minutes = {"conclusion": "agree", "minutes": "一致同意拟处罚意见", "evidence": [desk.scan]}
+    assert desk.refused("record_collective", date(2026, 8, 26), participants=heads[:1], **minutes).field == (
+        "participants"
+    )
+    desk("record_collective", date(2026, 8, 26), participants=heads, **minutes)
     desk("approve", date(2026, 8, 26), opinion="集体讨论同意")
 
     # Advance notice: 20,000 yuan for a citizen opens the right to a hearing (≥ 5,000 by default).
@@ -171,6 +179,16 @@ def test_an_ordinary_case_from_lead_to_archive(desk, world):
     refusal = desk.refused("decide", date(2026, 10, 9), **{**decision, "fine": Decimal(25000)})
     assert refusal.field == "fine"
     assert "第四十五条" in str(refusal)
+    # The heads discussed a 20,000-yuan proposal; 15,000 after the hearing is theirs to discuss again (第五十七条).
+    assert "重新集体讨论" in str(desk.refused("decide", date(2026, 10, 9), **decision))
+    amended = {
+        "conclusion": "amend",
+        "minutes": "听证后考虑当事人家庭困难，改为罚款一万五千元",
+        "penalty_kinds": ["fine"],
+        "fine": Decimal(15000),
+        "evidence": [desk.scan],
+    }
+    desk("record_collective", date(2026, 10, 9), participants=[desk.approver, desk.deputy], **amended)
     case = desk("decide", date(2026, 10, 9), **decision)
     assert case.decided_on == date(2026, 10, 9)
     assert case.fine == Decimal(15000)

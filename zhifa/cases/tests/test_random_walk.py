@@ -134,6 +134,12 @@ def inputs(desk: Desk, name: str, draw: Any) -> dict[str, Any]:
         "decide_recusal": {"granted": draw(st.sampled_from(["yes", "no"])), "reason": "经核实"},
         "pass_review": {**APPROVED_REVIEW, "checked": draw(st.sampled_from([APPROVED_REVIEW["checked"], []]))},
         "return_review": returned_review("证据不足"),
+        "record_collective": {
+            "participants": [desk.approver, desk.deputy],
+            "conclusion": draw(st.sampled_from(["agree", "no_penalty"])),
+            "minutes": "讨论",
+            "evidence": files,
+        },
         "transfer_jurisdiction": {"receiver": draw(st.sampled_from(["", "某县林业局"])), "reason": "不属本机关管辖"},
         "propose_transfer": {
             "suspected_crime": "滥伐林木罪",
