@@ -495,6 +495,13 @@ class CollectiveForm(ActionForm):
         return data
 
 
+class MajorFilingForm(ActionForm):
+    filed_with = forms.CharField(
+        label=_("备案机关"), max_length=SHORT_TEXT, help_text=_("如：本级人民政府司法行政部门、上级主管部门")
+    )
+    evidence = EvidenceField(help_text=_("备案报告、处罚决定书及回执"))
+
+
 class ReviewForm(ActionForm):
     """The legal review's written opinion: the checklist, a conclusion and the reasons (行政处罚法 第五十八条)."""
 
@@ -871,6 +878,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "submit_approval": OpinionForm,
     "refer_collective": OpinionForm,
     "record_collective": CollectiveForm,
+    "file_major_penalty": MajorFilingForm,
     "approve": OpinionForm,
     "decide_no_penalty": NoPenaltyForm,
     "notify": NotifyForm,

@@ -620,6 +620,13 @@ def _money_text(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
+@guard("major_filing_running", needs_input=False)
+def major_filing_running(step: Step) -> Problem | None:
+    if not running(_case(step), "major_filing"):
+        return Problem("本案没有待备案的重大行政处罚决定（或已备案）", rule="重大行政处罚决定备案的地方规定")
+    return None
+
+
 @guard("review_period_running", needs_input=False)
 def review_period_running(step: Step) -> Problem | None:
     current = running(_case(step), "legal_review")

@@ -289,6 +289,7 @@ class CaseSettings(models.Model):
     decision_extension_days = _days(_("延长办案期限（日）"))
     summary_report_days = _days(_("当场处罚决定备案期限（工作日）"))
     legal_review_days = _days(_("法制审核期限（工作日）"))
+    major_filing_days = _days(_("重大行政处罚决定备案期限（日）"))
     periods_source = models.CharField(
         _("期限的依据"), max_length=200, blank=True, help_text=_("规定上述期限的部门规章或地方规定")
     )
@@ -327,6 +328,7 @@ class CaseSettings(models.Model):
             self.decision_extension_days,
             self.summary_report_days,
             self.legal_review_days,
+            self.major_filing_days,
         )
         if any(days is not None for days in periods) and not self.periods_source.strip():
             raise ValidationError({"periods_source": _("请填写规定期限的依据")})

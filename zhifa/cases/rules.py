@@ -121,6 +121,13 @@ PERIODS: dict[str, Period] = {
     "legal_review": Period(
         _("法制审核"), 5, Unit.WORKING_DAYS, "默认值（多地规定五个工作日），请按本机关的法制审核办法设置"
     ),
+    # 重大行政处罚备案: the agency files its major decisions with the body above; local rules set the days.
+    "major_filing": Period(
+        _("重大行政处罚决定备案"),
+        15,
+        Unit.CALENDAR_DAYS,
+        "默认值（多地规定自作出决定之日起十五日内），请按本地规定设置",
+    ),
     "legal_review_extension": Period(
         _("延长法制审核"), 5, Unit.WORKING_DAYS, "经机关负责人批准延长，长度同法制审核期限"
     ),
@@ -180,6 +187,7 @@ SECTOR_PERIODS: Mapping[str, str] = {
     "decision_extension": "decision_extension_days",
     "summary_report": "summary_report_days",
     "legal_review": "legal_review_days",
+    "major_filing": "major_filing_days",
 }
 
 

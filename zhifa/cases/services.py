@@ -511,6 +511,14 @@ def _record_collective(step: Step) -> Outcome:
     return Outcome(facts, f"负责人集体讨论（{names}）：{facts['minutes']}")
 
 
+@handles("file_major_penalty")
+def _file_major_penalty(step: Step) -> Outcome:
+    body = step.data["filed_with"].strip()
+    late = any(step.on_date > deadline.due_on for deadline in running(_case(step), "major_filing"))
+    facts = {"filed_with": body, "late": late}
+    return Outcome(facts, f"向{body}报送重大行政处罚决定备案{'（逾期）' if late else ''}")
+
+
 @handles("extend_review")
 def _extend_review(step: Step) -> Outcome:
     current = running(_case(step), "legal_review")
@@ -787,6 +795,9 @@ def _decide(step: Step) -> Outcome:
         "penalty_text": case.penalty_text,
         "discretion_reasons": case.discretion_reasons,
     }
+    # A major decision is filed with the body above (重大行政处罚备案); an ordinary one has nothing to file.
+    if not major.clauses(case, step.on_date):
+        step.skip.add("major_filing")
     if data.get("defence_answer"):  # 复核 (第四十五条第一款), printed on the decision
         facts["defence"] = {"answer": data["defence_answer"], "reasons": str(data.get("defence_reasons", "")).strip()}
     return Outcome(facts, case.penalty_text)

@@ -703,7 +703,7 @@ _TABLE = [
             "hearing_report_read",
             "decided_as_discussed",
         ),
-        ("service",),
+        ("service", "major_filing"),
         (
             "decision",
             "decision_extension",
@@ -713,6 +713,17 @@ _TABLE = [
             "preservation_decision",
         ),
         source="行政处罚法 第四十五条、第五十九条、第六十条、第六十二条",
+    ),
+    # 重大行政处罚备案: a major decision is filed with the supervising body within the local rule's days.
+    Action(
+        "file_major_penalty",
+        _("重大行政处罚决定备案"),
+        (State.DECIDED, State.EXECUTING, State.COURT, State.CLOSED),
+        None,
+        (*OFFICERS, Role.LEGAL_REVIEWER.value),
+        ("major_filing_running", "files_attached"),
+        stops=("major_filing",),
+        source="重大行政处罚决定备案的地方规定；国办发〔2018〕118号",
     ),
     Action(
         "serve",

@@ -104,6 +104,7 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
         "decision_extension_days",
         "summary_report_days",
         "legal_review_days",
+        "major_filing_days",
         "periods_source",
     ),
     "cases.majorcatalog": _fields(

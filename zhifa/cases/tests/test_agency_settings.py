@@ -218,6 +218,7 @@ def test_the_sectors_periods_and_confiscation_amount_are_agency_data(world, evid
         "decision_extension": 0,
         "summary_report": 5,
         "legal_review": 5,
+        "major_filing": 15,
     }
     assert "不得延长" in defaults.periods_source["decision_extension"]
     assert defaults.large_confiscation is None  # confiscations use the fine's amount
@@ -235,6 +236,7 @@ def test_the_sectors_periods_and_confiscation_amount_are_agency_data(world, evid
         "decision_extension": 15,
         "summary_report": 3,
         "legal_review": 5,
+        "major_filing": 15,
     }
     assert branch.set_by["statement"] == world.bureau
     assert branch.periods_source["statement"] == "测试省林业行政处罚程序规定"

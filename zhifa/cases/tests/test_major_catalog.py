@@ -196,3 +196,34 @@ def test_the_review_has_its_time_in_working_days_and_the_head_extends_it_once(de
     assert case.deadlines.get(period="legal_review_extension").stopped_on == date(2026, 10, 21)
     # A returned and resubmitted case has a new period of its own.
     assert not case.deadlines.filter(period__in=("legal_review", "legal_review_extension"), stopped_on=None).exists()
+
+
+def test_a_major_decision_is_filed_with_the_body_above_within_the_days(desk):
+    desk("report", date(2026, 10, 14), **big(10000))
+    desk("submit_review", date(2026, 10, 14))
+    desk("pass_review", date(2026, 10, 15), **APPROVED_REVIEW)
+    desk("approve", date(2026, 10, 15))
+    desk("notify", date(2026, 10, 16), rights_stated=True)
+    desk("record_statement", date(2026, 10, 19), waived_statement=True, waived_hearing=True, evidence=[desk.scan])
+    case = desk("decide", date(2026, 10, 20), **{**DECISION, "fine": Decimal(10000), "penalty_text": "罚款一万元"})
+    # Fifteen days by default, named as a default, on the lists until filed.
+    filing = case.deadlines.get(period="major_filing")
+    assert (filing.due_on, filing.stopped_on) == (date(2026, 11, 4), None)
+    assert desk.refused("file_major_penalty", date(2026, 10, 21), filed_with="测试市司法局").field == "evidence"
+    case = desk("file_major_penalty", date(2026, 10, 21), filed_with="测试市司法局", evidence=[desk.scan])
+    assert case.deadlines.get(period="major_filing").stopped_on == date(2026, 10, 21)
+    assert case.records.get(action="file_major_penalty").data == {"filed_with": "测试市司法局", "late": False}
+    assert (
+        "没有待备案"
+        in desk.refused("file_major_penalty", date(2026, 10, 22), filed_with="x", evidence=[desk.scan]).message
+    )
+
+
+def test_an_ordinary_decision_has_nothing_to_file(desk):
+    desk("report", date(2026, 10, 14), **big(2000))
+    desk("submit_approval", date(2026, 10, 14))
+    desk("approve", date(2026, 10, 15))
+    desk("notify", date(2026, 10, 16), rights_stated=True)
+    desk("record_statement", date(2026, 10, 19), waived_statement=True, waived_hearing=True, evidence=[desk.scan])
+    case = desk("decide", date(2026, 10, 20), **{**DECISION, "fine": Decimal(2000), "penalty_text": "罚款二千元"})
+    assert not case.deadlines.filter(period="major_filing").exists()
