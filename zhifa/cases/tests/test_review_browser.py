@@ -76,12 +76,12 @@ def test_a_review_returned_reported_again_and_passed_through_the_pages(
     page.locator("#id_on_date").fill("2026-10-16")
     # The report after a return starts empty (ReportForm is prefilled only for a revised proposal): typed again.
     page.locator("#id_facts_found").fill("张某滥伐林木2株，经鉴定蓄积3立方米")
-    page.get_by_label("违反的法律规定").fill(SMALL_FINE_REPORT["legal_basis"])
-    page.get_by_label("处罚依据").fill(SMALL_FINE_REPORT["penalty_basis"])
+    page.get_by_label("违反的法律规定").fill("森林法 第七十六条")
+    page.get_by_label("处罚依据").fill("森林法 第七十六条")
     page.locator("#id_penalty_kinds").get_by_label("罚款", exact=True).check()
     page.get_by_label("罚款金额（元）").fill("10000")
     page.get_by_label("拟处罚内容").fill("罚款一万元")
-    page.locator("#id_discretion_reasons").fill(SMALL_FINE_REPORT["discretion_reasons"])
+    page.locator("#id_discretion_reasons").fill("情节轻微，按裁量基准下限处罚")
     officer.submit("调查终结报告")
     officer.act(case, "提交法制审核", "2026-10-16")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -42,12 +43,20 @@ def decided(desk: Desk, fine: int, day: date) -> None:
     desk("decide", date(2026, 11, 17), **{**DECISION, "fine": Decimal(fine), "penalty_text": f"罚款{fine}元"})
 
 
+class ReviewDesk(Desk):
+    """The desk, remembering the cases it took."""
+
+    occupied: Any  # a Case, once taken
+    felled: Any  # a Case, once taken
+    waiting: Any  # a Case, once taken
+
+
 @pytest.fixture
 def desk(world, evidence, time_machine):
     """In the branch on 23 November: 占用林地 returned once (1 working day) and passed (4), then decided; 滥伐林木
     below the catalog, decided without review; 采挖 in review since 9 November, overdue."""
     time_machine.move_to(at(TODAY))
-    desk = Desk(world, evidence)
+    desk = ReviewDesk(world, evidence)
     major.add_version(world.admin, world.bureau, CATALOG)
     desk.lead(date(2026, 11, 2), act_ended_on=date(2026, 11, 1), title="非法占用林地")
     desk.investigate(date(2026, 11, 3))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -31,12 +32,19 @@ def big(fine: int, **extra: object) -> dict[str, object]:
     return {**SMALL_FINE_REPORT, "fine": Decimal(fine), "penalty_text": f"罚款{fine}元", **extra}
 
 
+class ReviewDesk(Desk):
+    """The desk, remembering the cases it took."""
+
+    occupied: Any  # a Case, once taken
+    felled: Any  # a Case, once taken
+
+
 @pytest.fixture
 def desk(world, evidence, time_machine):
     """Two cases in review on 23 November: 占用林地 in its second round since 6 November (overdue), 滥伐林木 in its
     first since 18 November (due on the 25th)."""
     time_machine.move_to(at(TODAY))
-    desk = Desk(world, evidence)
+    desk = ReviewDesk(world, evidence)
     major.add_version(world.admin, world.bureau, CATALOG)
     desk.lead(date(2026, 11, 2), act_ended_on=date(2026, 11, 1), title="非法占用林地")
     desk.investigate(date(2026, 11, 3))
