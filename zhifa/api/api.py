@@ -25,6 +25,7 @@ from zhifa.audit.middleware import mark_refused
 from zhifa.cases import issuing, selectors, services
 from zhifa.cases.guards import late_fee_owed
 from zhifa.cases.models import Case, CaseDocument
+from zhifa.cases.review_figures import as_data, figures_for, may_see_figures
 from zhifa.cases.workflow import ACTIONS, STATE_LABELS, State, actions_from
 from zhifa.core import lockout
 from zhifa.core.errors import Refusal
@@ -409,3 +410,56 @@ def document_signed(
         raise Refusal("本案有多份此类文书，请以 entry 指明签字件属于哪一份", field="entry")
     document = _document(request, case_id, kind, entry)
     return _document_out(issuing.attach_signed(request_user(request), document, body.evidence))
+
+
+class ReasonOut(Schema):
+    item: str  # the checklist key (cases.major.CHECKLIST)
+    label: str
+    count: int
+
+
+class AgencyReviewFiguresOut(Schema):
+    agency_id: int
+    agency: str
+    depth: int
+    reviews: int
+    passed: int
+    returned: int
+    return_rate: str | None  # percent, one decimal
+    reasons: list[ReasonOut]
+    average_days: str | None  # working days, one decimal
+    longest_days: int | None
+    waiting_now: int
+    overdue_now: int
+    decided_major_unreviewed: int  # must be 0 (行政处罚法 第五十八条)
+    unreviewed_cases: list[int]
+    officers: int
+    reviewers: int
+    reviewers_needed: int
+    reviewer_share: str | None
+    reviewers_short: bool
+
+
+class ReviewFiguresOut(Schema):
+    start: date
+    end: date
+    today: date
+    unit: str
+    agencies: list[AgencyReviewFiguresOut]
+
+
+@api.get(
+    "/reviews/figures",
+    response={200: ReviewFiguresOut, 403: DetailOut, **UNAUTHORIZED},
+    summary="法制审核统计（各机关及其下级机关；期间缺省为本年；用时为工作日）",
+)
+def review_figures(request: HttpRequest, start: date | None = None, end: date | None = None) -> dict[str, Any]:
+    actor = request_user(request)
+    if not may_see_figures(actor):
+        raise HttpError(403, "只有执法监督人员和机关负责人可以查看法制审核统计")
+    today = timezone.localdate()
+    start = start or date(today.year, 1, 1)
+    end = end or today
+    if start > end:
+        raise Refusal("结束日期不能早于开始日期", field="end")
+    return as_data(figures_for(actor, start, end, today))

@@ -201,6 +201,19 @@ HEARING = (
     *ORDINARY[10:],
 )
 MAJOR = (*_upto("report"), "submit_review", "pass_review", *ORDINARY[8:])
+# A review returned twice for more investigation, the case reported again each time, then passed (issue 14, item 7).
+RETURNED_TWICE = (
+    *_upto("report"),
+    *("submit_review", "return_review", "report") * 2,
+    "submit_review",
+    "pass_review",
+    *ORDINARY[8:],
+)
+# What each return asks for, with the checklist item not in order, and what the report after it adds.
+RETURNS = (
+    ("evidence", "违法行为涉及的面积、数量缺少测量或鉴定意见，认定依据不足", "；经专业测量，面积、数量已确认"),
+    ("discretion", "裁量说理未写明适用的裁量基准档次及其理由", ""),
+)
 COLLECTIVE = (*_upto("submit_approval"), "refer_collective", "record_collective", *ORDINARY[8:])
 SEIZURE = (*_upto("record_inspection"), "seize", "release_seizure", *ORDINARY[6:])
 COURT = (*_upto("serve"), "apply_to_court", "close", "archive")
@@ -278,6 +291,10 @@ PLANS = (
     Plan(MAJOR, 230, 1),
     Plan(COLLECTIVE, 260, 0),
     Plan(SEIZURE, 190, 0),
+    # The legal review in every state (issue 14, item 7): one just submitted and waiting, one returned twice and then
+    # passed; with the one submitted fifty days ago (overdue) and the major case passed and archived above.
+    Plan(_upto("submit_review", MAJOR), 12, 1),
+    Plan(_upto("approve", RETURNED_TWICE), 70, 1),
 )
 
 # The pollution cases of an ecology brigade: a fresh lead, an inspection, a notice with its hearing right,
@@ -467,12 +484,13 @@ class _Director:
                 else {"granted": "no", "reason": "经核实，当事人反映的情况不属实"}
             ),
             "report": lambda: {
-                "facts_found": context["facts"],
                 **_split_basis(context["basis"]),
                 **penalty,
+                **_reported_again(context),
                 "major": "submit_review" in context["steps"],
                 "collective": "refer_collective" in context["steps"],
             },
+            "return_review": lambda: _returned(context),
             "pass_review": lambda: {
                 "conclusion": "approve",
                 "checked": [key for key, _label in major.CHECKLIST],
@@ -615,6 +633,28 @@ class _Director:
             "chair": self.chair,
             "clerk": "书记员 陈某",
         }
+
+
+def _returned(context: dict[str, Any]) -> dict[str, Any]:
+    """The reviewer's return, one problem per round (RETURNS), with the checklist item not in order."""
+    item, problem, _added = RETURNS[context.get("returns", 0) % len(RETURNS)]
+    context["returns"] = context.get("returns", 0) + 1
+    return {
+        "conclusion": "return",
+        "checked": [key for key, _label in major.CHECKLIST if key != item],
+        "problems": problem,
+        "opinion": f"退回补充调查：{problem}",
+    }
+
+
+def _reported_again(context: dict[str, Any]) -> dict[str, Any]:
+    """The report's findings, with what was added after each return (the review page marks the change)."""
+    returns = context.get("returns", 0)
+    facts = context["facts"] + "".join(added for _item, _problem, added in RETURNS[:returns])
+    found: dict[str, Any] = {"facts_found": facts}
+    if returns >= 2:
+        found["discretion_reasons"] = "违法情节一般，无从轻、减轻情节，适用裁量基准第二档（一般情节），取该档中间数额"
+    return found
 
 
 def _able(agency: Agency, today: date) -> list[Officer]:

@@ -442,6 +442,15 @@ class ReportForm(ActionForm):
     )
     collective = forms.BooleanField(label=_("情节复杂或重大违法行为（须负责人集体讨论）"), required=False)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A case reported again (after a return, or a revised proposal) comes with the proposal it had.
+        if self.case is not None and not self.is_bound and self.case.facts_found:
+            for name in ("facts_found", "legal_basis", "penalty_basis", "penalty_kinds", "fine", "confiscated"):
+                self.initial.setdefault(name, getattr(self.case, name))
+            for name in ("penalty_text", "discretion_reasons", "major", "collective"):
+                self.initial.setdefault(name, getattr(self.case, name))
+
 
 class FurtherExtensionForm(ActionForm):
     days = forms.IntegerField(label=_("继续延长的天数"), min_value=1, max_value=365)
@@ -451,14 +460,6 @@ class FurtherExtensionForm(ActionForm):
 
 class RevisionForm(ReportForm):
     reason = _text(_("变更的理由"), help_text=_("如：补充调查认定了新的违法事实，拟加重处罚，须重新告知"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.case is not None and not self.is_bound:
-            for name in ("facts_found", "legal_basis", "penalty_basis", "penalty_kinds", "fine", "confiscated"):
-                self.initial.setdefault(name, getattr(self.case, name))
-            for name in ("penalty_text", "discretion_reasons", "major", "collective"):
-                self.initial.setdefault(name, getattr(self.case, name))
 
 
 class CollectiveForm(ActionForm):

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from zhifa.cases import views
+from zhifa.cases import review_views, views
 
 urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
+    path("cases/reviews/", review_views.queue_page, name="review_queue"),
+    path("cases/reviews/figures/", review_views.figures_page, name="review_figures"),
     path("cases/open/<str:name>/", views.case_open, name="case_open"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/actions/<str:name>/", views.case_action, name="case_action"),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from zhifa.cases import agency_settings, issuing, major, rules, selectors, services
+from zhifa.cases import agency_settings, issuing, major, review_queue, rules, selectors, services
 from zhifa.cases.choices import PenaltyKind
 from zhifa.cases.forms import ACTION_FORMS
 from zhifa.cases.guards import late_fee_owed
@@ -110,6 +110,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # Once a penalty is proposed: whether the decision is major, and by which clauses of the catalog in force.
         "major_clauses": major.clauses(case, today) if case.penalty_kinds else [],
         "major_reviewed": case.records.filter(action__in=("pass_review", "review_after_hearing")).exists(),
+        # The legal review's rounds and written opinions, for the handler to read what to correct.
+        "review_opinions": review_queue.opinions(case),
     }
     return render(request, "cases/case_detail.html", context)
 

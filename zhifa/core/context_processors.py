@@ -16,6 +16,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not user.is_authenticated:
         return {"nav_items": []}
+    from zhifa.cases.review_figures import may_see_figures  # core is imported by cases, not the reverse
+
     items = [
         (_("首页"), reverse("home")),
         (_("执法机关"), reverse("agency_tree")),
@@ -23,6 +25,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     ]
     if reads_cases(user):  # the system and security administrators read no case file (三员分立)
         items.append((_("案件"), reverse("case_list")))
+        if user.has_role(Role.LEGAL_REVIEWER):
+            items.append((_("法制审核"), reverse("review_queue")))
+        if may_see_figures(user):
+            items.append((_("法制审核统计"), reverse("review_figures")))
     if user.has_role(Role.SYSADMIN, Role.SECADMIN):
         items.append((_("用户与角色"), reverse("user_list")))
     if user.has_role(Role.SYSADMIN):
@@ -31,9 +37,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("安全审计"), reverse("audit_events")))
         items.append((_("账号与角色变更"), reverse("account_changes")))
     current = request.path
-    return {
-        "nav_items": [
-            {"label": label, "url": url, "active": current == url or (url != "/" and current.startswith(url))}
-            for label, url in items
-        ]
-    }
+    # The item whose address is the longest prefix of the page's is the active one (/cases/reviews/ is not 案件).
+    matching = [url for _label, url in items if current == url or (url != "/" and current.startswith(url))]
+    active = max(matching, key=len, default=None)
+    return {"nav_items": [{"label": label, "url": url, "active": url == active} for label, url in items]}

@@ -9,10 +9,13 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count, Q
 from django.test import Client
 
 from zhifa.cases import major
-from zhifa.cases.models import Case, CaseDocument, CaseOfficer, CaseRecord, CaseSettings
+from zhifa.cases.models import Case, CaseDeadline, CaseDocument, CaseOfficer, CaseRecord, CaseSettings
+from zhifa.cases.review_queue import opinions
+from zhifa.cases.selectors import deadline_view
 from zhifa.cases.workflow import State
 from zhifa.core.choices import Role
 from zhifa.core.models import Agency, User
@@ -36,6 +39,7 @@ def test_the_demo(settings, time_machine):
     has_about_sixty_officers_in_every_certificate_state()
     has_one_working_login_per_role()
     has_cases_in_every_state_with_their_documents()
+    has_reviews_in_every_state()
     loads_once()
 
 
@@ -120,6 +124,36 @@ def has_cases_in_every_state_with_their_documents() -> None:
         assert major.catalog_in_force(case.agency, case.received_on) is not None, case.agency
         assert major.clauses(case, case.received_on), case
     assert verify_ledger().ok
+
+
+def has_reviews_in_every_state() -> None:
+    """The forestry branch's legal reviews: one waiting in time, one overdue, one passed, one returned twice then
+    passed; the reviewer works from his queue, the supervisor reads the figures."""
+    returns = Count("records", filter=Q(records__action="return_review"))
+    returned = Case.objects.annotate(returns=returns).get(returns=2)
+    branch = returned.agency
+    assert branch.parent is not None
+    assert branch.parent.name == "大青山国家级自然保护区管理局"
+    waiting = CaseDeadline.objects.filter(
+        case__agency=branch, case__state=State.LEGAL_REVIEW, period="legal_review", stopped_on__isnull=True
+    )
+    levels = {deadline_view(deadline, TODAY).level for deadline in waiting}
+    assert "overdue" in levels
+    assert levels - {"overdue"}, "no review waiting in time"
+    opinions_given = returned.records.filter(action__in=("return_review", "pass_review"))
+    assert list(opinions_given.values_list("action", flat=True)) == ["return_review", "return_review", "pass_review"]
+    assert [o.not_in_order != [] for o in opinions(returned)] == [False, True, True]
+    # And the major case passed first time, long since archived.
+    passed = Case.objects.filter(agency=branch, records__action="pass_review").exclude(pk=returned.pk)
+    assert passed.filter(state=State.ARCHIVED).exists()
+    client = Client()
+    client.force_login(User.objects.get(username="reviewer"))
+    queue = client.get("/cases/reviews/").content.decode()
+    assert queue.count("审核通过</a>") == waiting.count() == 2
+    assert "已逾期" in queue
+    client.force_login(User.objects.get(username="supervisor"))
+    figures = client.get("/cases/reviews/figures/").content.decode()
+    assert '<dd id="figures-unreviewed"><span class="ok">0</span></dd>' in figures
 
 
 def loads_once() -> None:
