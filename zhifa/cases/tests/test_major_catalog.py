@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from zhifa.cases import agency_settings, major
 from zhifa.cases.tests.desk import APPROVED_REVIEW, SMALL_FINE_REPORT, Desk, returned_review
@@ -170,8 +171,9 @@ def test_the_review_page_assembles_the_materials_and_marks_what_changed_since_th
     # Each round's opinion is a numbered document made by the reviewer's act, carrying its entry's hash.
     returned = desk.case.documents.get(kind="legal_review_return")
     opinion = desk.case.documents.get(kind="legal_review_opinion")
-    assert returned.number.endswith("法退字〔2026〕第1号")
-    assert opinion.number.endswith("法审字〔2026〕第1号")
+    year = timezone.localdate().year  # documents are numbered in the year they are made
+    assert returned.number.endswith(f"法退字〔{year}〕第1号")
+    assert opinion.number.endswith(f"法审字〔{year}〕第1号")
     assert opinion.documents_entry == passed.entry_index
     text = text_of(opinion)
     assert "审核结论：同意" in text
