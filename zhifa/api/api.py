@@ -462,4 +462,7 @@ def review_figures(request: HttpRequest, start: date | None = None, end: date | 
     end = end or today
     if start > end:
         raise Refusal("结束日期不能早于开始日期", field="end")
+    # Bounded like the page's dates: a period of at most ten years, ending no later than today.
+    if end > today or (end - start).days > 3660:
+        raise Refusal("统计期间不能晚于今天，且不超过十年", field="start")
     return as_data(figures_for(actor, start, end, today))

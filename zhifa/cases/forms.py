@@ -477,7 +477,6 @@ class CollectiveForm(ActionForm):
             ("agree", _("同意拟处罚意见")),
             ("amend", _("修改拟处罚意见后作出决定")),
             ("no_penalty", _("不予行政处罚")),
-            ("reinvestigate", _("退回补充调查")),
         ],
     )
     minutes = _text(_("讨论意见"), rows=4, help_text=_("各负责人的意见及结论"))
@@ -487,12 +486,15 @@ class CollectiveForm(ActionForm):
     )
     fine = _money(_("修改后的罚款金额（元）"))
     confiscated = _money(_("修改后的没收价值（元）"))
+    penalty_text = _text(_("修改后的处罚内容"), required=False, rows=2)
     evidence = EvidenceField(help_text=_("集体讨论记录（经参加人签名）"))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("conclusion") == "amend" and not data.get("penalty_kinds"):
             self.add_error("penalty_kinds", _("修改拟处罚意见的，请填写修改后的处罚"))
+        if data.get("conclusion") == "amend" and not str(data.get("penalty_text") or "").strip():
+            self.add_error("penalty_text", _("修改拟处罚意见的，请写明修改后的处罚内容"))
         return data
 
 

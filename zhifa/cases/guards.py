@@ -597,11 +597,14 @@ def collective_recorded(step: Step) -> Problem | None:
 def decided_as_discussed(step: Step) -> Problem | None:
     """A decision the heads discussed is the one they discussed: a different penalty is discussed again."""
     case = _case(step)
-    if not case.collective:
-        return None
     held = _discussion(case)
     if held is None:
+        if not case.collective:
+            return None
         return Problem("情节复杂或者重大违法行为，应当由行政机关负责人集体讨论决定", rule="行政处罚法 第五十七条第二款")
+    # Whenever the heads discussed the proposal in force, the decision is theirs: never one they did not reach.
+    if held.data.get("conclusion") not in ("agree", "amend"):
+        return Problem("负责人集体讨论的结论不是作出处罚，不能作出处罚决定", rule="行政处罚法 第五十七条第二款")
     discussed = held.data.get("proposal", {})
     decided = {
         "penalty_kinds": sorted(step.data.get("penalty_kinds") or []),

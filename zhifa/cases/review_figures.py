@@ -14,6 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from zhifa.cases import major
 from zhifa.cases.choices import ReviewConclusion
 from zhifa.cases.guards import Step, major_reviewed
@@ -180,7 +182,7 @@ def _unreviewed(actor: User, start: date, end: date) -> list[UnreviewedDecision]
             continue
         clauses = major.clauses(case, record.on_date, kinds=kinds, fine=fine, confiscated=confiscated, proposed=False)
         catalog = major.catalog_in_force(case.agency, record.on_date)
-        later = catalog is not None and catalog.created_at.date() > record.on_date
+        later = catalog is not None and timezone.localdate(catalog.created_at) > record.on_date
         found.append(
             UnreviewedDecision(
                 case.pk, case.title, case.agency.name, case.agency.path, record.on_date, major.describe(clauses), later

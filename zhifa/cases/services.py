@@ -507,6 +507,14 @@ def _record_collective(step: Step) -> Outcome:
             }
         ),
     }
+    if step.data["conclusion"] == "amend" and case.state == State.COLLECTIVE:
+        # Before the approval, the heads' amendment becomes the proposal that is approved and noticed (第四十四条);
+        # after the notice a lighter one is decided on it, a heavier one needs 重新告知 (not_heavier_after_defence).
+        case.penalty_kinds = sorted(step.data["penalty_kinds"])
+        case.fine = step.data.get("fine")
+        case.confiscated = step.data.get("confiscated")
+        case.penalty_text = step.data["penalty_text"].strip()
+        facts["penalty_text"] = case.penalty_text
     names = "、".join(person["name"] for person in facts["participants"])
     return Outcome(facts, f"负责人集体讨论（{names}）：{facts['minutes']}")
 

@@ -229,3 +229,31 @@ def test_an_ordinary_decision_has_nothing_to_file(desk):
     desk("record_statement", date(2026, 10, 19), waived_statement=True, waived_hearing=True, evidence=[desk.scan])
     case = desk("decide", date(2026, 10, 20), **{**DECISION, "fine": Decimal(2000), "penalty_text": "罚款二千元"})
     assert not case.deadlines.filter(period="major_filing").exists()
+
+
+def test_the_heads_amendment_is_what_is_noticed_and_their_no_is_never_decided(desk):
+    # 行政处罚法 第五十七条第二款: the heads' collective decision binds; an amendment before approval is noticed.
+    desk("report", date(2026, 10, 14), **big(2000, collective=True))
+    desk("submit_approval", date(2026, 10, 14))
+    desk("refer_collective", date(2026, 10, 14))
+    heads = [desk.approver, desk.deputy]
+    amended = {
+        "conclusion": "amend",
+        "minutes": "情节较重，改为罚款三千元",
+        "penalty_kinds": ["fine"],
+        "fine": Decimal(3000),
+        "penalty_text": "罚款三千元",
+        "evidence": [desk.scan],
+    }
+    assert desk.refused("record_collective", date(2026, 10, 15), participants=heads, **{**amended, "penalty_text": ""})
+    case = desk("record_collective", date(2026, 10, 15), participants=heads, **amended)
+    assert (case.fine, case.penalty_text) == (Decimal(3000), "罚款三千元")
+    desk("approve", date(2026, 10, 15))
+    case = desk("notify", date(2026, 10, 16), rights_stated=True)
+    assert case.proposed_fine == Decimal(3000)
+    desk("record_statement", date(2026, 10, 19), waived_statement=True, waived_hearing=True, evidence=[desk.scan])
+    # After the statement the heads conclude no penalty: a penalty decision is then refused.
+    refusal = {"conclusion": "no_penalty", "minutes": "违法事实不清，不予处罚", "evidence": [desk.scan]}
+    desk("record_collective", date(2026, 10, 20), participants=heads, **refusal)
+    decided = {**DECISION, "fine": Decimal(3000), "penalty_text": "罚款三千元"}
+    assert "结论不是作出处罚" in desk.refused("decide", date(2026, 10, 20), **decided).message

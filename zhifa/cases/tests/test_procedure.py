@@ -186,6 +186,7 @@ def test_an_ordinary_case_from_lead_to_archive(desk, world):
         "minutes": "听证后考虑当事人家庭困难，改为罚款一万五千元",
         "penalty_kinds": ["fine"],
         "fine": Decimal(15000),
+        "penalty_text": "罚款一万五千元",
         "evidence": [desk.scan],
     }
     desk("record_collective", date(2026, 10, 9), participants=[desk.approver, desk.deputy], **amended)
