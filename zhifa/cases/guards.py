@@ -608,8 +608,8 @@ def decided_as_discussed(step: Step) -> Problem | None:
     discussed = held.data.get("proposal", {})
     decided = {
         "penalty_kinds": sorted(step.data.get("penalty_kinds") or []),
-        "fine": _money_text(step.data.get("fine")),
-        "confiscated": _money_text(step.data.get("confiscated")),
+        "fine": money_text(step.data.get("fine")),
+        "confiscated": money_text(step.data.get("confiscated")),
     }
     if any(discussed.get(name) != value for name, value in decided.items()):
         return Problem(
@@ -619,7 +619,8 @@ def decided_as_discussed(step: Step) -> Problem | None:
     return None
 
 
-def _money_text(value: Decimal | None) -> str | None:
+def money_text(value: Decimal | None) -> str | None:
+    """An amount as the record keeps it (two decimals), None for none."""
     return None if value is None else f"{value:.2f}"
 
 

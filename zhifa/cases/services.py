@@ -40,6 +40,7 @@ from zhifa.cases.guards import (
     Step,
     current_chair,
     late_fee_owed,
+    money_text,
     new_team,
     outstanding,
     pending_refusal,
@@ -1096,8 +1097,7 @@ def _archive(step: Step) -> Outcome:
     return Outcome({"catalogue": catalogue}, f"卷内文件 {len(catalogue)} 份")
 
 
-def _money(amount: Decimal | None) -> str | None:
-    return None if amount is None else f"{amount:.2f}"
+_money = money_text  # the one way an amount is written into a record (guards compare with it)
 
 
 def _not_future(day: date, field: str, label: str) -> None:

@@ -6,12 +6,12 @@ hearing's chair (第六十四条第四项)."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
 from zhifa.cases import services
 from zhifa.cases.tests.desk import APPROVED_REVIEW, Desk, make_reviewer
+from zhifa.cases.tests.test_hearing_report import HEARD, REPORT
 from zhifa.core.choices import Role
 from zhifa.core.models import User
 from zhifa.personnel.models import Officer
@@ -21,22 +21,7 @@ from zhifa.testing.factories import give_certificate, make_officer, make_user
 
 pytestmark = pytest.mark.django_db
 
-# A fine large enough for a hearing (≥ 5,000 yuan for a citizen), so the decision is reviewed after it.
-REPORT = {
-    "facts_found": "张某滥伐林木12株",
-    "legal_basis": "森林法 第五十六条",
-    "penalty_basis": "森林法 第七十六条",
-    "penalty_kinds": ["fine"],
-    "fine": Decimal(20000),
-    "penalty_text": "罚款二万元",
-    "discretion_reasons": "一般情节，按裁量基准中间档处罚",
-}
-HEARD = {
-    "outcome": "held",
-    "started_at": "14:30",
-    "ended_at": "16:00",
-    "statements": "主持人：现在开始听证。\n张某：家庭困难，请求从轻。",
-}
+# The hearing story of test_hearing_report: a fine large enough for a hearing, so the decision is reviewed after it.
 REVIEW_ON = date(2026, 10, 29)
 RULE = "行政处罚法 第五十八条第二款"
 
