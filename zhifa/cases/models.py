@@ -77,6 +77,22 @@ class Case(models.Model):
     legal_basis = models.TextField(_("违反的法律规定"), blank=True)
     penalty_basis = models.TextField(_("处罚依据"), blank=True)
     discretion_reasons = models.TextField(_("裁量说理"), blank=True)
+    # The violation found and the penalty rule that judges it (从旧兼从轻, laws/lex_mitior.py), the benchmark tier
+    # applied and the circumstances chosen (laws/assistant.py); a penalty outside the proposal states why.
+    violation = models.ForeignKey(
+        "laws.Violation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("违法行为"),
+    )
+    violation_rule = models.ForeignKey(
+        "laws.ViolationRule", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    tier = models.CharField(_("裁量档次"), max_length=20, blank=True)
+    circumstances = models.JSONField(_("裁量情节"), default=list, blank=True)
+    departure_reason = models.TextField(_("偏离裁量建议的理由"), blank=True)
     penalty_kinds = models.JSONField(_("处罚种类"), default=list, blank=True)
     penalty_text = models.TextField(_("处罚内容"), blank=True)
     fine = models.DecimalField(_("罚款金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
@@ -358,6 +374,8 @@ class MajorCatalog(models.Model):
     inclusive = models.BooleanField(_("数额含本数"), default=True, help_text=_("目录写“以上”的含本数；写“超过”的不含"))
     penalty_kinds = models.JSONField(_("列入目录的处罚种类"), default=list, blank=True)
     after_hearing = models.BooleanField(_("经过听证程序的"), default=True)
+    # 国办发〔2022〕27号: a penalty outside the discretion benchmark (减轻 below the floor, or not following it).
+    outside_benchmark = models.BooleanField(_("不按裁量基准处罚或者减轻处罚的"), default=False)
     # Conditions the agency adds that only the facts of a case can tell (承办人员认定), one per line.
     other_clauses = models.JSONField(_("其他情形"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
