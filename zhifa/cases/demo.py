@@ -118,6 +118,7 @@ FORESTRY = Sector(
         "inclusive": "on",
         "penalty_kinds": ["revoke_licence", "stop_production", "close", "restrict_practice"],
         "after_hearing": "on",
+        "outside_benchmark": "on",
         "other_clauses": "涉及自然保护区核心区的\n案件事实涉及多个行政区域的",
     },
 )
@@ -153,6 +154,7 @@ ECOLOGY = Sector(
         "inclusive": "on",
         "penalty_kinds": ["suspend_licence", "revoke_licence", "stop_production", "close"],
         "after_hearing": "on",
+        "outside_benchmark": "on",
         "other_clauses": "可能造成重大生态环境损害的",
     },
 )

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.cases import rules
+from zhifa.cases import discretion, rules
 from zhifa.cases.choices import (
     AppraisalKind,
     ContestChannel,
@@ -37,6 +37,7 @@ from zhifa.cases.models import Case
 from zhifa.core.bounds import LONG_TEXT, SHORT_TEXT, TRANSCRIPT_TEXT, BoundedDateField, bound_date_widgets
 from zhifa.core.choices import Domain, Role
 from zhifa.core.models import User
+from zhifa.laws.models import NoPenaltyItem, Violation
 from zhifa.ledger.forms import EvidenceField
 from zhifa.personnel.forms import DateInput
 from zhifa.personnel.models import Officer
@@ -117,6 +118,12 @@ class LeadForm(ActionForm):
 
 
 class FileForm(ActionForm):
+    violation = forms.ModelChoiceField(
+        label=_("涉嫌的违法行为"),
+        queryset=Violation.objects.none(),
+        required=False,
+        help_text=_("立案审批表所载的违法行为；调查终结时可更正"),
+    )
     act_ended_on = BoundedDateField(
         label=_("违法行为终了日期"),
         widget=DateInput,
@@ -133,6 +140,7 @@ class FileForm(ActionForm):
         super().__init__(*args, **kwargs)
         if self.case is None:
             return
+        self.fields["violation"].queryset = discretion.violations_for(self.case.domain)  # type: ignore[attr-defined]
         # The consequence that lengthens the period is the one of the rule for the act's date: an ecology act that
         # ended from 2026-08-15 is asked about pollution and ecological damage (生态环境法典 第一千零五十四条).
         later = [rule for rule in rules.PRESCRIPTIONS if rule.domains and self.case.domain in rule.domains]
@@ -422,16 +430,47 @@ class SeizureApprovalForm(ActionForm):
 
 
 class ReportForm(ActionForm):
+    violation = forms.ModelChoiceField(
+        label=_("违法行为"),
+        queryset=Violation.objects.none(),
+        required=False,
+        help_text=_("据此按行为时的规定（从旧兼从轻）确定依据和裁量基准；选择后点“裁量试算”列出裁量情节"),
+    )
+    circumstances = forms.MultipleChoiceField(
+        label=_("裁量情节"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("裁量基准各档的适用情形和法定从轻、减轻、从重、不予处罚情节（行政处罚法 第三十条至第三十三条）"),
+    )
+    base = _money(_("倍数罚的基数（元）"))
     facts_found = _text(_("违法事实"), rows=5)
-    legal_basis = _text(_("违反的法律规定"), rows=2, help_text=_("当事人违反的法律、法规、规章条款"))
-    penalty_basis = _text(_("处罚依据"), rows=2, help_text=_("据以给予处罚的法律、法规、规章条款"))
+    legal_basis = _text(
+        _("违反的法律规定"),
+        required=False,
+        rows=2,
+        help_text=_("当事人违反的法律、法规、规章条款；选择违法行为的可留空，按行为时的规定填写"),
+    )
+    penalty_basis = _text(
+        _("处罚依据"), required=False, rows=2, help_text=_("据以给予处罚的法律、法规、规章条款；选择违法行为的可留空")
+    )
     penalty_kinds = forms.MultipleChoiceField(
         label=_("处罚种类"), choices=PenaltyKind.choices, widget=forms.CheckboxSelectMultiple
     )
     fine = _money(_("罚款金额（元）"))
     confiscated = _money(_("没收违法所得和非法财物的价值（元）"))
     penalty_text = _text(_("拟处罚内容"), rows=2)
-    discretion_reasons = _text(_("裁量说理"), rows=4, help_text=_("适用的裁量基准及从轻、减轻、从重的情节"))
+    discretion_reasons = _text(
+        _("裁量说理"),
+        required=False,
+        rows=4,
+        help_text=_("适用的裁量基准及从轻、减轻、从重的情节；选择违法行为的可留空，由系统按裁量基准起草"),
+    )
+    departure_reason = _text(
+        _("偏离裁量建议的理由"),
+        required=False,
+        rows=2,
+        help_text=_("拟处罚的种类或数额不在裁量建议档次内的，写明理由；法制审核可见（国办发〔2022〕27号）"),
+    )
     major = forms.BooleanField(
         label=_("认定为重大执法决定（须法制审核）"),
         required=False,
@@ -448,8 +487,28 @@ class ReportForm(ActionForm):
         if self.case is not None and not self.is_bound and self.case.facts_found:
             for name in ("facts_found", "legal_basis", "penalty_basis", "penalty_kinds", "fine", "confiscated"):
                 self.initial.setdefault(name, getattr(self.case, name))
-            for name in ("penalty_text", "discretion_reasons", "major", "collective"):
+            for name in ("penalty_text", "discretion_reasons", "major", "collective", "departure_reason"):
                 self.initial.setdefault(name, getattr(self.case, name))
+            self.initial.setdefault("circumstances", self.case.circumstances)
+        if self.case is not None:
+            self.initial.setdefault("violation", self.case.violation_id)
+            violations = discretion.violations_for(self.case.domain)
+            self.fields["violation"].queryset = violations  # type: ignore[attr-defined]
+            # The circumstances of the violation chosen (on this submission, else the case's) and the day asked.
+            chosen = self.data.get(self.add_prefix("violation")) if self.is_bound else self.initial.get("violation")
+            violation = violations.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+            self.fields["circumstances"].choices = discretion.choices_for(  # type: ignore[attr-defined]
+                self.case, violation, timezone.localdate()
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("violation") is None:
+            # Without a violation from the list, the officer writes the basis himself (第五十九条).
+            for name in ("legal_basis", "penalty_basis"):
+                if not str(data.get(name) or "").strip():
+                    self.add_error(name, _("未选择违法行为的，请填写此项"))
+        return data
 
 
 class FurtherExtensionForm(ActionForm):
@@ -556,10 +615,22 @@ class OpinionForm(ActionForm):
 
 class NoPenaltyForm(ActionForm):
     ground = forms.ChoiceField(label=_("不予处罚的情形"), choices=NoPenaltyGround.choices)
+    list_item = forms.ModelChoiceField(
+        label=_("适用的不予处罚清单事项"),
+        queryset=NoPenaltyItem.objects.none(),
+        required=False,
+        help_text=_("首违不罚、轻微违法不罚清单中涵盖本案违法行为的事项"),
+    )
     reason = _text(_("理由"))
     education = _text(
         _("对当事人的教育"), required=False, help_text=_("教育的方式和内容；不满十四周岁的，写明责令监护人加以管教")
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.case is not None:
+            items = [item.pk for item in discretion.no_penalty_items(self.case)]
+            self.fields["list_item"].queryset = NoPenaltyItem.objects.filter(pk__in=items)  # type: ignore[attr-defined]
 
 
 def _announcement_reason() -> forms.CharField:
@@ -935,6 +1006,9 @@ class MajorCatalogForm(forms.Form):
     )
     after_hearing = forms.BooleanField(
         label=_("经过听证程序的（行政处罚法 第五十八条第一款第二项）"), required=False, initial=True
+    )
+    outside_benchmark = forms.BooleanField(
+        label=_("不按裁量基准处罚或者减轻处罚的（国办发〔2022〕27号）"), required=False, initial=True
     )
     other_clauses = forms.CharField(
         label=_("其他情形"),

@@ -528,9 +528,29 @@ def education_recorded(step: Step) -> Problem | None:
     return None
 
 
+@guard("first_offence_checked")
+def first_offence_checked(step: Step) -> Problem | None:
+    """首违不罚 only for a first violation: none of the same kind by the same party within the list's years."""
+    from zhifa.cases import discretion
+
+    problem = discretion.no_penalty_problem(_case(step), str(step.data.get("ground")), step.data.get("list_item"))
+    return Problem(problem, "ground", "行政处罚法 第三十三条第一款") if problem else None
+
+
+@guard("law_unchanged", needs_input=False)
+def law_unchanged(step: Step) -> Problem | None:
+    """The decision applies the rule in force when it is made where that is lighter (从旧兼从轻): a proposal
+    noticed under a rule that no longer judges the act is revised and noticed again first."""
+    from zhifa.cases import discretion
+
+    problem = discretion.law_changed_since_report(_case(step), step.on_date)
+    return Problem(problem, rule="行政处罚法 第三十七条") if problem else None
+
+
 @guard("discretion_recorded")
 def discretion_recorded(step: Step) -> Problem | None:
-    if len(str(step.data.get("discretion_reasons") or "").strip()) < 10:
+    # With a violation from the list, the assistant drafts the reasoning from its benchmark when left blank.
+    if step.data.get("violation") is None and len(str(step.data.get("discretion_reasons") or "").strip()) < 10:
         return Problem(
             "请写明裁量理由：适用的裁量基准、从轻或从重的情节（不少于10个字）",
             "discretion_reasons",

@@ -89,6 +89,9 @@ def clauses(
         labels = dict(PenaltyKind.choices)
         for kind in sorted(set(kinds or ()) & set(catalog.penalty_kinds)):
             found.append(Clause(f"拟作出{labels.get(kind, kind)}", catalog.source))
+        # 国办发〔2022〕27号: a penalty that leaves the benchmark, or goes below the legal floor, is reviewed.
+        if catalog.outside_benchmark and (case.departure_reason or case.tier == "reduced"):
+            found.append(Clause("不按裁量基准处罚或者减轻处罚", catalog.source))
     if case.major:
         found.append(
             Clause(
@@ -115,6 +118,7 @@ FIELDS = (
     "inclusive",
     "penalty_kinds",
     "after_hearing",
+    "outside_benchmark",
     "other_clauses",
 )
 

@@ -21,6 +21,7 @@ from zhifa.core.models import Agency
 from zhifa.core.validators import validate_credit_code, validate_resident_id
 from zhifa.documents.choices import DocumentKind
 from zhifa.documents.numbering import DocumentNumber
+from zhifa.laws.choices import Tier
 from zhifa.personnel.models import Officer
 
 
@@ -90,7 +91,7 @@ class Case(models.Model):
     violation_rule = models.ForeignKey(
         "laws.ViolationRule", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
-    tier = models.CharField(_("裁量档次"), max_length=20, blank=True)
+    tier = models.CharField(_("裁量档次"), max_length=20, blank=True, choices=Tier.choices)
     circumstances = models.JSONField(_("裁量情节"), default=list, blank=True)
     departure_reason = models.TextField(_("偏离裁量建议的理由"), blank=True)
     penalty_kinds = models.JSONField(_("处罚种类"), default=list, blank=True)

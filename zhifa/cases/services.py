@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone, translation
 
-from zhifa.cases import agency_settings, issuing, major, rules
+from zhifa.cases import agency_settings, discretion, issuing, major, rules
 from zhifa.cases.choices import (
     AppraisalKind,
     ContestChannel,
@@ -216,6 +216,9 @@ def _file(step: Step) -> Outcome:
     if step.data.get("act_ended_on"):  # the date the lead lacked (or corrected), on which prescription was judged
         case.act_ended_on = step.data["act_ended_on"]
         facts["act_ended_on"] = case.act_ended_on.isoformat()
+    if step.data.get("violation") is not None:  # the suspected violation the filing form names
+        case.violation = step.data["violation"]
+        facts["violation"] = case.violation.code
     return Outcome(facts)
 
 
@@ -609,8 +612,11 @@ def _report(step: Step) -> Outcome:
     case.confiscated = data.get("confiscated")
     case.major = bool(data.get("major"))
     case.collective = bool(data.get("collective"))
+    # The violation's rule by date, the benchmark tier, the drafted basis and reasoning (laws/assistant.py).
+    law = discretion.apply_proposal(case, data, step.on_date)
     return Outcome(
         {
+            **law,
             "facts_found": case.facts_found,
             "legal_basis": case.legal_basis,
             "penalty_basis": case.penalty_basis,
@@ -663,6 +669,10 @@ def _no_penalty(step: Step) -> Outcome:
     case.outcome_reason = step.data["reason"].strip()
     case.decided_on = step.on_date
     facts = {"ground": step.data["ground"], "reason": case.outcome_reason}
+    item = step.data.get("list_item")
+    if item is not None:  # the published list the case was checked against (首违不罚、轻微违法不罚)
+        facts["list_item"] = {"list": item.no_penalty_list.name, "source": item.no_penalty_list.source,
+                              "kind": item.kind, "conditions": item.conditions}  # fmt: skip
     education = str(step.data.get("education") or "").strip()
     if education:  # 行政处罚法 第三十三条第三款
         facts["education"] = education

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from zhifa.cases import agency_settings, issuing, major, review_queue, rules, selectors, services
+from zhifa.cases import agency_settings, discretion, issuing, major, review_queue, rules, selectors, services
 from zhifa.cases.choices import PenaltyKind
 from zhifa.cases.forms import ACTION_FORMS
 from zhifa.cases.guards import late_fee_owed
@@ -127,7 +127,12 @@ def _action_page(request: HttpRequest, name: str, case: Case | None) -> HttpResp
     found = services.availability(actor, case) if case is not None else services.opening_availability(actor)
     closed = next((a for a in found if a.action.name == name and not a.allowed), None)
     form: Any
-    if request.method == "POST" and closed is None:
+    proposal = None
+    if request.method == "POST" and closed is None and "preview" in request.POST and name in ASSISTED:
+        # 裁量试算: nothing is performed; the form comes back drafted from the assistant's proposal.
+        assert case is not None
+        form, proposal = _assisted(request, form_class, case)
+    elif request.method == "POST" and closed is None:
         form = form_class(request.POST, case=case, agency=agency)
         done = None
         if form.is_valid():
@@ -137,7 +142,13 @@ def _action_page(request: HttpRequest, name: str, case: Case | None) -> HttpResp
             return redirect("case_detail", done.pk)
     else:
         form = form_class(case=case, agency=agency)
+    if proposal is None and case is not None and name in ASSISTED and closed is None and case.violation is not None:
+        proposal = _proposal(case, case.violation, case.circumstances, None)
     context = {"form": form, "action": action, "case": case, "closed": closed}
+    if proposal is not None and case is not None:
+        context["proposal"] = proposal
+        context["prior_violations"] = discretion.prior_violations(case)
+        context["no_penalty_items"] = discretion.no_penalty_items(case)
     if case is not None and name in ("pass_review", "return_review") and closed is None:
         # What the reviewer reviews, assembled: the proposal, its evidence by hash, the hearing's report, the
         # clauses that make it major, and every earlier round with what changed since.
@@ -149,6 +160,43 @@ def _action_page(request: HttpRequest, name: str, case: Case | None) -> HttpResp
             "checklist": dict(major.CHECKLIST),
         }
     return render(request, "cases/action_form.html", context)
+
+
+# The actions whose form the discretion assistant drafts (the investigation report, and a revised proposal).
+ASSISTED = ("report", "revise_proposal")
+
+
+def _proposal(case: Case, violation: Any, chosen: list[str], base: Any, on_date: Any = None) -> Any:
+    try:
+        return discretion.proposal_for(case, violation, on_date or timezone.localdate(), chosen, base)
+    except Refusal as refusal:
+        return refusal  # no rule for the act's day: the page says so
+
+
+def _assisted(request: HttpRequest, form_class: Any, case: Case) -> tuple[Any, Any]:
+    asked = form_class(request.POST, case=case, agency=case.agency)
+    asked.is_valid()
+    cleaned = getattr(asked, "cleaned_data", {})
+    violation = cleaned.get("violation")
+    initial = {
+        key: (request.POST.getlist(key) if key in ("penalty_kinds", "circumstances", "evidence") else value)
+        for key, value in request.POST.items()
+        if key not in ("csrfmiddlewaretoken", "preview")
+    }
+    if violation is None:
+        return form_class(initial=initial, case=case, agency=case.agency), None
+    chosen = list(cleaned.get("circumstances") or [])
+    proposal = _proposal(case, violation, chosen, cleaned.get("base"), cleaned.get("on_date"))
+    if not isinstance(proposal, Refusal):
+        # Drafted anew from the circumstances ticked; the officer edits the draft before he submits.
+        initial.update(
+            legal_basis=proposal.legal_basis,
+            penalty_basis=proposal.penalty_basis,
+            discretion_reasons=proposal.paragraph,
+        )
+        if not initial.get("penalty_kinds"):
+            initial["penalty_kinds"] = proposal.kinds
+    return form_class(initial=initial, case=case, agency=case.agency), proposal
 
 
 @login_required

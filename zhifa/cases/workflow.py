@@ -581,6 +581,7 @@ _TABLE = [
             "no_transfer_report_pending",
             "reason_given",
             "education_recorded",
+            "first_offence_checked",
             "no_seizure_running",
             "collective_held_when_grave",
         ),
@@ -702,6 +703,7 @@ _TABLE = [
             "major_reviewed",
             "hearing_report_read",
             "decided_as_discussed",
+            "law_unchanged",
         ),
         ("service", "major_filing"),
         (

@@ -20,7 +20,7 @@ from zhifa.core.models import Agency
 from zhifa.laws.benchmarks import benchmark_in_force, tier_range
 from zhifa.laws.choices import FineBasis, Tier
 from zhifa.laws.lex_mitior import Choice, choose
-from zhifa.laws.models import BenchmarkTier, DiscretionBenchmark, Violation, ViolationRule
+from zhifa.laws.models import BenchmarkTier, DiscretionBenchmark, Violation, ViolationRule, cite
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,11 @@ class Proposal:
     paragraph: str = ""
     legal_basis: str = ""
     penalty_basis: str = ""
+
+    @property
+    def kind_labels(self) -> list[str]:
+        labels = dict(PenaltyKind.choices)
+        return [str(labels.get(kind, kind)) for kind in self.kinds]
 
     @property
     def range_text(self) -> str:
@@ -243,23 +248,21 @@ def _write(proposal: Proposal, factors: list[Factor], party: str) -> None:
     choice = proposal.choice
     cited: list[str] = []
     if rule is not None:
-        proposal.legal_basis = "、".join(p.citation for p in rule.prohibits.all())
-        proposal.penalty_basis = "、".join(p.citation for p in rule.penalises.all())
+        # A penalty article that itself describes the act ("违反本法规定，超过……排放的") is the provision violated too.
+        proposal.penalty_basis = cite(list(rule.penalises.all()))
+        proposal.legal_basis = cite(list(rule.prohibits.all())) or proposal.penalty_basis
         cited += [p.citation for p in rule.prohibits.all()] + [p.citation for p in rule.penalises.all()]
     if choice.spans_change:
         cited += list(choice.sources)
     cited += [factor.source for factor in factors if factor.source != "裁量基准"]
     proposal.citations = list(dict.fromkeys(cited))
+    # The decision prints "违反了<legal_basis>。依据<penalty_basis>，<paragraph>": the paragraph goes on from there.
     parts: list[str] = []
-    if rule is None:
+    if rule is None or choice.spans_change:
         parts.append(choice.reason)
+    if rule is None:
         proposal.paragraph = "".join(parts)
         return
-    violated = proposal.legal_basis or proposal.penalty_basis
-    parts.append(f"{party}的上述行为违反了{violated}的规定，")
-    parts.append(f"依据{proposal.penalty_basis}，应予处罚。")
-    if choice.spans_change:
-        parts.append(choice.reason)
     circumstances = "；".join(proposal.reasons)
     parts.append(f"经查，{party}存在以下情节：{circumstances}。")
     if proposal.benchmark is not None:

@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from zhifa.cases.choices import PenaltyKind
@@ -145,10 +146,10 @@ def load(folder: Path = DATA) -> Report:
 def _save(model_instance: Any, lookup: dict[str, Any], values: dict[str, Any], report: Report, label: str) -> Any:
     """Create the row, or bring an existing one up to the data (counted as a change)."""
     model = type(model_instance)
-    row = model.objects.filter(**lookup).first()
+    row = model.objects.filter(**lookup).order_by("pk").first()  # no default ordering's joins: a hot loop
     if row is None:
         row = model(**lookup, **values)
-        row.full_clean()
+        _valid(row, label)
         row.save()
         report.added += 1
         return row
@@ -156,10 +157,20 @@ def _save(model_instance: Any, lookup: dict[str, Any], values: dict[str, Any], r
     if differs:
         for name in differs:
             setattr(row, name, values[name])
-        row.full_clean()
+        _valid(row, label)
         row.save()
         report.changed.append(f"{label}: {', '.join(differs)}")
     return row
+
+
+def _valid(row: Any, label: str) -> None:
+    # Fields and the model's own checks; uniqueness is the database's constraints' (the loader looks rows up).
+    try:
+        row.clean_fields()
+        row.clean()
+    except ValidationError as error:
+        name, problems = next(iter(error.message_dict.items()))
+        raise LoadError(f"{label} {name}：{problems[0]}") from error
 
 
 def _load_text(
@@ -391,7 +402,9 @@ def _load_no_penalty(name: str, doc: dict[str, Any], violations: dict[str, Viola
         report,
         code,
     )
-    existing = {(item.kind, item.violation.code): item for item in listed.items.select_related("violation")}
+    existing = {
+        (item.kind, item.violation.code): item for item in listed.items.select_related("violation").order_by("pk")
+    }
     for number, raw in enumerate(doc.get("items", []), start=1):
         where = f"{name} 第{number}项"
         kind = _choice(raw.get("kind"), NoPenaltyKind.values, f"{where} kind")
@@ -409,7 +422,7 @@ def _load_no_penalty(name: str, doc: dict[str, Any], violations: dict[str, Viola
         item = existing.get((kind, violation.code))
         if item is None:
             item = NoPenaltyItem(no_penalty_list=listed, kind=kind, violation=violation, **values)
-            item.full_clean()
+            _valid(item, where)
             item.save()
             report.added += 1
         elif any(getattr(item, key) != value for key, value in values.items()):

@@ -113,6 +113,32 @@ class LegalProvision(models.Model):
         return f"{self.version.text.code}@{self.version.effective_from.isoformat()}:{place}"
 
 
+def cite(provisions: list[LegalProvision]) -> str:
+    """Provisions as a document cites them: one name per text, a provision left out when a more precise one of
+    it is cited too ("水污染防治法 第八十三条第一款第二项", not also "第八十三条第一款")."""
+    places = {(p.version_id, p.article, p.paragraph, p.item) for p in provisions}
+
+    def covered(p: LegalProvision) -> bool:
+        return any(
+            (v, a) == (p.version_id, p.article)
+            and (p.paragraph in (0, para))
+            and p.item == 0
+            and (para, item) != (p.paragraph, 0)
+            for v, a, para, item in places
+        )
+
+    parts: list[str] = []
+    last_text = None
+    for provision in provisions:
+        if covered(provision):
+            continue
+        place = article_citation(provision.article, provision.paragraph, provision.item)
+        name = provision.version.text.short_name
+        parts.append(place if name == last_text else f"{name} {place}")
+        last_text = name
+    return "、".join(dict.fromkeys(parts))
+
+
 class Violation(models.Model):
     """违法行为: a kind of unlawful act; its legal basis and penalty change by date (ViolationRule)."""
 
@@ -144,19 +170,19 @@ class ViolationRule(models.Model):
     orders = models.JSONField(_("责令改正等措施"), default=list, blank=True)
     fine_basis = models.CharField(_("罚款方式"), max_length=10, choices=FineBasis.choices)
     fine_of = models.CharField(_("倍数的基数"), max_length=100, blank=True, help_text=_("如：盗伐林木价值"))
-    fine_min = models.DecimalField(_("罚款下限（元或倍）"), max_digits=14, decimal_places=2, null=True, blank=True)
-    fine_max = models.DecimalField(_("罚款上限（元或倍）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    fine_min = models.DecimalField(_("罚款下限（元或倍）"), max_digits=16, decimal_places=4, null=True, blank=True)
+    fine_max = models.DecimalField(_("罚款上限（元或倍）"), max_digits=16, decimal_places=4, null=True, blank=True)
     fine_min_organisation = models.DecimalField(
-        _("单位罚款下限"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("单位罚款下限"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     fine_max_organisation = models.DecimalField(
-        _("单位罚款上限"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("单位罚款上限"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     fallback_min = models.DecimalField(
-        _("无法计算基数时的罚款下限（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("无法计算基数时的罚款下限（元）"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     fallback_max = models.DecimalField(
-        _("无法计算基数时的罚款上限（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+        _("无法计算基数时的罚款上限（元）"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     checked = models.BooleanField(_("数额已与官方文本核对"), default=False)
     note = models.TextField(_("说明"), blank=True)
@@ -202,9 +228,14 @@ class DiscretionBenchmark(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "rule", "effective_from"],
+                condition=Q(agency__isnull=False),
                 name="one_benchmark_version_per_day",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["rule", "effective_from"],
+                condition=Q(agency__isnull=True),
+                name="one_shipped_benchmark_per_day",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -218,8 +249,8 @@ class BenchmarkTier(models.Model):
     tier = models.CharField(_("档次"), max_length=20, choices=Tier.choices)
     conditions = models.JSONField(_("适用情形"), default=list)
     kinds = models.JSONField(_("处罚种类"), default=list, blank=True)
-    fine_min = models.DecimalField(_("罚款下限"), max_digits=14, decimal_places=2, null=True, blank=True)
-    fine_max = models.DecimalField(_("罚款上限"), max_digits=14, decimal_places=2, null=True, blank=True)
+    fine_min = models.DecimalField(_("罚款下限"), max_digits=16, decimal_places=4, null=True, blank=True)
+    fine_max = models.DecimalField(_("罚款上限"), max_digits=16, decimal_places=4, null=True, blank=True)
 
     class Meta:
         verbose_name = _("裁量档次")

@@ -59,6 +59,10 @@ def _case(instance: models.Model) -> dict[str, Any]:
         "served_on",
         "paid",
         "closed_on",
+        "violation_id",
+        "violation_rule_id",
+        "tier",
+        "departure_reason",
     )
     rows = instance.assignments.order_by("officer_id").values_list("officer_id", "is_lead", "recused_on")  # type: ignore[attr-defined]
     found = {**state(instance), "officers": [[officer, lead] for officer, lead, recused in rows if recused is None]}
@@ -118,6 +122,7 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
         "inclusive",
         "penalty_kinds",
         "after_hearing",
+        "outside_benchmark",
         "other_clauses",
     ),
     "personnel.certificate": _fields(

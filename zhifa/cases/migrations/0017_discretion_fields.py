@@ -23,6 +23,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='case',
             name='tier',
-            field=models.CharField(blank=True, max_length=20, verbose_name='裁量档次'),
+            field=models.CharField(blank=True, choices=[('lighter', '从轻'), ('ordinary', '一般'), ('heavier', '从重'), ('reduced', '减轻'), ('no_penalty', '不予处罚')], max_length=20, verbose_name='裁量档次'),
         ),
     ]

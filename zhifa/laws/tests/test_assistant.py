@@ -37,8 +37,8 @@ def test_a_lighter_condition_gives_the_lighter_tier_and_cites_the_rule(laws: Non
     assert proposal.tier == Tier.LIGHTER
     assert proposal.range_text == "100,000至400,000元"
     paragraph = proposal.paragraph
-    assert "违反了水污染防治法 第十条的规定" in paragraph
-    assert "依据水污染防治法 第八十三条第二项" in paragraph
+    assert proposal.legal_basis == "水污染防治法 第十条"
+    assert proposal.penalty_basis == "水污染防治法 第八十三条第二项"
     assert "行政处罚法 第三十二条第三项" in paragraph
     assert "适用“从轻”档" in paragraph
 
@@ -82,6 +82,7 @@ def test_a_penalty_outside_the_proposal_is_named(laws: None) -> None:
 def test_across_the_change_the_paragraph_says_which_law_and_why(laws: None) -> None:
     proposal = _propose("ecology-made-lighter", act_date=date(2026, 8, 1), decided_on=date(2026, 9, 1))
     paragraph = proposal.paragraph
-    assert "依据生态环境法典 第一千一百九十条" in paragraph
+    assert proposal.penalty_basis == "生态环境法典 第一千一百九十条"
+    assert "行为时的规定为 水污染防治法 第九十条" in paragraph
     assert "新的规定处罚较轻" in paragraph
     assert "生态环境法典 第一千零五十七条" in proposal.citations
