@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "zhifa.api",
     "ninja",
     "zhifa.cases",
+    "zhifa.powers",
     "zhifa.documents",
     "zhifa.audit",
     "csp",
