@@ -98,8 +98,10 @@ NOT_FOUND: dict[int, Any] = {401: DetailOut, 404: DetailOut}
 @router.get(
     "/agencies/{agency_id}/lists/{kind}",
     response={200: InForceOut, **NOT_FOUND},
-    summary="机关某一清单在某日施行的版本及其事项（kind：bodies 执法主体清单 / powers 权责清单 / inspections 行政检查事项清单；"
-    "on 缺省为今天；本机关未发布的，沿用最近的上级机关的清单）",
+    summary=(
+        "机关某一清单在某日施行的版本及其事项（kind：bodies 执法主体清单 / powers 权责清单 / "
+        "inspections 行政检查事项清单；on 缺省为今天；本机关未发布的，沿用最近的上级机关的清单）"
+    ),
 )
 def list_in_force(request: HttpRequest, agency_id: int, kind: str, on: date | None = None) -> dict[str, Any]:
     agency = _agency(request, agency_id, kind)

@@ -109,7 +109,9 @@ def _cell(kind: str, column: Column, raw: Any) -> tuple[Any, str | None]:
     if not text:
         if column.required:
             return None, "为必填项"
-        return ([] if column.form == CHOICES else None if column.form == DATE else False if column.form == BOOL else ""), None
+        return (
+            [] if column.form == CHOICES else None if column.form == DATE else False if column.form == BOOL else ""
+        ), None
     if column.form == DATE:
         day = _date(raw)
         return (day.isoformat(), None) if day else (None, "不是有效日期，应形如 2026-01-31")
@@ -194,7 +196,9 @@ def check_rows(
     for position, (number, values) in enumerate(rows, start=1):
         if kind == ListKind.BODIES and values.get("letter_name") and not values.get("letter_sha256"):
             if values["letter_name"] not in letter_names:
-                errors.append(RowError(number, "委托书文件名", f"未随清单上传名为“{values['letter_name']}”的委托书文件"))
+                errors.append(
+                    RowError(number, "委托书文件名", f"未随清单上传名为“{values['letter_name']}”的委托书文件")
+                )
                 continue
             values = {**values, "letter_sha256": "0" * 64}  # stands for the file until it is stored
         _, problems = services.item_problems(agency, kind, position, values, agencies)
@@ -241,7 +245,7 @@ def import_version(
         errors.sort(key=lambda error: error.row)
         raise ImportRefused(errors)
     stored: dict[str, str] = {}
-    for number, values in rows:
+    for _, values in rows:
         name = values.get("letter_name") or ""
         if name and not values.get("letter_sha256"):
             if name not in stored:
@@ -262,7 +266,12 @@ def import_version(
 
 def _content_type(name: str) -> str:
     lower = name.lower()
-    for ending, kind in ((".pdf", "application/pdf"), (".jpg", "image/jpeg"), (".jpeg", "image/jpeg"), (".png", "image/png")):
+    for ending, kind in (
+        (".pdf", "application/pdf"),
+        (".jpg", "image/jpeg"),
+        (".jpeg", "image/jpeg"),
+        (".png", "image/png"),
+    ):
         if lower.endswith(ending):
             return kind
     return "application/octet-stream"
@@ -315,4 +324,10 @@ def export_name(version: ListVersion) -> str:
 
 
 # The form of every column, for the page that explains the layout.
-FORMS = {DATE: "日期，如 2026-01-31", BOOL: "是 / 否", CHOICE: "可选值之一", CHOICES: "一项或多项，以“、”分隔", AGENCY: "系统中的机关全称"}
+FORMS = {
+    DATE: "日期，如 2026-01-31",
+    BOOL: "是 / 否",
+    CHOICE: "可选值之一",
+    CHOICES: "一项或多项，以“、”分隔",
+    AGENCY: "系统中的机关全称",
+}

@@ -41,5 +41,7 @@ class PublishForm(forms.Form):
             self.fields["letters"] = LettersField(
                 label=_("委托书"),
                 required=False,
-                help_text=_("受委托组织的委托书（PDF 或图片），文件名与表中“委托书文件名”一致；已存入的可只填其 SHA-256"),
+                help_text=_(
+                    "受委托组织的委托书（PDF 或图片），文件名与表中“委托书文件名”一致；已存入的可只填其 SHA-256"
+                ),
             )

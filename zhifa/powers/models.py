@@ -8,6 +8,8 @@ before it (selectors.diff).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -180,9 +182,10 @@ class InspectionItem(models.Model):
 
 
 # Each list's item model, and the field that identifies an item from one version to the next.
-ITEM_MODELS: dict[str, type[EnforcementBody] | type[Power] | type[InspectionItem]] = {
+# Typed loosely: the three models share a shape (version, position, the columns) that no base class states.
+ITEM_MODELS: dict[str, Any] = {
     ListKind.BODIES: EnforcementBody,
     ListKind.POWERS: Power,
     ListKind.INSPECTIONS: InspectionItem,
 }
-ITEM_KEYS = {ListKind.BODIES: "name", ListKind.POWERS: "code", ListKind.INSPECTIONS: "code"}
+ITEM_KEYS: dict[str, str] = {ListKind.BODIES: "name", ListKind.POWERS: "code", ListKind.INSPECTIONS: "code"}

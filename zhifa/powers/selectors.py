@@ -17,7 +17,7 @@ from zhifa.core.models import Agency, User
 from zhifa.core.scoping import can_see_agency
 from zhifa.ledger import canonical
 from zhifa.powers.choices import ListKind
-from zhifa.powers.columns import COLUMNS, Item, display, values_of
+from zhifa.powers.columns import COLUMNS, display, values_of
 from zhifa.powers.models import ITEM_KEYS, ITEM_MODELS, InspectionItem, ListVersion
 
 
@@ -58,7 +58,7 @@ def version_visible(actor: User, pk: int) -> ListVersion | None:
 
 def items_of(version: ListVersion) -> QuerySet[Any]:
     model = ITEM_MODELS[version.kind]
-    items = model.objects.filter(version=version).order_by("position")
+    items: QuerySet[Any] = model.objects.filter(version=version).order_by("position")
     if version.kind == ListKind.BODIES:
         items = items.select_related("principal")
     return items
@@ -135,7 +135,11 @@ def compare(kind: str, before: list[dict[str, Any]], after: list[dict[str, Any]]
         if earlier is None:
             continue
         fields = [
-            (column.header, display(kind, column, earlier.get(column.field)), display(kind, column, values[column.field]))
+            (
+                column.header,
+                display(kind, column, earlier.get(column.field)),
+                display(kind, column, values[column.field]),
+            )
             for column in COLUMNS[kind]
             if earlier.get(column.field) != values[column.field]
         ]

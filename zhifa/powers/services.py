@@ -104,7 +104,7 @@ def list_publish(
         version.save()
         for row in rows:
             row.version = version
-        ITEM_MODELS[kind].objects.bulk_create(rows)  # type: ignore[attr-defined]
+        ITEM_MODELS[kind].objects.bulk_create(rows)
         letters = sorted({value["letter_sha256"] for value in values if value.get("letter_sha256")})
         facts = {
             "agency": agency.name,
@@ -141,7 +141,7 @@ def item_problems(
         value = values.get(column.field)
         if column.form == AGENCY and value and value not in agencies:
             problems.append((column.field, f"系统中没有名为“{value}”的执法机关"))
-    row = ITEM_MODELS[kind](position=position, **model_fields(kind, values, agencies))
+    row: Any = ITEM_MODELS[kind](position=position, **model_fields(kind, values, agencies))
     if kind == ListKind.BODIES:
         row.agency = agencies.get(row.name)
     try:

@@ -54,9 +54,7 @@ def list_page(request: HttpRequest, agency_pk: int, kind: str) -> HttpResponse:
     agency = _agency(actor, agency_pk)
     kind = _kind(kind)
     may_edit = services.may_edit(actor, agency)
-    form = PublishForm(
-        request.POST or None, request.FILES or None, with_letters=kind == ListKind.BODIES
-    )
+    form = PublishForm(request.POST or None, request.FILES or None, with_letters=kind == ListKind.BODIES)
     errors: list[excel.RowError] = []
     if request.method == "POST":
         if not may_edit:
@@ -82,9 +80,7 @@ def list_page(request: HttpRequest, agency_pk: int, kind: str) -> HttpResponse:
             except Refusal as refusal:
                 form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
             else:
-                messages.success(
-                    request, _("已发布第%(number)s版，并记入全过程记录") % {"number": version.number}
-                )
+                messages.success(request, _("已发布第%(number)s版，并记入全过程记录") % {"number": version.number})
                 return redirect("list_page", agency.pk, kind)
     today = timezone.localdate()
     in_force = selectors.list_in_force(agency, kind, today)
