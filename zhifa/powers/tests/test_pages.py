@@ -102,3 +102,30 @@ def test_a_version_page_shows_its_changes_against_the_one_before(client, world, 
     assert "与第1版相比" in page
     assert "删除已取消的事项，新增非法采伐" in page
     assert "新增：TEST-CF-003" in page
+
+
+def test_the_body_list_is_published_with_its_entrustment_letters_uploaded_beside_it(client, world, reviewer, evidence):
+    from zhifa.powers.tests.lists import body
+
+    entrusted = body(
+        "测试林业服务中心",
+        kind="entrusted",
+        principal="测试管理局",
+        scope="以测试管理局名义实施林木采伐检查",
+        entrusted_from="2026-01-01",
+        entrusted_until="2027-12-31",
+        letter_name="服务中心委托书.pdf",
+    )
+    client.force_login(reviewer)
+    url = f"/agencies/{world.bureau.pk}/lists/bodies/"
+    form = {
+        "effective_from": "2026-08-01",
+        "source": "测管发〔2026〕4号",
+        "reason": "首次公布",
+        "file": SimpleUploadedFile("bodies.xlsx", sheet(ListKind.BODIES, [body("测试管理局"), entrusted])),
+        "letters": [SimpleUploadedFile("服务中心委托书.pdf", b"%PDF-1.4 letter", content_type="application/pdf")],
+    }
+    assert client.post(url, form).status_code == 302
+    page = client.get(url).content.decode()
+    assert "受委托组织" in page
+    assert "/evidence/" in page  # the letter, by its hash, opens from the list
