@@ -28,6 +28,7 @@ from zhifa.ledger.services import checkpoint_issue
 from zhifa.personnel import services
 from zhifa.personnel.choices import Gender, OfficerKind, ReviewResult
 from zhifa.personnel.models import Certificate, Officer
+from zhifa.powers.demo import load_lists
 
 DEMO_PASSWORD = "Zhifa@2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_DEVICE_NAME = "演示验证器"  # the authenticator the demo enrols for its administrators (see demo_code)
@@ -266,6 +267,14 @@ def load_demo(today: date) -> None:
                 agency.head = people[0]
                 agency.save(update_fields=["head"])
     _role_logins(roots[0])
+    # The published lists (演示数据) of the reserve bureau and the forestry bureau, and of the ecology bureau.
+    for root, sector, code in (
+        (roots[0], "forestry", "DQS"),
+        (roots[1], "forestry", "FYLC"),
+        (roots[2], "ecology", "XSBN"),
+    ):
+        seed = seeds[root.name]
+        load_lists(today, admins[root.pk], root, sector=sector, code=code, short=seed.short)
     branch = roots[0].children.order_by("path").first()
     assert branch is not None
     list(load_cases(today, branch))

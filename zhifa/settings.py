@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "ninja",
     "zhifa.cases",
     "zhifa.laws",
+    "zhifa.powers",
     "zhifa.documents",
     "zhifa.audit",
     "csp",

@@ -36,6 +36,7 @@ from zhifa.core.scoping import restrict_cases
 from zhifa.ledger import blobs, uploads
 from zhifa.ledger.evidence_views import UPLOADERS
 from zhifa.ledger.uploads import UploadRefused
+from zhifa.powers.api import router as lists_router
 
 
 class TokenAuth(HttpBearer):
@@ -466,3 +467,7 @@ def review_figures(request: HttpRequest, start: date | None = None, end: date | 
     if end > today or (end - start).days > 3660:
         raise Refusal("统计期间不能晚于今天，且不超过十年", field="start")
     return as_data(figures_for(actor, start, end, today))
+
+
+# The published lists (zhifa/powers/api.py), read-only.
+api.add_router("/", lists_router)

@@ -83,8 +83,9 @@ def may_read(user: User, digest: str) -> bool:
     entries = Entry.objects.filter(file_rows__sha256=digest)
     if not reads_cases(user):
         # The system and security administrators read only the files of personnel records (三员分立), and
-        # before a file is recorded only their own upload: another's upload may be a case's evidence.
-        if entries.exclude(subject__startswith="personnel.").exists():
+        # before a file is recorded only their own upload: another's upload may be a case's evidence. The
+        # entrustment letters of the published lists (powers.) are published documents, not evidence.
+        if entries.exclude(subject__startswith="personnel.").exclude(subject__startswith="powers.").exists():
             return False
         if not entries.exists():
             return uploads.may_read_unrecorded(user, digest, own_only=True)

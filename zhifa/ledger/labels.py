@@ -19,6 +19,7 @@ ACTION_LABELS = {
     "certificate.reinstated": "恢复执法证件",
     "certificate.revoked": "注销执法证件",
     "evidence.attach": "附加证据材料",
+    "powers.publish": "发布清单新版（执法主体、权责或行政检查事项）",
     "ledger.erase_facts": "依法删除事实内容",
     "ledger.seal_legacy": "封存旧格式记录的操作人与文件信息",
 }

@@ -72,6 +72,14 @@ def _case(instance: models.Model) -> dict[str, Any]:
     return found
 
 
+def _list_version(instance: models.Model) -> dict[str, Any]:
+    from zhifa.powers.models import ListVersion
+    from zhifa.powers.selectors import version_state
+
+    assert isinstance(instance, ListVersion)
+    return version_state(instance)
+
+
 # label of the model → the fields of its state. One explicit table, no registration magic.
 SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
     "core.user": _user,
@@ -135,6 +143,8 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
         "review_due",
         "domains",
     ),
+    # A published list's version and the SHA-256 of its items: an item changed behind the service shows in verify.
+    "powers.listversion": _list_version,
 }
 
 

@@ -40,7 +40,34 @@ def test_the_demo(settings, time_machine):
     has_one_working_login_per_role()
     has_cases_in_every_state_with_their_documents()
     has_reviews_in_every_state()
+    has_the_published_lists()
     loads_once()
+
+
+def has_the_published_lists() -> None:
+    """Each bureau's three lists (演示数据) in force, and a second power list of a forestry bureau with changes."""
+    from zhifa.powers.choices import ListKind
+    from zhifa.powers.selectors import diff, list_in_force
+
+    for name in ("大青山国家级自然保护区管理局", "抚远市林业和草原局", "西双版纳州生态环境局"):
+        bureau = Agency.objects.get(name=name)
+        for kind in ListKind.values:
+            version = list_in_force(bureau, kind, TODAY)
+            assert version is not None, (name, kind)
+            assert "演示数据" in version.source
+    forestry = list_in_force(Agency.objects.get(name="抚远市林业和草原局"), ListKind.POWERS, TODAY)
+    assert forestry is not None
+    assert forestry.number == 2
+    changes = diff(forestry)
+    assert changes.added
+    assert changes.removed
+    assert changes.changed
+    client = Client()
+    client.force_login(User.objects.get(username="reviewer"))
+    root = Agency.objects.get(name="大青山国家级自然保护区管理局")
+    page = client.get(f"/agencies/{root.pk}/lists/bodies/").content.decode()
+    assert "受委托组织" in page
+    assert "发布新版清单" in page
 
 
 def has_the_seed_agencies() -> None:
