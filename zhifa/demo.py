@@ -17,12 +17,13 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhifa import demo_files
-from zhifa.cases.demo import ECOLOGY, ECOLOGY_PLANS, load_cases
+from zhifa.cases.demo import ECOLOGY, ecology_plans, load_cases
 from zhifa.core.choices import ADMIN_ROLES, AgencyKind, Domain, Role
 from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, User
 from zhifa.core.services import two_factor_confirm, user_create
 from zhifa.core.validators import credit_code_check_char, resident_id_check_char
+from zhifa.laws import loader as laws
 from zhifa.ledger import blobs
 from zhifa.ledger.services import checkpoint_issue
 from zhifa.personnel import services
@@ -243,6 +244,8 @@ def demo_exists() -> bool:
 def load_demo(today: date) -> None:
     """Load the demo data. Call only when `demo_exists()` is false."""
     maker = _Maker(today)
+    # The law the cases are judged by: provisions, violations, benchmarks and no-penalty lists (zhifa/laws/data).
+    laws.load()
     roots = []
     for seed in AGENCIES:
         roots.append(_agency(seed, None, maker))
@@ -284,7 +287,7 @@ def load_demo(today: date) -> None:
     brigade = ecology.children.order_by("path").first()
     assert brigade is not None
     logins = (ECOLOGY_LOGINS[0][0], ECOLOGY_LOGINS[1][0], ECOLOGY_LOGINS[2][0])
-    list(load_cases(today, brigade, logins=logins, sector=ECOLOGY, plans=ECOLOGY_PLANS))
+    list(load_cases(today, brigade, logins=logins, sector=ECOLOGY, plans=ecology_plans(today)))
     transaction.on_commit(checkpoint_issue)
 
 

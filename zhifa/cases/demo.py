@@ -12,67 +12,78 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any
 
 from zhifa import demo_files
-from zhifa.cases import agency_settings, issuing, major, rules, services
+from zhifa.cases import agency_settings, discretion, issuing, major, rules, services
 from zhifa.cases.guards import territory
 from zhifa.cases.models import Case
 from zhifa.cases.workflow import ACTIONS
 from zhifa.core.choices import Role
 from zhifa.core.models import Agency, User
+from zhifa.laws.lex_mitior import rule_on
+from zhifa.laws.models import Violation, cite
 from zhifa.ledger import blobs
 from zhifa.personnel.models import Officer
 from zhifa.personnel.rules import can_enforce
 
-# (title, facts, legal basis, fine in yuan) — the seed documents' domains: logging in a reserve,
-# occupying forest land, hunting, digging wild plants, lighting fires.
-MATTERS = (
-    ("在保护区实验区滥伐林木", "未经批准在实验区采伐杨树{n}株，蓄积{v}立方米", "森林法 第五十六条、第七十六条", 12000),
-    ("非法占用林地修建房屋", "未经批准占用林地{v}百平方米修建彩钢房", "森林法 第三十七条、第七十三条", 60000),
-    ("非法猎捕野生动物", "在保护区内使用铁夹猎捕野兔{n}只", "野生动物保护法 第二十四条、第五十一条", 3000),
-    ("非法采挖野生植物", "在缓冲区采挖野生黄芪{n}株", "自然保护区条例 第二十六条、第三十五条", 2000),
-    ("擅自进入保护区核心区", "未经批准进入核心区露营{n}人", "自然保护区条例 第二十七条、第三十四条", 800),
-    ("在林区违规野外用火", "在林缘烧荒，过火面积约{v}十平方米", "森林防火条例 第二十五条、第五十条", 1500),
+# (title, facts, violation (zhifa/laws/data), the base of a fine set as a multiple): the seed documents' domains —
+# logging in a reserve, occupying forest land, hunting, digging wild plants, entering the core zone, moving a
+# boundary marker. The provisions and the fine come from the rule in force on each case's dates and its benchmark.
+MATTERS: tuple[tuple[str, str, str, int | None], ...] = (
+    ("在保护区实验区滥伐林木", "未经批准在实验区采伐杨树{n}株，蓄积{v}立方米", "forestry-indiscriminate-logging", 3000),
+    ("非法占用林地修建房屋", "未经批准占用林地{v}百平方米修建彩钢房", "forestry-occupy-forest-land", 30000),
+    ("非法猎捕野生动物", "在保护区内使用铁夹猎捕野兔{n}只", "wildlife-illegal-hunting-other", None),
+    ("非法采挖野生植物", "在保护区一般控制区采挖野生黄芪{n}株", "reserve-dig-wild-plants", None),
+    ("擅自进入保护区核心区", "未经批准进入核心保护区露营{n}人", "reserve-enter-core-zone", None),
+    ("擅自移动保护区界标", "擅自移动实验区界桩{n}根", "reserve-boundary-marker", None),
 )
 
 # Pollution cases of an ecology and environment bureau's brigade (the seeds' fourth domain); parties are firms.
-ECOLOGY_MATTERS = (
-    ("超标排放水污染物", "废水总排口化学需氧量超标{n}倍排放", "水污染防治法 第十条、第八十三条第二项", 150000),
-    (
-        "不正常运行大气污染防治设施",
-        "喷涂车间废气处理设施停运{v}日，废气直排",
-        "大气污染防治法 第二十条、第九十九条第三项",
-        120000,
-    ),
+# Acts before 2026-08-15 are judged by the repealed laws, later ones by the 生态环境法典 (法典 第一千零五十七条).
+ECOLOGY_MATTERS: tuple[tuple[str, str, str, int | None], ...] = (
+    ("超标排放水污染物", "废水总排口化学需氧量超标{n}倍排放", "ecology-water-excess-discharge", None),
+    ("不正常运行大气污染防治设施", "喷涂车间废气处理设施停运{v}日，废气直排", "ecology-air-facility-not-running", None),
     (
         "未批先建",
-        "未依法报批环境影响评价文件即开工建设，已完成主体厂房{v}千平方米",
-        "环境影响评价法 第二十五条、第三十一条",
-        80000,
+        "未依法报批环境影响报告表即开工建设，已完成主体厂房{v}千平方米",
+        "ecology-eia-table-build-before-approval",
+        2000000,
     ),
     (
         "危险废物露天堆放",
         "废矿物油{n}桶露天堆放于厂区空地，未设置识别标志",
-        "固体废物污染环境防治法 第七十七条、第一百一十二条",
-        100000,
+        "ecology-hazardous-waste-open-storage",
+        None,
     ),
 )
 
 
-def _split_basis(basis: str) -> dict[str, str]:
-    """ "森林法 第五十六条、第七十六条" → the provision violated and the provision of the penalty (第五十九条)."""
-    law, articles = basis.split(" ", 1)
-    violated, penalty = articles.split("、", 1)
-    return {"legal_basis": f"{law} {violated}", "penalty_basis": f"{law} {penalty}"}
+def _basis(violation: Violation, day: date) -> dict[str, str]:
+    """The provision violated and the provision of the penalty in force on `day` (第五十九条), for the on-the-spot
+    decision, whose form the assistant does not draft."""
+    rule = rule_on(violation, day)
+    if rule is None:
+        return {"legal_basis": violation.name, "penalty_basis": ""}
+    penalty = cite(list(rule.penalises.all()))
+    return {"legal_basis": cite(list(rule.prohibits.all())) or penalty, "penalty_basis": penalty}
+
+
+def _quarter(low: Decimal | None, high: Decimal | None) -> Decimal | None:
+    """A fine a quarter of the way into the proposed range, in hundreds: inside the tier, below the catalog's
+    amounts that would make a demo case major."""
+    if low is None or high is None or high <= 0:
+        return None
+    hundreds = ((low + (high - low) / 4) / 100).to_integral_value(rounding=ROUND_CEILING)
+    return min(max(hundreds * 100, low), high)
 
 
 @dataclass(frozen=True)
 class Sector:
     """What differs between the demo's forestry cases and its pollution cases."""
 
-    matters: tuple[tuple[str, str, str, int], ...]
+    matters: tuple[tuple[str, str, str, int | None], ...]
     found: str  # how a lead is found
     place: str  # where the inspection happens
     photos: str  # what the photographs show
@@ -85,6 +96,8 @@ class Sector:
     branch_settings: dict[str, str]
     # The bureau's catalog of major decisions (cases/major.py), as its legal office published it.
     major_catalog: dict[str, Any]
+    # The circumstances the officers tick in the discretion assistant (laws/assistant.py); none: the ordinary tier.
+    circumstances: tuple[str, ...] = ()
 
 
 FORESTRY = Sector(
@@ -157,6 +170,7 @@ ECOLOGY = Sector(
         "outside_benchmark": "on",
         "other_clauses": "可能造成重大生态环境损害的",
     },
+    ("lighter:0",),
 )
 
 
@@ -286,7 +300,7 @@ PLANS = (
     Plan(COURT, 300, 0),
     *(Plan(_upto("report_summary", SUMMARY), days, m) for days, m in ((1, 4), (3, 5))),
     Plan(_upto("decide_on_the_spot", SUMMARY), 0, 3),
-    *(Plan(SUMMARY, days, m) for days, m in ((30, 4), (70, 2))),
+    *(Plan(SUMMARY, days, m) for days, m in ((30, 4), (70, 3))),
     *(Plan(_upto("close"), days, m) for days, m in ((100, 3), (120, 5))),
     *(Plan(ORDINARY, days, m) for days, m in ((150, 0), (180, 2), (210, 4), (240, 5))),
     Plan(HEARING, 200, 1),
@@ -308,6 +322,17 @@ ECOLOGY_PLANS = (
     Plan(_upto("serve", HEARING), 110, 0),
     Plan(ORDINARY, 170, 3),
 )
+# The day the 生态环境法典 took effect (第一千二百四十二条), and a lead found a week before it whose report, decision
+# and execution came after: the code's lighter fine for hazardous waste applies (第一千零五十七条).
+CODE_IN_FORCE = date(2026, 8, 15)
+SPANNING_LEAD = date(2026, 8, 8)
+
+
+def ecology_plans(today: date) -> tuple[Plan, ...]:
+    """The pollution plans; once the spanning case can have run its course, with it."""
+    if today < SPANNING_LEAD + timedelta(days=60):
+        return ECOLOGY_PLANS
+    return (*ECOLOGY_PLANS, Plan(ORDINARY, (today - SPANNING_LEAD).days, 3))
 
 
 DOCUMENTED_CASES = 2
@@ -363,13 +388,14 @@ class _Director:
     def run(self, plan: Plan, serial: int) -> Case | None:
         case: Case | None = None
         day = self.today - timedelta(days=plan.began_days_ago)
-        title, facts, basis, fine = self.sector.matters[plan.matter]
+        title, facts, code, base = self.sector.matters[plan.matter]
         n = self.random.randrange(2, 15)
         context: dict[str, Any] = {
             "title": title,
             "facts": facts.format(n=n, v=self.random.randrange(2, 9)),
-            "basis": basis,
-            "fine": Decimal(fine),
+            "violation": Violation.objects.get(code=code),
+            "base": None if base is None else Decimal(base),
+            "fine": Decimal(50),
             "steps": plan.steps,
             # A hearing needs a large fine for a citizen (≥ 5,000 yuan by default), so those parties are citizens.
             "party": self._party(serial, citizen="request_hearing" in plan.steps),
@@ -379,6 +405,7 @@ class _Director:
             day = self._next_day(name, day, case, context)
             if day > self.today:
                 break
+            context["case"] = case
             data = {"on_date": day, **self._fields(name, day, context)}
             if case is not None:
                 # The notice and the decision are made before they are served (guards.py).
@@ -416,11 +443,13 @@ class _Director:
         team = self.team
         fine: Decimal = context["fine"]
         files = self.files
+        case: Case | None = context.get("case")
         penalty = {
             "penalty_kinds": ["fine"],
             "fine": fine,
             "penalty_text": f"罚款人民币{fine}元",
-            "discretion_reasons": "违法情节一般，无从轻、减轻情节，依裁量基准在中间档次内处罚",
+            # What the report drafted from the benchmark (the decision prints it).
+            "discretion_reasons": case.discretion_reasons if case is not None else "",
         }
         makers: dict[str, Callable[[], dict[str, Any]]] = {
             "register_lead": lambda: {
@@ -486,8 +515,7 @@ class _Director:
                 else {"granted": "no", "reason": "经核实，当事人反映的情况不属实"}
             ),
             "report": lambda: {
-                **_split_basis(context["basis"]),
-                **penalty,
+                **self._proposed(day, context, self.sector.circumstances),
                 **_reported_again(context),
                 "major": "submit_review" in context["steps"],
                 "collective": "refer_collective" in context["steps"],
@@ -540,11 +568,8 @@ class _Director:
             },
             "record_statement": lambda: {"content": "当事人申辩称采伐数量少于认定的数量", "evidence": [files["scan"]]},
             "revise_proposal": lambda: {
-                **_split_basis(context["basis"]),
-                **penalty,
-                "facts_found": f"当事人{context['facts']}；补充调查查明另有违法采伐，数量多于原认定",
-                "fine": fine * 2,
-                "penalty_text": f"罚款人民币{fine * 2}元",
+                **self._proposed(day, context, ("heavier:0",)),
+                "facts_found": f"当事人{context['facts']}；补充调查查明另有违法行为，数量多于原认定",
                 "reason": "补充调查认定了新的违法事实，拟加重处罚，重新告知",
             },
             "judiciary_refuses": lambda: {
@@ -608,7 +633,7 @@ class _Director:
                 "title": context["title"],
                 "act_ended_on": day,
                 "facts_found": context["facts"],
-                "legal_basis": context["basis"],
+                **_basis(context["violation"], day),
                 "penalty_kinds": ["fine"],
                 "fine": Decimal(50),
                 "certificates_shown": True,
@@ -625,6 +650,24 @@ class _Director:
             "hand_over_cash": lambda: {"receipt": f"JK{day:%Y%m%d}{self.random.randrange(1000):03d}"},
         }
         return makers[name]() if name in makers else {}
+
+    def _proposed(self, day: date, context: dict[str, Any], chosen: tuple[str, ...]) -> dict[str, Any]:
+        """The report's proposal as the officer takes it from the discretion assistant (laws/assistant.py): the
+        violation, the circumstances ticked, and a fine inside the tier proposed; the basis and the reasoning are
+        left for the assistant to draft."""
+        case = context["case"]
+        proposal = discretion.proposal_for(case, context["violation"], day, list(chosen), context["base"])
+        fine = _quarter(proposal.fine_min, proposal.fine_max) or context["fine"]
+        context["fine"] = fine
+        return {
+            "violation": context["violation"],
+            "circumstances": list(chosen),
+            "base": context["base"],
+            "facts_found": f"当事人{context['facts']}",
+            "penalty_kinds": ["fine"],
+            "fine": fine,
+            "penalty_text": f"罚款人民币{fine}元",
+        }
 
     def _hearing(self, day: date, context: dict[str, Any]) -> dict[str, Any]:
         context["hearing_on"] = rules.earliest_hearing(day).date

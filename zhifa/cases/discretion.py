@@ -12,7 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Q
+from django.db.models import Case as Case_
+from django.db.models import IntegerField, Q, Value, When
 
 from zhifa.cases.choices import NoPenaltyGround, PartyKind
 from zhifa.cases.models import Case
@@ -45,7 +46,10 @@ def party_name(case: Case) -> str:
 
 
 def violations_for(domain: str) -> Any:
-    return Violation.objects.filter(domain=domain).order_by("name")
+    """Every violation, the case's own domain first: a reserve administration also enforces the forestry and
+    wildlife laws, so the list is not cut by domain."""
+    own = Case_(When(domain=domain, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return Violation.objects.annotate(own=own).order_by("own", "domain", "name")
 
 
 def choices_for(case: Case | None, violation: Violation | None, on_date: date) -> list[tuple[str, str]]:

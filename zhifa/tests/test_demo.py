@@ -41,7 +41,31 @@ def test_the_demo(settings, time_machine):
     has_cases_in_every_state_with_their_documents()
     has_reviews_in_every_state()
     has_the_published_lists()
+    judges_cases_by_the_law_of_their_dates()
     loads_once()
+
+
+def judges_cases_by_the_law_of_their_dates() -> None:
+    """Every reported case names its violation and the rule in force on its act's day, or a lighter later one; the
+    pollution case found a week before the 生态环境法典 took effect and decided after it gets the code's lighter fine."""
+    from zhifa.cases.discretion import act_date
+
+    reported = Case.objects.filter(violation_rule__isnull=False).select_related("violation_rule", "violation")
+    assert reported.count() >= 30
+    for case in reported:
+        rule = case.violation_rule
+        assert rule is not None
+        assert rule.in_force(act_date(case)) or rule.effective_from > act_date(case), case
+        assert case.penalty_basis, case
+        assert case.tier, case
+    spanning = Case.objects.get(title="危险废物露天堆放", received_on=date(2026, 8, 8))
+    assert spanning.violation_rule is not None
+    assert spanning.violation_rule.effective_from == date(2026, 8, 15)
+    assert spanning.penalty_basis.startswith("生态环境法典")
+    assert "新的规定处罚较轻" in spanning.discretion_reasons
+    older = Case.objects.filter(domain="ecology", received_on__lt=date(2026, 7, 1), violation_rule__isnull=False)
+    assert older.exists()
+    assert all(not case.penalty_basis.startswith("生态环境法典") for case in older)
 
 
 def has_the_published_lists() -> None:
@@ -140,7 +164,7 @@ def has_cases_in_every_state_with_their_documents() -> None:
     # The seeds' fourth domain: pollution cases of the ecology brigade, handled by its own logins, firms as
     # parties; the heard one was served and the archived one went through the whole procedure.
     ecology = Case.objects.filter(domain="ecology")
-    assert ecology.count() == 5
+    assert ecology.count() == 6  # with the case that spans the 生态环境法典's first day
     assert set(ecology.values_list("agency__name", flat=True)) == {"西双版纳州生态环境局景洪市生态环境综合行政执法大队"}
     states = set(ecology.values_list("state", flat=True))
     assert {"lead", "investigating", "notified", "executing", "archived"} <= states
