@@ -19,6 +19,8 @@ $(STAMP): pyproject.toml $(BIN)/python
 # What the demo needs from the system (the documents' fonts and libraries) is installed first, as for `make test`.
 run: $(STAMP) check-system-run
 	$(BIN)/zhifa migrate --noinput
+	# The shipped law (provisions, violations, benchmarks, no-penalty lists): updated when its files changed.
+	$(BIN)/zhifa laws load
 	$(BIN)/zhifa demo
 	# The record's checkpoints on the service's own schedule, beside the server, stopped with it.
 	$(BIN)/zhifa ledger checkpoint --schedule & scheduler=$$!; \
@@ -27,6 +29,7 @@ run: $(STAMP) check-system-run
 
 demo: $(STAMP) check-system-run
 	$(BIN)/zhifa migrate --noinput
+	$(BIN)/zhifa laws load
 	$(BIN)/zhifa demo
 
 check-system:
