@@ -33,6 +33,7 @@ from zhifa.core.lockout import client_address
 from zhifa.core.models import User
 from zhifa.core.permissions import request_user
 from zhifa.core.scoping import restrict_cases
+from zhifa.laws import similar
 from zhifa.ledger import blobs, uploads
 from zhifa.ledger.evidence_views import UPLOADERS
 from zhifa.ledger.uploads import UploadRefused
@@ -351,6 +352,42 @@ def _document_out(document: CaseDocument) -> dict[str, Any]:
         "signed_files": list(document.signed_files),
         "pdf": f"/api/v1/cases/{document.case_id}/documents/{document.kind}/pdf?entry={document.documents_entry}",
     }
+
+
+class SimilarCaseOut(Schema):
+    agency: str
+    decision_number: str
+    violation: str
+    same_violation: bool
+    tier: str
+    outcome: str
+    penalty_kinds: list[str]
+    fine: str | None
+    confiscated: str | None
+    decided_on: date
+    excerpt: str
+    score: float
+
+
+@api.get(
+    "/cases/{case_id}/similar",
+    response={200: list[SimilarCaseOut], **NOT_FOUND},
+    summary="类案推送：本省已结案件中最相近的（同一违法行为优先，再按事实相似度），及其处理结果；不含当事人信息",
+)
+def case_similar(request: HttpRequest, case_id: int, limit: int = 10) -> list[dict[str, Any]]:
+    if not 1 <= limit <= 50:
+        raise Refusal("limit 应在 1 至 50 之间", field="limit")
+    found = similar.similar_cases(_visible(request, case_id), actor=request_user(request), limit=limit)
+    return [
+        {
+            **{
+                name: getattr(item, name) for name in SimilarCaseOut.model_fields if name not in {"fine", "confiscated"}
+            },
+            "fine": None if item.fine is None else f"{item.fine:.2f}",
+            "confiscated": None if item.confiscated is None else f"{item.confiscated:.2f}",
+        }
+        for item in found
+    ]
 
 
 @api.get("/cases/{case_id}/documents", response={200: list[DocumentOut], **NOT_FOUND}, summary="案件的执法文书")

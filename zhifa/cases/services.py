@@ -51,6 +51,7 @@ from zhifa.cases.workflow import ACTIONS, STATE_LABELS, Action, State, actions_f
 from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import require_role
+from zhifa.laws import similar
 from zhifa.ledger.forms import EvidenceField
 from zhifa.ledger.services import record
 
@@ -1201,6 +1202,8 @@ def _perform(actor: User, name: str, data: Mapping[str, Any], *, case: Case | No
         name_, messages = next(iter(error.message_dict.items()))
         raise Refusal(messages[0], field=None if name_ == "__all__" else name_) from error
     case.save()
+    if action.target == State.CLOSED:
+        similar.index_case(case)  # 类案推送: a case decided and closed joins the index in this transaction
     files = list(cleaned.get("evidence") or [])
     facts = {"on_date": on_date.isoformat(), **outcome.facts}
     if started:

@@ -30,6 +30,7 @@ from zhifa.core.forms import run_service
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import request_user
 from zhifa.core.scoping import can_see_agency, restrict_cases
+from zhifa.laws import similar
 from zhifa.ledger.forms import EvidenceField
 from zhifa.ledger.selectors import entries_about
 from zhifa.ledger.state import subject_key
@@ -112,6 +113,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "major_reviewed": case.records.filter(action__in=("pass_review", "review_after_hearing")).exists(),
         # The legal review's rounds and written opinions, for the handler to read what to correct.
         "review_opinions": review_queue.opinions(case),
+        # 类案推送: how the closed cases most like this one were decided (no party named).
+        "similar_cases": similar.similar_cases(case, actor=actor),
     }
     return render(request, "cases/case_detail.html", context)
 

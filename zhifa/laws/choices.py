@@ -36,3 +36,10 @@ class NoPenaltyKind(models.TextChoices):
 
     FIRST_OFFENCE = "first_offence", _("首违不罚")
     MINOR = "minor", _("轻微违法不罚")
+
+
+class SimilarOutcome(models.TextChoices):
+    """How a closed case in the similar-case index was decided on its merits (类案推送)."""
+
+    PENALTY = "penalty", _("给予行政处罚")
+    NO_PENALTY = "no_penalty", _("不予行政处罚")

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.cases.choices import PartyKind
 from zhifa.core.choices import Domain
 from zhifa.core.models import Agency
-from zhifa.laws.choices import FineBasis, NoPenaltyKind, TextLevel, Tier
+from zhifa.laws.choices import FineBasis, NoPenaltyKind, SimilarOutcome, TextLevel, Tier
 from zhifa.laws.numerals import article_citation
 
 
@@ -305,3 +305,52 @@ class NoPenaltyItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}：{self.violation.name}"
+
+
+class CaseText(models.Model):
+    """类案推送's index: one row per closed case decided on its merits (a penalty or no penalty), with its words.
+
+    Written by laws/similar.py when a case is closed (in the closing transaction) and by `zhifa laws reindex`;
+    derived from the case, so a rebuild may replace every row. `tokens` are the case's title, lead and facts
+    with the parties' names and numbers taken out, segmented by jieba, stop-words and one-character noise
+    dropped, separated by spaces; `excerpt` is the start of the facts with the same redaction. `tree` is the
+    path of the top-level agency (the province), the scope in which cases are compared.
+    """
+
+    case = models.OneToOneField("cases.Case", on_delete=models.PROTECT, related_name="similar_text")
+    violation = models.ForeignKey(
+        Violation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("违法行为")
+    )
+    tree = models.CharField(_("所属最上级机关"), max_length=20)
+    decided_on = models.DateField(_("决定日期"))
+    outcome = models.CharField(_("处理结果"), max_length=20, choices=SimilarOutcome.choices)
+    no_penalty_ground = models.CharField(_("不予处罚的情形"), max_length=40, blank=True)
+    tokens = models.TextField(_("分词"))
+    length = models.PositiveIntegerField(_("词数"))
+    excerpt = models.CharField(_("事实摘要"), max_length=200)
+    indexed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("类案索引")
+        verbose_name_plural = _("类案索引")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["tree", "id"], name="case_text_tree_id")]
+
+    def __str__(self) -> str:
+        return f"类案索引 {self.case_id}"
+
+
+class CaseTextTree(models.Model):
+    """The version of one tree's part of the similar-case index: a fresh random `stamp` and the row count,
+    written with every change to its rows, so that each process knows whether its copy in memory is current."""
+
+    tree = models.CharField(max_length=20, primary_key=True)
+    stamp = models.CharField(max_length=32)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("类案索引版本")
+        verbose_name_plural = _("类案索引版本")
+
+    def __str__(self) -> str:
+        return f"{self.tree} {self.stamp}"

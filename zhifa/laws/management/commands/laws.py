@@ -1,4 +1,5 @@
-"""`zhifa laws load|check`: load the shipped legal data (zhifa/laws/data) or only check it."""
+"""`zhifa laws load|check|reindex`: load the shipped legal data (zhifa/laws/data) or only check it; or rebuild
+the similar-case index (类案推送) from the closed cases."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from zhifa.laws import similar
 from zhifa.laws.loader import DATA, LoadError, load
 
 
@@ -16,14 +18,20 @@ class _Rollback(Exception):
 
 
 class Command(BaseCommand):
-    help = "载入（load）或只检查（check）随系统提供的法律条款、违法行为、裁量基准和不予处罚清单"
+    help = (
+        "载入（load）或只检查（check）随系统提供的法律条款、违法行为、裁量基准和不予处罚清单；或重建类案索引（reindex）"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("verb", choices=["load", "check"])
+        parser.add_argument("verb", choices=["load", "check", "reindex"])
         parser.add_argument("--folder", type=Path, default=DATA, help="数据目录（默认随系统提供的数据）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         folder: Path = options["folder"]
+        if options["verb"] == "reindex":
+            count = similar.rebuild()
+            self.stdout.write(self.style.SUCCESS(f"类案索引已重建：{count} 件已结案件。"))
+            return
         try:
             if options["verb"] == "check":
                 try:
