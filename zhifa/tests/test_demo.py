@@ -46,8 +46,8 @@ def test_the_demo(settings, time_machine):
 
 
 def judges_cases_by_the_law_of_their_dates() -> None:
-    """Every reported case names its violation and the rule in force on its act's day, or a lighter later one; the
-    pollution case found a week before the 生态环境法典 took effect and decided after it gets the code's lighter fine."""
+    """Every reported case names its violation and the rule in force on its act's day, or a lighter later one;
+    the pollution case found a week before the 生态环境法典 took effect and decided after it gets the lighter fine."""
     from zhifa.cases.discretion import act_date
 
     reported = Case.objects.filter(violation_rule__isnull=False).select_related("violation_rule", "violation")
