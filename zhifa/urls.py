@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("zhifa.ledger.urls")),
     path("", include("zhifa.cases.urls")),
     path("", include("zhifa.audit.urls")),
+    path("", include("zhifa.laws.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -169,7 +169,7 @@ class ViolationView:
     on_date: date
     agency: Agency | None
     rules: list[RuleView]
-    no_penalty: list[NoPenaltyItem] = field(default_factory=list)
+    no_penalty: list[tuple[NoPenaltyItem, str]] = field(default_factory=list)  # with the list's validity
 
 
 def violation_view(violation: Violation, *, agency: Agency | None, on_date: date) -> ViolationView:
@@ -191,7 +191,15 @@ def violation_view(violation: Violation, *, agency: Agency | None, on_date: date
         .select_related("no_penalty_list")
         .order_by("-no_penalty_list__valid_from", "pk")
     )
-    return ViolationView(violation, on_date, agency, views, items)
+    listed = [(item, validity(item.no_penalty_list, on_date)) for item in items]
+    return ViolationView(violation, on_date, agency, views, listed)
+
+
+def validity(listed: NoPenaltyList, on_date: date) -> str:
+    """ "in_force", "expired" or "not_yet" on `on_date`."""
+    if listed.in_force(on_date):
+        return "in_force"
+    return "not_yet" if on_date < listed.valid_from else "expired"
 
 
 def legal_text_with_versions(code: str) -> LegalText:
@@ -210,10 +218,11 @@ def legal_texts() -> QuerySet[LegalText]:
     return LegalText.objects.order_by("level", "code")
 
 
-def no_penalty_lists() -> QuerySet[NoPenaltyList]:
-    """Every list, newest first, with its items and their violations."""
+def no_penalty_lists(on_date: date) -> list[tuple[NoPenaltyList, str]]:
+    """Every list, newest first, with its items and their violations, and its validity on `on_date`."""
     items = NoPenaltyItem.objects.select_related("violation").order_by("pk")
-    return NoPenaltyList.objects.select_related("agency").prefetch_related(Prefetch("items", queryset=items))
+    lists = NoPenaltyList.objects.select_related("agency").prefetch_related(Prefetch("items", queryset=items))
+    return [(listed, validity(listed, on_date)) for listed in lists]
 
 
 @dataclass
