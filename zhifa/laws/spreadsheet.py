@@ -257,9 +257,14 @@ def import_benchmarks(
     for row in rows:
         result.errors.extend(_check_row(row, rules, effective_from))
     groups: dict[int, list[_Row]] = {}
+    incomplete: set[int] = set()  # a rule with a row in error is judged as a whole once the row is corrected
     for row in rows:
-        if row.rule is not None and row.tier is not None:
+        if row.rule is not None:
             groups.setdefault(row.rule.pk, []).append(row)
+            if row.tier is None:
+                incomplete.add(row.rule.pk)
+    for pk in incomplete:
+        del groups[pk]
     book = BenchmarkBook(groups)
     changed: list[tuple[ViolationRule, list[_Row]]] = []
     for group in groups.values():
@@ -270,9 +275,11 @@ def import_benchmarks(
         problem = tier_problem(rule, tiers)
         if problem is not None:
             at = next((row for row in group if row.tier is not None and row.tier.tier == problem.tier), group[0])
-            result.errors.append(
-                RowError(at.number, PART_COLUMNS[problem.part], f"{rule_name(rule)}：{problem.message}")
-            )
+            column = PART_COLUMNS[problem.part]
+            ceiling, given = rule.fine_max, at.tier.fine_max if at.tier else None
+            if problem.part == "fine" and given is not None and ceiling is not None and given > ceiling:
+                column = "罚款上限"
+            result.errors.append(RowError(at.number, column, f"{rule_name(rule)}：{problem.message}"))
         elif _same(book.in_force(agency, rule.pk, effective_from), tiers):
             result.unchanged += 1
         else:
