@@ -90,7 +90,8 @@ api = NinjaAPI(
     title="Zhifa 行政执法 API",
     version="1",
     description=(
-        "案件、期限、办案事项与证据上传，法律依据、裁量基准与同案不同罚分析。在「API 令牌」页面或用 `zhifa apitoken 用户名` 签发令牌，"
+        "案件、期限、办案事项与证据上传，法律依据、裁量基准与同案不同罚分析。"
+        "在「API 令牌」页面或用 `zhifa apitoken 用户名` 签发令牌，"
         "以 `Authorization: Bearer <令牌>` 调用。令牌到期、被停用，或其持有人被停用、被锁定时，请求返回 401。"
     ),
     auth=TokenAuth(),
