@@ -10,9 +10,8 @@
     const escape = window.echarts.format.encodeHTML;  // case titles go into the tooltip's HTML
     const chart = window.echarts.init(element, null, { renderer: "svg" });
     chart.setOption({
-      title: { text: data.title, left: "center", textStyle: { fontSize: 13 } },
       tooltip: { trigger: "item" },
-      grid: { left: 80, right: 20, bottom: 60, top: 40 },
+      grid: { left: 80, right: 20, bottom: 60, top: 30 },
       xAxis: { type: "category", data: data.categories, axisLabel: { interval: 0, rotate: data.categories.length > 4 ? 20 : 0 } },
       yAxis: { type: "value", name: "元", scale: true },
       series: [
