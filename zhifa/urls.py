@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("zhifa.cases.urls")),
     path("", include("zhifa.powers.urls")),
     path("", include("zhifa.audit.urls")),
+    path("", include("zhifa.laws.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -20,7 +20,9 @@ from ninja.files import UploadedFile
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 
+from zhifa.api.laws import router as laws_router
 from zhifa.api.models import ApiToken, digest
+from zhifa.api.schemas import NOT_FOUND, REFUSED, UNAUTHORIZED, DetailOut, RefusalOut
 from zhifa.audit.middleware import mark_refused
 from zhifa.cases import issuing, selectors, services
 from zhifa.cases.guards import late_fee_owed
@@ -90,31 +92,15 @@ api = NinjaAPI(
     title="Zhifa 行政执法 API",
     version="1",
     description=(
-        "案件、期限、办案事项与证据上传。在「API 令牌」页面或用 `zhifa apitoken 用户名` 签发令牌，"
+        "案件、期限、办案事项与证据上传，法律依据、裁量基准与同案不同罚分析。"
+        "在「API 令牌」页面或用 `zhifa apitoken 用户名` 签发令牌，"
         "以 `Authorization: Bearer <令牌>` 调用。令牌到期、被停用，或其持有人被停用、被锁定时，请求返回 401。"
     ),
     auth=TokenAuth(),
     parser=StrictJsonParser(),
     urls_namespace="api",
 )
-
-
-class RefusalOut(Schema):
-    message: str
-    field: str | None = None
-    rule: str = ""
-
-
-class DetailOut(Schema):
-    detail: str
-
-
-# The errors each operation really returns, for the OpenAPI document: every call may be 401 (no or a bad
-# token); a case path 404 outside the caller's scope; a JSON body 400 when it is not JSON at all and 422
-# (RefusalOut) when a rule refuses it or a field (also a query parameter) has the wrong form; an upload 413.
-UNAUTHORIZED: dict[int, Any] = {401: DetailOut, 422: RefusalOut}
-NOT_FOUND: dict[int, Any] = {401: DetailOut, 404: DetailOut, 422: RefusalOut}
-REFUSED: dict[int, Any] = {400: DetailOut, 401: DetailOut, 422: RefusalOut}
+api.add_router("/laws", laws_router)
 
 
 @api.exception_handler(UploadRefused)

@@ -29,6 +29,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((_("法制审核"), reverse("review_queue")))
         if may_see_figures(user):
             items.append((_("法制审核统计"), reverse("review_figures")))
+            # The same people follow whether like cases get like fines (laws/consistency.py).
+            items.append((_("同案不同罚"), reverse("laws_consistency")))
+    # The law, the benchmarks and the no-penalty lists are every member of staff's reading.
+    items.append((_("法律依据"), reverse("laws_violations")))
     if user.has_role(Role.SYSADMIN, Role.SECADMIN):
         items.append((_("用户与角色"), reverse("user_list")))
     if user.has_role(Role.SYSADMIN):

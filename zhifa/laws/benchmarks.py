@@ -8,7 +8,7 @@ amount — never "always the top" or "always the bottom"; 减轻 goes below the 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -100,3 +100,42 @@ def tier_range(rule: ViolationRule, tier: BenchmarkTier, party_kind: str) -> tup
         share = tier.fine_max / floor if floor else Decimal(0)
         return Decimal(0), (to_floor * share).quantize(Decimal("0.01"))
     return place(tier.fine_min), place(tier.fine_max)
+
+
+def agency_line(agency: Agency | None) -> list[int | None]:
+    """The agencies whose benchmark `agency` follows, nearest first, read from its path (no query): itself, those
+    above it, then None for the shipped benchmark."""
+    if agency is None:
+        return [None]
+    ids: list[int | None] = [int(segment) for segment in agency.path.split("/") if segment]
+    return [*reversed(ids), None]
+
+
+class BenchmarkBook:
+    """Every version of the benchmarks of some rules, read once with their tiers, answering as `benchmark_in_force`
+    does (the same rule: the nearest agency's latest version on or before the day) without a query per question —
+    for pages and figures that ask it for many cases or rules."""
+
+    def __init__(self, rule_ids: Iterable[int]) -> None:
+        versions = (
+            DiscretionBenchmark.objects.filter(rule_id__in=set(rule_ids))
+            .select_related("agency")
+            .prefetch_related("tiers")
+            .order_by("-effective_from")
+        )
+        self._versions: dict[tuple[int, int | None], list[DiscretionBenchmark]] = {}
+        for version in versions:
+            self._versions.setdefault((version.rule_id, version.agency_id), []).append(version)
+
+    def in_force(self, agency: Agency | None, rule_id: int, on_date: date) -> DiscretionBenchmark | None:
+        for where in agency_line(agency):
+            for version in self._versions.get((rule_id, where), ()):
+                if version.effective_from <= on_date:
+                    return version
+        return None
+
+    def history(self, agency: Agency | None, rule_id: int) -> list[DiscretionBenchmark]:
+        """Every version `agency` has followed or may follow for the rule: its own, those above it and the shipped
+        one, newest first."""
+        found = [v for where in agency_line(agency) for v in self._versions.get((rule_id, where), ())]
+        return sorted(found, key=lambda version: (version.effective_from, version.agency_id or 0), reverse=True)
