@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import date
+from decimal import Decimal
 from typing import Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,7 +25,7 @@ from zhifa.api.laws import router as laws_router
 from zhifa.api.models import ApiToken, digest
 from zhifa.api.schemas import NOT_FOUND, REFUSED, UNAUTHORIZED, DetailOut, RefusalOut
 from zhifa.audit.middleware import mark_refused
-from zhifa.cases import issuing, selectors, services
+from zhifa.cases import discretion, issuing, selectors, services
 from zhifa.cases.guards import late_fee_owed
 from zhifa.cases.models import Case, CaseDocument
 from zhifa.cases.review_figures import as_data, figures_for, may_see_figures
@@ -36,6 +37,7 @@ from zhifa.core.models import User
 from zhifa.core.permissions import request_user
 from zhifa.core.scoping import restrict_cases
 from zhifa.laws import similar
+from zhifa.laws.models import Violation
 from zhifa.ledger import blobs, uploads
 from zhifa.ledger.evidence_views import UPLOADERS
 from zhifa.ledger.uploads import UploadRefused
@@ -374,6 +376,70 @@ def case_similar(request: HttpRequest, case_id: int, limit: int = 10) -> list[di
         }
         for item in found
     ]
+
+
+class ProposalIn(Schema):
+    violation: str  # the violation's code (GET /laws/violations)
+    circumstances: list[str] = []  # condition keys "<tier>:<n>" of the benchmark in force, and factor codes
+    base: Decimal | None = None  # what a fine set as a multiple is of, in yuan
+    on_date: date | None = None  # the day the proposal is for (today when left out)
+
+
+class ProposalOut(Schema):
+    violation: str
+    tier: str
+    tier_label: str
+    penalty_kinds: list[str]
+    fine_min: str | None
+    fine_max: str | None
+    range_text: str
+    legal_basis: str
+    penalty_basis: str
+    law_choice: str
+    reasons: list[str]
+    citations: list[str]
+    benchmark: str | None
+    paragraph: str
+    circumstances: list[dict[str, str]]  # what may be ticked for this violation
+
+
+def _yuan(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+@api.post(
+    "/cases/{case_id}/proposal",
+    response={200: ProposalOut, **REFUSED, **NOT_FOUND},
+    summary="裁量建议：按违法行为、行为时的规定（从旧兼从轻）和所选情节提出档次、处罚种类、幅度和裁量说理；不作记录",
+)
+def case_proposal(request: HttpRequest, case_id: int, payload: ProposalIn) -> dict[str, Any]:
+    case = _visible(request, case_id)
+    violation = Violation.objects.filter(code=payload.violation).first()
+    if violation is None:
+        raise Refusal(f"违法行为：没有代码为“{payload.violation}”的违法行为", field="violation")
+    on_date = payload.on_date or timezone.localdate()
+    offered = discretion.choices_for(case, violation, on_date)
+    unknown = [key for key in payload.circumstances if key not in dict(offered)]
+    if unknown:
+        raise Refusal(f"裁量情节：“{unknown[0]}”不是本违法行为可选的情节", field="circumstances")
+    proposal = discretion.proposal_for(case, violation, on_date, payload.circumstances, payload.base)
+    return {
+        "violation": violation.code,
+        "tier": proposal.tier.value,
+        "tier_label": str(proposal.tier.label),
+        "penalty_kinds": proposal.kinds,
+        "fine_min": _yuan(proposal.fine_min) if proposal.unit == "元" else None,
+        "fine_max": _yuan(proposal.fine_max) if proposal.unit == "元" else None,
+        "range_text": proposal.range_text,
+        "legal_basis": proposal.legal_basis,
+        "penalty_basis": proposal.penalty_basis,
+        "law_choice": proposal.choice.reason,
+        "reasons": proposal.reasons,
+        "citations": proposal.citations,
+        "benchmark": proposal.benchmark.source if proposal.benchmark is not None else None,
+        "paragraph": proposal.paragraph,
+        "circumstances": [{"key": key, "label": label} for key, label in offered],
+    }
 
 
 @api.get("/cases/{case_id}/documents", response={200: list[DocumentOut], **NOT_FOUND}, summary="案件的执法文书")

@@ -147,7 +147,7 @@ def _action_page(request: HttpRequest, name: str, case: Case | None) -> HttpResp
         form = form_class(case=case, agency=agency)
     if proposal is None and case is not None and name in ASSISTED and closed is None and case.violation is not None:
         proposal = _proposal(case, case.violation, case.circumstances, None)
-    context = {"form": form, "action": action, "case": case, "closed": closed}
+    context = {"form": form, "action": action, "case": case, "closed": closed, "assisted": name in ASSISTED}
     if proposal is not None and case is not None:
         context["proposal"] = proposal
         context["prior_violations"] = discretion.prior_violations(case)

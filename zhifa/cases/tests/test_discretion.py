@@ -189,3 +189,32 @@ def test_a_lighter_law_in_force_before_the_decision_sends_the_proposal_back(worl
     case = desk("revise_proposal", date(2026, 8, 20), violation=lighter, reason="法典施行，适用较轻的新规定", **report)
     assert case.violation_rule is not None
     assert case.violation_rule.fine_max == 50000
+
+
+def test_the_api_proposes_without_recording_and_refuses_what_the_benchmark_does_not_offer(
+    desk: Desk, world: Any
+) -> None:
+    from zhifa.api.tests.test_api import Caller
+
+    logging = Violation.objects.get(code=LOGGING)
+    _open(desk, date(2026, 11, 3), violation=logging)
+    assert desk.case is not None
+    officer = Caller(world.officer_user)
+    path = f"/cases/{desk.case.pk}/proposal"
+    before = Entry.objects.count()
+    answer = officer.post(
+        path, {"violation": LOGGING, "circumstances": ["heavier:0"], "base": "2000", "on_date": "2026-11-05"}
+    )
+    assert answer["tier"] == "heavier"
+    assert answer["penalty_basis"] == "森林法 第七十六条第二款"
+    assert (answer["fine_min"], answer["fine_max"]) == ("8600.00", "10000.00")  # 4.3 to 5 times 2,000
+    assert "适用“从重”档" in answer["paragraph"]
+    assert any(item["key"] == "heavier:0" for item in answer["circumstances"])
+    assert Entry.objects.count() == before
+    refused = officer.post(path, {"violation": LOGGING, "circumstances": ["heavier:99"]}, status=422)
+    assert (refused["field"], "裁量情节" in refused["message"]) == ("circumstances", True)
+    outsider = Caller(world.outsider)
+    assert (
+        outsider.client.post(f"/api/v1{path}", {"violation": LOGGING}, content_type="application/json").status_code
+        == 404
+    )
