@@ -88,7 +88,7 @@ def apply_proposal(case: Case, data: Mapping[str, Any], on_date: date) -> dict[s
     penalty outside the proposal without a written reason. Returns the facts to record."""
     violation: Violation | None = data.get("violation")
     if violation is None:
-        case.violation = case.violation_rule = None
+        case.violation = case.violation_rule = case.fine_base = None
         case.tier, case.circumstances, case.departure_reason = "", [], ""
         return {}
     chosen = list(data.get("circumstances") or [])
@@ -97,6 +97,7 @@ def apply_proposal(case: Case, data: Mapping[str, Any], on_date: date) -> dict[s
     case.violation_rule = proposal.rule
     case.tier = proposal.tier.value
     case.circumstances = chosen
+    case.fine_base = data.get("base")
     if not case.legal_basis:
         case.legal_basis = proposal.legal_basis
     if not case.penalty_basis:
@@ -117,6 +118,7 @@ def apply_proposal(case: Case, data: Mapping[str, Any], on_date: date) -> dict[s
         "law_choice": proposal.choice.reason,
         "tier": proposal.tier.value,
         "circumstances": chosen,
+        "fine_base": None if case.fine_base is None else f"{case.fine_base:.2f}",
         "proposed_range": proposal.range_text,
         "benchmark": proposal.benchmark.source if proposal.benchmark is not None else None,
         "citations": proposal.citations,

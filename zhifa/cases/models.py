@@ -93,6 +93,8 @@ class Case(models.Model):
     )
     tier = models.CharField(_("裁量档次"), max_length=20, blank=True, choices=Tier.choices)
     circumstances = models.JSONField(_("裁量情节"), default=list, blank=True)
+    # What a fine set as a multiple is of (the value of the trees felled…), in yuan, as the report found it.
+    fine_base = models.DecimalField(_("倍数罚的基数（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
     departure_reason = models.TextField(_("偏离裁量建议的理由"), blank=True)
     penalty_kinds = models.JSONField(_("处罚种类"), default=list, blank=True)
     penalty_text = models.TextField(_("处罚内容"), blank=True)

@@ -230,12 +230,15 @@ def _tier_check(case: Case, fine: CaseFine, book: BenchmarkBook) -> None:
     if tier is None:
         fine.tier_note = "作出决定时执行的裁量基准没有该档次"
         return
-    if rule.fine_basis == FineBasis.MULTIPLE:
-        fine.tier_note = f"倍数罚（{rule.fine_of}），档次幅度以倍数表示"
+    if rule.fine_basis == FineBasis.MULTIPLE and case.fine_base is None:
+        fine.tier_note = f"倍数罚（{rule.fine_of}），未记录基数"
         return
     kinds = {party.kind for party in case.parties.all()}
     party_kind = PartyKind.ORGANISATION if PartyKind.ORGANISATION in kinds else PartyKind.CITIZEN
     low, high = tier_range(rule, tier, party_kind)
+    if rule.fine_basis == FineBasis.MULTIPLE and case.fine_base is not None and low is not None and high is not None:
+        # The tier's multiples of the base the report found (e.g. 3.7 to 4.3 times the value of the trees).
+        low, high = (low * case.fine_base).quantize(Decimal("0.01")), (high * case.fine_base).quantize(Decimal("0.01"))
     fine.tier_low, fine.tier_high = low, high
     if low is not None and high is not None and not low <= fine.fine <= high:
         fine.outside_tier = True

@@ -62,6 +62,7 @@ def _case(instance: models.Model) -> dict[str, Any]:
         "violation_id",
         "violation_rule_id",
         "tier",
+        "fine_base",
         "departure_reason",
     )
     rows = instance.assignments.order_by("officer_id").values_list("officer_id", "is_lead", "recused_on")  # type: ignore[attr-defined]

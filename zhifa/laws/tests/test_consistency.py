@@ -100,6 +100,22 @@ def test_a_case_outside_its_tier_and_a_case_far_from_its_peers_are_flagged(cases
     assert outside.reasons == ["超出“从轻”档幅度 100,000至400,000元"]
 
 
+def test_a_fine_set_as_a_multiple_is_checked_against_the_tier_times_the_base(world, time_machine):
+    # 滥伐林木 (test data): 一般 is 3.6 to 4.3 times the value of the trees; the report found a value of 2,000 yuan.
+    time_machine.move_to(at(TODAY))
+    load(DATA)
+    logging = Violation.objects.get(code="forestry-indiscriminate-logging")
+    for title, fine in (("档内", 8000), ("档外", 9000)):
+        case = decided(world, title, fine, world.officer)
+        Case.objects.filter(pk=case.pk).update(
+            violation=logging, violation_rule=logging.rules.get(), domain=Domain.FORESTRY, fine_base=Decimal(2000)
+        )
+    [group] = consistency_for(world.supervisor, START, END, TODAY).groups
+    [outside] = group.flagged
+    assert outside.title == "档外"
+    assert (outside.tier_low, outside.tier_high) == (Decimal("7200.00"), Decimal("8600.00"))
+
+
 def _keys(value: Any) -> set[str]:
     if isinstance(value, dict):
         return set(value) | {key for item in value.values() for key in _keys(item)}
