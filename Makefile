@@ -47,7 +47,7 @@ typecheck: $(STAMP)
 
 # The suite again with the clock moved into Spring Festival 2027 (a year whose holidays the calendar package
 # may not know: deadlines must say provisional), and its date-sensitive folders once more on a leap day.
-DATED_TESTS := zhifa/cases zhifa/personnel zhifa/core zhifa/documents zhifa/tests
+DATED_TESTS := zhifa/cases zhifa/personnel zhifa/core zhifa/documents zhifa/tests zhifa/laws zhifa/powers
 
 # The database-touching tests run twice: on SQLite, then on a throwaway PostgreSQL server that the test harness
 # starts itself (zhifa/testing/postgres.py). The passes are independent (each its own data folder, temporary

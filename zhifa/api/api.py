@@ -10,12 +10,12 @@ import json
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Body, File, NinjaAPI, Schema, Status
+from ninja import Body, Field, File, NinjaAPI, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
 from ninja.parser import Parser
@@ -379,9 +379,11 @@ def case_similar(request: HttpRequest, case_id: int, limit: int = 10) -> list[di
 
 
 class ProposalIn(Schema):
-    violation: str  # the violation's code (GET /laws/violations)
-    circumstances: list[str] = []  # condition keys "<tier>:<n>" of the benchmark in force, and factor codes
-    base: Decimal | None = None  # what a fine set as a multiple is of, in yuan
+    violation: str = Field(max_length=80)  # the violation's code (GET /laws/violations)
+    # Condition keys "<tier>:<n>" of the benchmark in force, and factor codes (the answer lists them).
+    circumstances: list[Annotated[str, Field(max_length=40)]] = Field(default=[], max_length=60)
+    # What a fine set as a multiple is of, in yuan.
+    base: Decimal | None = Field(default=None, gt=0, max_digits=12, decimal_places=2)
     on_date: date | None = None  # the day the proposal is for (today when left out)
 
 
@@ -421,7 +423,7 @@ def case_proposal(request: HttpRequest, case_id: int, payload: ProposalIn) -> di
     offered = discretion.choices_for(case, violation, on_date)
     unknown = [key for key in payload.circumstances if key not in dict(offered)]
     if unknown:
-        raise Refusal(f"裁量情节：“{unknown[0]}”不是本违法行为可选的情节", field="circumstances")
+        raise Refusal("裁量情节：含有本违法行为不可选的情节（可选的见 circumstances 列表）", field="circumstances")
     proposal = discretion.proposal_for(case, violation, on_date, payload.circumstances, payload.base)
     return {
         "violation": violation.code,

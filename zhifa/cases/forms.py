@@ -7,6 +7,7 @@ the services. `ACTION_FORMS[name](case=..., data=...)` gives the form for an act
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -442,7 +443,14 @@ class ReportForm(ActionForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("裁量基准各档的适用情形和法定从轻、减轻、从重、不予处罚情节（行政处罚法 第三十条至第三十三条）"),
     )
-    base = _money(_("倍数罚的基数（元）"))
+    base = forms.DecimalField(
+        label=_("倍数罚的基数（元）"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        help_text=_("罚款为某一数额的倍数的（如滥伐林木价值的三至五倍），填写该数额"),
+    )
     facts_found = _text(_("违法事实"), rows=5)
     legal_basis = _text(
         _("违反的法律规定"),
@@ -454,7 +462,11 @@ class ReportForm(ActionForm):
         _("处罚依据"), required=False, rows=2, help_text=_("据以给予处罚的法律、法规、规章条款；选择违法行为的可留空")
     )
     penalty_kinds = forms.MultipleChoiceField(
-        label=_("处罚种类"), choices=PenaltyKind.choices, widget=forms.CheckboxSelectMultiple
+        label=_("处罚种类"),
+        choices=PenaltyKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("裁量建议为不予处罚的可不选，由负责人决定不予处罚"),
     )
     fine = _money(_("罚款金额（元）"))
     confiscated = _money(_("没收违法所得和非法财物的价值（元）"))
@@ -546,6 +558,12 @@ class CollectiveForm(ActionForm):
     fine = _money(_("修改后的罚款金额（元）"))
     confiscated = _money(_("修改后的没收价值（元）"))
     penalty_text = _text(_("修改后的处罚内容"), required=False, rows=2)
+    departure_reason = _text(
+        _("偏离裁量建议的理由"),
+        required=False,
+        rows=2,
+        help_text=_("修改后的处罚不在裁量建议档次内的，写明理由（国办发〔2022〕27号）"),
+    )
     evidence = EvidenceField(help_text=_("集体讨论记录（经参加人签名）"))
 
     def clean(self) -> dict[str, Any]:
@@ -736,6 +754,12 @@ class DecideForm(ActionForm):
     confiscated = _money(_("没收违法所得和非法财物的价值（元）"))
     penalty_text = _text(_("处罚内容"), rows=2)
     discretion_reasons = _text(_("裁量说理"), rows=4)
+    departure_reason = _text(
+        _("偏离裁量建议的理由"),
+        required=False,
+        rows=2,
+        help_text=_("决定的处罚不在裁量建议档次内的，写明理由；调查终结报告已写明的可留空（国办发〔2022〕27号）"),
+    )
     # 复核: the party's statement and defence are answered in writing before the decision (第四十五条第一款).
     defence_answer = forms.ChoiceField(
         label=_("对陈述、申辩的复核意见"), choices=[("", "—"), *DefenceAnswer.choices], required=False
@@ -752,6 +776,7 @@ class DecideForm(ActionForm):
         if self.case is not None and not self.is_bound:
             for name in ("penalty_kinds", "fine", "confiscated", "penalty_text", "discretion_reasons"):
                 self.initial.setdefault(name, getattr(self.case, name))
+            self.initial.setdefault("departure_reason", self.case.departure_reason)
 
 
 class ServeForm(ActionForm):

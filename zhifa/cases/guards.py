@@ -474,6 +474,9 @@ def seizure_not_extended_before(step: Step) -> Problem | None:
 def penalty_stated(step: Step) -> Problem | None:
     kinds = step.data.get("penalty_kinds") or []
     fine = step.data.get("fine")
+    proposing = step.action.name in ("report", "revise_proposal")
+    if not kinds and proposing and (step.data.get("violation") or (step.case and step.case.violation_id)):
+        return None  # a proposal not to punish, which the assistant must bear out (discretion.apply_proposal)
     if not kinds:
         return Problem("请选择处罚种类", "penalty_kinds", "行政处罚法 第九条")
     if "fine" in kinds and not fine:
@@ -525,6 +528,14 @@ def education_recorded(step: Step) -> Problem | None:
         return Problem(
             "不予行政处罚的，应当对当事人进行教育：请记录教育的方式和内容", "education", "行政处罚法 第三十三条第三款"
         )
+    return None
+
+
+@guard("penalty_proposed", needs_input=False)
+def penalty_proposed(step: Step) -> Problem | None:
+    """A proposal not to punish is not approved and noticed: the head decides no penalty (第五十七条第一款第二项)."""
+    if not _case(step).penalty_kinds:
+        return Problem("调查终结报告建议不予处罚，请决定不予处罚", rule="行政处罚法 第五十七条第一款第二项")
     return None
 
 

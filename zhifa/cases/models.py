@@ -91,6 +91,9 @@ class Case(models.Model):
     violation_rule = models.ForeignKey(
         "laws.ViolationRule", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
     )
+    benchmark = models.ForeignKey(
+        "laws.DiscretionBenchmark", on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
     tier = models.CharField(_("裁量档次"), max_length=20, blank=True, choices=Tier.choices)
     circumstances = models.JSONField(_("裁量情节"), default=list, blank=True)
     # What a fine set as a multiple is of (the value of the trees felled…), in yuan, as the report found it.

@@ -27,6 +27,7 @@ from zhifa.cases.choices import (
     AppraisalKind,
     ContestChannel,
     CriminalOutcome,
+    NoPenaltyGround,
     PartyKind,
     PreservationMeasure,
     Procedure,
@@ -512,6 +513,9 @@ def _record_collective(step: Step) -> Outcome:
             }
         ),
     }
+    if step.data["conclusion"] == "amend":
+        # The heads' penalty stays within the law and states why it leaves the benchmark (国办发〔2022〕27号).
+        facts.update(discretion.check_decided_penalty(case, step.on_date, step.data))
     if step.data["conclusion"] == "amend" and case.state == State.COLLECTIVE:
         # Before the approval, the heads' amendment becomes the proposal that is approved and noticed (第四十四条);
         # after the notice a lighter one is decided on it, a heavier one needs 重新告知 (not_heavier_after_defence).
@@ -671,6 +675,12 @@ def _no_penalty(step: Step) -> Outcome:
     case.decided_on = step.on_date
     facts = {"ground": step.data["ground"], "reason": case.outcome_reason}
     item = step.data.get("list_item")
+    if step.data["ground"] == NoPenaltyGround.FIRST_OFFENCE:  # what was searched, and that nothing was found
+        facts["first_offence"] = {
+            "violation": case.violation.code if case.violation else None,
+            "years": (item.first_offence_years if item is not None else None) or discretion.FIRST_OFFENCE_YEARS,
+            "earlier_found": 0,
+        }
     if item is not None:  # the published list the case was checked against (首违不罚、轻微违法不罚)
         facts["list_item"] = {"list": item.no_penalty_list.name, "source": item.no_penalty_list.source,
                               "kind": item.kind, "conditions": item.conditions}  # fmt: skip
@@ -814,6 +824,8 @@ def _decide(step: Step) -> Outcome:
         "confiscated": _money(case.confiscated),
         "penalty_text": case.penalty_text,
         "discretion_reasons": case.discretion_reasons,
+        # The penalty decided, within the law and the benchmark, or with the reason it departs (裁量).
+        **discretion.check_decided_penalty(case, step.on_date, data),
     }
     # A major decision is filed with the body above (重大行政处罚备案); an ordinary one has nothing to file.
     if not major.clauses(case, step.on_date):

@@ -146,11 +146,13 @@ def _action_page(request: HttpRequest, name: str, case: Case | None) -> HttpResp
     else:
         form = form_class(case=case, agency=agency)
     if proposal is None and case is not None and name in ASSISTED and closed is None and case.violation is not None:
-        proposal = _proposal(case, case.violation, case.circumstances, None)
+        proposal = _proposal(case, case.violation, case.circumstances, case.fine_base)
     context = {"form": form, "action": action, "case": case, "closed": closed, "assisted": name in ASSISTED}
     if proposal is not None and case is not None:
         context["proposal"] = proposal
-        context["prior_violations"] = discretion.prior_violations(case)
+        context["prior_violations"] = [
+            {"text": discretion.describe_prior(p)} for p in discretion.prior_violations(case)
+        ]
         context["no_penalty_items"] = discretion.no_penalty_items(case)
     if case is not None and name in ("pass_review", "return_review") and closed is None:
         # What the reviewer reviews, assembled: the proposal, its evidence by hash, the hearing's report, the

@@ -568,7 +568,7 @@ _TABLE = [
         (State.APPROVING, State.COLLECTIVE),
         State.APPROVED,
         APPROVERS,
-        ("no_recusal_pending", "collective_held_when_grave", "collective_recorded"),
+        ("no_recusal_pending", "penalty_proposed", "collective_held_when_grave", "collective_recorded"),
         source="行政处罚法 第五十七条",
     ),
     Action(

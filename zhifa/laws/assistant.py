@@ -21,6 +21,7 @@ from zhifa.laws.benchmarks import benchmark_in_force, tier_range
 from zhifa.laws.choices import FineBasis, Tier
 from zhifa.laws.lex_mitior import Choice, choose
 from zhifa.laws.models import BenchmarkTier, DiscretionBenchmark, Violation, ViolationRule, cite
+from zhifa.laws.numerals import amount_text
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class Proposal:
     def range_text(self) -> str:
         if self.fine_min is None or self.fine_max is None:
             return "不处罚款"
-        return f"{_amount(self.fine_min)}至{_amount(self.fine_max)}{self.unit}"
+        return f"{amount_text(self.fine_min)}至{amount_text(self.fine_max)}{self.unit}"
 
     def departs(self, kinds: Collection[str], fine: Decimal | None) -> list[str]:
         """How a chosen penalty leaves the proposal ([] when it stays inside): each in words for the reviewer."""
@@ -129,13 +130,8 @@ class Proposal:
             found.append("建议不予处罚，拟作出处罚")
         bounded = self.unit == "元" and self.fine_min is not None and self.fine_max is not None
         if fine is not None and bounded and not self.fine_min <= fine <= self.fine_max:  # type: ignore[operator]
-            found.append(f"罚款 {_amount(fine)}元 不在建议幅度 {self.range_text} 内")
+            found.append(f"罚款 {amount_text(fine)}元 不在建议幅度 {self.range_text} 内")
         return found
-
-
-def _amount(value: Decimal) -> str:
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text
 
 
 def conditions(benchmark: DiscretionBenchmark | None) -> list[Condition]:

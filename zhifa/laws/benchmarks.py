@@ -16,6 +16,7 @@ from zhifa.cases.choices import PartyKind
 from zhifa.core.models import Agency
 from zhifa.laws.choices import FineBasis, Tier
 from zhifa.laws.models import BenchmarkTier, DiscretionBenchmark, ViolationRule
+from zhifa.laws.numerals import amount_text
 
 RULE = "国办发〔2022〕27号"
 RANGE_TIERS = (Tier.LIGHTER, Tier.ORDINARY, Tier.HEAVIER)
@@ -56,14 +57,16 @@ def tier_problems(rule: ViolationRule, tiers: Sequence[BenchmarkTier]) -> list[s
             problems.append(f"“{tier.get_tier_display()}”档的下限大于上限")
         elif tier.fine_min < floor or tier.fine_max > ceiling:
             problems.append(
-                f"“{tier.get_tier_display()}”档 {tier.fine_min}–{tier.fine_max} "
-                f"超出法定幅度 {floor}–{ceiling}（{RULE}）"
+                f"“{tier.get_tier_display()}”档 {amount_text(tier.fine_min)}–{amount_text(tier.fine_max)} "
+                f"超出法定幅度 {amount_text(floor)}–{amount_text(ceiling)}（{RULE}）"
             )
     if problems:
         return problems
     if present:
         if present[0].fine_min != floor or present[-1].fine_max != ceiling:
-            problems.append(f"从轻、一般、从重各档应覆盖法定幅度 {floor}–{ceiling} 的全部（{RULE}）")
+            problems.append(
+                f"从轻、一般、从重各档应覆盖法定幅度 {amount_text(floor)}–{amount_text(ceiling)} 的全部（{RULE}）"
+            )
         for lower, upper in itertools.pairwise(present):
             if lower.fine_max != upper.fine_min:
                 problems.append(f"“{lower.get_tier_display()}”档与“{upper.get_tier_display()}”档应首尾相接（{RULE}）")
@@ -71,7 +74,7 @@ def tier_problems(rule: ViolationRule, tiers: Sequence[BenchmarkTier]) -> list[s
             problems.append(f"各档应为幅度，不得固定按上限或下限处罚（{RULE}）")
     reduced = by_tier.get(Tier.REDUCED)
     if reduced is not None and reduced.fine_max is not None and reduced.fine_max > floor:
-        problems.append(f"“减轻”档的罚款应低于法定下限 {floor}（行政处罚法 第三十二条）")
+        problems.append(f"“减轻”档的罚款应低于法定下限 {amount_text(floor)}（行政处罚法 第三十二条）")
     refused = by_tier.get(Tier.NO_PENALTY)
     if refused is not None and (refused.fine_min or refused.fine_max or refused.kinds):
         problems.append("“不予处罚”档不得写处罚种类或数额")

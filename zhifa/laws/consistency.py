@@ -31,7 +31,7 @@ from zhifa.core.models import User
 from zhifa.core.scoping import restrict_cases
 from zhifa.laws.benchmarks import BenchmarkBook, tier_range
 from zhifa.laws.choices import FineBasis, Tier
-from zhifa.laws.selectors import amount_text
+from zhifa.laws.numerals import amount_text
 
 # The states of a case whose penalty has been decided (and not since undone).
 DECIDED_STATES = (

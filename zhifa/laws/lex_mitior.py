@@ -20,20 +20,22 @@ from zhifa.laws.models import Violation, ViolationRule, cite
 LAW = "行政处罚法 第三十七条"
 ECOLOGY_LAW = "生态环境法典 第一千零五十七条"
 
-# How heavy each kind is, to compare two rules' worst penalty (行政处罚法 第九条 lists them from light to heavy).
+# How heavy each kind is, to compare two rules' worst penalty. 行政处罚法 第九条 sorts the kinds into groups — (一)
+# reputation, (二) property, (三) licences, (四) conduct — by how deeply they reach; the weights follow the groups,
+# and within (三) and (四) put the final measures (吊销, 责令关闭) above the temporary ones.
 KIND_WEIGHT = {
     PenaltyKind.WARNING: 1,
     PenaltyKind.CRITICISM: 1,
     PenaltyKind.FINE: 2,
-    PenaltyKind.CONFISCATE_GAINS: 3,
-    PenaltyKind.CONFISCATE_PROPERTY: 3,
-    PenaltyKind.SUSPEND_LICENCE: 4,
-    PenaltyKind.LOWER_QUALIFICATION: 4,
+    PenaltyKind.CONFISCATE_GAINS: 2,
+    PenaltyKind.CONFISCATE_PROPERTY: 2,
+    PenaltyKind.SUSPEND_LICENCE: 3,
+    PenaltyKind.LOWER_QUALIFICATION: 3,
+    PenaltyKind.REVOKE_LICENCE: 4,
     PenaltyKind.RESTRICT_ACTIVITY: 5,
     PenaltyKind.STOP_PRODUCTION: 5,
-    PenaltyKind.REVOKE_LICENCE: 6,
-    PenaltyKind.RESTRICT_PRACTICE: 6,
-    PenaltyKind.CLOSE: 7,
+    PenaltyKind.RESTRICT_PRACTICE: 5,
+    PenaltyKind.CLOSE: 6,
 }
 
 
@@ -118,6 +120,12 @@ def choose(violation: Violation, act_date: date, decided_on: date, party_kind: s
     changed = f"{when}，行为时的规定为 {_cite(at_act)}；作出处理时"
     basis = "、".join(sources)
     if at_decision is None:
+        if not at_act.ends_offence:  # no rule loaded for the later day: a gap in the data, never a pardon
+            raise Refusal(
+                f"系统未载入{max(decided_on, act_date):%Y年%m月%d日}施行的“{violation.name}”的处罚规定，"
+                f"无法适用从旧兼从轻（{LAW}）；请法制机构补充后再办理",
+                field="violation",
+            )
         reason = f"{changed}该规定已废止且不再认为该行为违法，依{basis}，适用新的规定，不予处罚。"
         return Choice(None, at_act, None, act_date, decided_on, reason, sources)
     changed += f"已为 {_cite(at_decision)}（{at_decision.effective_from:%Y年%m月%d日}起施行）"

@@ -155,12 +155,20 @@ def _save(model_instance: Any, lookup: dict[str, Any], values: dict[str, Any], r
         return row
     differs = [name for name, value in values.items() if getattr(row, name) != value]
     if differs:
+        if isinstance(row, ViolationRule) and set(differs) - {"checked", "note"} and row.cases.exists():
+            # A rule that judged a case is the law of that case: a correction is a new rule from a later day.
+            raise LoadError(f"{label}：已有案件适用该规定，不能更改 {', '.join(differs)}；更正请以新的施行日期另列规定")
         for name in differs:
+            report.changed.append(f"{label} {name}: {_shown(getattr(row, name))} → {_shown(values[name])}")
             setattr(row, name, values[name])
         _valid(row, label)
         row.save()
-        report.changed.append(f"{label}: {', '.join(differs)}")
     return row
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 80 else text[:77] + "…"
 
 
 def _valid(row: Any, label: str) -> None:
@@ -315,6 +323,7 @@ def _load_rule(
         "fine_basis": basis,
         "fine_of": raw.get("fine_of", ""),
         "checked": bool(raw.get("checked", False)),
+        "ends_offence": bool(raw.get("repealed", False)),
         "note": raw.get("note", ""),
     }
     for key in (

@@ -185,6 +185,9 @@ class ViolationRule(models.Model):
         _("无法计算基数时的罚款上限（元）"), max_digits=16, decimal_places=4, null=True, blank=True
     )
     checked = models.BooleanField(_("数额已与官方文本核对"), default=False)
+    # Set only where the law that ended this rule no longer makes the act an offence (从旧兼从轻: not punished);
+    # a rule that ends without it and without a successor is a gap in the data, and the system refuses to guess.
+    ends_offence = models.BooleanField(_("失效后不再认为违法"), default=False)
     note = models.TextField(_("说明"), blank=True)
 
     class Meta:

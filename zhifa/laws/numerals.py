@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 DIGITS = "零一二三四五六七八九"
 UNITS = ((1000, "千"), (100, "百"), (10, "十"))
 
@@ -37,3 +39,10 @@ def article_citation(article: int, paragraph: int = 0, item: int = 0) -> str:
     if item:
         text += f"第{chinese_number(item)}项"
     return text
+
+
+def amount_text(value: Decimal | None) -> str:
+    """An amount or a multiple as the pages write it: 100000 → "100,000"; 3.60 → "3.6"; None → "—"."""
+    if value is None:
+        return "—"
+    return f"{value:,.4f}".rstrip("0").rstrip(".")

@@ -27,16 +27,10 @@ from zhifa.laws.models import (
     Violation,
     ViolationRule,
 )
+from zhifa.laws.numerals import amount_text
 
 # A search word longer than this is cut: nobody types a violation's name of 50 characters.
 QUERY_LENGTH = 50
-
-
-def amount_text(value: Decimal | None) -> str:
-    """100000 → "100,000"; 3.60 → "3.6"; None → "—"."""
-    if value is None:
-        return "—"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def kind_labels(kinds: list[str]) -> list[str]:

@@ -188,8 +188,8 @@ def benchmark_add(
                     "tier": row.tier,
                     "conditions": row.conditions,
                     "kinds": row.kinds,
-                    "fine_min": None if row.fine_min is None else f"{row.fine_min:.2f}",
-                    "fine_max": None if row.fine_max is None else f"{row.fine_max:.2f}",
+                    "fine_min": None if row.fine_min is None else format(row.fine_min.normalize(), "f"),
+                    "fine_max": None if row.fine_max is None else format(row.fine_max.normalize(), "f"),
                 }
                 for row in rows
             ],

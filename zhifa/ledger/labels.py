@@ -20,6 +20,8 @@ ACTION_LABELS = {
     "certificate.revoked": "注销执法证件",
     "evidence.attach": "附加证据材料",
     "powers.publish": "发布清单新版（执法主体、权责或行政检查事项）",
+    "benchmark.add": "发布行政处罚裁量基准新版",
+    "laws.load": "载入或更新法律条款、违法行为、裁量基准和不予处罚清单",
     "ledger.erase_facts": "依法删除事实内容",
     "ledger.seal_legacy": "封存旧格式记录的操作人与文件信息",
 }

@@ -61,7 +61,9 @@ def _case(instance: models.Model) -> dict[str, Any]:
         "closed_on",
         "violation_id",
         "violation_rule_id",
+        "benchmark_id",
         "tier",
+        "circumstances",
         "fine_base",
         "departure_reason",
     )
@@ -79,6 +81,20 @@ def _list_version(instance: models.Model) -> dict[str, Any]:
 
     assert isinstance(instance, ListVersion)
     return version_state(instance)
+
+
+def _benchmark(instance: models.Model) -> dict[str, Any]:
+    """An agency's benchmark version and its tiers: a tier edited behind laws.services.benchmark_add is caught."""
+
+    def amount(value: Decimal | None) -> str | None:  # multiples have up to four places
+        return None if value is None else format(value.normalize(), "f")
+
+    tiers = [
+        [tier.tier, list(tier.conditions), list(tier.kinds), amount(tier.fine_min), amount(tier.fine_max)]
+        for tier in instance.tiers.order_by("tier")  # type: ignore[attr-defined]
+    ]
+    state = _fields("agency_id", "rule_id", "effective_from", "source")(instance)
+    return {**state, "tiers": tiers}
 
 
 # label of the model → the fields of its state. One explicit table, no registration magic.
@@ -146,6 +162,7 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
     ),
     # A published list's version and the SHA-256 of its items: an item changed behind the service shows in verify.
     "powers.listversion": _list_version,
+    "laws.discretionbenchmark": _benchmark,
 }
 
 

@@ -164,15 +164,27 @@ def test_the_report_page_drafts_the_reasoning_without_recording_anything(desk: D
     assert Entry.objects.count() == before
 
 
-def test_a_lighter_law_in_force_before_the_decision_sends_the_proposal_back(world: Any, evidence: Path) -> None:
-    # The test data's violation whose fine the 生态环境法典 lowers from 2026-08-15 (10,000–100,000 → 5,000–50,000).
-    load(Path(__file__).resolve().parents[2] / "laws" / "tests" / "data")
-    lighter = Violation.objects.get(code="ecology-made-lighter")
+TEST_DATA = Path(__file__).resolve().parents[2] / "laws" / "tests" / "data"
+
+
+def _ecology_desk(world: Any, evidence: Path, code: str, time_machine: Any) -> tuple[Desk, Violation]:
+    """A pollution case of the test data's `code`, done on 2026-08-01 and filed on 2026-08-04, before the code."""
+    time_machine.move_to(at(TODAY))
+    load(TEST_DATA)
+    violation = Violation.objects.get(code=code)
     world.branch.domains = ["forestry", "ecology"]
     world.branch.save()
     desk = Desk(world, evidence)
     desk.lead(date(2026, 8, 3), act_ended_on=date(2026, 8, 1), domain="ecology", title="测试违法行为")
-    _open(desk, date(2026, 8, 4), violation=lighter)
+    _open(desk, date(2026, 8, 4), violation=violation)
+    return desk, violation
+
+
+def test_a_lighter_law_in_force_before_the_decision_sends_the_proposal_back(
+    world: Any, evidence: Path, time_machine: Any
+) -> None:
+    # The test data's violation whose fine the 生态环境法典 lowers from 2026-08-15 (10,000–100,000 → 5,000–50,000).
+    desk, lighter = _ecology_desk(world, evidence, "ecology-made-lighter", time_machine)
     report = {**REPORT, "base": None, "fine": Decimal(50000), "penalty_text": "罚款五万元"}
     case = desk("report", date(2026, 8, 5), violation=lighter, **report)
     assert case.violation_rule is not None
@@ -186,9 +198,79 @@ def test_a_lighter_law_in_force_before_the_decision_sends_the_proposal_back(worl
     assert "作出决定时适用的规定已变化" in refusal.message
     assert "新的规定处罚较轻" in refusal.message
     assert refusal.rule == "行政处罚法 第三十七条"
-    case = desk("revise_proposal", date(2026, 8, 20), violation=lighter, reason="法典施行，适用较轻的新规定", **report)
+    revised = {**report, "fine": Decimal(20000), "penalty_text": "罚款二万元", "legal_basis": "水污染防治法 第九十条"}
+    case = desk("revise_proposal", date(2026, 8, 20), violation=lighter, reason="法典施行，适用较轻的新规定", **revised)
     assert case.violation_rule is not None
     assert case.violation_rule.fine_max == 50000
+    # The revised proposal cites the rule now applied, whatever the form still held, and its reasoning says why.
+    assert (case.legal_basis, case.penalty_basis) == ("生态环境法典 第一千一百九十条", "生态环境法典 第一千一百九十条")
+    assert "新的规定处罚较轻" in case.discretion_reasons
+
+
+def test_an_act_no_longer_an_offence_is_never_penalised(world: Any, evidence: Path, time_machine: Any) -> None:
+    desk, repealed = _ecology_desk(world, evidence, "ecology-repealed", time_machine)
+    warning = {"facts_found": "测试", "penalty_kinds": ["warning"], "penalty_text": "警告"}
+    desk("report", date(2026, 8, 5), violation=repealed, **warning)
+    desk("submit_approval", date(2026, 8, 5))
+    desk("approve", date(2026, 8, 6))
+    desk("notify", date(2026, 8, 7), rights_stated=True)
+    assert desk.case is not None
+    decision = {**warning, "discretion_reasons": desk.case.discretion_reasons}
+    refusal = desk.refused("decide", date(2026, 8, 20), **decision)
+    assert "不再认为该行为违法" in refusal.message
+    assert "只能决定不予行政处罚" in refusal.message
+    refusal = desk.refused("revise_proposal", date(2026, 8, 20), violation=repealed, reason="法律修改", **warning)
+    assert refusal.field == "penalty_kinds"
+    assert refusal.rule == "行政处罚法 第三十七条"
+
+
+def test_the_law_bounds_the_fine_whatever_reason_is_given(desk: Desk) -> None:
+    logging = Violation.objects.get(code=LOGGING)
+    _open(desk, date(2026, 11, 3), violation=logging)
+    # A fine set as a multiple needs its base: 3 to 5 times the value of the trees.
+    refusal = desk.refused("report", date(2026, 11, 5), **{**REPORT, "violation": logging, "base": None})
+    assert refusal.field == "base"
+    # Above the legal ceiling (5 × 2,000), no reason lets it through; nor a kind the law does not provide.
+    over = {**REPORT, "violation": logging, "fine": Decimal(12000), "departure_reason": "情节恶劣"}
+    assert "超过森林法 第七十六条第二款规定的上限10,000元" in str(desk.refused("report", date(2026, 11, 5), **over))
+    closing = {**REPORT, "violation": logging, "penalty_kinds": ["fine", "close"], "departure_reason": "情节恶劣"}
+    assert desk.refused("report", date(2026, 11, 5), **closing).field == "penalty_kinds"
+    # Below the floor only with a circumstance of 第三十二条 (减轻), and then with the reason for leaving the tier.
+    under = {**REPORT, "violation": logging, "fine": Decimal(4000), "departure_reason": "家庭困难"}
+    assert "低于法定下限6,000元" in str(desk.refused("report", date(2026, 11, 5), **under))
+    case = desk("report", date(2026, 11, 5), **under, circumstances=["confessed"])
+    assert case.fine == Decimal(4000)
+
+
+def test_the_decision_is_checked_against_the_tier_like_the_proposal(desk: Desk) -> None:
+    logging = Violation.objects.get(code=LOGGING)
+    _open(desk, date(2026, 11, 3), violation=logging)
+    case = desk("report", date(2026, 11, 5), violation=logging, **REPORT)
+    desk("submit_approval", date(2026, 11, 5))
+    desk("approve", date(2026, 11, 6))
+    desk("notify", date(2026, 11, 6), rights_stated=True)
+    decision = {"penalty_kinds": ["fine"], "fine": Decimal(6000), "penalty_text": "罚款六千元"}
+    decision["discretion_reasons"] = case.discretion_reasons
+    refusal = desk.refused("decide", date(2026, 11, 16), **decision)
+    assert refusal.field == "departure_reason"
+    case = desk("decide", date(2026, 11, 16), **decision, departure_reason="当事人陈述申辩中补种完毕，酌情降低")
+    assert case.departure_reason == "当事人陈述申辩中补种完毕，酌情降低"
+    assert _facts("case.decide")["departure_reason"] == case.departure_reason
+
+
+def test_a_first_offence_needs_the_violation(desk: Desk) -> None:
+    desk.investigate(date(2026, 11, 3))
+    basis = {
+        "legal_basis": "森林法",
+        "penalty_basis": "森林法",
+        "discretion_reasons": "情节一般，按裁量基准中间档次处罚",
+    }
+    desk("report", date(2026, 11, 5), **basis, **REPORT)
+    desk("submit_approval", date(2026, 11, 5))
+    refusal = desk.refused(
+        "decide_no_penalty", date(2026, 11, 6), ground="first_offence", reason="初次违法", education="宣讲"
+    )
+    assert "须先确定违法行为" in refusal.message
 
 
 def test_the_api_proposes_without_recording_and_refuses_what_the_benchmark_does_not_offer(

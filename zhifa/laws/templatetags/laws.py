@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import template
 
-from zhifa.laws.selectors import amount_text
+from zhifa.laws.numerals import amount_text
 
 register = template.Library()
 

@@ -176,7 +176,7 @@ def test_a_bad_row_refuses_the_whole_file_naming_row_column_and_rule(laws):
     result = _import(laws, rows)
     assert [(e.row, e.column) for e in result.errors] == [(heavier, "罚款上限")]
     assert "“滥伐林木”（森林法 第七十六条第二款" in result.errors[0].message
-    assert "“从重”档 4.3–6 超出法定幅度 3.00–5.00" in result.errors[0].message
+    assert "“从重”档 4.3–6 超出法定幅度 3–5" in result.errors[0].message
     assert not DiscretionBenchmark.objects.filter(agency__isnull=False).exists()
     assert not Entry.objects.filter(action="benchmark.add").exists()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -18,6 +19,7 @@ from zhifa.cases.workflow import State
 from zhifa.core.choices import Domain
 from zhifa.laws import similar
 from zhifa.laws.choices import SimilarOutcome, Tier
+from zhifa.laws.loader import load
 from zhifa.laws.models import CaseText, Violation
 from zhifa.laws.similar_text import redact, terms
 from zhifa.testing.factories import TODAY, at, make_user
@@ -170,20 +172,21 @@ def test_segmentation_drops_stop_words_numbers_and_single_characters():
 
 
 def test_a_case_is_indexed_when_it_is_closed_through_the_services(world, evidence, logging_):
+    load(Path(__file__).parent / "data")  # the violation's rules and benchmark, for the report's proposal
     desk = Desk(world, evidence)
     desk.lead(date(2026, 11, 2), act_ended_on=date(2026, 11, 1))
-    desk.case.violation = logging_
-    desk.case.save()
-    desk.investigate(date(2026, 11, 3))
+    on = date(2026, 11, 3)
+    desk("file", on, violation=logging_)
+    desk("assign", on, lead=desk.team[0], others=desk.team[1:], declared=desk.team)
+    desk("add_evidence", on, officers=desk.team, kind="object", summary="伐桩照片", evidence=[desk.photo])
+    # The assistant proposes no penalty for a first offence corrected in time: the report proposes none.
     desk(
         "report",
         date(2026, 11, 5),
+        violation=logging_,
+        circumstances=["first_offence"],
         facts_found="张某初次滥伐杨树2株，及时补种",
-        legal_basis="行政处罚法 第三十三条",
-        penalty_basis="行政处罚法 第三十三条",
-        penalty_kinds=["warning"],
-        penalty_text="拟不予处罚",
-        discretion_reasons="首次违法，危害后果轻微，已及时改正",
+        penalty_text="建议不予处罚",
     )
     desk("submit_approval", date(2026, 11, 5))
     desk("decide_no_penalty", date(2026, 11, 6), ground="first_offence", reason="首违不罚，已补种", education="宣讲")
@@ -196,7 +199,7 @@ def test_a_case_is_indexed_when_it_is_closed_through_the_services(world, evidenc
     query = make_case(world, world.branch, "滥伐杨树5株", violation=logging_, state=State.INVESTIGATING)
     [item] = similar.similar_cases(query, actor=world.officer_user)
     assert item.outcome.startswith("不予行政处罚：初次违法")
-    assert (item.penalty_kinds, item.fine) == ([], None)  # the proposal's warning was not decided
+    assert (item.penalty_kinds, item.fine) == ([], None)
 
 
 def test_the_copy_in_memory_follows_new_rows_and_a_rebuild_gives_the_same_list(world, logging_, occupying):
