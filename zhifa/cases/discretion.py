@@ -24,7 +24,7 @@ from zhifa.laws.benchmarks import RULE as BENCHMARK_RULE
 from zhifa.laws.benchmarks import benchmark_in_force
 from zhifa.laws.choices import FineBasis, NoPenaltyKind, Tier
 from zhifa.laws.lex_mitior import LAW, choose
-from zhifa.laws.models import NoPenaltyItem, Violation, ViolationRule
+from zhifa.laws.models import NoPenaltyItem, Violation, ViolationRule, cite
 from zhifa.laws.numerals import amount_text
 
 # No-penalty grounds on which no violation was established: such a case is no earlier violation (首违).
@@ -104,37 +104,15 @@ REDUCING = frozenset(f.code for f in FACTORS if f.tier == Tier.LIGHTER) - {"rest
 def check_penalty(
     case: Case, proposal: Proposal, kinds: Collection[str], fine: Decimal | None, reason: str
 ) -> list[str]:
-    """The departures of a penalty from the proposal ([] when it stays inside), refusing what no reason allows: a
-    penalty for an act no longer an offence, a kind the law does not provide, a fine above the legal ceiling, a
-    fine below the floor without a circumstance of 第三十二条 (减轻), a multiple without its base. A departure needs
-    `reason` (国办发〔2022〕27号)."""
+    """The departures of a penalty from the proposal ([] when it stays inside), refusing what no reason allows
+    (check_legal_limits). A departure needs `reason` (国办发〔2022〕27号)."""
     rule = proposal.rule
     if rule is None:
         if kinds:
             raise Refusal(f"{proposal.choice.reason}只能决定不予行政处罚", field="penalty_kinds", rule=LAW)
         return []
-    labels = dict(PenaltyKind.choices)
-    foreign = [str(labels.get(kind, kind)) for kind in kinds if kind not in rule.kinds]
-    if foreign:
-        raise Refusal(
-            f"处罚种类：{'、'.join(foreign)}不是{proposal.penalty_basis}规定的处罚种类", field="penalty_kinds"
-        )
-    if fine is not None and rule.fine_basis != FineBasis.NONE:
-        floor, ceiling = legal_range(proposal, rule, case)
-        if floor is None or ceiling is None:
-            raise Refusal(f"倍数罚的基数：罚款为{rule.fine_of}的倍数，请填写{rule.fine_of}（元）", field="base")
-        if fine > ceiling:
-            raise Refusal(
-                f"罚款金额：{amount_text(fine)}元超过{proposal.penalty_basis}规定的上限{amount_text(ceiling)}元",
-                field="fine",
-            )
-        reducing = proposal.tier == Tier.REDUCED or bool(REDUCING & set(case.circumstances))
-        if fine < floor and not reducing:
-            raise Refusal(
-                f"罚款金额：{amount_text(fine)}元低于法定下限{amount_text(floor)}元；减轻处罚须有行政处罚法"
-                "第三十二条规定的情节，请在裁量情节中选择",
-                field="fine",
-            )
+    reducing = proposal.tier == Tier.REDUCED or bool(REDUCING & set(case.circumstances))
+    check_legal_limits(case, rule, kinds, fine, reducing=reducing)
     departures = proposal.departs(kinds, fine)
     if departures and not reason.strip():
         raise Refusal(
@@ -143,10 +121,41 @@ def check_penalty(
     return departures
 
 
-def legal_range(proposal: Proposal, rule: ViolationRule, case: Case) -> tuple[Decimal | None, Decimal | None]:
+def check_legal_limits(
+    case: Case,
+    rule: ViolationRule,
+    kinds: Collection[str],
+    fine: Decimal | None,
+    *,
+    reducing: bool,
+    kind: str | None = None,
+) -> None:
+    """Refuse what the law itself does not allow, whatever reason is given: a kind the rule does not provide, a
+    fine above its ceiling, below its floor without a circumstance of 第三十二条 (减轻), a multiple without its base."""
+    basis = cite(list(rule.penalises.all()))
+    labels = dict(PenaltyKind.choices)
+    foreign = [str(labels.get(kind, kind)) for kind in kinds if kind not in rule.kinds]
+    if foreign:
+        raise Refusal(f"处罚种类：{'、'.join(foreign)}不是{basis}规定的处罚种类", field="penalty_kinds")
+    if fine is None or rule.fine_basis == FineBasis.NONE:
+        return
+    floor, ceiling = legal_range(rule, case, kind)
+    if floor is None or ceiling is None:
+        raise Refusal(f"倍数罚的基数：罚款为{rule.fine_of}的倍数，请填写{rule.fine_of}（元）", field="base")
+    if fine > ceiling:
+        raise Refusal(f"罚款金额：{amount_text(fine)}元超过{basis}规定的上限{amount_text(ceiling)}元", field="fine")
+    if fine < floor and not reducing:
+        raise Refusal(
+            f"罚款金额：{amount_text(fine)}元低于法定下限{amount_text(floor)}元；减轻处罚须有行政处罚法"
+            "第三十二条规定的情节，请在裁量情节中选择",
+            field="fine",
+        )
+
+
+def legal_range(rule: ViolationRule, case: Case, kind: str | None = None) -> tuple[Decimal | None, Decimal | None]:
     """The fine the law allows this party, in yuan: a multiple times the base (or the law's own amount when the base
     cannot be computed); (None, None) when a multiple lacks its base."""
-    floor, ceiling = rule.fine_range(party_kind(case))
+    floor, ceiling = rule.fine_range(kind or party_kind(case))
     assert isinstance(floor, Decimal | None) and isinstance(ceiling, Decimal | None)  # noqa: PT018
     if rule.fine_basis != FineBasis.MULTIPLE:
         return floor, ceiling
@@ -209,6 +218,26 @@ def apply_proposal(case: Case, data: Mapping[str, Any], on_date: date) -> dict[s
         facts["departures"] = departures
         facts["departure_reason"] = reason
     return facts
+
+
+def apply_on_the_spot(case: Case, violation: Violation | None, on_date: date, kind: str) -> dict[str, Any]:
+    """The on-the-spot decision (简易程序) with a violation named: the rule 从旧兼从轻 picks, its provisions as the
+    basis, and the law's limits on the kinds and the fine (the benchmark's tiers are left to the ordinary procedure,
+    whose small fines fall in their lowest tier anyway). Returns the facts to record."""
+    if violation is None:
+        return {}
+    choice = choose(violation, case.act_ended_on or on_date, on_date, kind)
+    if choice.rule is None:
+        raise Refusal(f"{choice.reason}不能当场处罚", field="violation", rule=LAW)
+    rule = choice.rule
+    case.violation, case.violation_rule = violation, rule
+    case.penalty_basis = cite(list(rule.penalises.all()))
+    case.legal_basis = cite(list(rule.prohibits.all())) or case.penalty_basis
+    if rule.fine_basis != FineBasis.MULTIPLE:  # a multiple's base is not asked on the spot
+        check_legal_limits(case, rule, case.penalty_kinds, case.fine, reducing=False, kind=kind)
+    else:
+        check_legal_limits(case, rule, case.penalty_kinds, None, reducing=False, kind=kind)
+    return {"violation": violation.code, "rule_from": rule.effective_from.isoformat(), "law_choice": choice.reason}
 
 
 def check_decided_penalty(case: Case, on_date: date, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -833,7 +833,13 @@ class OnTheSpotForm(ActionForm):
     party_address = forms.CharField(label=_("住所或地址"), max_length=SHORT_TEXT, required=False)
     party_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     facts_found = _text(_("违法事实"))
-    legal_basis = _text(_("违反的法律规定"), rows=2)
+    violation = forms.ModelChoiceField(
+        label=_("违法行为"),
+        queryset=Violation.objects.order_by("domain", "name"),
+        required=False,
+        help_text=_("选择的，依据按行为时的规定（从旧兼从轻）填写，并核对处罚种类和法定幅度"),
+    )
+    legal_basis = _text(_("违反的法律规定"), required=False, rows=2, help_text=_("未选择违法行为的须填写"))
     penalty_basis = _text(_("处罚依据"), required=False, rows=2, help_text=_("留空的，与违反的法律规定相同"))
     penalty_kinds = forms.MultipleChoiceField(
         label=_("处罚种类"),
@@ -871,6 +877,12 @@ class OnTheSpotForm(ActionForm):
             area.widget.choices = [("", "—"), *((name, name) for name in areas)]
         else:  # an agency that lists no areas is not limited by them (guards.jurisdiction)
             area.widget = forms.HiddenInput()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("violation") is None and not str(data.get("legal_basis") or "").strip():
+            self.add_error("legal_basis", _("未选择违法行为的，请填写此项"))
+        return data
 
 
 class HandoverForm(ActionForm):

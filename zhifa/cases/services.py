@@ -938,6 +938,7 @@ def _on_the_spot(step: Step) -> Outcome:
         created_by=step.actor,
         state=State.SUMMARY_DECIDED,
     )
+    law = discretion.apply_on_the_spot(case, data.get("violation"), step.on_date, party.kind)
     case.full_clean()
     case.save()
     case.parties.add(party)
@@ -967,6 +968,7 @@ def _on_the_spot(step: Step) -> Outcome:
         "told": True,
         "statement": statement,
         "party_receipt": data["party_receipt"],
+        **law,
     }
     if statement:
         facts["defence"] = {"answer": data["defence_answer"], "reasons": str(data["defence_reasons"]).strip()}

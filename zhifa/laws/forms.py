@@ -33,8 +33,19 @@ def day_from(params: Any, today: date) -> date:
     return today
 
 
+# A benchmark of a few hundred rules in tiers is well under 1 MB; the limit keeps a wrong file from filling memory.
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
 class BenchmarkImportForm(forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("文件过大：裁量基准文件不得超过 5 MB"))
+        return upload
+
     effective_from = BoundedDateField(label=_("施行日期"), planned=True, widget=forms.DateInput(attrs={"type": "date"}))
     source = forms.CharField(label=_("印发文件"), max_length=SHORT_TEXT, help_text=_("印发裁量基准的文件名称和文号"))
 

@@ -135,18 +135,23 @@ def _read(upload: IO[bytes]) -> tuple[list[str], list[_Row]]:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except (InvalidFileException, BadZipFile, KeyError, OSError, ValueError) as error:
         raise Refusal("文件不是有效的 Excel（.xlsx）文件，请使用导出的表格", field="file") from error
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [_text(cell) for cell in next(rows, ())]
     parsed = []
-    for number, cells in enumerate(rows, start=2):
-        values = dict(zip(header, cells, strict=False))
-        if all(_text(value) == "" for value in values.values()):
-            continue
-        parsed.append(_Row(number, values))
-        if len(parsed) > MAX_ROWS:
-            raise Refusal(f"一次最多导入 {MAX_ROWS} 行", field="file")
-    workbook.close()
+    try:
+        if not workbook.worksheets:
+            raise Refusal("文件中没有工作表，请使用导出的表格", field="file")
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = [_text(cell) for cell in next(rows, ())]
+        for number, cells in enumerate(rows, start=2):
+            values = dict(zip(header, cells, strict=False))
+            if all(_text(value) == "" for value in values.values()):
+                continue
+            parsed.append(_Row(number, values))
+            if len(parsed) > MAX_ROWS:
+                raise Refusal(f"一次最多导入 {MAX_ROWS} 行", field="file")
+    except (KeyError, OSError, ValueError, TypeError, BadZipFile) as error:  # a damaged sheet, read lazily
+        raise Refusal("文件内容无法读取，请使用导出的表格", field="file") from error
+    finally:
+        workbook.close()
     return header, parsed
 
 

@@ -300,3 +300,20 @@ def test_the_api_proposes_without_recording_and_refuses_what_the_benchmark_does_
         outsider.client.post(f"/api/v1{path}", {"violation": LOGGING}, content_type="application/json").status_code
         == 404
     )
+
+
+def test_an_on_the_spot_decision_cites_the_rule_and_keeps_within_the_law(world: Any, evidence: Path, time_machine: Any):
+    from zhifa.cases.tests.desk import ON_THE_SPOT
+
+    time_machine.move_to(at(TODAY))
+    load()
+    marker = Violation.objects.get(code="reserve-boundary-marker")  # 2026: 罚款 up to 20,000, no warning
+    desk = Desk(world, evidence)
+    spot = {**ON_THE_SPOT, "officers": desk.team, "violation": marker, "legal_basis": ""}
+    warned = {**spot, "penalty_kinds": ["warning"], "fine": None}
+    assert desk.refused("decide_on_the_spot", date(2026, 11, 20), **warned).field == "penalty_kinds"
+    case = desk("decide_on_the_spot", date(2026, 11, 20), **spot)
+    assert case.violation_rule is not None
+    assert case.violation_rule.effective_from == date(2026, 3, 15)
+    assert case.penalty_basis.startswith("自然保护区条例 第")
+    assert _facts("case.decide_on_the_spot")["violation"] == "reserve-boundary-marker"
