@@ -9,23 +9,23 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from datetime import date
-from decimal import Decimal
-from typing import Annotated, Any, cast
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Body, Field, File, NinjaAPI, Schema, Status
+from ninja import Body, File, NinjaAPI, Schema, Status
 from ninja.errors import HttpError, ValidationError
 from ninja.files import UploadedFile
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 
+from zhifa.api.discretion import router as discretion_router
 from zhifa.api.laws import router as laws_router
 from zhifa.api.models import ApiToken, digest
 from zhifa.api.schemas import NOT_FOUND, REFUSED, UNAUTHORIZED, DetailOut, RefusalOut
+from zhifa.api.scope import visible_case
 from zhifa.audit.middleware import mark_refused
-from zhifa.cases import discretion, issuing, selectors, services
+from zhifa.cases import issuing, selectors, services
 from zhifa.cases.guards import late_fee_owed
 from zhifa.cases.models import Case, CaseDocument
 from zhifa.cases.review_figures import as_data, figures_for, may_see_figures
@@ -35,9 +35,6 @@ from zhifa.core.errors import Refusal
 from zhifa.core.lockout import client_address
 from zhifa.core.models import User
 from zhifa.core.permissions import request_user
-from zhifa.core.scoping import restrict_cases
-from zhifa.laws import similar
-from zhifa.laws.models import Violation
 from zhifa.ledger import blobs, uploads
 from zhifa.ledger.evidence_views import UPLOADERS
 from zhifa.ledger.uploads import UploadRefused
@@ -103,6 +100,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/laws", laws_router)
+api.add_router("/cases", discretion_router)
 
 
 @api.exception_handler(UploadRefused)
@@ -255,10 +253,6 @@ def _detail(case: Case) -> dict[str, Any]:
     return {**_case_out(case, timezone.localdate()), **{f: getattr(case, f) for f in fields}, "records": records}
 
 
-def _visible(request: HttpRequest, pk: int) -> Case:
-    return get_object_or_404(restrict_cases(Case.objects.select_related("agency"), request_user(request)), pk=pk)
-
-
 @api.get("/cases", response={200: list[CaseOut], **UNAUTHORIZED}, summary="案件列表（本人可见范围）")
 def list_cases(request: HttpRequest, q: str = "", state: str = "", mine: bool = False) -> list[dict[str, Any]]:
     today = timezone.localdate()
@@ -281,7 +275,7 @@ def open_case(request: HttpRequest, payload: OpenIn) -> Status[dict[str, Any]]:
 
 @api.get("/cases/{case_id}", response={200: CaseDetailOut, **NOT_FOUND}, summary="案件详情")
 def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
-    return _detail(_visible(request, case_id))
+    return _detail(visible_case(request, case_id))
 
 
 @api.get(
@@ -290,7 +284,7 @@ def get_case(request: HttpRequest, case_id: int) -> dict[str, Any]:
     summary="当前可办理的事项及其他事项不能办理的原因",
 )
 def case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
-    case = _visible(request, case_id)
+    case = visible_case(request, case_id)
     return [
         {
             "name": item.action.name,
@@ -309,7 +303,7 @@ def case_actions(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     summary="办理事项（字段与页面表单相同）",
 )
 def take_action(request: HttpRequest, case_id: int, action: str, fields: Body[dict[str, Any]]) -> dict[str, Any]:
-    case = _visible(request, case_id)
+    case = visible_case(request, case_id)
     return _detail(services.perform(request_user(request), action, fields, case=case))
 
 
@@ -342,111 +336,9 @@ def _document_out(document: CaseDocument) -> dict[str, Any]:
     }
 
 
-class SimilarCaseOut(Schema):
-    agency: str
-    decision_number: str
-    violation: str
-    same_violation: bool
-    tier: str
-    outcome: str
-    penalty_kinds: list[str]
-    fine: str | None
-    confiscated: str | None
-    decided_on: date
-    excerpt: str
-    score: float
-
-
-@api.get(
-    "/cases/{case_id}/similar",
-    response={200: list[SimilarCaseOut], **NOT_FOUND},
-    summary="类案推送：本省已结案件中最相近的（同一违法行为优先，再按事实相似度），及其处理结果；不含当事人信息",
-)
-def case_similar(request: HttpRequest, case_id: int, limit: int = 10) -> list[dict[str, Any]]:
-    if not 1 <= limit <= 50:
-        raise Refusal("limit 应在 1 至 50 之间", field="limit")
-    found = similar.similar_cases(_visible(request, case_id), actor=request_user(request), limit=limit)
-    return [
-        {
-            **{
-                name: getattr(item, name) for name in SimilarCaseOut.model_fields if name not in {"fine", "confiscated"}
-            },
-            "fine": None if item.fine is None else f"{item.fine:.2f}",
-            "confiscated": None if item.confiscated is None else f"{item.confiscated:.2f}",
-        }
-        for item in found
-    ]
-
-
-class ProposalIn(Schema):
-    violation: str = Field(max_length=80)  # the violation's code (GET /laws/violations)
-    # Condition keys "<tier>:<n>" of the benchmark in force, and factor codes (the answer lists them).
-    circumstances: list[Annotated[str, Field(max_length=40)]] = Field(default=[], max_length=60)
-    # What a fine set as a multiple is of, in yuan.
-    base: Decimal | None = Field(default=None, gt=0, max_digits=12, decimal_places=2)
-    on_date: date | None = None  # the day the proposal is for (today when left out)
-
-
-class ProposalOut(Schema):
-    violation: str
-    tier: str
-    tier_label: str
-    penalty_kinds: list[str]
-    fine_min: str | None
-    fine_max: str | None
-    range_text: str
-    legal_basis: str
-    penalty_basis: str
-    law_choice: str
-    reasons: list[str]
-    citations: list[str]
-    benchmark: str | None
-    paragraph: str
-    circumstances: list[dict[str, str]]  # what may be ticked for this violation
-
-
-def _yuan(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
-
-
-@api.post(
-    "/cases/{case_id}/proposal",
-    response={200: ProposalOut, **REFUSED, **NOT_FOUND},
-    summary="裁量建议：按违法行为、行为时的规定（从旧兼从轻）和所选情节提出档次、处罚种类、幅度和裁量说理；不作记录",
-)
-def case_proposal(request: HttpRequest, case_id: int, payload: ProposalIn) -> dict[str, Any]:
-    case = _visible(request, case_id)
-    violation = Violation.objects.filter(code=payload.violation).first()
-    if violation is None:
-        raise Refusal(f"违法行为：没有代码为“{payload.violation}”的违法行为", field="violation")
-    on_date = payload.on_date or timezone.localdate()
-    offered = discretion.choices_for(case, violation, on_date)
-    unknown = [key for key in payload.circumstances if key not in dict(offered)]
-    if unknown:
-        raise Refusal("裁量情节：含有本违法行为不可选的情节（可选的见 circumstances 列表）", field="circumstances")
-    proposal = discretion.proposal_for(case, violation, on_date, payload.circumstances, payload.base)
-    return {
-        "violation": violation.code,
-        "tier": proposal.tier.value,
-        "tier_label": str(proposal.tier.label),
-        "penalty_kinds": proposal.kinds,
-        "fine_min": _yuan(proposal.fine_min) if proposal.unit == "元" else None,
-        "fine_max": _yuan(proposal.fine_max) if proposal.unit == "元" else None,
-        "range_text": proposal.range_text,
-        "legal_basis": proposal.legal_basis,
-        "penalty_basis": proposal.penalty_basis,
-        "law_choice": proposal.choice.reason,
-        "reasons": proposal.reasons,
-        "citations": proposal.citations,
-        "benchmark": proposal.benchmark.source if proposal.benchmark is not None else None,
-        "paragraph": proposal.paragraph,
-        "circumstances": [{"key": key, "label": label} for key, label in offered],
-    }
-
-
 @api.get("/cases/{case_id}/documents", response={200: list[DocumentOut], **NOT_FOUND}, summary="案件的执法文书")
 def case_documents(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
-    return [_document_out(document) for document in _visible(request, case_id).documents.all()]
+    return [_document_out(document) for document in visible_case(request, case_id).documents.all()]
 
 
 @api.post(
@@ -455,12 +347,12 @@ def case_documents(request: HttpRequest, case_id: int) -> list[dict[str, Any]]:
     summary="制作执法文书（编号、PDF、记入全过程记录）；询问笔录等按次制作的，以 entry 指明所记载的行为",
 )
 def issue(request: HttpRequest, case_id: int, kind: str, entry: int | None = None) -> Status[dict[str, Any]]:
-    document = issuing.issue_document(request_user(request), _visible(request, case_id), kind, entry=entry)
+    document = issuing.issue_document(request_user(request), visible_case(request, case_id), kind, entry=entry)
     return Status(201, _document_out(document))
 
 
 def _document(request: HttpRequest, case_id: int, kind: str, entry: int | None) -> CaseDocument:
-    found = CaseDocument.objects.filter(case=_visible(request, case_id), kind=kind).order_by("-entry_index")
+    found = CaseDocument.objects.filter(case=visible_case(request, case_id), kind=kind).order_by("-entry_index")
     if entry is not None:
         found = found.filter(documents_entry=entry)
     document = found.first()
@@ -498,7 +390,7 @@ def document_pdf(request: HttpRequest, case_id: int, kind: str, entry: int | Non
 def document_signed(
     request: HttpRequest, case_id: int, kind: str, body: SignedIn, entry: int | None = None
 ) -> dict[str, Any]:
-    if entry is None and CaseDocument.objects.filter(case=_visible(request, case_id), kind=kind).count() > 1:
+    if entry is None and CaseDocument.objects.filter(case=visible_case(request, case_id), kind=kind).count() > 1:
         raise Refusal("本案有多份此类文书，请以 entry 指明签字件属于哪一份", field="entry")
     document = _document(request, case_id, kind, entry)
     return _document_out(issuing.attach_signed(request_user(request), document, body.evidence))

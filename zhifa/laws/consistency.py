@@ -205,8 +205,8 @@ def _cases(actor: User, start: date, end: date) -> list[Case]:
             decided_on__lte=end,
             state__in=[state.value for state in DECIDED_STATES],
         )
-        .select_related("agency", "violation", "violation_rule")
-        .prefetch_related("parties", Prefetch("assignments", queryset=team))
+        .select_related("agency", "violation", "violation_rule", "benchmark")
+        .prefetch_related("parties", "benchmark__tiers", Prefetch("assignments", queryset=team))
         .order_by("decided_on", "pk")
     )
 
@@ -225,10 +225,11 @@ def _tier_check(case: Case, fine: CaseFine, book: BenchmarkBook) -> None:
         fine.reasons.append("档次为不予处罚，却处以罚款")
         return
     assert case.decided_on is not None
-    benchmark = book.in_force(case.agency, rule.pk, case.decided_on)
+    # The benchmark version the case recorded at its report; an older case, the one in force on its decision's day.
+    benchmark = case.benchmark if case.benchmark_id else book.in_force(case.agency, rule.pk, case.decided_on)
     tier = next((t for t in benchmark.tiers.all() if t.tier == case.tier), None) if benchmark else None
     if tier is None:
-        fine.tier_note = "作出决定时执行的裁量基准没有该档次"
+        fine.tier_note = "案件适用的裁量基准没有该档次"
         return
     if rule.fine_basis == FineBasis.MULTIPLE and case.fine_base is None:
         fine.tier_note = f"倍数罚（{rule.fine_of}），未记录基数"
