@@ -33,18 +33,14 @@ FIRST_OFFENCE_YEARS = 2  # when a list does not say: SAMR 首违不罚清单（�
 
 
 def act_date(case: Case) -> date:
-    """The day the act was done or, continuing, ended; the day it was found when that is not known."""
+    """The day the act was done or, continuing, ended. Filing requires it (guards.prescription), so only a lead not
+    yet filed falls back on the day it was found."""
     return case.act_ended_on or case.received_on
 
 
 def party_kind(case: Case) -> str:
     kinds = {party.kind for party in case.parties.all()}
     return PartyKind.ORGANISATION if PartyKind.ORGANISATION in kinds else PartyKind.CITIZEN
-
-
-def party_name(case: Case) -> str:
-    names = [party.name for party in case.parties.all()]
-    return "、".join(names) if names else "当事人"
 
 
 def violations_for(domain: str) -> Any:
@@ -328,7 +324,11 @@ def no_penalty_problem(case: Case, ground: str, item: NoPenaltyItem | None) -> s
     if ground != NoPenaltyGround.FIRST_OFFENCE:
         return None
     if case.violation_id is None:
-        return "首违不罚须先确定违法行为（在立案或者调查终结报告中选择），据以核查同类违法行为"
+        # Where the system knows the domain's violations, the same kind is checked, not assumed; a domain without
+        # them (no list loaded yet) records that it could not be checked (services._no_penalty).
+        if Violation.objects.filter(domain=case.domain).exists():
+            return "首违不罚须先确定违法行为（在立案或者调查终结报告中选择），据以核查同类违法行为"
+        return None
     years = (item.first_offence_years if item is not None else None) or FIRST_OFFENCE_YEARS
     prior = prior_violations(case, years)
     if prior:

@@ -679,7 +679,8 @@ def _no_penalty(step: Step) -> Outcome:
         facts["first_offence"] = {
             "violation": case.violation.code if case.violation else None,
             "years": (item.first_offence_years if item is not None else None) or discretion.FIRST_OFFENCE_YEARS,
-            "earlier_found": 0,
+            # None: no violation to compare with (no list for the domain), so earlier ones were not searched.
+            "earlier_found": 0 if case.violation else None,
         }
     if item is not None:  # the published list the case was checked against (首违不罚、轻微违法不罚)
         facts["list_item"] = {"list": item.no_penalty_list.name, "source": item.no_penalty_list.source,
