@@ -463,6 +463,8 @@ class _Director:
                 **context["party"],
             },
             "decline": lambda: {"reason": "经核查，反映的情况不属实，没有违法事实"},
+            # The 立案审批表 names the suspected violation: the report page then opens with the assistant's proposal.
+            "file": lambda: {"violation": context["violation"]},
             "assign": lambda: {"lead": team[0], "others": team[1:], "declared": team},
             "add_evidence": lambda: {
                 "officers": team,

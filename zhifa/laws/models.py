@@ -128,14 +128,21 @@ def cite(provisions: list[LegalProvision]) -> str:
         )
 
     parts: list[str] = []
-    last_text = None
+    last: tuple[str, int] | None = None  # the text and article of the provision cited just before
     for provision in provisions:
         if covered(provision):
             continue
-        place = article_citation(provision.article, provision.paragraph, provision.item)
         name = provision.version.text.short_name
-        parts.append(place if name == last_text else f"{name} {place}")
-        last_text = name
+        place = article_citation(provision.article, provision.paragraph, provision.item)
+        if last == (name, provision.article) and (provision.paragraph or provision.item):
+            # "第一百一十二条第一款第六项、第二款": the article is not repeated for its next paragraph.
+            place = place.removeprefix(article_citation(provision.article))
+        elif last is not None and last[0] == name:
+            pass  # "森林法 第五十六条、第七十六条": the text is named once
+        else:
+            place = f"{name} {place}"
+        parts.append(place)
+        last = (name, provision.article)
     return "、".join(dict.fromkeys(parts))
 
 
