@@ -7,6 +7,7 @@ the services. `ACTION_FORMS[name](case=..., data=...)` gives the form for an act
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -510,8 +511,18 @@ class ReportForm(ActionForm):
             chosen = self.data.get(self.add_prefix("violation")) if self.is_bound else self.initial.get("violation")
             violation = violations.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
             self.fields["circumstances"].choices = discretion.choices_for(  # type: ignore[attr-defined]
-                self.case, violation, timezone.localdate()
+                self.case, violation, self._day_asked()
             )
+
+    def _day_asked(self) -> date:
+        """The report's day as submitted (the proposal is for that day), else today."""
+        given = self.data.get(self.add_prefix("on_date")) if self.is_bound else None
+        if isinstance(given, date):
+            return given
+        try:
+            return date.fromisoformat(str(given))
+        except ValueError:
+            return timezone.localdate()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
