@@ -31,6 +31,7 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 23)
 
 
+@pytest.mark.dateless  # it sets its own day (TODAY): a moved clock would check the same demo again
 def test_the_demo(settings, time_machine):
     """One load (about 20 s: its cases' documents are rendered), every check on it."""
     time_machine.move_to(at(TODAY))
