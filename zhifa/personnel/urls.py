@@ -5,6 +5,8 @@ from django.urls import path
 from zhifa.personnel import views
 
 urlpatterns = [
+    path("public/certificates/", views.certificate_check, name="certificate_check"),
+    path("public/certificates/<str:number>/", views.certificate_check, name="certificate_check_number"),
     path("officers/", views.officer_list, name="officer_list"),
     path("officers/new/", views.officer_create, name="officer_create"),
     path("officers/import/", views.officer_import, name="officer_import"),

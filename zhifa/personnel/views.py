@@ -5,14 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from zhifa.core.forms import run_service
 from zhifa.core.models import User
@@ -31,6 +35,7 @@ from zhifa.personnel.forms import (
     ReasonForm,
 )
 from zhifa.personnel.models import Certificate, Officer
+from zhifa.personnel.public import certificate_answer
 from zhifa.personnel.rules import can_enforce, may_review
 from zhifa.personnel.selectors import officer_list_for, search_officers
 from zhifa.personnel.services import PERSONNEL_ROLES
@@ -84,7 +89,9 @@ def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_user(request)
     officer = _officer_for(actor, pk)
     today = timezone.localdate()
-    certificates = officer.certificates.prefetch_related("events").order_by("-valid_from", "-pk")
+    certificates = list(officer.certificates.prefetch_related("events").order_by("-valid_from", "-pk"))
+    for certificate in certificates:  # the QR printed on the certificate card, for the public check
+        certificate.qr_svg = certificate_qr_svg(certificate.number)  # type: ignore[attr-defined]
     subjects = [f"personnel.officer:{officer.pk}"] + [f"personnel.certificate:{c.pk}" for c in certificates]
     context = {
         "entries": entries_about(subjects),
@@ -246,3 +253,25 @@ def import_template(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = "attachment; filename*=UTF-8''officer-import-template.xlsx"
     return response
+
+
+# 事中公示: no login; the officer shows the certificate, anyone reads it (personnel/public.py).
+@require_GET
+def certificate_check(request: HttpRequest, number: str = "") -> HttpResponse:
+    asked = (number or request.GET.get("number", "")).strip()[:60]
+    today = timezone.localdate()
+    context: dict[str, Any] = {"asked": asked, "today": today}
+    if asked:
+        context["answer"] = certificate_answer(asked, today)
+    return render(
+        request, "public/certificate_check.html", context, status=404 if asked and not context["answer"] else 200
+    )
+
+
+def certificate_check_url(number: str) -> str:
+    """The address the certificate's QR code carries (ZHIFA_PUBLIC_URL: the portal's public address)."""
+    return f"{settings.ZHIFA_PUBLIC_URL.rstrip('/')}{reverse('certificate_check_number', args=[number])}"
+
+
+def certificate_qr_svg(number: str) -> str:
+    return str(segno.make(certificate_check_url(number), error="m").svg_inline(scale=3))
