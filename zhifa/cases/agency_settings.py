@@ -69,7 +69,7 @@ def _defaults(agency: Agency) -> dict[str, Any]:
 
 def in_force(agency: Agency) -> InForce:
     """The settings in force for `agency` (one query for the agency and those above it)."""
-    line = [agency, *agency.ancestors().order_by("-depth")]  # the agency first, then upwards
+    line = agency.upward_line()
     rows = {row.agency_id: row for row in CaseSettings.objects.filter(agency__in=line)}
     chain = [(where, rows[where.pk]) for where in line if where.pk in rows]
     values: dict[str, Any] = {}

@@ -43,7 +43,7 @@ class Clause:
 
 def catalog_in_force(agency: Agency, on_date: date) -> MajorCatalog | None:
     """The latest version effective on `on_date` of the nearest agency, from `agency` upwards, that has one."""
-    line = [agency, *agency.ancestors().order_by("-depth")]
+    line = agency.upward_line()
     versions = MajorCatalog.objects.filter(agency__in=line, effective_from__lte=on_date)
     by_agency: dict[int, MajorCatalog] = {}
     for version in versions.order_by("-effective_from"):

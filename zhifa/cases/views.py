@@ -334,7 +334,7 @@ def catalog_page(request: HttpRequest, agency_pk: int) -> HttpResponse:
             return redirect("major_catalog", agency.pk)
     today = timezone.localdate()
     in_force = major.catalog_in_force(agency, today)
-    line = [agency, *agency.ancestors().order_by("-depth")]
+    line = agency.upward_line()
     versions = MajorCatalog.objects.filter(agency__in=line).select_related("agency").order_by("-effective_from")
     context = {
         "agency": agency,

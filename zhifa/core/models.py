@@ -74,6 +74,11 @@ class Agency(models.Model):
     def subtree(self) -> models.QuerySet[Agency]:
         return Agency.objects.filter(path__startswith=self.path)
 
+    def upward_line(self) -> list[Agency]:
+        """The agency and those above it, nearest first: where a setting, catalog, list or benchmark is inherited
+        from (one query)."""
+        return [self, *self.ancestors().order_by("-depth")]
+
     def ancestors(self) -> models.QuerySet[Agency]:
         prefixes = [self.path[: i + PATH_SEGMENT + 1] for i in range(0, len(self.path), PATH_SEGMENT + 1)]
         return Agency.objects.filter(path__in=prefixes[:-1])

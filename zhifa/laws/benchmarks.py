@@ -25,19 +25,11 @@ RANGE_TIERS = (Tier.LIGHTER, Tier.ORDINARY, Tier.HEAVIER)
 def benchmark_in_force(agency: Agency | None, rule: ViolationRule, on_date: date) -> DiscretionBenchmark | None:
     """The latest version effective on `on_date` of the nearest agency, from `agency` upwards, with a benchmark
     for `rule`; else the shipped one."""
-    line: list[Agency | None] = []
-    if agency is not None:
-        line = [agency, *agency.ancestors().order_by("-depth")]
-    line.append(None)
     versions = DiscretionBenchmark.objects.filter(rule=rule, effective_from__lte=on_date).order_by("-effective_from")
     by_agency: dict[int | None, DiscretionBenchmark] = {}
     for version in versions:
         by_agency.setdefault(version.agency_id, version)
-    for where in line:
-        key = None if where is None else where.pk
-        if key in by_agency:
-            return by_agency[key]
-    return None
+    return next((by_agency[where] for where in agency_line(agency) if where in by_agency), None)
 
 
 def tier_problems(rule: ViolationRule, tiers: Sequence[BenchmarkTier]) -> list[str]:

@@ -21,15 +21,10 @@ from zhifa.powers.columns import COLUMNS, display, values_of
 from zhifa.powers.models import ITEM_KEYS, ITEM_MODELS, InspectionItem, ListVersion
 
 
-def line_of(agency: Agency) -> list[Agency]:
-    """The agency and those above it, nearest first."""
-    return [agency, *agency.ancestors().order_by("-depth")]
-
-
 def list_in_force(agency: Agency, kind: str, on_date: date) -> ListVersion | None:
     """The latest version of `kind` effective on `on_date` of the nearest agency, from `agency` upwards, that
     has one; None when none has."""
-    line = line_of(agency)
+    line = agency.upward_line()
     found: dict[int, ListVersion] = {}
     versions = ListVersion.objects.filter(agency__in=line, kind=kind, effective_from__lte=on_date)
     for version in versions.select_related("agency").order_by("-effective_from"):
@@ -40,7 +35,7 @@ def list_in_force(agency: Agency, kind: str, on_date: date) -> ListVersion | Non
 def versions_for(agency: Agency, kind: str) -> QuerySet[ListVersion]:
     """The versions of `kind` of the agency and of those above it (the ones it may follow), newest first."""
     return (
-        ListVersion.objects.filter(agency__in=line_of(agency), kind=kind)
+        ListVersion.objects.filter(agency__in=agency.upward_line(), kind=kind)
         .select_related("agency")
         .order_by("-agency__depth", "-number")
     )
