@@ -23,7 +23,7 @@ from zhifa.cases.workflow import ACTIONS
 from zhifa.core.choices import Role
 from zhifa.core.models import Agency, User
 from zhifa.laws.lex_mitior import rule_on
-from zhifa.laws.models import Violation, cite
+from zhifa.laws.models import Violation
 from zhifa.ledger import blobs
 from zhifa.personnel.models import Officer
 from zhifa.personnel.rules import can_enforce
@@ -66,8 +66,7 @@ def _basis(violation: Violation, day: date) -> dict[str, str]:
     rule = rule_on(violation, day)
     if rule is None:
         return {"legal_basis": violation.name, "penalty_basis": ""}
-    penalty = cite(list(rule.penalises.all()))
-    return {"legal_basis": cite(list(rule.prohibits.all())) or penalty, "penalty_basis": penalty}
+    return {"legal_basis": rule.legal_basis, "penalty_basis": rule.penalty_basis}
 
 
 def _quarter(low: Decimal | None, high: Decimal | None) -> Decimal | None:

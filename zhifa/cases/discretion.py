@@ -21,10 +21,10 @@ from zhifa.core.errors import Refusal
 from zhifa.documents.choices import DocumentKind
 from zhifa.laws.assistant import FACTORS, Proposal, conditions, factors_for, propose
 from zhifa.laws.benchmarks import RULE as BENCHMARK_RULE
-from zhifa.laws.benchmarks import benchmark_in_force
+from zhifa.laws.benchmarks import benchmark_in_force, in_yuan
 from zhifa.laws.choices import FineBasis, NoPenaltyKind, Tier
 from zhifa.laws.lex_mitior import LAW, choose
-from zhifa.laws.models import NoPenaltyItem, Violation, ViolationRule, cite
+from zhifa.laws.models import NoPenaltyItem, Violation, ViolationRule
 from zhifa.laws.numerals import amount_text
 
 # No-penalty grounds on which no violation was established: such a case is no earlier violation (首违).
@@ -128,7 +128,7 @@ def check_legal_limits(
 ) -> None:
     """Refuse what the law itself does not allow, whatever reason is given: a kind the rule does not provide, a
     fine above its ceiling, below its floor without a circumstance of 第三十二条 (减轻), a multiple without its base."""
-    basis = cite(list(rule.penalises.all()))
+    basis = rule.penalty_basis
     labels = dict(PenaltyKind.choices)
     foreign = [str(labels.get(kind, kind)) for kind in kinds if kind not in rule.kinds]
     if foreign:
@@ -151,15 +151,9 @@ def check_legal_limits(
 def legal_range(rule: ViolationRule, case: Case, kind: str | None = None) -> tuple[Decimal | None, Decimal | None]:
     """The fine the law allows this party, in yuan: a multiple times the base (or the law's own amount when the base
     cannot be computed); (None, None) when a multiple lacks its base."""
-    floor, ceiling = rule.fine_range(kind or party_kind(case))
-    assert isinstance(floor, Decimal | None) and isinstance(ceiling, Decimal | None)  # noqa: PT018
     if rule.fine_basis != FineBasis.MULTIPLE:
-        return floor, ceiling
-    if case.fine_base is not None and case.fine_base > 0 and floor is not None and ceiling is not None:
-        return floor * case.fine_base, ceiling * case.fine_base
-    if rule.fallback_max is not None:
-        return rule.fallback_min or Decimal(0), rule.fallback_max
-    return None, None
+        return rule.fine_range(kind or party_kind(case))
+    return in_yuan(rule, *rule.fine_range(kind or party_kind(case)), case.fine_base) or (None, None)
 
 
 def apply_proposal(case: Case, data: Mapping[str, Any], on_date: date) -> dict[str, Any]:
@@ -227,8 +221,7 @@ def apply_on_the_spot(case: Case, violation: Violation | None, on_date: date, ki
         raise Refusal(f"{choice.reason}不能当场处罚", field="violation", rule=LAW)
     rule = choice.rule
     case.violation, case.violation_rule = violation, rule
-    case.penalty_basis = cite(list(rule.penalises.all()))
-    case.legal_basis = cite(list(rule.prohibits.all())) or case.penalty_basis
+    case.legal_basis, case.penalty_basis = rule.legal_basis, rule.penalty_basis
     if rule.fine_basis != FineBasis.MULTIPLE:  # a multiple's base is not asked on the spot
         check_legal_limits(case, rule, case.penalty_kinds, case.fine, reducing=False, kind=kind)
     else:

@@ -17,10 +17,10 @@ from django.db.models import Prefetch
 
 from zhifa.cases.choices import PartyKind, PenaltyKind
 from zhifa.core.models import Agency
-from zhifa.laws.benchmarks import benchmark_in_force, tier_range
+from zhifa.laws.benchmarks import benchmark_in_force, in_yuan, tier_range
 from zhifa.laws.choices import FineBasis, Tier
 from zhifa.laws.lex_mitior import Choice, choose
-from zhifa.laws.models import BenchmarkTier, DiscretionBenchmark, Violation, ViolationRule, cite
+from zhifa.laws.models import BenchmarkTier, DiscretionBenchmark, Violation, ViolationRule
 from zhifa.laws.numerals import amount_text
 
 
@@ -220,18 +220,14 @@ def propose(
         tier_row = tiers.get(tier)
         kinds = list(tier_row.kinds) if tier_row is not None and tier_row.kinds else list(rule.kinds)
         if rule.fine_basis != FineBasis.NONE and PenaltyKind.FINE in kinds:
-            if tier_row is not None:
-                low, high = tier_range(rule, tier_row, party_kind)
-            else:
-                low, high = rule.fine_range(party_kind)  # type: ignore[assignment]
-            if rule.fine_basis == FineBasis.MULTIPLE:
-                if base is not None and base > 0 and low is not None and high is not None:
-                    low, high = (low * base).quantize(Decimal("0.01")), (high * base).quantize(Decimal("0.01"))
-                elif rule.fallback_max is not None:
-                    low, high = rule.fallback_min or Decimal(0), rule.fallback_max
+            low, high = tier_range(rule, tier_row, party_kind) if tier_row else rule.fine_range(party_kind)
+            yuan = in_yuan(rule, low, high, base)
+            if yuan is not None:
+                low, high = yuan
+                if rule.fine_basis == FineBasis.MULTIPLE and not (base is not None and base > 0):
                     reasons.append(f"{rule.fine_of}无法计算，按法定无基数时的数额")
-                else:
-                    unit = f"倍（{rule.fine_of}）"
+            elif rule.fine_basis == FineBasis.MULTIPLE:
+                unit = f"倍（{rule.fine_of}）"
             fine_min, fine_max = low, high
     proposal = Proposal(violation, choice, rule, benchmark, tier, kinds, fine_min, fine_max, unit, reasons)
     _write(proposal, factors, party)
@@ -244,9 +240,7 @@ def _write(proposal: Proposal, factors: list[Factor], party: str) -> None:
     choice = proposal.choice
     cited: list[str] = []
     if rule is not None:
-        # A penalty article that itself describes the act ("违反本法规定，超过……排放的") is the provision violated too.
-        proposal.penalty_basis = cite(list(rule.penalises.all()))
-        proposal.legal_basis = cite(list(rule.prohibits.all())) or proposal.penalty_basis
+        proposal.penalty_basis, proposal.legal_basis = rule.penalty_basis, rule.legal_basis
         cited += [p.citation for p in rule.prohibits.all()] + [p.citation for p in rule.penalises.all()]
     if choice.spans_change:
         cited += list(choice.sources)

@@ -97,6 +97,22 @@ def tier_range(rule: ViolationRule, tier: BenchmarkTier, party_kind: str) -> tup
     return place(tier.fine_min), place(tier.fine_max)
 
 
+def in_yuan(
+    rule: ViolationRule, low: Decimal | None, high: Decimal | None, base: Decimal | None
+) -> tuple[Decimal, Decimal] | None:
+    """A range in the rule's unit as yuan: itself for an amount; for a multiple, times the base (the value of the
+    trees felled…), else the law's own amount where the base cannot be computed; None when neither is known."""
+    if low is None or high is None:
+        return None
+    if rule.fine_basis != FineBasis.MULTIPLE:
+        return low, high
+    if base is not None and base > 0:
+        return (low * base).quantize(Decimal("0.01")), (high * base).quantize(Decimal("0.01"))
+    if rule.fallback_max is not None:
+        return rule.fallback_min or Decimal(0), rule.fallback_max
+    return None
+
+
 def agency_line(agency: Agency | None) -> list[int | None]:
     """The agencies whose benchmark `agency` follows, nearest first, read from its path (no query): itself, those
     above it, then None for the shipped benchmark."""

@@ -22,14 +22,14 @@ from typing import Any
 
 from django.db.models import Prefetch
 
-from zhifa.cases.choices import PartyKind
+from zhifa.cases.discretion import party_kind
 from zhifa.cases.models import Case, CaseOfficer
 from zhifa.cases.review_figures import may_see_figures
 from zhifa.cases.workflow import State
 from zhifa.core.errors import Refusal
 from zhifa.core.models import User
 from zhifa.core.scoping import restrict_cases
-from zhifa.laws.benchmarks import BenchmarkBook, tier_range
+from zhifa.laws.benchmarks import BenchmarkBook, in_yuan, tier_range
 from zhifa.laws.choices import FineBasis, Tier
 from zhifa.laws.numerals import amount_text
 
@@ -234,12 +234,9 @@ def _tier_check(case: Case, fine: CaseFine, book: BenchmarkBook) -> None:
     if rule.fine_basis == FineBasis.MULTIPLE and case.fine_base is None:
         fine.tier_note = f"倍数罚（{rule.fine_of}），未记录基数"
         return
-    kinds = {party.kind for party in case.parties.all()}
-    party_kind = PartyKind.ORGANISATION if PartyKind.ORGANISATION in kinds else PartyKind.CITIZEN
-    low, high = tier_range(rule, tier, party_kind)
-    if rule.fine_basis == FineBasis.MULTIPLE and case.fine_base is not None and low is not None and high is not None:
-        # The tier's multiples of the base the report found (e.g. 3.7 to 4.3 times the value of the trees).
-        low, high = (low * case.fine_base).quantize(Decimal("0.01")), (high * case.fine_base).quantize(Decimal("0.01"))
+    # The tier's range for this party, in yuan (a multiple times the base the report found).
+    yuan = in_yuan(rule, *tier_range(rule, tier, party_kind(case)), case.fine_base)
+    low, high = yuan if yuan is not None else (None, None)
     fine.tier_low, fine.tier_high = low, high
     if low is not None and high is not None and not low <= fine.fine <= high:
         fine.outside_tier = True

@@ -15,7 +15,7 @@ from decimal import Decimal
 from zhifa.cases.choices import PenaltyKind
 from zhifa.core.errors import Refusal
 from zhifa.laws.choices import FineBasis
-from zhifa.laws.models import Violation, ViolationRule, cite
+from zhifa.laws.models import Violation, ViolationRule
 
 LAW = "行政处罚法 第三十七条"
 ECOLOGY_LAW = "生态环境法典 第一千零五十七条"
@@ -98,7 +98,7 @@ def compare(new: ViolationRule, old: ViolationRule, party_kind: str) -> int | No
 
 
 def _cite(rule: ViolationRule) -> str:
-    return cite(list(rule.penalises.all()))
+    return rule.penalty_basis
 
 
 def choose(violation: Violation, act_date: date, decided_on: date, party_kind: str = "citizen") -> Choice:

@@ -10,6 +10,7 @@ added through laws/services.py, recorded in the ledger. Rows are added, never ed
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -211,7 +212,18 @@ class ViolationRule(models.Model):
     def in_force(self, on_date: date) -> bool:
         return self.effective_from <= on_date and (self.effective_to is None or on_date <= self.effective_to)
 
-    def fine_range(self, party_kind: str) -> tuple[object, object]:
+    @property
+    def penalty_basis(self) -> str:
+        """处罚依据 as the decision cites it (行政处罚法 第五十九条)."""
+        return cite(list(self.penalises.all()))
+
+    @property
+    def legal_basis(self) -> str:
+        """违反的法律规定: the provisions violated, or — where the penalty article itself describes the act ("违反本法
+        规定，超过……排放的") — the penalty provisions."""
+        return cite(list(self.prohibits.all())) or self.penalty_basis
+
+    def fine_range(self, party_kind: str) -> tuple[Decimal | None, Decimal | None]:
         """(floor, ceiling) of the fine for a party of `party_kind`, in yuan or in multiples."""
         if party_kind == PartyKind.ORGANISATION and self.fine_max_organisation is not None:
             return self.fine_min_organisation, self.fine_max_organisation
