@@ -24,7 +24,7 @@ from zhifa.laws.benchmarks import RULE as BENCHMARK_RULE
 from zhifa.laws.benchmarks import benchmark_in_force, in_yuan
 from zhifa.laws.choices import FineBasis, NoPenaltyKind, Tier
 from zhifa.laws.lex_mitior import LAW, choose
-from zhifa.laws.models import NoPenaltyItem, Violation, ViolationRule
+from zhifa.laws.models import DiscretionBenchmark, NoPenaltyItem, Violation, ViolationRule
 from zhifa.laws.numerals import amount_text
 
 # No-penalty grounds on which no violation was established: such a case is no earlier violation (首违).
@@ -62,13 +62,17 @@ def _rule_for(case: Case, violation: Violation, on_date: date) -> ViolationRule 
 def choices_for(case: Case | None, violation: Violation | None, on_date: date) -> list[tuple[str, str]]:
     """The circumstances the officer may tick: the tier conditions of the benchmark the proposal will use (the rule
     从旧兼从轻 picks, the benchmark in force on `on_date`), then the statutory factors."""
-    found: list[tuple[str, str]] = []
+    benchmark = None
     if case is not None and violation is not None:
         rule = _rule_for(case, violation, on_date)
         if rule is not None:
             benchmark = benchmark_in_force(case.agency, rule, on_date)
-            found += [(c.key, f"【{c.tier.label}】{c.text}") for c in conditions(benchmark)]
-    domain = case.domain if case is not None else ""
+    return circumstance_labels(benchmark, case.domain if case is not None else "")
+
+
+def circumstance_labels(benchmark: DiscretionBenchmark | None, domain: str) -> list[tuple[str, str]]:
+    """(key, label) of each condition of `benchmark`'s tiers, then of each statutory factor of `domain`."""
+    found = [(c.key, f"【{c.tier.label}】{c.text}") for c in conditions(benchmark)]
     found += [(f.code, f"【{f.tier.label}】{f.label}（{f.source}）") for f in factors_for(domain)]
     return found
 
@@ -190,7 +194,7 @@ def apply_proposal(case: Case, data: Mapping[str, Any], on_date: date) -> dict[s
     reason = str(data.get("departure_reason") or "").strip()
     departures = check_penalty(case, proposal, case.penalty_kinds, case.fine, reason)
     case.departure_reason = reason if departures else ""
-    labels = dict(choices_for(case, violation, on_date))
+    labels = dict(circumstance_labels(proposal.benchmark, case.domain))
     facts: dict[str, Any] = {
         "violation": violation.code,
         "violation_name": violation.name,

@@ -73,7 +73,7 @@ def clean(name: str, data: Mapping[str, Any], *, case: Case | None, agency: Agen
         for key, value in bound.items():
             spec = form.fields.get(key)
             # A list given for a one-value field would be kept as its text ("['a']"): refuse it instead.
-            if spec is not None and isinstance(value, list) and not _takes_many(spec):
+            if spec is not None and isinstance(value, list) and not takes_many(spec):
                 raise Refusal(f"{spec.label}：应为单个值，不能是列表", field=key)
     try:
         valid = form.is_valid()
@@ -88,7 +88,7 @@ def clean(name: str, data: Mapping[str, Any], *, case: Case | None, agency: Agen
     return dict(form.cleaned_data)
 
 
-def _takes_many(field: forms.Field) -> bool:
+def takes_many(field: forms.Field) -> bool:
     return isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField | EvidenceField)
 
 

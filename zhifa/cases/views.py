@@ -183,10 +183,11 @@ def _assisted(request: HttpRequest, form_class: Any, case: Case) -> tuple[Any, A
     asked.is_valid()
     cleaned = getattr(asked, "cleaned_data", {})
     violation = cleaned.get("violation")
+    # The form as submitted, fields of several values as lists (what services.clean does for a plain mapping).
     initial = {
-        key: (request.POST.getlist(key) if key in ("penalty_kinds", "circumstances", "evidence") else value)
+        key: request.POST.getlist(key) if services.takes_many(asked.fields[key]) else value
         for key, value in request.POST.items()
-        if key not in ("csrfmiddlewaretoken", "preview")
+        if key in asked.fields
     }
     if violation is None:
         return form_class(initial=initial, case=case, agency=case.agency), None
