@@ -370,26 +370,26 @@ def _load_tiers(where: str, rule: ViolationRule, tiers: list[dict[str, Any]], re
         report,
         f"{where} 裁量基准",
     )
-    seen: set[str] = set()
-    for raw in tiers:
-        tier = _choice(raw.get("tier"), Tier.values, f"{where} tier")
-        if tier in seen:
-            raise LoadError(f"{where}：档次 {tier} 重复")
-        seen.add(tier)
-        values = {
-            "conditions": list(raw.get("conditions", [])),
-            "kinds": [_choice(kind, PenaltyKind.values, f"{where} {tier} kinds") for kind in raw.get("kinds", [])],
-            "fine_min": _decimal(raw.get("fine_min"), f"{where} {tier} fine_min"),
-            "fine_max": _decimal(raw.get("fine_max"), f"{where} {tier} fine_max"),
-        }
-        if not values["conditions"]:
-            raise LoadError(f"{where}：档次 {tier} 应写明适用情形")
-        _save(BenchmarkTier(), {"benchmark": benchmark, "tier": tier}, values, report, f"{where} {tier}")
-    from zhifa.laws.benchmarks import tier_problems
+    from zhifa.laws.services import TierInput, tier_problem
 
-    problems = tier_problems(rule, list(benchmark.tiers.all()))
-    if problems:
-        raise LoadError(f"{where}：{problems[0]}")
+    given = [
+        TierInput(
+            tier=str(raw.get("tier")),
+            conditions=[str(text) for text in raw.get("conditions", [])],
+            kinds=[str(kind) for kind in raw.get("kinds", [])],
+            fine_min=_decimal(raw.get("fine_min"), f"{where} {raw.get('tier')} fine_min"),
+            fine_max=_decimal(raw.get("fine_max"), f"{where} {raw.get('tier')} fine_max"),
+        )
+        for raw in tiers
+    ]
+    # The same rules as an agency's own benchmark (laws.services.tier_problem: 国办发〔2022〕27号 and the rule's kinds).
+    problem = tier_problem(rule, given)
+    if problem is not None:
+        raise LoadError(f"{where}：{problem.message}")
+    for tier in given:
+        values: dict[str, Any] = {"conditions": list(tier.conditions), "kinds": list(tier.kinds)}
+        values.update(fine_min=tier.fine_min, fine_max=tier.fine_max)
+        _save(BenchmarkTier(), {"benchmark": benchmark, "tier": tier.tier}, values, report, f"{where} {tier.tier}")
 
 
 def _load_no_penalty(name: str, doc: dict[str, Any], violations: dict[str, Violation], report: Report) -> None:
