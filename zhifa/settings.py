@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "zhifa.cases",
     "zhifa.laws",
     "zhifa.powers",
+    "zhifa.publicity",
     "zhifa.documents",
     "zhifa.audit",
     "csp",
