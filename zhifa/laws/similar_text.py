@@ -65,17 +65,22 @@ def _jieba() -> Any:
     return _tokenizer
 
 
-def terms(text: str) -> list[str]:
-    """The terms of `text` in order, repeated as often as they occur: jieba's search mode without its HMM
-    guesses (so 养殖场 also gives 养殖, and the same text always gives the same terms), latin letters lowered,
-    one-character words, numbers and stop-words left out."""
+def words(text: str) -> list[str]:
+    """The words of `text` in order, repeated as often as they occur: jieba's search mode without its HMM
+    guesses (so 养殖场 also gives 养殖, and the same text always gives the same words), latin letters lowered,
+    one-character words and numbers left out. The published decisions' search index holds these."""
     found = []
     for word in _jieba().cut_for_search(text, HMM=False):
         word = word.strip().lower()
-        if len(word) < 2 or word in STOP_WORDS or _NOISE.match(word) or not any(ch.isalnum() for ch in word):
+        if len(word) < 2 or _NOISE.match(word) or not any(ch.isalnum() for ch in word):
             continue
         found.append(word)
     return found
+
+
+def terms(text: str) -> list[str]:
+    """The words of `text` that tell cases apart: `words` without the stop-words."""
+    return [word for word in words(text) if word not in STOP_WORDS]
 
 
 def redact(text: str, names: Iterable[str]) -> str:

@@ -22,6 +22,12 @@ ACTION_LABELS = {
     "powers.publish": "发布清单新版（执法主体、权责或行政检查事项）",
     "benchmark.add": "发布行政处罚裁量基准新版",
     "laws.load": "载入或更新法律条款、违法行为、裁量基准和不予处罚清单",
+    "publication.publish": "公开执法决定（已脱敏）",
+    "publication.withhold": "登记执法决定不予公开及理由",
+    "publication.withdraw": "撤回已公开的执法决定",
+    "publication.repair_apply": "受理信用修复申请",
+    "publication.repair_answer": "答复信用修复申请",
+    "publication.repair": "信用修复，停止公示",
     "ledger.erase_facts": "依法删除事实内容",
     "ledger.seal_legacy": "封存旧格式记录的操作人与文件信息",
 }

@@ -163,6 +163,23 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
     # A published list's version and the SHA-256 of its items: an item changed behind the service shows in verify.
     "powers.listversion": _list_version,
     "laws.discretionbenchmark": _benchmark,
+    # What the portal shows of a decision, and whether it shows it: edited behind the services, verify says so.
+    "publicity.publication": _fields(
+        "state",
+        "number",
+        "party",
+        "violation",
+        "provisions",
+        "outcome",
+        "fine",
+        "published_sha256",
+        "display_until",
+        "withheld_reason",
+        "withdrawal_reason",
+        "withdrawn_on",
+        "repaired_on",
+    ),
+    "publicity.creditrepair": _fields("publication_id", "state", "answered_on"),
 }
 
 

@@ -1,0 +1,106 @@
+"""Reads of publication: decisions waiting to be published (with their due dates), the publications an actor
+oversees, and what the public reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+
+from zhifa.cases.models import CaseRecord
+from zhifa.core.models import User
+from zhifa.core.scoping import restrict, restrict_cases
+from zhifa.core.workdays import Deadline, load_calendar
+from zhifa.publicity import rules
+from zhifa.publicity.choices import DecisionClass, PublicationState, RepairState
+from zhifa.publicity.models import CreditRepair, Publication
+from zhifa.publicity.search import visible
+
+# Warn this many working days ahead (the period is seven): the desk shows amber from here, red once late.
+WARN_DAYS = 2
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A decision act not yet published nor withheld, and when it must be."""
+
+    record: CaseRecord
+    decision_class: DecisionClass
+    due: Deadline
+    today: date
+    working_days_left: int  # after today, up to and including the due day
+
+    @property
+    def days_left(self) -> int:
+        return (self.due.date - self.today).days
+
+    @property
+    def late(self) -> bool:
+        return self.today > self.due.date
+
+    @property
+    def near(self) -> bool:
+        return not self.late and self.working_days_left <= WARN_DAYS
+
+
+def pending_for(actor: User, today: date) -> list[Waiting]:
+    """Decisions the actor's agencies have made and neither published nor withheld, the nearest due first."""
+    done = Publication.objects.values("decision_entry")
+    records = (
+        restrict_cases(CaseRecord.objects.all(), actor, via="case__agency")
+        .filter(action__in=list(rules.DECISION_ACTS))
+        .exclude(entry_index__in=done)
+        .select_related("case__agency")
+    )
+    return _waiting(records, today)
+
+
+def _waiting(records: QuerySet[CaseRecord], today: date) -> list[Waiting]:
+    calendar = load_calendar()
+    waiting = []
+    for record in records:
+        decision_class = rules.DECISION_ACTS[record.action]
+        due = rules.publication_due(decision_class, record.on_date)
+        left = calendar.working_days_between(today, due.date)
+        waiting.append(Waiting(record, decision_class, due, today, left))
+    return sorted(waiting, key=lambda item: (item.due.date, item.record.entry_index))
+
+
+def waiting_for_case(case_id: int, today: date) -> list[Waiting]:
+    """The case's decisions not yet published nor withheld (the case page shows them with their due dates)."""
+    done = Publication.objects.values("decision_entry")
+    records = CaseRecord.objects.filter(case_id=case_id, action__in=list(rules.DECISION_ACTS)).exclude(
+        entry_index__in=done
+    )
+    return _waiting(records, today)
+
+
+def publications_for(actor: User) -> QuerySet[Publication]:
+    """Publications of the agencies the actor sees (supervisors: the agencies below too), newest first."""
+    if not actor.is_authenticated:
+        return Publication.objects.none()
+    return restrict(Publication.objects.all(), actor).select_related("agency", "case")
+
+
+def repairs_for(actor: User) -> QuerySet[CreditRepair]:
+    return restrict(CreditRepair.objects.all(), actor, via="publication__agency").select_related("publication")
+
+
+def open_repairs_for(actor: User) -> QuerySet[CreditRepair]:
+    return repairs_for(actor).filter(state=RepairState.SUBMITTED).order_by("due_on", "pk")
+
+
+def public_publication(pk: int) -> Publication | None:
+    """A publication by number as the portal may name it: published once (shown, withdrawn, ended) — never a
+    withheld one, whose existence is for supervisors."""
+    return Publication.objects.exclude(state=PublicationState.WITHHELD).select_related("agency").filter(pk=pk).first()
+
+
+def shown(publication: Publication, today: date) -> bool:
+    return visible(today).filter(pk=publication.pk).exists()
+
+
+def withdrawn(today: date, limit: int = 50) -> QuerySet[Publication]:
+    """The withdrawal notices (撤回公告), newest first."""
+    return Publication.objects.filter(state=PublicationState.WITHDRAWN).order_by("-withdrawn_on", "-pk")[:limit]

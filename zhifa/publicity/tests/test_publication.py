@@ -1,0 +1,176 @@
+"""Publishing a decision (事后公开): due by the calendar, masked only as the officer confirmed, withheld with a
+reason, withdrawn when revoked, shown for its class's period or until a credit repair."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+
+from zhifa.cases import issuing
+from zhifa.cases.tests.desk import Desk
+from zhifa.core.errors import Refusal
+from zhifa.ledger import blobs
+from zhifa.ledger.models import Entry
+from zhifa.ledger.verify import verify_ledger
+from zhifa.publicity import drafting, rules, selectors, services
+from zhifa.publicity.choices import CreditClass, DecisionClass, PublicationState, RepairState
+from zhifa.publicity.drafting import Term
+from zhifa.publicity.search import Search, search
+from zhifa.testing.factories import at, id_number
+
+pytestmark = pytest.mark.django_db
+
+ID = id_number()
+REPORT = {
+    "facts_found": f"张三丰（身份证号码{ID}，电话13800138000）于2026年9月在二号林班滥伐林木12株，其邻居李四见证",
+    "legal_basis": "森林法 第五十六条",
+    "penalty_basis": "森林法 第七十六条",
+    "penalty_kinds": ["fine"],
+    "fine": Decimal(1500),
+    "penalty_text": "罚款人民币1500元",
+    "discretion_reasons": "滥伐数量较少，属一般情节，按裁量基准处罚",
+}
+
+
+@pytest.fixture
+def decided(world, evidence, time_machine):
+    """A penalty decided on Friday 2026-09-25, the last working day before National Day, with its document."""
+    time_machine.move_to(at(date(2026, 9, 25)))
+    desk = Desk(world, evidence)
+    desk.lead(
+        date(2026, 9, 14),
+        act_ended_on=date(2026, 9, 10),
+        party_name="张三丰",
+        party_id_number=ID,
+        party_phone="13800138000",
+        party_address="云南省昆明市盘龙区青云街道金星村12号",
+    )
+    desk.investigate(date(2026, 9, 15))
+    desk("report", date(2026, 9, 16), **REPORT)
+    desk("submit_approval", date(2026, 9, 16))
+    desk("approve", date(2026, 9, 17))
+    desk("notify", date(2026, 9, 18), rights_stated=True)
+    desk("record_statement", date(2026, 9, 21), waived_statement=True, waived_hearing=True, evidence=[desk.scan])
+    case = desk("decide", date(2026, 9, 25), **REPORT)
+    issuing.issue_document(desk.approver, case, "penalty_decision")
+    desk.case = case
+    return desk
+
+
+def _entry(desk: Desk) -> int:
+    return desk.case.records.get(action="decide").entry_index
+
+
+def test_a_penalty_decision_is_due_seven_working_days_after_it_across_national_day(decided):
+    # 2026-09-25 (Fri); 28, 29, 30 Sep work; 1–7 Oct holiday, 8 Oct a holiday too; 9 and 10 Oct (Sat) worked? The
+    # calendar says; the due date is the seventh working day after the decision.
+    waiting = selectors.pending_for(decided.approver, date(2026, 9, 25))
+    assert [w.record.entry_index for w in waiting] == [_entry(decided)]
+    due = waiting[0].due
+    assert due.date == rules.publication_due(DecisionClass.PENALTY, date(2026, 9, 25)).date
+    assert due.date > date(2026, 10, 8)  # the Golden Week is not counted
+    assert rules.publication_due(DecisionClass.OTHER, date(2026, 9, 25)).date > due.date
+
+
+def test_nothing_is_published_but_what_the_officer_confirmed(decided, time_machine):
+    time_machine.move_to(at(date(2026, 9, 28)))
+    draft = drafting.draft(decided.case, _entry(decided))
+    texts = {term.text for term in draft.terms}
+    assert {"张三丰", ID, "13800138000"} <= texts
+    required = {term.text for term in draft.terms if term.required}
+    assert "张三丰" in required and ID in required
+    # The officer confirms only the required terms and marks the neighbour's name private.
+    publication = services.publication_publish(
+        actor=decided.officer,
+        case=decided.case,
+        decision_entry=_entry(decided),
+        confirmed=[Term("李四", "marked", "李*")],
+    )
+    assert publication.state == PublicationState.PUBLISHED
+    assert publication.party == "张**"
+    assert "张三丰" not in publication.facts and ID not in publication.facts and "李四" not in publication.facts
+    assert "13800138000" not in publication.facts
+    assert publication.published_on == date(2026, 9, 28)
+    assert publication.credit_class == CreditClass.GENERAL
+    # The published PDF is a fresh rendering with every confirmed term masked, recorded in the ledger.
+    pdf = b"".join(blobs.open_verified(publication.published_sha256))
+    text = "".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "张三丰" not in text and ID not in text and "李四" not in text
+    assert decided.case.documents.get(kind="penalty_decision").number in text
+    entry = Entry.objects.get(index=publication.entry_index)
+    assert entry.action == "publication.publish" and publication.published_sha256 in entry.files
+    assert verify_ledger().ok
+    with pytest.raises(Refusal, match="不能重复办理"):
+        services.publication_publish(
+            actor=decided.officer, case=decided.case, decision_entry=_entry(decided), confirmed=[]
+        )
+
+
+def test_a_withheld_decision_keeps_its_reason_for_supervisors(decided, world):
+    with pytest.raises(Refusal, match="请说明"):
+        services.publication_withhold(
+            actor=decided.officer, case=decided.case, decision_entry=_entry(decided), reason="minor_person", note=" "
+        )
+    withheld = services.publication_withhold(
+        actor=decided.officer,
+        case=decided.case,
+        decision_entry=_entry(decided),
+        reason="minor_person",
+        note="当事人未满十八周岁",
+    )
+    assert withheld.state == PublicationState.WITHHELD
+    assert selectors.pending_for(decided.approver, date(2026, 9, 25)) == []
+    assert list(selectors.publications_for(world.supervisor).filter(state="withheld")) == [withheld]
+    assert selectors.public_publication(withheld.pk) is None
+    assert list(selectors.publications_for(world.outsider)) == []
+
+
+def test_a_revoked_decision_leaves_the_portal_with_its_notice(decided, time_machine):
+    publication = services.publication_publish(
+        actor=decided.officer, case=decided.case, decision_entry=_entry(decided), confirmed=[]
+    )
+    assert search(Search(text="滥伐林木"), today=date(2026, 9, 25)).rows == [publication]
+    time_machine.move_to(at(date(2026, 11, 3)))
+    withdrawn = services.publication_withdraw(
+        actor=decided.officer,
+        publication=publication,
+        reason="revoked",
+        revoked_by="reconsideration",
+        revoked_on=date(2026, 10, 30),
+        notice="经行政复议，原处罚决定被撤销",
+    )
+    assert withdrawn.withdrawal_due == date(2026, 11, 4)  # Fri 30 Oct + 3 working days
+    assert search(Search(text="滥伐林木"), today=date(2026, 11, 3)).rows == []
+    assert not selectors.shown(withdrawn, date(2026, 11, 3))
+    assert Entry.objects.get(index=withdrawn.entry_index).action == "publication.withdraw"
+
+
+def test_display_ends_with_its_period_or_an_approved_repair(decided, world, time_machine):
+    publication = services.publication_publish(
+        actor=decided.officer, case=decided.case, decision_entry=_entry(decided), confirmed=[]
+    )
+    assert publication.display_until == date(2027, 9, 25) and publication.repairable_from == date(2026, 12, 25)
+    assert selectors.shown(publication, date(2027, 9, 25))
+    assert not selectors.shown(publication, date(2027, 9, 26))
+    with pytest.raises(Refusal, match="2026年12月25日起可以申请"):
+        services.repair_apply(
+            publication=publication, applicant="张三丰", contact="13800138000", statement="已缴清罚款"
+        )
+    time_machine.move_to(at(date(2027, 1, 4)))
+    filed = services.repair_apply(
+        publication=publication, applicant="张三丰", contact="13800138000", statement="已缴清罚款"
+    )
+    assert services.repair_tracked(filed.repair.number, filed.code) == filed.repair
+    assert services.repair_tracked(filed.repair.number, "wrong") is None
+    repair = services.repair_answer(
+        actor=decided.approver, repair=filed.repair, approve=True, answer="已履行，准予修复"
+    )
+    assert repair.state == RepairState.APPROVED
+    publication.refresh_from_db()
+    assert publication.state == PublicationState.REPAIRED
+    assert not selectors.shown(publication, date(2027, 1, 4))
+    assert verify_ledger().ok
