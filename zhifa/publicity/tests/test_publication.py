@@ -82,7 +82,8 @@ def test_nothing_is_published_but_what_the_officer_confirmed(decided, time_machi
     texts = {term.text for term in draft.terms}
     assert {"张三丰", ID, "13800138000"} <= texts
     required = {term.text for term in draft.terms if term.required}
-    assert "张三丰" in required and ID in required
+    assert "张三丰" in required
+    assert ID in required
     # The officer confirms only the required terms and marks the neighbour's name private.
     publication = services.publication_publish(
         actor=decided.officer,
@@ -92,17 +93,22 @@ def test_nothing_is_published_but_what_the_officer_confirmed(decided, time_machi
     )
     assert publication.state == PublicationState.PUBLISHED
     assert publication.party == "张**"
-    assert "张三丰" not in publication.facts and ID not in publication.facts and "李四" not in publication.facts
+    assert "张三丰" not in publication.facts
+    assert ID not in publication.facts
+    assert "李四" not in publication.facts
     assert "13800138000" not in publication.facts
     assert publication.published_on == date(2026, 9, 28)
     assert publication.credit_class == CreditClass.GENERAL
     # The published PDF is a fresh rendering with every confirmed term masked, recorded in the ledger.
     pdf = b"".join(blobs.open_verified(publication.published_sha256))
     text = "".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
-    assert "张三丰" not in text and ID not in text and "李四" not in text
+    assert "张三丰" not in text
+    assert ID not in text
+    assert "李四" not in text
     assert decided.case.documents.get(kind="penalty_decision").number in text
     entry = Entry.objects.get(index=publication.entry_index)
-    assert entry.action == "publication.publish" and publication.published_sha256 in entry.files
+    assert entry.action == "publication.publish"
+    assert publication.published_sha256 in entry.files
     assert verify_ledger().ok
     with pytest.raises(Refusal, match="不能重复办理"):
         services.publication_publish(
@@ -153,7 +159,8 @@ def test_display_ends_with_its_period_or_an_approved_repair(decided, world, time
     publication = services.publication_publish(
         actor=decided.officer, case=decided.case, decision_entry=_entry(decided), confirmed=[]
     )
-    assert publication.display_until == date(2027, 9, 25) and publication.repairable_from == date(2026, 12, 25)
+    assert publication.display_until == date(2027, 9, 25)
+    assert publication.repairable_from == date(2026, 12, 25)
     assert selectors.shown(publication, date(2027, 9, 25))
     assert not selectors.shown(publication, date(2027, 9, 26))
     with pytest.raises(Refusal, match="2026年12月25日起可以申请"):
