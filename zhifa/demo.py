@@ -30,6 +30,7 @@ from zhifa.personnel import services
 from zhifa.personnel.choices import Gender, OfficerKind, ReviewResult
 from zhifa.personnel.models import Certificate, Officer
 from zhifa.powers.demo import load_lists
+from zhifa.publicity.demo import load_publications
 
 DEMO_PASSWORD = "Zhifa@2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_DEVICE_NAME = "演示验证器"  # the authenticator the demo enrols for its administrators (see demo_code)
@@ -288,6 +289,8 @@ def load_demo(today: date) -> None:
     assert brigade is not None
     logins = (ECOLOGY_LOGINS[0][0], ECOLOGY_LOGINS[1][0], ECOLOGY_LOGINS[2][0])
     list(load_cases(today, brigade, logins=logins, sector=ECOLOGY, plans=ecology_plans(today)))
+    # 事后公开: the decisions published (masked), withheld, withdrawn and repaired.
+    load_publications(today)
     transaction.on_commit(checkpoint_issue)
 
 

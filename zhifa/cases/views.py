@@ -34,6 +34,7 @@ from zhifa.laws import similar
 from zhifa.ledger.forms import EvidenceField
 from zhifa.ledger.selectors import entries_about
 from zhifa.ledger.state import subject_key
+from zhifa.publicity import selectors as publicity_selectors
 
 # The main line of the ordinary procedure, drawn as steps on the case page.
 MAIN_LINE = [
@@ -115,6 +116,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "review_opinions": review_queue.opinions(case),
         # 类案推送: how the closed cases most like this one were decided (no party named).
         "similar_cases": similar.similar_cases(case, actor=actor),
+        # 事后公开: the decisions still to publish, with their due dates, and the publications made.
+        "publication_waiting": publicity_selectors.waiting_for_case(case.pk, today),
+        "publications": case.publications.all(),
     }
     return render(request, "cases/case_detail.html", context)
 

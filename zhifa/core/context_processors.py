@@ -27,6 +27,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((_("案件"), reverse("case_list")))
         if user.has_role(Role.LEGAL_REVIEWER):
             items.append((_("法制审核"), reverse("review_queue")))
+        # Publishing decisions (事后公开) and following it: the officers and heads, and their supervisors.
+        if user.has_role(Role.OFFICER, Role.APPROVER, Role.SUPERVISOR):
+            items.append((_("决定公开"), reverse("publicity_desk")))
         if may_see_figures(user):
             items.append((_("法制审核统计"), reverse("review_figures")))
             # The same people follow whether like cases get like fines (laws/consistency.py).

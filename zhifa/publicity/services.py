@@ -79,13 +79,16 @@ def publication_publish(
     case: Case,
     decision_entry: int,
     confirmed: Sequence[Term],
-    credit_class: CreditClass | None = None,
+    credit_class: CreditClass | str | None = None,
     site_base: str | None = None,
+    published_on: date | None = None,
 ) -> Publication:
     """Publish a decision with the terms the officer confirmed masked (他确认后才公开).
 
     The published fields and a fresh rendering of the decision document are masked; the PDF is refused when a
-    confirmed term can still be read in it. The publication's dates follow its class (rules.py)."""
+    confirmed term can still be read in it. The publication's dates follow its class (rules.py).
+    `published_on`: the day it was published on the platform an agency used before (补录), recorded as such;
+    today by default."""
     with translation.override("zh-hans"), transaction.atomic():
         case = Case.objects.select_for_update().select_related("agency", "violation").get(pk=case.pk)
         require_role(actor, PUBLISHERS, agency=case.agency, doing="公开执法决定")
@@ -97,7 +100,9 @@ def publication_publish(
         fields = draft.fields.redacted(terms)
         today = timezone.localdate()
         decided_on = draft.record.on_date
-        chosen = credit_class or rules.credit_class(case)
+        if published_on is not None and not decided_on <= published_on <= today:
+            raise Refusal("补录的公开日期应在决定日期和今天之间", field="published_on")
+        chosen = CreditClass(credit_class) if credit_class else rules.credit_class(case)
         policy = rules.display_policies()[chosen]
         due_on, provisional = _due(draft.decision_class, decided_on)
         files: list[str] = []
@@ -134,7 +139,7 @@ def publication_publish(
             published_sha256=published_sha256,
             redactions=[term.as_dict() for term in terms],
             search_text=index_words(fields.violation, fields.party, fields.facts, fields.outcome, case.agency.name),
-            published_on=today,
+            published_on=published_on or today,
             credit_class=chosen,
             repairable_from=policy.repairable_from(decided_on),
             display_until=policy.display_until(decided_on),
@@ -148,7 +153,9 @@ def publication_publish(
             "decision_entry": decision_entry,
             "decision_class": draft.decision_class.value,
             "due_on": due_on.isoformat(),
-            "late": today > due_on,
+            "published_on": (published_on or today).isoformat(),
+            "recorded_later": published_on is not None and published_on != today,
+            "late": (published_on or today) > due_on,
             "number": fields.number,
             "party": fields.party,
             "violation": fields.violation,

@@ -1,0 +1,79 @@
+"""The publication pages: the officer confirms the masking on the page, the public reads and searches."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client
+
+from zhifa.publicity.choices import PublicationState
+from zhifa.publicity.models import Publication
+from zhifa.publicity.tests.conftest import ID
+from zhifa.publicity.tests.conftest import decision_entry as _entry
+from zhifa.testing.factories import at
+
+# Each test sets its own clock (the fixture decides on 2026-09-25): a moved test clock changes nothing here.
+pytestmark = [pytest.mark.django_db, pytest.mark.dateless]
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_the_officer_previews_then_publishes_and_the_public_reads_it_masked(decided, world, time_machine):
+    time_machine.move_to(at(date(2026, 9, 28)))
+    officer = _client(decided.officer)
+    url = f"/publicity/cases/{decided.case.pk}/{_entry(decided)}/"
+    page = officer.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "必须遮盖" in text
+    assert "应于 2026-10-" in text  # the due date, past National Day
+    chosen = {"term": ["张三丰", ID], "extra": "二号林班", "credit_class": "general"}
+    preview = officer.post(url, {**chosen, "preview": "1"})
+    assert preview.status_code == 200
+    assert "×××" in preview.content.decode()  # 二号林班 masked in the preview
+    assert not Publication.objects.exists()
+    done = officer.post(url, {**chosen, "publish": "1"})
+    publication = Publication.objects.get()
+    assert done.status_code == 302
+    assert publication.state == PublicationState.PUBLISHED
+
+    public = Client()
+    listing = public.get("/public/decisions/", {"q": "滥伐"})
+    assert listing.status_code == 200
+    assert f"/public/decisions/{publication.pk}/" in listing.content.decode()
+    detail = public.get(f"/public/decisions/{publication.pk}/").content.decode()
+    assert "张**" in detail
+    assert "张三丰" not in detail
+    assert ID not in detail
+    assert "二号林班" not in detail
+    pdf = public.get(f"/public/decisions/{publication.pk}/document.pdf")
+    assert pdf.status_code == 200
+    assert pdf["Content-Type"] == "application/pdf"
+    nothing = public.get("/public/decisions/", {"q": "不存在的词语组合"}).content.decode()
+    assert f"/public/decisions/{publication.pk}/" not in nothing
+
+
+def test_an_outsider_cannot_open_the_confirmation_nor_publish(decided, world):
+    outsider = _client(world.outsider)
+    url = f"/publicity/cases/{decided.case.pk}/{_entry(decided)}/"
+    assert outsider.get(url).status_code == 404
+    assert outsider.post(url, {"credit_class": "general", "publish": "1"}).status_code == 404
+    assert not Publication.objects.exists()
+
+
+def test_withholding_and_withdrawing_on_the_pages(decided, world, time_machine):
+    officer = _client(decided.officer)
+    url = f"/publicity/cases/{decided.case.pk}/{_entry(decided)}/withhold/"
+    refused = officer.post(url, {"withhold-reason": "security", "withhold-note": ""})
+    assert refused.status_code == 400
+    assert not Publication.objects.exists()
+    officer.post(url, {"withhold-reason": "security", "withhold-note": "涉及正在侦办的关联刑事案件"})
+    withheld = Publication.objects.get()
+    desk = _client(world.supervisor).get("/publicity/").content.decode()
+    assert "涉及正在侦办的关联刑事案件" in desk
+    assert Client().get(f"/public/decisions/{withheld.pk}/").status_code == 404
