@@ -45,8 +45,7 @@ __all__ = [
     "pdf_text",
 ]
 
-# Which finding speaks for a cluster of overlapping ones: the officer's own marks first, then numbers, then
-# addresses, then names; within a kind, certain before likely.
+# Which kind speaks for a cluster of overlapping findings of the same width and confidence.
 _PRECEDENCE = (
     Kind.MARKED,
     Kind.ID_NUMBER,
@@ -60,7 +59,7 @@ _PRECEDENCE = (
 )
 
 
-def _marked(text: str, norm: str, private: tuple[str, ...]) -> Iterable[Finding]:
+def _marked(text: str, norm: str, private: Sequence[str]) -> Iterable[Finding]:
     for term in private:
         for match in re.finditer(spaced(term), norm):
             yield Finding(
@@ -73,7 +72,7 @@ def _marked(text: str, norm: str, private: tuple[str, ...]) -> Iterable[Finding]
             )
 
 
-def _kept(norm: str, keep: tuple[str, ...]) -> list[tuple[int, int]]:
+def _kept(norm: str, keep: Sequence[str]) -> list[tuple[int, int]]:
     return [(match.start(), match.end()) for term in keep for match in re.finditer(spaced(term), norm)]
 
 
@@ -84,10 +83,14 @@ def find(text: str, *, known: Known | None = None, guess_names: bool = True) -> 
     """
     known = known or Known()
     norm = normalise(text)
+    labelled = list(names.labelled(text, norm))
+    # A name given after 当事人： is masked wherever else the text repeats it.
+    repeated = {finding.text for finding in labelled if finding.confidence == Confidence.CERTAIN}
     found: list[Finding] = [
         *_marked(text, norm, known.private),
         *names.known(text, norm, known.persons),
-        *names.labelled(text, norm),
+        *labelled,  # before its repetitions: of two equal findings the first speaks
+        *names.known(text, norm, sorted(repeated - set(known.persons)), "与文中标明身份的姓名相同"),
         *numbers.emails(text, norm),
         *numbers.plates(text, norm),
         *numbers.digit_runs(text, norm),
@@ -106,12 +109,13 @@ def find(text: str, *, known: Known | None = None, guess_names: bool = True) -> 
     return merge(text, found)
 
 
-def _order(finding: Finding) -> tuple[bool, bool, int, int]:
+def _order(finding: Finding) -> tuple[bool, int, bool, int]:
+    # The widest speaks for the stretch (an address for the phone number written into it), then the certain.
     return (
         not finding.masked,
+        finding.start - finding.end,
         finding.confidence != Confidence.CERTAIN,
         _PRECEDENCE.index(finding.kind),
-        finding.start - finding.end,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -46,7 +47,7 @@ class Finding:
     page: int | None = None
 
 
-def _clean(terms: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+def _clean(terms: Sequence[str]) -> tuple[str, ...]:
     return tuple(sorted({" ".join(term.split()) for term in terms if term and term.strip()}, key=len, reverse=True))
 
 
@@ -56,9 +57,9 @@ class Known:
     they occur), `private` (what the officer marked private or a trade secret: masked as it is), `keep` (public
     names — the officers, the agency, an organisation's own name and address — never masked)."""
 
-    persons: tuple[str, ...] = field(default=())
-    private: tuple[str, ...] = field(default=())
-    keep: tuple[str, ...] = field(default=())
+    persons: Sequence[str] = field(default=())
+    private: Sequence[str] = field(default=())
+    keep: Sequence[str] = field(default=())
 
     def __post_init__(self) -> None:
         # Accept lists; keep one spelling of each term, longest first (so 李明华 is matched before 李明).

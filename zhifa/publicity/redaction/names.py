@@ -7,10 +7,12 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from zhifa.publicity.redaction.base import (
+    COMPOUND_SURNAMES,
+    SURNAMES,
     Confidence,
     Finding,
     Kind,
@@ -18,6 +20,7 @@ from zhifa.publicity.redaction.base import (
     is_pseudonym,
     name_mask,
     spaced,
+    words,
 )
 
 _LABEL = re.compile(
@@ -31,6 +34,11 @@ _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,10}[·•.][\u4e00-\
 # What an organisation's name ends with: 当事人：某某林场 is not a person.
 _ORGANISATION = re.compile(r"(公司|厂|场|店|站|局|所|社|部|中心|院|校|队|会|行|馆|室|处|委|办|组|协会|合作社|经营部)$")
 _NOT_NAMES = frozenset({"本人", "未到", "不详", "同上", "见下", "无", "略", "男", "女"})
+# Words jieba's dictionary tags as names that the enforcement domains use as words: trees, places, plants.
+NOT_NAMES = words(
+    "云南松 马尾松 华山松 油松 红松 樟子松 落叶松 黑松 白皮松 湿地松 杨树 柳树 松树 柏树 桦树 杉树 水杉 柳杉 银杏 "
+    "白桦 石林 白云 金花 高原 黄山 华山 泰山 武夷 林业 林草 林权 林政 林木 林地 金融 石油 田地 云杉 冷杉 红豆杉"
+)
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -66,10 +74,12 @@ def _finding(text: str, start: int, end: int, confidence: Confidence, reason: st
     )
 
 
-def known(text: str, norm: str, persons: tuple[str, ...]) -> Iterator[Finding]:
+def known(
+    text: str, norm: str, persons: Iterable[str], reason: str = "已知的当事人或相关人员姓名"
+) -> Iterator[Finding]:
     for person in persons:
         for match in re.finditer(spaced(person), norm):
-            yield _finding(text, match.start(), match.end(), Confidence.CERTAIN, "已知的当事人或相关人员姓名")
+            yield _finding(text, match.start(), match.end(), Confidence.CERTAIN, reason)
 
 
 def labelled(text: str, norm: str) -> Iterator[Finding]:
@@ -94,6 +104,7 @@ def labelled(text: str, norm: str) -> Iterator[Finding]:
 
 def guessed(text: str, norm: str) -> Iterator[Finding]:
     position = 0
+    previous = (0, "")  # the start and text of the word before
     for pair in tagger().cut(norm):
         word, flag = pair.word, pair.flag
         if norm.startswith(word, position):
@@ -103,6 +114,14 @@ def guessed(text: str, norm: str) -> Iterator[Finding]:
             if start < 0:
                 continue
         position = start + len(word)
-        if flag != "nr" or not 2 <= len(word) <= 4 or not has_surname(word) or is_pseudonym(word):
+        before_start, before = previous
+        previous = (start, word)
+        if flag != "nr" or word in NOT_NAMES:
+            continue
+        # jieba cuts 张秀英 into 张 and 秀英 when it does not know the name: the surname goes with it.
+        surname_before = (len(before) == 1 and before in SURNAMES) or before in COMPOUND_SURNAMES
+        if not has_surname(word) and len(word) <= 2 and surname_before and before_start + len(before) == start:
+            start, word = before_start, before + word
+        if not 2 <= len(word) <= 4 or not has_surname(word) or is_pseudonym(word):
             continue
         yield _finding(text, start, position, Confidence.LIKELY, "分词工具（jieba）标注为人名，请确认")

@@ -32,7 +32,7 @@ _MAX_DIGITS = 30  # the longest account number looked at; longer stretches are n
 _BANK_LABEL = re.compile(r"(账号|帐号|账户|帐户|卡号|开户|银行卡|存折|收款账|付款账)[^\n]{0,12}$")
 _PHONE_LABEL = re.compile(r"(电话|手机|联系方式|联系号码|座机|tel|Tel|TEL|电\s*话)[^\n]{0,8}$")
 # A number after these is a certificate, case or document number, published as it is (officers' certificates).
-_PUBLIC_NUMBER_LABEL = re.compile(r"(执法证|证号|证件编号|编号|文号|案号|证书号|许可证号)[^\n]{0,6}$")
+_PUBLIC_NUMBER_LABEL = re.compile(r"(执法证|(?<!身份)证号|证件编号|编号|文号|案号|证书号|许可证号)[^\n]{0,6}$")
 
 _EMAIL = re.compile(r"(?<![0-9A-Za-z._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}")
 # 机动车号牌 (GA 36): a province, the city letter, then five characters (six on new-energy plates), the last one
@@ -121,7 +121,9 @@ def classify(value: str, before: str, *, separated_after: int | None) -> _Guess 
 
 
 def _rank(guess: _Guess, crosses_line: bool, length: int) -> tuple[int, int, int]:
-    return (0 if guess.confidence == Confidence.CERTAIN else 1, 1 if crosses_line else 0, -length)
+    # Certain before likely (a phone before an unlabelled 16-digit string it would be part of), then the longer
+    # (an ID before the phone-like digits inside it), then the one on one line.
+    return (0 if guess.confidence == Confidence.CERTAIN else 1, -length, 1 if crosses_line else 0)
 
 
 def _line_before(norm: str, start: int, width: int = 14) -> str:

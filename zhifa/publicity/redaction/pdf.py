@@ -8,6 +8,7 @@ the check compares without any white space, after making full-width characters h
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -53,16 +54,27 @@ def find_in_pdf(data: bytes, *, known: Known | None = None, guess_names: bool = 
     return found
 
 
+_NUMBER_SEPARATORS = re.compile(r"[\s()\-–—]")
+
+
 def _squeezed(text: str) -> str:
     return "".join(normalise(text).split())
 
 
 def leaks(pdf: bytes, terms: Iterable[str]) -> list[str]:
-    """The terms (confirmed as masked) that the PDF's text still contains, ignoring white space and width."""
-    text = _squeezed(pdf_text(pdf))
+    """The terms (confirmed as masked) that the PDF's text still contains, ignoring white space and width; a number
+    is also found written with other separators (138-0013-8000 for 13800138000). The check errs towards a leak:
+    a number is looked for in the text with every separator taken out, where it could also span two numbers."""
+    text = pdf_text(pdf)
+    squeezed_text = _squeezed(text)
+    number_text = _NUMBER_SEPARATORS.sub("", normalise(text)).upper()
     shown = []
     for term in terms:
         squeezed = _squeezed(term)
-        if squeezed and squeezed in text and term not in shown:
+        number = _NUMBER_SEPARATORS.sub("", normalise(term)).upper()
+        is_number = len(number) >= 7 and number.isalnum() and number.isascii() and any(c.isdigit() for c in number)
+        if term in shown or not squeezed:
+            continue
+        if squeezed in squeezed_text or (is_number and number in number_text):
             shown.append(term)
     return shown
