@@ -145,11 +145,13 @@ def merge(text: str, findings: Iterable[Finding]) -> list[Finding]:
         start, end = min(f.start for f in masked), max(f.end for f in masked)
         merged.append(_widened(text, lead, start, end))
 
+    cluster_end = 0
     for finding in ordered:
-        if cluster and (finding.page != cluster[0].page or finding.start >= max(f.end for f in cluster)):
+        if cluster and (finding.page != cluster[0].page or finding.start >= cluster_end):
             close()
             cluster = []
         cluster.append(finding)
+        cluster_end = max(cluster_end, finding.end) if len(cluster) > 1 else finding.end
     if cluster:
         close()
     return merged

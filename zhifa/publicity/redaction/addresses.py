@@ -84,8 +84,8 @@ def _finding(text: str, start: int, end: int, confidence: Confidence, reason: st
 
 def labelled(text: str, norm: str) -> Iterator[Finding]:
     for label in _LABEL.finditer(norm):
-        line_start = norm.rfind("\n", 0, label.start()) + 1
-        if _PUBLIC_OWNER.search(norm[line_start : label.start()]):
+        line_start = norm.rfind("\n", max(0, label.start() - 12), label.start()) + 1
+        if _PUBLIC_OWNER.search(norm[max(line_start, label.start() - 12) : label.start()]):
             continue
         value_start = label.end()
         stop = _END.search(norm, value_start, value_start + _MAX_ADDRESS)

@@ -8,23 +8,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    PERSON_NAME = "person_name", "姓名"
-    ID_NUMBER = "id_number", "身份证号码"
-    PHONE = "phone", "电话号码"
-    ADDRESS = "address", "住址"
-    BANK_ACCOUNT = "bank_account", "银行账号"
-    PLATE = "plate", "车牌号码"
-    CREDIT_CODE = "credit_code", "统一社会信用代码"
-    EMAIL = "email", "电子邮箱"
-    MARKED = "marked", "标记不公开"
+    PERSON_NAME = "person_name", _("姓名")
+    ID_NUMBER = "id_number", _("身份证号码")
+    PHONE = "phone", _("电话号码")
+    ADDRESS = "address", _("住址")
+    BANK_ACCOUNT = "bank_account", _("银行账号")
+    PLATE = "plate", _("车牌号码")
+    CREDIT_CODE = "credit_code", _("统一社会信用代码")
+    EMAIL = "email", _("电子邮箱")
+    MARKED = "marked", _("标记不公开")
 
 
 class Confidence(models.TextChoices):
-    CERTAIN = "certain", "确定"
-    LIKELY = "likely", "可能"
+    CERTAIN = "certain", _("确定")
+    LIKELY = "likely", _("可能")
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,10 @@ _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,10}[·•.][\u4e00-\
 # What an organisation's name ends with: 当事人：某某林场 is not a person.
 _ORGANISATION = re.compile(r"(公司|厂|场|店|站|局|所|社|部|中心|院|校|队|会|行|馆|室|处|委|办|组|协会|合作社|经营部)$")
 _NOT_NAMES = frozenset({"本人", "未到", "不详", "同上", "见下", "无", "略", "男", "女"})
+# What follows a word inside an organisation's name.
+_INSIDE_ORGANISATION = re.compile(
+    r"[^\s，,。；;、在系于和与是到为从向对把被的了等及]{0,4}?(有限|股份|集团|公司|合作社|经营部|商行|商店|门市|厂)"
+)
 # Words jieba's dictionary tags as names that the enforcement domains use as words: trees, places, plants.
 NOT_NAMES = words(
     "云南松 马尾松 华山松 油松 红松 樟子松 落叶松 黑松 白皮松 湿地松 杨树 柳树 松树 柏树 桦树 杉树 水杉 柳杉 银杏 "
@@ -88,8 +92,8 @@ def labelled(text: str, norm: str) -> Iterator[Finding]:
         if separator is None:
             continue  # 当事人未取得… : a name right after the label is left to jieba
         start = separator.end()
-        end_match = _NAME_END.search(norm, start)
-        end = end_match.start() if end_match else len(norm)
+        end_match = _NAME_END.search(norm, start, start + 24)
+        end = end_match.start() if end_match else min(len(norm), start + 24)
         candidate = norm[start:end]
         if (
             not _NAME.fullmatch(candidate)
@@ -124,4 +128,6 @@ def guessed(text: str, norm: str) -> Iterator[Finding]:
             start, word = before_start, before + word
         if not 2 <= len(word) <= 4 or not has_surname(word) or is_pseudonym(word):
             continue
+        if _INSIDE_ORGANISATION.match(norm, position):
+            continue  # 昆明滇林木业有限公司: an organisation's name is published as it is
         yield _finding(text, start, position, Confidence.LIKELY, "分词工具（jieba）标注为人名，请确认")

@@ -27,6 +27,7 @@ _SEP = r"(?:[ \t\u00a0()\-–—]|\r?\n){1,3}"
 _RUN = re.compile(rf"(?<![0-9A-Za-z@.+_])\+?[0-9A-Za-z]+(?:{_SEP}[0-9A-Za-z]+)*")
 _GROUP = re.compile(r"[0-9A-Za-z]+")
 _MAX_DIGITS = 30  # the longest account number looked at; longer stretches are not a single number
+_MIN_DIGITS = 7  # a local telephone number without its area code
 
 # What comes just before a number and says what it is (read in the 14 characters before it, same line).
 _BANK_LABEL = re.compile(r"(账号|帐号|账户|帐户|卡号|开户|银行卡|存折|收款账|付款账)[^\n]{0,12}$")
@@ -142,6 +143,8 @@ def digit_runs(text: str, norm: str) -> Iterator[Finding]:
                 value += groups[last].group().upper()
                 if len(value) > _MAX_DIGITS:
                     break
+                if len(value) < _MIN_DIGITS:
+                    continue
                 start, end = offset + groups[first].start(), offset + groups[last].end()
                 before = _line_before(norm, start)
                 if first == 0 and run.group().startswith("+"):

@@ -140,6 +140,11 @@ def test_a_company_keeps_its_name_code_and_address_but_not_its_representatives()
     assert of_kind(findings, Kind.PHONE) == ["0871-65123456", "+86 139 8712 3456"]
 
 
+def test_a_name_inside_an_organisations_name_is_published_with_it():
+    text = "证人刘德华系昆明张建国商贸有限公司员工。"
+    assert of_kind(find(text), Kind.PERSON_NAME) == ["刘德华"]
+
+
 def test_a_wrong_check_character_is_still_an_id_number_but_says_so():
     text = f"当事人：王某，身份证号码{WRONG_CHECK_ID}，对上述事实无异议。"
     [finding] = find(text)
