@@ -368,6 +368,14 @@ def test_the_command_refuses_a_missing_or_too_large_file_in_chinese(tmp_path):
     binary.write_bytes(bytes(range(128, 256)) * 4)
     with pytest.raises(CommandError, match="无法识别文件的编码"):
         call_command("redact", str(binary))
+    not_pdf = tmp_path / "scan.pdf"
+    not_pdf.write_bytes(b"GIF89a")
+    with pytest.raises(CommandError, match="不是 PDF 文件"):
+        call_command("redact", str(not_pdf))
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj")
+    with pytest.raises(CommandError, match="无法读取 PDF 文件"):
+        call_command("redact", str(broken))
 
 
 # PDFs, made with WeasyPrint and the documents' Chinese fonts as the decisions are.

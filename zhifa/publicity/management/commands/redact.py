@@ -84,6 +84,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         name: str = options["file"]
         data = _read(name)
+        if name.lower().endswith(".pdf") and not data.startswith(PDF_MAGIC):
+            raise CommandError(f"{name} 不是 PDF 文件（开头不是 %PDF-）")
         known = Known(persons=options["known_person"], private=options["private"], keep=options["keep"])
         guess = not options["no_guess"]
         if data.startswith(PDF_MAGIC):
