@@ -82,16 +82,20 @@ def _finding(text: str, start: int, end: int, confidence: Confidence, reason: st
     )
 
 
-def labelled(text: str, norm: str) -> Iterator[Finding]:
+def _labelled_values(norm: str) -> Iterator[tuple[re.Match[str], int, str, bool]]:
+    """Each label, where its value starts, the value, and whether it is an agency's own (public) address."""
     for label in _LABEL.finditer(norm):
         line_start = norm.rfind("\n", max(0, label.start() - 12), label.start()) + 1
-        if _PUBLIC_OWNER.search(norm[max(line_start, label.start() - 12) : label.start()]):
-            continue
+        public = bool(_PUBLIC_OWNER.search(norm[max(line_start, label.start() - 12) : label.start()]))
         value_start = label.end()
         stop = _END.search(norm, value_start, value_start + _MAX_ADDRESS)
         value_end = stop.start() if stop else min(len(norm), value_start + _MAX_ADDRESS)
-        value = norm[value_start:value_end].rstrip()
-        if len(value) < 2:
+        yield label, value_start, norm[value_start:value_end].rstrip(), public
+
+
+def labelled(text: str, norm: str) -> Iterator[Finding]:
+    for label, value_start, value, public in _labelled_values(norm):
+        if public or len(value) < 2:
             continue
         keep = visible_prefix(value)
         if keep >= len(value):
@@ -106,7 +110,10 @@ def labelled(text: str, norm: str) -> Iterator[Finding]:
 
 
 def unlabelled(text: str, norm: str) -> Iterator[Finding]:
+    public = [(start, start + len(value)) for _label, start, value, is_public in _labelled_values(norm) if is_public]
     for match in _FREE.finditer(norm):
+        if any(match.start("tail") < end and start < match.end("tail") for start, end in public):
+            continue
         yield _finding(
             text,
             match.start("tail"),

@@ -27,7 +27,8 @@ _LABEL = re.compile(
     r"(法定代表人|主要负责人|负责人|委托代理人|代理人|被询问人|被调查人|被检查人|见证人|证人|联系人|经营者|投资人|"
     r"户主|当事人|姓名|申请人|举报人|投诉人|监护人)"
 )
-_SEPARATOR = re.compile(r"[\s:：]+")
+# A colon or a space, after an optional bracket: 法定代表人（负责人）：, 当事人（个体工商户）：
+_SEPARATOR = re.compile(r"(?:\s*[（(][^）)\n]{1,8}[）)])?[\s:：]+")
 # Where a name written after a label and a colon ends.
 _NAME_END = re.compile(r"[\s，,、。；;:：()（）\d]|$")
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,10}[·•.][\u4e00-\u9fff]{1,10}")

@@ -222,6 +222,26 @@ def test_known_names_are_found_across_line_breaks_and_marked_terms_masked_as_the
     assert apply(text, findings) == "询问人：王志强\n被询问人：张**\n当事人使用的“[不予公开]”配方属其商业秘密。"
 
 
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("姓名 张三 性别 男", "姓名 张** 性别 男"),
+        ("法定代表人（负责人）：王建国", "法定代表人（负责人）：王**"),
+        ("户籍地：云南省曲靖市会泽县娜姑镇白雾村委会白雾村12号", "户籍地：云南省曲靖市会泽县***"),
+        ("家住云南省楚雄彝族自治州楚雄市鹿城镇南路5号附2号", "家住云南省楚雄彝族自治州楚雄市***"),
+        ("现住址：北京市朝阳区建国路88号院3号楼1单元502", "现住址：北京市朝阳区***"),
+        (
+            "居住于新疆维吾尔自治区乌鲁木齐市天山区解放南路18号，身份证号码65010219900101001X",
+            "居住于新疆维吾尔自治区乌鲁木齐市天山区***，身份证号码[身份证号码]",
+        ),
+        ("住址：云南省昆明市盘龙区", "住址：云南省昆明市盘龙区"),  # nothing below the county
+        ("本机关地址：昆明市五华区学府路1号", "本机关地址：昆明市五华区学府路1号"),  # the agency's own
+    ],
+)
+def test_header_lines_as_decisions_write_them(text, masked):
+    assert apply(text, find(text)) == masked
+
+
 def test_pseudonyms_and_organisations_after_a_label_are_not_names():
     text = "当事人：张某某。证人：李某。负责人：大青山林场。"
     assert of_kind(find(text), Kind.PERSON_NAME) == []
