@@ -118,7 +118,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "similar_cases": similar.similar_cases(case, actor=actor),
         # 事后公开: the decisions still to publish, with their due dates, and the publications made.
         "publication_waiting": publicity_selectors.waiting_for_case(case.pk, today),
-        "publications": case.publications.all(),
+        "publications": publicity_selectors.of_case(case.pk),
     }
     return render(request, "cases/case_detail.html", context)
 

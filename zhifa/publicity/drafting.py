@@ -192,9 +192,10 @@ def _known(case: Case) -> redaction.Known:
 def _found(text: str, known: redaction.Known, terms: dict[str, Term]) -> None:
     for finding in redaction.find(text, known=known):
         found = finding.text.strip()
-        if len(found) < 2 or found in terms or finding.kind == "credit_code":
+        # A credit code names an organisation, which is published by name (the engine leaves it unmasked).
+        if len(found) < 2 or found in terms or not finding.masked:
             continue
-        certain = getattr(finding, "confidence", "certain") == "certain"
+        certain = finding.confidence == redaction.Confidence.CERTAIN
         terms[found] = Term(found, str(finding.kind), finding.mask, finding.reason, False, certain)
 
 

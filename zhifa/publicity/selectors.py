@@ -76,6 +76,10 @@ def waiting_for_case(case_id: int, today: date) -> list[Waiting]:
     return _waiting(records, today)
 
 
+def of_case(case_id: int) -> QuerySet[Publication]:
+    return Publication.objects.filter(case_id=case_id).order_by("decided_on", "pk")
+
+
 def publications_for(actor: User) -> QuerySet[Publication]:
     """Publications of the agencies the actor sees (supervisors: the agencies below too), newest first."""
     if not actor.is_authenticated:
