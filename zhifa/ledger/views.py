@@ -62,7 +62,7 @@ def check(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"digest": digest}
     if digest:
         if not HEX64.match(digest):
-            context["error"] = "校验值应为64位十六进制数（0-9、a-f），即文件的 SHA-256"
+            context["error"] = "请输入64位十六进制的 SHA-256 校验值（0-9、a-f）"
         else:
             found = find_by_hash(digest)
             described = documents.describe(digest)
