@@ -28,6 +28,7 @@ def issue_filing_approval(world, evidence) -> CaseDocument:
     world.branch.save()
     desk.lead(date(2026, 10, 12), act_ended_on=date(2026, 10, 10))
     desk.investigate(date(2026, 10, 13))
+    assert desk.case is not None
     document = issuing.issue_document(desk.approver, desk.case, "filing_approval")
     services.checkpoint_issue()
     return document
@@ -44,7 +45,7 @@ def document(world, evidence, time_machine) -> CaseDocument:
 
 
 def check(client, digest: str) -> str:
-    return client.get(reverse("ledger_check"), {"sha256": digest}).content.decode()
+    return str(client.get(reverse("ledger_check"), {"sha256": digest}).content.decode())
 
 
 def test_the_pdfs_hash_names_the_document_and_says_it_is_unchanged(client, world, document):
