@@ -5,6 +5,8 @@ from __future__ import annotations
 ACTION_LABELS = {
     "document.issue": "制作执法文书",
     "document.sign": "上传文书签字件",
+    "ledger.witness_add": "登记见证方",
+    "ledger.witness_retire": "停用见证方",
     "case_settings.update": "修改办案设置",
     "user.create": "创建用户",
     "user.grant_role": "授予角色",

@@ -191,3 +191,46 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sha256[:12]}… uploaded by agency {self.agency_id}"
+
+
+class Witness(models.Model):
+    """An independent witness whose cosignatures of checkpoints the portal accepts and shows.
+
+    Managed with `zhifa witness add|retire|list` (docs/verification.md). Retired, not deleted: the
+    cosignatures it made stay, and stay checkable against its key.
+    """
+
+    name = models.CharField(_("名称"), max_length=200, unique=True)
+    public_key = models.BinaryField(max_length=32)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    added_at = models.DateTimeField()
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "ledger_witness"
+        verbose_name = _("见证方")
+        verbose_name_plural = _("见证方")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cosignature(models.Model):
+    """A witness's cosignature of a checkpoint (C2SP tlog-cosignature, cosignature/v1), as it sent it."""
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="cosignatures")
+    witness = models.ForeignKey(Witness, on_delete=models.PROTECT, related_name="cosignatures")
+    timestamp = models.BigIntegerField()  # the witness's own time of signing, POSIX seconds
+    signature = models.BinaryField(max_length=64)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "ledger_cosignature"
+        ordering = ["checkpoint_id", "witness__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["checkpoint", "witness"], name="ledger_one_cosignature_per_witness")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.witness_id} cosigned checkpoint {self.checkpoint_id}"
