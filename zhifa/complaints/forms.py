@@ -48,7 +48,7 @@ class FilingForm(forms.Form):
         help_text=_("时间、地点、经过，最多 %(n)s 字") % {"n": FACTS_MAX},
     )
     anonymous = forms.BooleanField(
-        label=_("匿名举报（仅举报可匿名；匿名的无法查询办理结果以外的信息，也无法得到回访）"), required=False
+        label=_("匿名举报（仅举报可以匿名；匿名的不留姓名和电话，只能凭编号和查询码查询办理情况）"), required=False
     )
     name = forms.CharField(label=_("您的姓名"), max_length=50, required=False)
     phone = forms.CharField(label=_("您的手机号码"), max_length=11, required=False)

@@ -182,9 +182,21 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form_class = ACTION_FORMS[name]
         actions.append({"action": ACTIONS[name], "form": form_class(prefix=name) if form_class else None})
     periods = services.periods_for(complaint.handling_agency, complaint.domain)
+    identity = selectors.may_see_identity(actor, complaint)
+    # The free text may name the complainant: those who may not read the identity read it scrubbed.
+    shown = (
+        (complaint.subject, complaint.facts)
+        if identity
+        else (
+            services.scrub(complaint.subject, complaint),
+            services.scrub(complaint.facts, complaint),
+        )
+    )
     context = {
         "complaint": complaint,
-        "identity": selectors.may_see_identity(actor, complaint),
+        "identity": identity,
+        "subject": shown[0],
+        "facts": shown[1],
         "actions": actions,
         "dues": selectors.running_dues(complaint, timezone.localdate()),
         "periods": periods.values(),
