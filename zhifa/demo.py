@@ -18,6 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhifa import demo_files
 from zhifa.cases.demo import ECOLOGY, ecology_plans, load_cases
+from zhifa.complaints.demo import load_complaints
 from zhifa.core.choices import ADMIN_ROLES, AgencyKind, Domain, Role
 from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, User
@@ -291,6 +292,7 @@ def load_demo(today: date) -> None:
     list(load_cases(today, brigade, logins=logins, sector=ECOLOGY, plans=ecology_plans(today)))
     # 事后公开: the decisions published (masked), withheld, withdrawn and repaired.
     load_publications(today)
+    load_complaints(today)
     transaction.on_commit(checkpoint_issue)
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("zhifa.audit.urls")),
     path("", include("zhifa.laws.urls")),
     path("", include("zhifa.publicity.urls")),
+    path("", include("zhifa.complaints.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -34,6 +34,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((_("法制审核统计"), reverse("review_figures")))
             # The same people follow whether like cases get like fines (laws/consistency.py).
             items.append((_("同案不同罚"), reverse("laws_consistency")))
+    from zhifa.complaints.selectors import reads_complaints
+
+    if reads_complaints(user):
+        items.append((_("投诉举报"), reverse("complaint_list")))
     # The law, the benchmarks and the no-penalty lists are every member of staff's reading.
     items.append((_("法律依据"), reverse("laws_violations")))
     if user.has_role(Role.SYSADMIN, Role.SECADMIN):
