@@ -12,6 +12,8 @@ from zhifa.cases.models import CaseRecord
 from zhifa.core.models import User
 from zhifa.core.scoping import restrict, restrict_cases
 from zhifa.core.workdays import Deadline, load_calendar
+from zhifa.ledger.documents import Described, chinese_date, made_by
+from zhifa.ledger.models import EntryFile
 from zhifa.publicity import rules
 from zhifa.publicity.choices import DecisionClass, PublicationState, RepairState
 from zhifa.publicity.models import CreditRepair, Publication
@@ -108,3 +110,35 @@ def shown(publication: Publication, today: date) -> bool:
 def withdrawn(today: date, limit: int = 50) -> QuerySet[Publication]:
     """The withdrawal notices (撤回公告), newest first."""
     return Publication.objects.filter(state=PublicationState.WITHDRAWN).order_by("-withdrawn_on", "-pk")[:limit]
+
+
+def published_copies(digest: str) -> list[Described]:
+    """The public check page's describer (ledger/documents.py) of the masked public copies of decisions.
+
+    The copy's hash is named by its `publication.publish` entry; the answer says it is the public copy, masked,
+    and whether it is still shown."""
+    found = []
+    for publication in Publication.objects.filter(published_sha256=digest).select_related("agency", "document"):
+        kind = publication.document.get_kind_display() if publication.document else "执法决定"
+        start = made_by(publication.agency.name, publication.decided_on, str(kind), publication.number)
+        published = chinese_date(publication.published_on or publication.decided_on)
+        statement = f"{start} 的公开版（已作脱敏处理），{published}公开，自记录以来未被改动。"
+        if publication.state == PublicationState.WITHDRAWN:
+            statement += "该决定已撤回，不再公示。"
+        entry = (
+            EntryFile.objects.filter(sha256=digest, entry__action="publication.publish")
+            .values_list("entry_id", flat=True)
+            .first()
+        )
+        found.append(
+            Described(
+                kind=f"{kind}（公开版）",
+                number=publication.number,
+                agency=publication.agency.name,
+                issued_on=publication.decided_on,
+                what="公开版决定书",
+                statement=statement,
+                entry=int(entry) if entry is not None else publication.entry_index,
+            )
+        )
+    return found

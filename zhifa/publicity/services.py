@@ -103,7 +103,9 @@ def publication_publish(
         if published_on is not None and not decided_on <= published_on <= today:
             raise Refusal("补录的公开日期应在决定日期和今天之间", field="published_on")
         chosen = CreditClass(credit_class) if credit_class else rules.credit_class(case)
-        policy = rules.display_policies()[chosen]
+        # Only penalty information has a credit class; another decision is shown as long as general information.
+        penalty = draft.decision_class is DecisionClass.PENALTY
+        policy = rules.display_policies()[chosen if penalty else CreditClass.GENERAL]
         due_on, provisional = _due(draft.decision_class, decided_on)
         files: list[str] = []
         published_sha256 = ""
@@ -140,8 +142,8 @@ def publication_publish(
             redactions=[term.as_dict() for term in terms],
             search_text=index_words(fields.violation, fields.party, fields.facts, fields.outcome, case.agency.name),
             published_on=published_on or today,
-            credit_class=chosen,
-            repairable_from=policy.repairable_from(decided_on),
+            credit_class=chosen if penalty else "",
+            repairable_from=policy.repairable_from(decided_on) if penalty else None,
             display_until=policy.display_until(decided_on),
             entry_index=0,
             created_by=actor,
@@ -162,7 +164,7 @@ def publication_publish(
             "provisions": fields.provisions,
             "outcome": fields.outcome,
             "fine": None if fields.fine is None else f"{fields.fine:.2f}",
-            "credit_class": chosen.value,
+            "credit_class": chosen.value if penalty else "",
             "display_until": publication.display_until.isoformat() if publication.display_until else None,
             "published_sha256": published_sha256,
             # What was masked is kept with the facts (personal data is allowed there; the leaf has only their

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from zhifa.core.errors import Refusal
-from zhifa.ledger import blobs
+from zhifa.ledger import blobs, documents
 from zhifa.ledger.models import Entry
 from zhifa.ledger.verify import verify_ledger
 from zhifa.publicity import drafting, rules, selectors, services
@@ -70,6 +70,10 @@ def test_nothing_is_published_but_what_the_officer_confirmed(decided, time_machi
     assert entry.action == "publication.publish"
     assert publication.published_sha256 in entry.files
     assert verify_ledger().ok
+    # The public check page names the copy in plain words.
+    (copy,) = documents.describe(publication.published_sha256)
+    assert "公开版（已作脱敏处理）" in copy.statement
+    assert copy.entry == publication.entry_index
     with pytest.raises(Refusal, match="不能重复办理"):
         services.publication_publish(
             actor=decided.officer, case=decided.case, decision_entry=_entry(decided), confirmed=[]
