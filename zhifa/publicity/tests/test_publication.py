@@ -13,8 +13,8 @@ from zhifa.core.errors import Refusal
 from zhifa.ledger import blobs, documents
 from zhifa.ledger.models import Entry
 from zhifa.ledger.verify import verify_ledger
-from zhifa.publicity import drafting, rules, selectors, services
-from zhifa.publicity.choices import CreditClass, DecisionClass, PublicationState, RepairState
+from zhifa.publicity import drafting, selectors, services
+from zhifa.publicity.choices import CreditClass, PublicationState, RepairState
 from zhifa.publicity.drafting import Term
 from zhifa.publicity.search import Search, search
 from zhifa.publicity.tests.conftest import ID
@@ -25,15 +25,14 @@ from zhifa.testing.factories import at
 pytestmark = [pytest.mark.django_db, pytest.mark.dateless]
 
 
-def test_a_penalty_decision_is_due_seven_working_days_after_it_across_national_day(decided):
-    # 2026-09-25 (Fri); 28, 29, 30 Sep work; 1–7 Oct holiday, 8 Oct a holiday too; 9 and 10 Oct (Sat) worked? The
-    # calendar says; the due date is the seventh working day after the decision.
-    waiting = selectors.pending_for(decided.approver, date(2026, 9, 25))
+def test_a_decision_waits_on_the_desk_until_its_due_date(decided, world):
+    waiting = selectors.pending_for(decided.approver, date(2026, 10, 9))
     assert [w.record.entry_index for w in waiting] == [_entry(decided)]
-    due = waiting[0].due
-    assert due.date == rules.publication_due(DecisionClass.PENALTY, date(2026, 9, 25)).date
-    assert due.date > date(2026, 10, 8)  # the Golden Week is not counted
-    assert rules.publication_due(DecisionClass.OTHER, date(2026, 9, 25)).date > due.date
+    assert waiting[0].due.date == date(2026, 10, 12)
+    assert waiting[0].near  # two working days left: Sat 10 (worked) and Mon 12 October
+    assert not waiting[0].late
+    assert selectors.pending_for(decided.approver, date(2026, 10, 13))[0].late
+    assert selectors.pending_for(world.outsider, date(2026, 10, 9)) == []
 
 
 def test_nothing_is_published_but_what_the_officer_confirmed(decided, time_machine):
