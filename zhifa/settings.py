@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "zhifa.publicity",
     "zhifa.documents",
     "zhifa.audit",
+    "zhifa.portal",
     "csp",
 ]
 

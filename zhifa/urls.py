@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("zhifa.powers.urls")),
     path("", include("zhifa.audit.urls")),
     path("", include("zhifa.laws.urls")),
+    path("", include("zhifa.portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

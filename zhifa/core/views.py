@@ -30,8 +30,13 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """A visitor reads the public portal's home (行政执法公示); a signed-in person his desk (the portal stays at
+    /public/ for him too)."""
+    if not request.user.is_authenticated:
+        from zhifa.portal.views import portal_home
+
+        return portal_home(request)
     actor = request_user(request)
     today = timezone.localdate()
     context = home_panels_for(actor, today)
