@@ -24,6 +24,7 @@ from zhifa.laws import selectors as laws
 from zhifa.ledger import blobs
 from zhifa.ledger.models import Blob
 from zhifa.portal import flows, selectors, statistics
+from zhifa.portal.cache import cached_public_page
 from zhifa.powers import excel
 from zhifa.powers import selectors as lists
 from zhifa.powers.choices import ListKind
@@ -49,6 +50,7 @@ def _agency_crumbs(agency: Agency, *more: tuple[str, str | None]) -> list[dict[s
 
 
 @require_GET
+@cached_public_page
 def portal_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     years = statistics.published_years(today)
@@ -57,6 +59,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_public_page
 def agency_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -66,6 +69,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_public_page
 def agency_page(request: HttpRequest, pk: int) -> HttpResponse:
     agency = _agency(pk)
     today = timezone.localdate()
@@ -83,6 +87,7 @@ def _rows(version: ListVersion) -> list[list[tuple[str, str]]]:
 
 
 @require_GET
+@cached_public_page
 def list_page(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """One of the three lists: the version in force today, and every version with its changes."""
     agency = _agency(pk)
@@ -117,6 +122,7 @@ def _published_version(pk: int) -> ListVersion:
 
 
 @require_GET
+@cached_public_page
 def version_page(request: HttpRequest, pk: int) -> HttpResponse:
     version = _published_version(pk)
     label = str(version.get_kind_display())
@@ -173,6 +179,7 @@ def letter_download(request: HttpRequest, sha256: str) -> HttpResponseBase:
 
 
 @require_GET
+@cached_public_page
 def benchmarks_page(request: HttpRequest, pk: int) -> HttpResponse:
     agency = _agency(pk)
     today = timezone.localdate()
@@ -186,6 +193,7 @@ def benchmarks_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@cached_public_page
 def no_penalty_page(request: HttpRequest, pk: int) -> HttpResponse:
     agency = _agency(pk)
     today = timezone.localdate()
@@ -201,6 +209,7 @@ def no_penalty_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@cached_public_page
 def catalog_page(request: HttpRequest, pk: int) -> HttpResponse:
     agency = _agency(pk)
     today = timezone.localdate()
@@ -216,6 +225,7 @@ def catalog_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@cached_public_page
 def procedures_page(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     agency = _agency(pk) if pk is not None else None
     label = "执法流程"
@@ -225,7 +235,7 @@ def procedures_page(request: HttpRequest, pk: int | None = None) -> HttpResponse
 
 
 @require_GET
-def statistics_index(request: HttpRequest) -> HttpResponse:
+def statistics_index(request: HttpRequest) -> HttpResponseBase:
     today = timezone.localdate()
     years = statistics.published_years(today)
     if not years:
@@ -234,6 +244,7 @@ def statistics_index(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_public_page
 def statistics_year(request: HttpRequest, year: int) -> HttpResponse:
     today = timezone.localdate()
     if not statistics.is_public(year, today) or year < 1990:

@@ -201,3 +201,24 @@ def test_an_entrustment_letter_is_public_only_when_a_published_list_names_it(
     assert served.status_code == 200
     assert b"".join(served.streaming_content) == b"%PDF-1.4 entrustment letter"  # type: ignore[attr-defined]
     assert Client().get(f"/public/letters/{other.sha256}").status_code == 404  # evidence stays private
+
+
+def test_a_cached_page_is_rendered_afresh_once_anything_is_recorded(
+    published: Any, django_assert_max_num_queries: Any
+) -> None:
+    world = published
+    client = Client()
+    url = f"/public/agencies/{world.branch.pk}/lists/inspections/"
+    assert "林木采伐情况检查" in client.get(url).content.decode()
+    with django_assert_max_num_queries(1):  # the ledger's head; the page itself from the cache
+        assert client.get(url).status_code == 200
+    list_publish(
+        actor=world.admin,
+        agency=world.bureau,
+        kind=ListKind.INSPECTIONS,
+        items=[INSPECTIONS[0]],
+        **publish_args(effective_from=date(2026, 11, 1), reason="删除木材经营加工检查"),
+    )
+    text = client.get(url).content.decode()
+    assert "第2版 · 2026-11-01 起施行" in text
+    assert "删除：TEST-JC-002 木材经营加工检查" in text
