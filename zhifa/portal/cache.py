@@ -17,6 +17,7 @@ from functools import wraps
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone, translation
@@ -27,8 +28,14 @@ PAGE_SECONDS = 3600  # an unchanged record keeps a page an hour; any new entry m
 
 
 def ledger_head() -> int:
-    head = Entry.objects.order_by("-index").values_list("index", flat=True).first()
-    return int(head or 0)
+    """The latest entry's index. Plain SQL (the primary key's maximum, read from its index): the ORM's compiling
+    of the same query cost more than serving the cached page."""
+    quote = connection.ops.quote_name
+    table, column = Entry._meta.db_table, Entry._meta.pk.column
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX({quote(column)}) FROM {quote(table)}")  # noqa: S608 - names from the model
+        row = cursor.fetchone()
+    return int(row[0] or 0) if row else 0
 
 
 def page_key(request: HttpRequest) -> str:
