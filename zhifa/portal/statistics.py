@@ -96,6 +96,8 @@ class YearReport:
 
     def chart(self) -> dict[str, Any]:
         """The chart's data: the agencies' own figures of the main groups (the table has them all)."""
+        if self.total.empty:
+            return {"categories": [], "series": []}  # nothing to draw: the table says it
         own = [row for row in self.rows if not row.subtotal]
         return {
             "categories": [row.agency.name for row in own],
