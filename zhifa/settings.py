@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "zhifa.documents",
     "zhifa.audit",
     "zhifa.complaints",
+    "zhifa.portal",
     "csp",
 ]
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("zhifa.laws.urls")),
     path("", include("zhifa.publicity.urls")),
     path("", include("zhifa.complaints.urls")),
+    path("", include("zhifa.portal.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

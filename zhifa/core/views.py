@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,8 +31,13 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest) -> HttpResponseBase:
+    """A visitor reads the public portal's home (行政执法公示); a signed-in person his desk (the portal stays at
+    /public/ for him too)."""
+    if not request.user.is_authenticated:
+        from zhifa.portal.views import portal_home
+
+        return portal_home(request)
     actor = request_user(request)
     today = timezone.localdate()
     context = home_panels_for(actor, today)

@@ -1,0 +1,67 @@
+"""The portal's sitemap (/sitemap.xml): every public page a search engine should find.
+
+One list, `SITEMAPS`, names the sections; a new public section (the decisions, the complaints' guide) adds its
+`Sitemap` class there. The addresses are built on ZHIFA_PUBLIC_URL, the portal's public address, not on the host
+a request happened to use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sites.requests import RequestSite
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from zhifa.core.models import Agency
+from zhifa.powers.choices import ListKind
+
+
+class PortalPagesSitemap(Sitemap):  # type: ignore[type-arg]
+    """The pages that are one for the whole portal."""
+
+    changefreq = "weekly"
+
+    def items(self) -> list[str]:
+        return ["portal_home", "portal_agencies", "portal_procedures", "portal_statistics", "certificate_check"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
+class AgencySitemap(Sitemap):  # type: ignore[type-arg]
+    """Each agency's before-enforcement page and its sections."""
+
+    changefreq = "weekly"
+    SECTIONS = ("portal_benchmarks", "portal_no_penalty", "portal_catalog", "portal_agency_procedures")
+
+    def items(self) -> list[tuple[str, tuple[Any, ...]]]:
+        found: list[tuple[str, tuple[Any, ...]]] = []
+        for pk in Agency.objects.order_by("path").values_list("pk", flat=True):
+            found.append(("portal_agency", (pk,)))
+            found.extend(("portal_list", (pk, kind)) for kind in ListKind.values)
+            found.extend((name, (pk,)) for name in self.SECTIONS)
+        return found
+
+    def location(self, item: tuple[str, tuple[Any, ...]]) -> str:
+        name, args = item
+        return reverse(name, args=args)
+
+
+# The sections of the sitemap, in order. Add a public section's Sitemap class here.
+SITEMAPS: list[type[Sitemap]] = [PortalPagesSitemap, AgencySitemap]  # type: ignore[type-arg]
+
+
+@require_GET
+def sitemap_xml(request: HttpRequest) -> HttpResponse:
+    public = urlsplit(settings.ZHIFA_PUBLIC_URL)
+    site = RequestSite(request)  # django.contrib.sites is not installed: the public address names the site
+    site.domain = site.name = public.netloc + public.path.rstrip("/")
+    urls = [url for section in SITEMAPS for url in section().get_urls(site=site, protocol=public.scheme or "https")]
+    body = render_to_string("portal/sitemap.xml", {"urlset": urls})
+    return HttpResponse(body, content_type="application/xml; charset=utf-8")
