@@ -16,6 +16,7 @@ from django.contrib.sites.requests import RequestSite
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from zhifa.core.models import Agency
@@ -53,8 +54,42 @@ class AgencySitemap(Sitemap):  # type: ignore[type-arg]
         return reverse(name, args=args)
 
 
+class DecisionSitemap(Sitemap):  # type: ignore[type-arg]
+    """The published decisions shown today, newest first, up to LIMIT: the list and its search find the rest
+    (one sitemap file holds at most 50,000 addresses, and a province publishes more in a year)."""
+
+    changefreq = "monthly"
+    LIMIT = 10_000
+
+    def items(self) -> list[int]:
+        from zhifa.publicity.search import visible
+
+        shown = visible(timezone.localdate()).order_by("-decided_on", "-pk").values_list("pk", flat=True)
+        return list(shown[: self.LIMIT])
+
+    def location(self, item: int) -> str:
+        return reverse("public_decision", args=[item])
+
+
+class ServicePagesSitemap(Sitemap):  # type: ignore[type-arg]
+    """The public services beside the portal's pages: decisions, complaints, the check page and the record."""
+
+    changefreq = "daily"
+
+    def items(self) -> list[str]:
+        return ["public_decisions", "complaint_file", "ledger_check", "ledger_checkpoints"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+
 # The sections of the sitemap, in order. Add a public section's Sitemap class here.
-SITEMAPS: list[type[Sitemap]] = [PortalPagesSitemap, AgencySitemap]  # type: ignore[type-arg]
+SITEMAPS: list[type[Sitemap]] = [  # type: ignore[type-arg]
+    PortalPagesSitemap,
+    ServicePagesSitemap,
+    AgencySitemap,
+    DecisionSitemap,
+]
 
 
 @require_GET

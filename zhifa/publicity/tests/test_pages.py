@@ -54,6 +54,8 @@ def test_the_officer_previews_then_publishes_and_the_public_reads_it_masked(deci
     pdf = public.get(f"/public/decisions/{publication.pk}/document.pdf")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
+    sitemap = public.get("/sitemap.xml").content.decode()
+    assert f"/public/decisions/{publication.pk}/</loc>" in sitemap
     nothing = public.get("/public/decisions/", {"q": "不存在的词语组合"}).content.decode()
     assert f"/public/decisions/{publication.pk}/" not in nothing
 

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from zhifa.personnel.public import certificate_answer
+from zhifa.portal.tests.test_accessibility_browser import serious_violations
 from zhifa.publicity import services
 from zhifa.publicity.tests.conftest import decision_entry
 from zhifa.testing.factories import TODAY, at
@@ -34,6 +35,7 @@ def test_a_visitor_searches_reads_a_masked_decision_and_checks_a_certificate(
     expect(decision).not_to_contain_text("张三丰")
     expect(decision).to_contain_text(publication.number)
     expect(page.get_by_role("link", name="决定书（公开版，已作脱敏处理，PDF）")).to_be_visible()
+    assert serious_violations(page) == []  # WCAG 2.1 AA, as the portal's other pages
     # During enforcement: the officer's certificate, typed as it is printed.
     time_machine.move_to(at(TODAY))  # the world's certificates are valid around the test day
     number = next(c.number for c in world.officer.certificates.all() if certificate_answer(c.number, TODAY).valid)
