@@ -9,7 +9,7 @@ each decision, and the ledger shows they were recorded today.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from zhifa.cases.models import CaseRecord
 from zhifa.core.models import Agency, User
@@ -64,7 +64,7 @@ def load_publications(today: date) -> None:
         publication=revoked,
         reason="revoked",
         revoked_by="reconsideration",
-        revoked_on=max(revoked.decided_on, today.replace(day=1) if today.day > 1 else today),
+        revoked_on=max(revoked.decided_on, today - timedelta(days=1)),
         notice="经行政复议，复议机关以认定事实不清为由撤销原行政处罚决定，责令本机关重新作出处理",
     )
     # Credit repairs: one approved, one waiting for the head's answer.

@@ -54,6 +54,11 @@ def test_the_officer_previews_then_publishes_and_the_public_reads_it_masked(deci
     pdf = public.get(f"/public/decisions/{publication.pk}/document.pdf")
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
+    # The check page names the public copy, with its three ways in (a file, a hash, a QR code) below the answer.
+    check = public.get("/public/check/", {"sha256": publication.published_sha256}).content.decode()
+    assert "公开版（已作脱敏处理）" in check
+    assert check.index('id="answer"') < check.index('name="sha256"') < check.index("三、扫描二维码")
+    assert 'id="id_file"' in check
     sitemap = public.get("/sitemap.xml").content.decode()
     assert f"/public/decisions/{publication.pk}/</loc>" in sitemap
     nothing = public.get("/public/decisions/", {"q": "不存在的词语组合"}).content.decode()
