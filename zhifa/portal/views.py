@@ -30,6 +30,7 @@ from zhifa.powers import selectors as lists
 from zhifa.powers.choices import ListKind
 from zhifa.powers.columns import COLUMNS, displayed
 from zhifa.powers.models import EnforcementBody, ListVersion
+from zhifa.publicity.search import visible
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HISTORY_DIFFS = 20  # the newest versions shown with their changes; older ones on their own page
@@ -54,7 +55,15 @@ def _agency_crumbs(agency: Agency, *more: tuple[str, str | None]) -> list[dict[s
 def portal_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     years = statistics.published_years(today)
-    context = {"tree": selectors.agency_tree(), "today": today, "last_year": years[0] if years else None}
+    # The newest decisions shown today (事后公开): the home is cached per ledger head and day, so a publication,
+    # a withdrawal or the end of a display period shows on the next request.
+    latest = list(visible(today).select_related("agency").order_by("-decided_on", "-pk")[:5])
+    context = {
+        "tree": selectors.agency_tree(),
+        "today": today,
+        "last_year": years[0] if years else None,
+        "latest": latest,
+    }
     return render(request, "portal/home.html", context)
 
 

@@ -59,6 +59,7 @@ def test_the_officer_previews_then_publishes_and_the_public_reads_it_masked(deci
     assert "公开版（已作脱敏处理）" in check
     assert check.index('id="answer"') < check.index('name="sha256"') < check.index("三、扫描二维码")
     assert 'id="id_file"' in check
+    assert f"/public/decisions/{publication.pk}/" in public.get("/").content.decode()  # the home's newest
     sitemap = public.get("/sitemap.xml").content.decode()
     assert f"/public/decisions/{publication.pk}/</loc>" in sitemap
     nothing = public.get("/public/decisions/", {"q": "不存在的词语组合"}).content.decode()
