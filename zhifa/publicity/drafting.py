@@ -24,6 +24,8 @@ from zhifa.ledger.models import Entry
 from zhifa.personnel.models import Officer
 from zhifa.publicity import redaction
 from zhifa.publicity.choices import DecisionClass
+from zhifa.publicity.redaction.addresses import visible_prefix
+from zhifa.publicity.redaction.base import ADDRESS_TAIL, LABELS, Kind, name_mask
 from zhifa.publicity.rules import DECISION_ACTS
 
 # The document each decision act is printed as; a decision not to penalise has no system document yet.
@@ -87,10 +89,14 @@ def mask(text: str, terms: list[Term]) -> str:
 
 
 def masked_name(name: str) -> str:
-    """A person's name as published: the surname kept, the rest starred (张** / 欧阳**)."""
-    name = name.strip()
-    surname_length = 2 if len(name) >= 4 else 1  # compound surnames (欧阳, 司马) have names of 3–4 characters
-    return name[:surname_length] + "*" * max(2, len(name) - surname_length)
+    """A person's name as published: the surname kept, the length hidden (张** / 欧阳**: redaction.name_mask)."""
+    return name_mask(name)
+
+
+def masked_address(address: str) -> str:
+    """An address as published: down to the county kept, the rest hidden (redaction's rule for addresses)."""
+    keep = visible_prefix(address)
+    return address[:keep] + ADDRESS_TAIL
 
 
 @dataclass(frozen=True)
@@ -159,14 +165,14 @@ def _required(case: Case) -> list[Term]:
         if party.kind == PartyKind.CITIZEN:
             terms.append(Term(party.name, "person_name", masked_name(party.name), "当事人姓名", True))
             if party.address:
-                terms.append(Term(party.address, "address", "（住址已隐去）", "当事人住址", True))
+                terms.append(Term(party.address, "address", masked_address(party.address), "当事人住址", True))
         elif party.representative:
             rep = party.representative
             terms.append(Term(rep, "person_name", masked_name(rep), "法定代表人或负责人姓名", True))
         if party.id_number:
-            terms.append(Term(party.id_number, "id_number", "*" * len(party.id_number), "当事人身份证号码", True))
+            terms.append(Term(party.id_number, "id_number", LABELS[Kind.ID_NUMBER], "当事人身份证号码", True))
         if party.phone:
-            terms.append(Term(party.phone, "phone", "*" * len(party.phone), "当事人联系电话", True))
+            terms.append(Term(party.phone, "phone", LABELS[Kind.PHONE], "当事人联系电话", True))
     return [term for term in terms if term.text.strip()]
 
 

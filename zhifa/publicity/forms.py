@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.core.bounds import EARLIEST_DATE
 from zhifa.publicity.choices import CreditClass, RevokedBy, WithdrawalReason, WithholdReason
 from zhifa.publicity.drafting import MAX_TERM_LENGTH, MAX_TERMS, Term
+from zhifa.publicity.redaction.base import LABELS, Kind
 from zhifa.publicity.services import NOTE_LENGTH
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -51,7 +52,7 @@ class ConfirmForm(forms.Form):
         for line in (self.cleaned_data.get("extra") or "").splitlines():
             text = line.strip()
             if text:
-                terms.append(Term(text, "marked", "×" * min(len(text), 6), "执法人员标注", False, True))
+                terms.append(Term(text, "marked", LABELS[Kind.MARKED], "执法人员标注", False, True))
         return terms
 
 

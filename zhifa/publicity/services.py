@@ -36,6 +36,7 @@ from zhifa.publicity.choices import (
 )
 from zhifa.publicity.drafting import Term
 from zhifa.publicity.models import CreditRepair, Publication
+from zhifa.publicity.redaction.base import LABELS, Kind
 from zhifa.publicity.search import index_words
 
 # Who publishes: the case's officers and the agency's approvers (the head's office signs off the publication).
@@ -67,7 +68,7 @@ def _terms(confirmed: Sequence[Term], draft: drafting.Draft) -> list[Term]:
             continue
         if len(text) > drafting.MAX_TERM_LENGTH:
             raise Refusal(f"脱敏项“{text[:20]}…”过长（不超过{drafting.MAX_TERM_LENGTH}字）", field="extra")
-        chosen.setdefault(text, Term(text, term.kind, term.mask or "×" * min(len(text), 6)))
+        chosen.setdefault(text, Term(text, term.kind, term.mask or LABELS[Kind.MARKED]))
     if len(chosen) > drafting.MAX_TERMS:
         raise Refusal(f"脱敏项不能超过{drafting.MAX_TERMS}项", field="extra")
     return list(chosen.values())
@@ -90,7 +91,7 @@ def publication_publish(
     `published_on`: the day it was published on the platform an agency used before (补录), recorded as such;
     today by default."""
     with translation.override("zh-hans"), transaction.atomic():
-        case = Case.objects.select_for_update().select_related("agency", "violation").get(pk=case.pk)
+        case = Case.objects.select_for_update(of=("self",)).select_related("agency", "violation").get(pk=case.pk)
         require_role(actor, PUBLISHERS, agency=case.agency, doing="公开执法决定")
         _not_yet(case, decision_entry)
         draft = drafting.draft(case, decision_entry)

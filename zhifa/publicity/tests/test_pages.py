@@ -35,7 +35,7 @@ def test_the_officer_previews_then_publishes_and_the_public_reads_it_masked(deci
     chosen = {"term": ["张三丰", ID], "extra": "二号林班", "credit_class": "general"}
     preview = officer.post(url, {**chosen, "preview": "1"})
     assert preview.status_code == 200
-    assert "×××" in preview.content.decode()  # 二号林班 masked in the preview
+    assert "在[不予公开]滥伐" in preview.content.decode()  # 二号林班, marked by the officer, masked in the preview
     assert not Publication.objects.exists()
     done = officer.post(url, {**chosen, "publish": "1"})
     publication = Publication.objects.get()
