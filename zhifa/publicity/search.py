@@ -1,10 +1,10 @@
 """Search over published decisions: jieba's words in the database's own full-text index, on SQLite and PostgreSQL.
 
 The words are segmented once, when a decision is published (`index_words`), and stored in
-Publication.search_text; migration 0002 indexes them (FTS5 on SQLite, a GIN tsvector index on PostgreSQL). A
-query is segmented the same way and every word must occur. Results come in one stable order — newest decision
-first, then newest row — in pages of PAGE_SIZE; the count stops at COUNT_LIMIT, as a reader pages at most a few
-times and counting a million matches costs more than finding the first twenty.
+Publication.search_text; migrations 0002 and 0003 index them (FTS5 on SQLite; on PostgreSQL a stored tsvector
+column with a GIN index). A query is segmented the same way and every word must occur. Results come in one
+stable order — newest decision first, then newest row — in pages of PAGE_SIZE; the count stops at COUNT_LIMIT,
+as a reader pages at most a few times and counting a million matches costs more than finding the first twenty.
 """
 
 from __future__ import annotations
@@ -52,9 +52,9 @@ def _matching(queryset: QuerySet[Publication], found: list[str]) -> QuerySet[Pub
         rows = RawSQL("SELECT rowid FROM publicity_search WHERE publicity_search MATCH %s", [expression])
         return queryset.filter(pk__in=rows)
     if connection.vendor == "postgresql":
-        # The expression of the GIN index (migration 0002), so that the planner uses it.
+        # The stored tsvector of migration 0003, GIN-indexed: filtering a row never segments its text again.
         return queryset.extra(
-            where=["to_tsvector('simple', publicity_publication.search_text) @@ plainto_tsquery('simple', %s)"],
+            where=["publicity_publication.search_vector @@ plainto_tsquery('simple', %s)"],
             params=[" ".join(found)],
         )
     return queryset.filter(*(Q(search_text__contains=word) for word in found))
