@@ -180,6 +180,10 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
         "repaired_on",
     ),
     "publicity.creditrepair": _fields("publication_id", "state", "answered_on"),
+    # A complaint's handling, never its complainant (the entries keep only a salted hash of who he is).
+    "complaints.complaint": _fields(
+        "state", "handling_agency_id", "case_id", "accepted_on", "closed_on", "not_inspect_reason", "transferred_to"
+    ),
 }
 
 

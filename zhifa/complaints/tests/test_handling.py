@@ -13,6 +13,7 @@ from zhifa.complaints.models import Complaint
 from zhifa.complaints.selectors import complaints_for, may_see_identity
 from zhifa.core.errors import Refusal
 from zhifa.ledger.models import Entry, Facts
+from zhifa.ledger.verify import verify_ledger
 from zhifa.testing.factories import at
 
 from .conftest import ID_NUMBER, NAME, PHONE, filing
@@ -60,6 +61,10 @@ def test_from_filing_to_answer_through_a_case_lead(places):
         "complaint.answer",
     ]
     assert [step.kind for step in complaint.steps.all()] == ["file", "accept", "open_lead", "answer"]
+    assert verify_ledger().ok
+    # A complaint reopened behind the services' back is caught: its state is in its latest entry.
+    Complaint.objects.filter(pk=complaint.pk).update(state=ComplaintState.ACCEPTED)
+    assert not verify_ledger().ok
 
 
 def test_the_complainants_identity_stays_out_of_the_case_and_the_ledger(places):
