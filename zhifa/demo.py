@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import io
 import random
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django_otp.oath import totp
@@ -25,8 +27,9 @@ from zhifa.core.models import Agency, User
 from zhifa.core.services import two_factor_confirm, user_create
 from zhifa.core.validators import credit_code_check_char, resident_id_check_char
 from zhifa.laws import loader as laws
-from zhifa.ledger import blobs
-from zhifa.ledger.services import checkpoint_issue
+from zhifa.ledger import blobs, cosign
+from zhifa.ledger.services import checkpoint_issue, latest_checkpoint
+from zhifa.ledger.witnesses import cosignature_submit, witness_add
 from zhifa.personnel import services
 from zhifa.personnel.choices import Gender, OfficerKind, ReviewResult
 from zhifa.personnel.models import Certificate, Officer
@@ -294,6 +297,26 @@ def load_demo(today: date) -> None:
     load_publications(today)
     load_complaints(today)
     transaction.on_commit(checkpoint_issue)
+    transaction.on_commit(_demo_witness)
+
+
+# The demo's witness runs beside the system, so it proves nothing about the system: it shows what the checkpoints
+# page and the check page say once real witnesses cosign (docs/verification.md says how to run one).
+DEMO_WITNESS = "demo-witness.zhifa.local"
+
+
+def _demo_witness() -> None:
+    """Register a witness with a fresh key and cosign the latest checkpoint as an outside witness would."""
+    checkpoint = latest_checkpoint()
+    if checkpoint is None:
+        return
+    private = Ed25519PrivateKey.generate()
+    public = private.public_key().public_bytes_raw()
+    key = cosign.WitnessKey(DEMO_WITNESS, public)
+    witness_add(actor=None, key_line=key.line(), description="演示见证方（与本系统同机运行，仅作演示，不具独立性）")
+    body = checkpoint.note.partition("\n\n")[0] + "\n"
+    line = cosign.cosign(body, DEMO_WITNESS, private, int(time.time())).line()
+    cosignature_submit(checkpoint.note.rstrip("\n") + "\n" + line + "\n")
 
 
 def _seeds_by_name(seeds: tuple[AgencySeed, ...] = AGENCIES) -> dict[str, AgencySeed]:

@@ -32,10 +32,11 @@ TODAY = date(2026, 11, 23)
 
 
 @pytest.mark.dateless  # it sets its own day (TODAY): a moved clock would check the same demo again
-def test_the_demo(settings, time_machine):
+def test_the_demo(settings, time_machine, django_capture_on_commit_callbacks):
     """One load (about 20 s: its cases' documents are rendered), every check on it."""
     time_machine.move_to(at(TODAY))
-    call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - closed with the process
+    with django_capture_on_commit_callbacks(execute=True):  # the checkpoint and the demo witness's cosignature
+        call_command("demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - closed with the process
     has_the_seed_agencies()
     has_about_sixty_officers_in_every_certificate_state()
     has_one_working_login_per_role()
@@ -43,6 +44,7 @@ def test_the_demo(settings, time_machine):
     has_reviews_in_every_state()
     has_the_published_lists()
     judges_cases_by_the_law_of_their_dates()
+    has_the_portal()
     loads_once()
 
 
@@ -67,6 +69,30 @@ def judges_cases_by_the_law_of_their_dates() -> None:
     older = Case.objects.filter(domain="ecology", received_on__lt=date(2026, 7, 1), violation_rule__isnull=False)
     assert older.exists()
     assert all(not case.penalty_basis.startswith("生态环境法典") for case in older)
+
+
+def has_the_portal() -> None:
+    """Decisions published (masked), withheld, withdrawn and repaired; a repair waiting; complaints in every
+    state; a cosigned checkpoint; the public pages answer without a login; the record verifies."""
+    from zhifa.complaints.choices import ComplaintState
+    from zhifa.complaints.models import Complaint
+    from zhifa.ledger.models import Cosignature
+    from zhifa.publicity.choices import PublicationState, RepairState
+    from zhifa.publicity.models import CreditRepair, Publication
+
+    states = set(Publication.objects.values_list("state", flat=True))
+    assert set(PublicationState.values) <= states
+    assert CreditRepair.objects.filter(state=RepairState.SUBMITTED).exists()
+    assert set(ComplaintState.values) <= set(Complaint.objects.values_list("state", flat=True))
+    assert Cosignature.objects.exists()
+    shown = Publication.objects.filter(state=PublicationState.PUBLISHED, party_kind="citizen").first()
+    assert shown is not None
+    assert shown.party.endswith("**")
+    visitor = Client()
+    for path in ("/", "/public/decisions/", f"/public/decisions/{shown.pk}/", "/public/complaints/"):
+        assert visitor.get(path).status_code == 200, path
+    assert "演示见证方" in visitor.get("/public/ledger/checkpoints/").content.decode()
+    assert verify_ledger().ok
 
 
 def has_the_published_lists() -> None:
