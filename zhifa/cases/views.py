@@ -35,6 +35,7 @@ from zhifa.ledger.forms import EvidenceField
 from zhifa.ledger.selectors import entries_about
 from zhifa.ledger.state import subject_key
 from zhifa.publicity import selectors as publicity_selectors
+from zhifa.publicity import services as publicity_services
 
 # The main line of the ordinary procedure, drawn as steps on the case page.
 MAIN_LINE = [
@@ -119,6 +120,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # 事后公开: the decisions still to publish, with their due dates, and the publications made.
         "publication_waiting": publicity_selectors.waiting_for_case(case.pk, today),
         "publications": publicity_selectors.of_case(case.pk),
+        "may_publish": publicity_services.may_publish(actor, case),
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -154,6 +154,10 @@ def keyed_digest(kind: str, value: str) -> str:
     return salted_hmac(f"zhifa.complaints.{kind}", value).hexdigest() if value else ""
 
 
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def scrub(text: str, complaint: Complaint) -> str:
     """`text` with the complainant's name, phone and ID number taken out (for a case lead, a document)."""
     for value in (complaint.complainant_id_number, complaint.complainant_phone, complaint.complainant_name):
@@ -415,7 +419,8 @@ def complaint_refuse(*, actor: User, complaint: Complaint, reason: str) -> Compl
         complaint = _locked(actor, complaint, "refuse")
         complaint.refuse_reason = _text(reason, "reason", "不予受理理由")
         complaint.closed_on = timezone.localdate()
-        _step(actor, complaint, "refuse", {"reason": complaint.refuse_reason})
+        # Free text is recorded by its hash only: staff often name the complainant in it.
+        _step(actor, complaint, "refuse", {"reason_sha256": _sha256(complaint.refuse_reason)})
         return complaint
 
 
@@ -431,7 +436,7 @@ def complaint_route(*, actor: User, complaint: Complaint, to_agency: Agency, rea
         complaint.routed_on = timezone.localdate()
         periods = periods_for(to_agency, complaint.domain)
         dues = _dues(complaint, periods)
-        facts = {"from": before.pk, "to": to_agency.pk, "reason": reason, **dues}
+        facts = {"from": before.pk, "to": to_agency.pk, "reason_sha256": _sha256(reason), **dues}
         # Recorded under the agency it leaves, which made the decision; the new one sees it in the steps.
         _step(actor, complaint, "route", facts, note=reason, from_agency=before, to_agency=to_agency, agency=before)
         return complaint
@@ -445,7 +450,8 @@ def complaint_transfer(*, actor: User, complaint: Complaint, body: str, reason: 
         reason = _text(reason, "reason", "移送理由")
         complaint.notice = reason
         complaint.closed_on = timezone.localdate()
-        _step(actor, complaint, "transfer", {"body": complaint.transferred_to, "reason": reason}, note=reason)
+        facts = {"body": complaint.transferred_to, "reason_sha256": _sha256(reason)}
+        _step(actor, complaint, "transfer", facts, note=reason)
         return complaint
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,20 +29,10 @@ from zhifa.complaints.forms import (
 from zhifa.complaints.models import Complaint
 from zhifa.complaints.workflow import ACTIONS
 from zhifa.core.errors import Refusal
-from zhifa.core.lockout import client_address
+from zhifa.core.lockout import client_address, hits
 from zhifa.core.permissions import request_user
 
 _FILED_SESSION_KEY = "zhifa_complaint_filed"
-
-
-def _count(key: str, window: int) -> int:
-    """One more in the per-process cache counter `key`, which lives `window` seconds; the new count."""
-    cache.add(key, 0, timeout=window)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return 1
 
 
 def _channels() -> list[tuple[str, str]]:
@@ -66,7 +55,7 @@ def public_file(request: HttpRequest) -> HttpResponse:
     form = PublicFilingForm(data=request.POST) if request.method == "POST" else PublicFilingForm()
     if request.method == "POST":
         address = client_address(request)
-        posts = _count(f"zhifa:complaint-posts:{address}", 3600)
+        posts = hits(f"zhifa:complaint-posts:{address}", 3600)
         if posts > rules.POSTS_PER_HOUR_PER_ADDRESS:
             form.add_error(None, "提交过于频繁，请一小时后再试，或拨打 12345 热线")
             status = 429
@@ -124,7 +113,7 @@ def public_track(request: HttpRequest) -> HttpResponse:
         address = client_address(request)
         context["number"] = str(request.POST.get("number", "")).strip()[:20]
         context["asked"] = True
-        if _count(f"zhifa:complaint-track:{address}", 3600) > rules.TRACKS_PER_HOUR_PER_ADDRESS:
+        if hits(f"zhifa:complaint-track:{address}", 3600) > rules.TRACKS_PER_HOUR_PER_ADDRESS:
             context["limited"] = True
             status = 429
         else:
@@ -149,7 +138,15 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     today = timezone.localdate()
     page = Paginator(selectors.complaints_for(actor, state=state), 30).get_page(request.GET.get("page"))
-    rows = [{"complaint": c, "dues": selectors.running_dues(c, today)} for c in page]
+    # The subject may name the complainant: those who may not read the identity read it scrubbed.
+    rows = [
+        {
+            "complaint": c,
+            "dues": selectors.running_dues(c, today),
+            "subject": c.subject if selectors.may_see_identity(actor, c) else services.scrub(c.subject, c),
+        }
+        for c in page
+    ]
     context = {"page": page, "rows": rows, "states": ComplaintState.choices, "state": state}
     return render(request, "complaints/complaint_list.html", context)
 
@@ -183,24 +180,26 @@ def complaint_detail(request: HttpRequest, pk: int) -> HttpResponse:
         actions.append({"action": ACTIONS[name], "form": form_class(prefix=name) if form_class else None})
     periods = services.periods_for(complaint.handling_agency, complaint.domain)
     identity = selectors.may_see_identity(actor, complaint)
+
     # The free text may name the complainant: those who may not read the identity read it scrubbed.
-    shown = (
-        (complaint.subject, complaint.facts)
-        if identity
-        else (
-            services.scrub(complaint.subject, complaint),
-            services.scrub(complaint.facts, complaint),
-        )
-    )
+    def shown(text: str) -> str:
+        return text if identity else services.scrub(text, complaint)
+
+    steps = list(complaint.steps.select_related("actor", "from_agency", "to_agency"))
+    for step in steps:
+        step.note = shown(step.note)
     context = {
         "complaint": complaint,
         "identity": identity,
-        "subject": shown[0],
-        "facts": shown[1],
+        "subject": shown(complaint.subject),
+        "facts": shown(complaint.facts),
+        "refuse_reason": shown(complaint.refuse_reason),
+        "notice": shown(complaint.notice),
+        "answer": shown(complaint.answer),
         "actions": actions,
         "dues": selectors.running_dues(complaint, timezone.localdate()),
         "periods": periods.values(),
-        "steps": complaint.steps.select_related("actor", "from_agency", "to_agency"),
+        "steps": steps,
     }
     return render(request, "complaints/complaint_detail.html", context)
 

@@ -16,6 +16,7 @@ from axes.handlers.database import AxesDatabaseHandler
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.utils import timezone
@@ -34,6 +35,17 @@ def client_address(request: HttpRequest) -> str:
         if last:
             return last
     return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def hits(key: str, window: int) -> int:
+    """One more in the cache counter `key`, which lives `window` seconds; the new count. The counter is per cache:
+    per process with the default local-memory cache (docs/operations.md)."""
+    cache.add(key, 0, timeout=window)
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        return 1
 
 
 def _since(user: User | None, now: datetime) -> datetime:

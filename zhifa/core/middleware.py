@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
-from zhifa.core.lockout import client_address
+from zhifa.core.lockout import client_address, hits
 
 SESSION_STARTED_KEY = "zhifa_authenticated_at"
 
@@ -94,10 +94,10 @@ class LoginRateLimitMiddleware:
         address = client_address(request)
         key = f"zhifa:login-rate:{address}"
         window = settings.LOGIN_RATE_WINDOW_SECONDS
-        attempts = _count(key, window)
+        attempts = hits(key, window)
         # Successes are given back below; all attempts together are still capped (ten times the limit), so that
         # an attacker holding one valid login cannot buy unlimited hashes by mixing in his own successes.
-        everything = _count(f"zhifa:login-rate-all:{address}", window)
+        everything = hits(f"zhifa:login-rate-all:{address}", window)
         if attempts > settings.LOGIN_RATE_LIMIT or everything > settings.LOGIN_RATE_LIMIT * 10:
             if attempts == settings.LOGIN_RATE_LIMIT + 1 or everything == settings.LOGIN_RATE_LIMIT * 10 + 1:
                 # Once per window and address, when the refusals begin: a flood must not flood the trail too.
@@ -113,15 +113,6 @@ class LoginRateLimitMiddleware:
             with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
                 cache.decr(key)
         return response
-
-
-def _count(key: str, window: int) -> int:
-    cache.add(key, 0, timeout=window)
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return 1
 
 
 # What a person may open before he has passed the gate, besides the step it sends him to: logging out, the

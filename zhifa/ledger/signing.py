@@ -143,7 +143,7 @@ def open_checkpoint(note: str, verifier: Verifier) -> CheckpointBody:
     if len(lines) < 3:
         raise NoteError("checkpoint needs origin, size and root lines")
     origin, size_text, root_text = lines[0], lines[1], lines[2]
-    if not size_text.isdigit() or (size_text != "0" and size_text.startswith("0")):
+    if not (size_text.isascii() and size_text.isdigit()) or (size_text != "0" and size_text.startswith("0")):
         raise NoteError(f"bad tree size {size_text!r}")
     try:
         root = base64.b64decode(root_text, validate=True)

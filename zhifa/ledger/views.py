@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -104,7 +105,8 @@ def checkpoint_at(request: HttpRequest, size: int) -> HttpResponse:
 
 def _size(request: HttpRequest, name: str) -> int | None:
     value = request.GET.get(name, "").strip()
-    return int(value) if value.isdigit() and len(value) <= 18 else None
+    # ASCII digits only: str.isdigit() is also true of ² and ١٢, which int() refuses.
+    return int(value) if re.fullmatch(r"[0-9]{1,18}", value) else None
 
 
 @require_GET

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -73,7 +74,7 @@ def witness_key(witness: Witness) -> cosign.WitnessKey:
 def _checkpoint_of(body: str) -> Checkpoint:
     """The checkpoint we signed whose body is exactly `body` (origin, size, root lines)."""
     lines = body.split("\n")
-    if len(lines) != 4 or lines[3] != "" or not lines[1].isdigit():
+    if len(lines) != 4 or lines[3] != "" or not re.fullmatch(r"[0-9]{1,18}", lines[1]):
         raise Refusal("检查点正文应为来源、记录数、根哈希三行", field="note")
     origin, size, root_text = lines[0], int(lines[1]), lines[2]
     if origin != settings.LEDGER_ORIGIN:
@@ -115,10 +116,15 @@ def cosignature_submit(note: str) -> Accepted:
         raise Refusal("没有联署签名行（— <见证方名称> base64(密钥标识 ‖ 时间 ‖ 签名)）", field="note")
     now = timezone.now()
     accepted: list[Cosignature] = []
-    for item in cosigned:
-        witness = Witness.objects.filter(name=item.name, retired_at=None).first()
-        if witness is None:
-            raise Refusal(f"“{item.name}”不是本系统登记在用的见证方", field="note")
+    known = {w.name: w for w in Witness.objects.filter(name__in=[i.name for i in cosigned], retired_at=None)}
+    ours = [item for item in cosigned if item.name in known]
+    if not ours:
+        # A note may carry other logs' witnesses' lines too (C2SP signed note): they are passed over, but one of
+        # ours must be there.
+        names = "、".join(sorted({item.name for item in cosigned}))
+        raise Refusal(f"“{names}”不是本系统登记在用的见证方", field="note")
+    for item in ours:
+        witness = known[item.name]
         try:
             cosign.verify(body, item, witness_key(witness))
         except cosign.CosignatureError as error:

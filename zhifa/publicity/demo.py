@@ -69,13 +69,14 @@ def load_publications(today: date) -> None:
     )
     # Credit repairs: one approved, one waiting for the head's answer.
     for publication, approve in ((penalties[0], True), (penalties[2], None)):
-        if services.repair_refusal(publication, today) is not None:
+        if services.repair_refusal(publication, today) is not None or not services.party_identity(publication):
             continue
         filed = services.repair_apply(
             publication=publication,
             applicant=publication.party,
             contact="13900000000",
             statement="罚款已全部缴纳，违法行为已改正，已补种树木并经林业站验收",
+            identity=services.party_identity(publication),
         )
         if approve:
             services.repair_answer(

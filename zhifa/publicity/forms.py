@@ -36,6 +36,10 @@ class ConfirmForm(forms.Form):
         choices=CreditClass.choices,
         help_text=_("决定公示期限和可申请信用修复的时间（信用修复管理办法）"),
     )
+    publish_minor = forms.BooleanField(
+        label=_("确需公示（轻微失信信息原则上不予公示）"),
+        required=False,
+    )
 
     def __init__(self, *args: Any, terms: list[Term], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,6 +87,11 @@ class WithdrawForm(forms.Form):
 
 class RepairForm(forms.Form):
     applicant = forms.CharField(label=_("申请人（当事人名称或姓名）"), max_length=200)
+    identity = forms.CharField(
+        label=_("当事人身份证号码或统一社会信用代码"),
+        max_length=30,
+        help_text=_("须与处罚决定记载的当事人一致：信用修复只能由当事人申请"),
+    )
     contact = forms.CharField(label=_("联系电话"), max_length=20)
     statement = forms.CharField(
         label=_("履行情况和修复理由"),
@@ -90,6 +99,19 @@ class RepairForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("请说明罚款是否已缴清、违法行为是否已改正等"),
     )
+
+
+class PublicRepairForm(RepairForm):
+    """The form on the portal: the application, the human check, and a field only robots fill."""
+
+    challenge_answer = forms.CharField(
+        label=_("验证问题"), max_length=4, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+    )
+    challenge_token = forms.CharField(widget=forms.HiddenInput, max_length=500)
+    website = forms.CharField(label=_("网址（请勿填写）"), required=False, max_length=200)
+
+    def application(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in ("applicant", "identity", "contact", "statement")}
 
 
 class RepairAnswerForm(forms.Form):
@@ -117,4 +139,3 @@ class SearchForm(forms.Form):
         label=_("罚款金额（元）自"), required=False, min_value=0, max_digits=12, decimal_places=2
     )
     fine_to = forms.DecimalField(label=_("至"), required=False, min_value=0, max_digits=12, decimal_places=2)
-    page = forms.IntegerField(required=False, min_value=1, max_value=1000, widget=forms.HiddenInput)

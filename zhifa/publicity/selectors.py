@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from zhifa.cases.models import CaseRecord
 from zhifa.core.models import User
-from zhifa.core.scoping import restrict, restrict_cases
+from zhifa.core.scoping import restrict_cases
 from zhifa.core.workdays import Deadline, load_calendar
 from zhifa.ledger.documents import Described, chinese_date, made_by
 from zhifa.ledger.models import EntryFile
@@ -84,13 +84,13 @@ def of_case(case_id: int) -> QuerySet[Publication]:
 
 def publications_for(actor: User) -> QuerySet[Publication]:
     """Publications of the agencies the actor sees (supervisors: the agencies below too), newest first."""
-    if not actor.is_authenticated:
-        return Publication.objects.none()
-    return restrict(Publication.objects.all(), actor).select_related("agency", "case")
+    # Publications hold a case's findings and the masked terms: case readers only (三员分立 keeps the system and
+    # security administrators out, as from the case files).
+    return restrict_cases(Publication.objects.all(), actor).select_related("agency", "case")
 
 
 def repairs_for(actor: User) -> QuerySet[CreditRepair]:
-    return restrict(CreditRepair.objects.all(), actor, via="publication__agency").select_related("publication")
+    return restrict_cases(CreditRepair.objects.all(), actor, via="publication__agency").select_related("publication")
 
 
 def open_repairs_for(actor: User) -> QuerySet[CreditRepair]:

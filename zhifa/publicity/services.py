@@ -9,6 +9,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -39,9 +40,50 @@ from zhifa.publicity.models import CreditRepair, Publication
 from zhifa.publicity.redaction.base import LABELS, Kind
 from zhifa.publicity.search import index_words
 
-# Who publishes: the case's officers and the agency's approvers (the head's office signs off the publication).
+# Who publishes, withholds and withdraws: the case's own officers and the approvers of the agency that decided —
+# not the heads of the agencies above it (谁决定、谁公开; 谁认定、谁修复 for repairs).
 PUBLISHERS = (Role.OFFICER.value, Role.APPROVER.value)
 NOTE_LENGTH = 2000
+
+
+def may_publish(actor: User, case: Case) -> bool:
+    """Whether `actor` may publish, withhold or withdraw `case`'s decisions: an approver of its own agency, or an
+    officer on its team. The pages ask this before offering the forms; the services refuse otherwise."""
+    if not actor.is_active or actor.agency_id != case.agency_id:
+        return False
+    if actor.has_role(Role.APPROVER.value):
+        return True
+    officer = getattr(actor, "officer", None)
+    return (
+        actor.has_role(Role.OFFICER.value)
+        and officer is not None
+        and case.assignments.active().filter(officer=officer).exists()
+    )
+
+
+def publishable(actor: User, case_ids: Sequence[int]) -> set[int]:
+    """Of `case_ids`, the cases whose decisions `actor` may publish (one query, for the desk)."""
+    from zhifa.cases.models import CaseOfficer
+
+    if not actor.is_active or actor.agency_id is None:
+        return set()
+    own = set(Case.objects.filter(pk__in=case_ids, agency_id=actor.agency_id).values_list("pk", flat=True))
+    if actor.has_role(Role.APPROVER.value):
+        return own
+    officer = getattr(actor, "officer", None)
+    if officer is None or not actor.has_role(Role.OFFICER.value):
+        return set()
+    return set(CaseOfficer.objects.active().filter(case_id__in=own, officer=officer).values_list("case_id", flat=True))
+
+
+def _require_publisher(actor: User, case: Case, doing: str) -> None:
+    require_role(actor, PUBLISHERS, agency=case.agency, doing=doing)
+    if not may_publish(actor, case):
+        raise Refusal(f"只有本案的承办人员或{case.agency.name}的负责人可以{doing}")
+
+
+def may_answer_repair(actor: User, publication: Publication) -> bool:
+    return actor.is_active and actor.has_role(Role.APPROVER.value) and actor.agency_id == publication.agency_id
 
 
 def check_length(text: str, limit: int, label: str, *, field: str) -> None:
@@ -83,6 +125,7 @@ def publication_publish(
     credit_class: CreditClass | str | None = None,
     site_base: str | None = None,
     published_on: date | None = None,
+    publish_minor: bool = False,
 ) -> Publication:
     """Publish a decision with the terms the officer confirmed masked (他确认后才公开).
 
@@ -92,7 +135,7 @@ def publication_publish(
     today by default."""
     with translation.override("zh-hans"), transaction.atomic():
         case = Case.objects.select_for_update(of=("self",)).select_related("agency", "violation").get(pk=case.pk)
-        require_role(actor, PUBLISHERS, agency=case.agency, doing="公开执法决定")
+        _require_publisher(actor, case, "公开执法决定")
         _not_yet(case, decision_entry)
         draft = drafting.draft(case, decision_entry)
         if draft.decision_class is DecisionClass.PENALTY and draft.document is None:
@@ -107,6 +150,12 @@ def publication_publish(
         # Only penalty information has a credit class; another decision is shown as long as general information.
         penalty = draft.decision_class is DecisionClass.PENALTY
         policy = rules.display_policies()[chosen if penalty else CreditClass.GENERAL]
+        if penalty and not policy.published and not publish_minor:
+            raise Refusal(
+                f"{chosen.label}原则上不予公示：请登记不予公开（理由：轻微失信信息），确需公示的请勾选“确需公示”",
+                field="credit_class",
+                rule=policy.source,
+            )
         due_on, provisional = _due(draft.decision_class, decided_on)
         files: list[str] = []
         published_sha256 = ""
@@ -141,7 +190,15 @@ def publication_publish(
             document=draft.document,
             published_sha256=published_sha256,
             redactions=[term.as_dict() for term in terms],
-            search_text=index_words(fields.violation, fields.party, fields.facts, fields.outcome, case.agency.name),
+            search_text=index_words(
+                fields.number,
+                fields.violation,
+                fields.party,
+                fields.facts,
+                fields.provisions,
+                fields.outcome,
+                case.agency.name,
+            ),
             published_on=published_on or today,
             credit_class=chosen if penalty else "",
             repairable_from=policy.repairable_from(decided_on) if penalty else None,
@@ -185,8 +242,8 @@ def publication_withhold(
 ) -> Publication:
     """Record that a decision is not published, and the lawful reason (visible to supervisors)."""
     with translation.override("zh-hans"), transaction.atomic():
-        case = Case.objects.select_for_update().select_related("agency").get(pk=case.pk)
-        require_role(actor, PUBLISHERS, agency=case.agency, doing="登记不予公开")
+        case = Case.objects.select_for_update(of=("self",)).select_related("agency").get(pk=case.pk)
+        _require_publisher(actor, case, "登记不予公开")
         _not_yet(case, decision_entry)
         if reason not in WithholdReason.values:
             raise Refusal("请选择不予公开的理由", field="reason", rule="国办发〔2018〕118号")
@@ -239,8 +296,10 @@ def publication_withdraw(
     It is due three working days after the decision was revoked, changed or found unlawful or void; a later
     withdrawal is still made, and recorded as late."""
     with translation.override("zh-hans"), transaction.atomic():
-        publication = Publication.objects.select_for_update().select_related("agency").get(pk=publication.pk)
-        require_role(actor, PUBLISHERS, agency=publication.agency, doing="撤回已公开的决定")
+        publication = (
+            Publication.objects.select_for_update(of=("self",)).select_related("agency", "case").get(pk=publication.pk)
+        )
+        _require_publisher(actor, publication.case, "撤回已公开的决定")
         if publication.state != PublicationState.PUBLISHED:
             raise Refusal(f"该决定{publication.get_state_display()}，不能撤回")
         if reason not in WithdrawalReason.values:
@@ -312,19 +371,42 @@ def repair_refusal(publication: Publication, today: date) -> str | None:
     return None
 
 
-def repair_apply(*, publication: Publication, applicant: str, contact: str, statement: str) -> Filed:
-    """A party's application to end the display early, taken by the portal (no login)."""
+def party_identity(publication: Publication) -> str:
+    """The party's identity number (a person) or credit code (an organisation), as the case recorded it."""
+    party = publication.case.parties.order_by("pk").first()
+    if party is None:
+        return ""
+    return (party.id_number or party.credit_code).strip().upper()
+
+
+def repair_apply(*, publication: Publication, applicant: str, contact: str, statement: str, identity: str) -> Filed:
+    """A party's application to end the display early, taken by the portal (no login).
+
+    Only the party applies: `identity` (the ID number of a person, the credit code of an organisation) must be
+    the one the case recorded, so a stranger can neither apply nor block the party's application."""
     with translation.override("zh-hans"), transaction.atomic():
-        publication = Publication.objects.select_for_update().select_related("agency").get(pk=publication.pk)
+        publication = (
+            Publication.objects.select_for_update(of=("self",)).select_related("agency", "case").get(pk=publication.pk)
+        )
         today = timezone.localdate()
         refusal = repair_refusal(publication, today)
         if refusal is not None:
             raise Refusal(refusal, rule="信用修复管理办法")
+        recorded = party_identity(publication)
+        if not recorded:
+            raise Refusal(
+                f"该决定的当事人未登记证件号码，请携带身份证明到{publication.agency.name}申请", field="identity"
+            )
+        if "".join(identity.split()).upper() != recorded:
+            raise Refusal(
+                "身份证号码或统一社会信用代码与处罚决定的当事人不符：信用修复只能由当事人申请", field="identity"
+            )
         applicant, contact, statement = applicant.strip(), contact.strip(), statement.strip()
         if not applicant:
             raise Refusal("请填写申请人（当事人名称或姓名）", field="applicant")
         check_length(applicant, 200, "申请人", field="applicant")
-        if not contact or not contact.replace("-", "").replace(" ", "").isdigit() or len(contact) > 20:
+        digits = contact.replace("-", "").replace(" ", "")
+        if not contact or not (digits.isascii() and digits.isdigit()) or len(contact) > 20:
             raise Refusal("请填写有效的联系电话（数字，不超过20位）", field="contact")
         if not statement:
             raise Refusal("请说明处罚决定的履行情况和申请修复的理由", field="statement", rule="信用修复管理办法")
@@ -360,9 +442,13 @@ def repair_apply(*, publication: Publication, applicant: str, contact: str, stat
 def repair_answer(*, actor: User, repair: CreditRepair, approve: bool, answer: str) -> CreditRepair:
     """The finding body's answer (谁认定、谁修复): approved, the publication stops being shown today."""
     with translation.override("zh-hans"), transaction.atomic():
-        repair = CreditRepair.objects.select_for_update().select_related("publication__agency").get(pk=repair.pk)
-        publication = Publication.objects.select_for_update().get(pk=repair.publication_id)
+        repair = CreditRepair.objects.select_for_update().get(pk=repair.pk)
+        publication = (
+            Publication.objects.select_for_update(of=("self",)).select_related("agency").get(pk=repair.publication_id)
+        )
         require_role(actor, (Role.APPROVER.value,), agency=publication.agency, doing="审核信用修复申请")
+        if not may_answer_repair(actor, publication):
+            raise Refusal(f"信用修复由作出处罚决定的{publication.agency.name}审核（谁认定、谁修复）")
         if repair.state != RepairState.SUBMITTED:
             raise Refusal(f"该申请已{repair.get_state_display()}，不能再次审核")
         answer = answer.strip()
@@ -397,10 +483,16 @@ def repair_answer(*, actor: User, repair: CreditRepair, approve: bool, answer: s
         return repair
 
 
+@cache
+def _unknown() -> str:
+    """One hash to check a code against when the number is unknown: a miss then costs what a wrong code does."""
+    return make_password(secrets.token_hex(8))
+
+
 def repair_tracked(number: str, code: str) -> CreditRepair | None:
     """The application with this number when `code` is its secret; None otherwise (never says which was wrong)."""
-    repair = CreditRepair.objects.select_related("publication").filter(number=number.strip().upper()).first()
+    repair = CreditRepair.objects.select_related("publication").filter(number=number.strip().upper()[:20]).first()
     if repair is None:
-        check_password(code, make_password("x"))  # the same time either way
+        check_password(code[:40], _unknown())  # as slow as a wrong code: numbers cannot be probed by timing
         return None
     return repair if check_password(code, repair.code_hash) else None

@@ -14,31 +14,33 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhifa.cases.models import Case
+from zhifa.complaints import human_check
 from zhifa.core.errors import Refusal
 from zhifa.core.forms import run_service
+from zhifa.core.lockout import client_address, hits
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import request_user
-from zhifa.core.scoping import can_see_agency, restrict_cases
+from zhifa.core.scoping import reads_cases, restrict_cases
 from zhifa.laws.models import Violation
 from zhifa.ledger import blobs
+from zhifa.ledger.labels import action_label
 from zhifa.ledger.selectors import entries_about
 from zhifa.publicity import drafting, selectors, services
 from zhifa.publicity.choices import PublicationState, RepairState
 from zhifa.publicity.forms import (
     ConfirmForm,
+    PublicRepairForm,
     RepairAnswerForm,
-    RepairForm,
     SearchForm,
     TrackForm,
     WithdrawForm,
     WithholdForm,
 )
 from zhifa.publicity.models import CreditRepair, Publication
-from zhifa.publicity.search import Search, search
+from zhifa.publicity.search import Results, Search, search
 
-
-def _may(actor: User, roles: tuple[str, ...], agency: Agency) -> bool:
-    return actor.is_active and actor.has_role(*roles) and can_see_agency(actor, agency)
+# A party files one application, maybe corrects it once or twice; tracking is a few looks: more is a script.
+REPAIR_POSTS_PER_HOUR = 10
 
 
 # Staff ---------------------------------------------------------------------------------------------------------
@@ -47,11 +49,16 @@ def _may(actor: User, roles: tuple[str, ...], agency: Agency) -> bool:
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
     actor = request_user(request)
+    if not reads_cases(actor):
+        raise PermissionDenied
     today = timezone.localdate()
     publications = selectors.publications_for(actor)
+    waiting = selectors.pending_for(actor, today)
     context = {
         "today": today,
-        "waiting": selectors.pending_for(actor, today),
+        "waiting": waiting,
+        # The button to publish shows only on the decisions this person may publish.
+        "publishable": services.publishable(actor, [w.record.case_id for w in waiting]),
         "withheld": publications.filter(state=PublicationState.WITHHELD).order_by("-decided_on")[:100],
         "published": publications.filter(state=PublicationState.PUBLISHED).order_by("-published_on", "-pk")[:50],
         "withdrawn": publications.filter(state=PublicationState.WITHDRAWN).order_by("-withdrawn_on")[:50],
@@ -77,7 +84,7 @@ def prepare(request: HttpRequest, case_id: int, entry: int) -> HttpResponse:
     if existing is not None:
         return redirect("publicity_detail", pk=existing.pk)
     draft = _draft(case, entry)
-    may = _may(actor, services.PUBLISHERS, case.agency)
+    may = services.may_publish(actor, case)
     form = ConfirmForm(request.POST or None, terms=draft.terms, initial={"credit_class": _class(case)})
     withhold = WithholdForm(prefix="withhold")
     preview = None
@@ -95,6 +102,7 @@ def prepare(request: HttpRequest, case_id: int, entry: int) -> HttpResponse:
                         decision_entry=entry,
                         confirmed=confirmed,
                         credit_class=form.cleaned_data["credit_class"],
+                        publish_minor=form.cleaned_data["publish_minor"],
                     ),
                 )
                 if published is not None:
@@ -153,7 +161,13 @@ def withhold(request: HttpRequest, case_id: int, entry: int) -> HttpResponse:
         return redirect("publicity_detail", pk=done.pk)
     draft = _draft(case, entry)
     confirm = ConfirmForm(terms=draft.terms, initial={"credit_class": _class(case)})
-    context = {"case": case, "draft": draft, "form": confirm, "withhold": form, "may": True}
+    context = {
+        "case": case,
+        "draft": draft,
+        "form": confirm,
+        "withhold": form,
+        "may": services.may_publish(actor, case),
+    }
     return render(request, "publicity/prepare.html", context, status=400)
 
 
@@ -168,7 +182,7 @@ def _publication_for(actor: User, pk: int) -> Publication:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_user(request)
     publication = _publication_for(actor, pk)
-    may = _may(actor, services.PUBLISHERS, publication.agency)
+    may = services.may_publish(actor, publication.case)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST":
         if not may:
@@ -185,7 +199,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "publication": publication,
         "form": form,
         "may_withdraw": may and publication.state == PublicationState.PUBLISHED,
-        "entries": entries_about([f"publicity.publication:{publication.pk}"]),
+        "entries": [(e, action_label(e.action)) for e in entries_about([f"publicity.publication:{publication.pk}"])],
         "repairs": publication.repairs.all(),
         "today": timezone.localdate(),
     }
@@ -198,7 +212,7 @@ def repair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     repair = selectors.repairs_for(actor).filter(pk=pk).first()
     if repair is None:
         raise Http404
-    may = _may(actor, ("approver",), repair.publication.agency) and repair.state == RepairState.SUBMITTED
+    may = services.may_answer_repair(actor, repair.publication) and repair.state == RepairState.SUBMITTED
     form = RepairAnswerForm(request.POST or None)
     if request.method == "POST":
         if not may:
@@ -219,6 +233,12 @@ def repair_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # Public --------------------------------------------------------------------------------------------------------
 
 
+def _page(request: HttpRequest) -> int:
+    """The page asked for; anything not a small number is the first page (never an error that drops the filters)."""
+    asked = request.GET.get("page", "")
+    return int(asked) if asked.isascii() and asked.isdigit() and len(asked) <= 4 else 1
+
+
 def public_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = SearchForm(request.GET or None)
@@ -229,10 +249,11 @@ def public_list(request: HttpRequest) -> HttpResponse:
     violation_field = form.fields["violation"]
     violation_field.widget.choices = [("", "全部")] + [(v.code, v.name) for v in violations]
     asked = Search()
-    page = 1
+    unknown_agency = False
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         agency = next((a for a in agencies if a.pk == data.get("agency")), None)
+        unknown_agency = data.get("agency") is not None and agency is None
         asked = Search(
             text=data.get("q") or "",
             agency=agency,
@@ -242,13 +263,18 @@ def public_list(request: HttpRequest) -> HttpResponse:
             fine_from=data.get("fine_from"),
             fine_to=data.get("fine_to"),
         )
-        page = data.get("page") or 1
-    results = search(asked, today=today, page=page)
+    if unknown_agency or (form.is_bound and not form.is_valid()):
+        results = Results([], 1, 0, False, False, [])
+    else:
+        results = search(asked, today=today, page=_page(request))
     query = request.GET.copy()
     query.pop("page", None)
     context: dict[str, Any] = {
         "form": form,
         "results": results,
+        "unknown_agency": unknown_agency,
+        # A query whose every word is one character (杨) has no searchable word: say so rather than "0 found".
+        "no_words": bool(asked.text.strip()) and not results.words,
         "query": query.urlencode(),
         "withdrawn": selectors.withdrawn(today, limit=10),
         "today": today,
@@ -292,24 +318,52 @@ def public_document(request: HttpRequest, pk: int) -> FileResponse:
 
 
 def public_repair(request: HttpRequest, pk: int) -> HttpResponse:
+    """The party's credit-repair application: the party's own identity number, a human check, a rate limit."""
     publication = selectors.public_publication(pk)
     if publication is None:
         raise Http404
     today = timezone.localdate()
     refusal = services.repair_refusal(publication, today)
-    form = RepairForm(request.POST or None)
+    form = PublicRepairForm(request.POST or None)
     filed = None
-    if request.method == "POST" and refusal is None and form.is_valid():
-        filed = run_service(form, lambda: services.repair_apply(publication=publication, **form.cleaned_data))
-    context = {"publication": publication, "form": form, "refusal": refusal, "filed": filed}
-    return render(request, "publicity/public_repair.html", context, status=400 if form.errors else 200)
+    status = 200
+    if request.method == "POST" and refusal is None:
+        status = 400
+        if hits(f"zhifa:repair-posts:{client_address(request)}", 3600) > REPAIR_POSTS_PER_HOUR:
+            form.add_error(None, "提交过于频繁，请一小时后再试")
+            status = 429
+        elif request.POST.get("website"):
+            form.add_error(None, "提交未成功，请重试")  # a robot filled the field people do not see
+        else:
+            problem = human_check.check(
+                request.POST.get("challenge_token", ""), request.POST.get("challenge_answer", "")
+            )
+            if problem is not None:
+                form.add_error("challenge_answer", problem)
+            elif form.is_valid():
+                filed = run_service(form, lambda: services.repair_apply(publication=publication, **form.application()))
+                status = 200 if filed is not None else 400
+    context = {
+        "publication": publication,
+        "form": form,
+        "refusal": refusal,
+        "filed": filed,
+        # Every showing of the form asks a new question: one answered (rightly or not) is used up.
+        "challenge": human_check.make_challenge(),
+    }
+    return render(request, "publicity/public_repair.html", context, status=status)
 
 
 def public_repair_track(request: HttpRequest) -> HttpResponse:
     form = TrackForm(request.POST or None)
     repair: CreditRepair | None = None
+    status = 200
     if request.method == "POST" and form.is_valid():
-        repair = services.repair_tracked(form.cleaned_data["number"], form.cleaned_data["code"])
-        if repair is None:
-            form.add_error(None, "申请编号或查询码不正确")
-    return render(request, "publicity/public_repair_track.html", {"form": form, "repair": repair})
+        if hits(f"zhifa:repair-track:{client_address(request)}", 3600) > REPAIR_POSTS_PER_HOUR:
+            form.add_error(None, "查询过于频繁，请一小时后再试")
+            status = 429
+        else:
+            repair = services.repair_tracked(form.cleaned_data["number"], form.cleaned_data["code"])
+            if repair is None:
+                form.add_error(None, "申请编号或查询码不正确")
+    return render(request, "publicity/public_repair_track.html", {"form": form, "repair": repair}, status=status)

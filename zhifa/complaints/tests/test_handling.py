@@ -81,6 +81,14 @@ def test_the_complainants_identity_stays_out_of_the_case_and_the_ledger(places):
     assert services.identity_digest(complaint) in facts
 
 
+def test_a_reason_naming_the_complainant_stays_out_of_the_ledger(places, approver):
+    world = places
+    complaint = services.complaint_file(data=filing(world.branch)).complaint
+    services.complaint_refuse(actor=approver, complaint=complaint, reason=f"{NAME}（电话{PHONE}）反映的事项已处理完毕")
+    for secret in (NAME, PHONE):
+        assert secret not in _ledger_text()
+
+
 def test_only_the_handling_agencys_complaint_staff_read_the_identity(places, client, approver):
     world = places
     complaint = services.complaint_file(data=filing(world.branch)).complaint

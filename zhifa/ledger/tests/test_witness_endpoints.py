@@ -107,6 +107,8 @@ def flip(line: str) -> str:
         (lambda note, line: note, "没有联署签名行"),
         (lambda note, line: note.replace("zhifa.local/ledger\n", "other.example/log\n", 1) + line + "\n", "来源"),
         (lambda note, line: "x" * 9000, "超过"),
+        # Digits int() refuses though str.isdigit() accepts them: a clear refusal, not an error.
+        (lambda note, line: "zhifa.local/ledger\n²\nAAAA\n\n" + line + "\n", "三行"),
     ],
 )
 def test_a_bad_cosignature_is_refused_with_a_clear_message(client, world, signer, tamper, message):
@@ -148,3 +150,20 @@ def test_witness_keys_are_checked_when_added(world, tmp_path: Path):
 
     with pytest.raises(CommandError, match="与公钥不符"):
         call_command("witness", "add", "w.example/x+00000000+BAOhB7/zzhC+HXDdGOdLwJln5NYwm6UNXx3chmQSVTG4")
+
+
+def test_other_witnesses_lines_in_a_note_are_passed_over(client, world, signer):
+    checkpoint = services.checkpoint_issue()
+    stranger = WitnessSigner("stranger.example/w", Ed25519PrivateKey.generate())
+    body = checkpoint.note.partition("\n\n")[0] + "\n"
+    note = cosigned(checkpoint, signer) + stranger.cosign(body, int(time.time())) + "\n"
+    response = client.post(reverse("ledger_cosign"), note, content_type="text/plain")
+    assert response.status_code == 200, response.content.decode()
+    assert list(Cosignature.objects.values_list("witness__name", flat=True)) == [NAME]
+
+
+@pytest.mark.parametrize("size", ["²", "١٢", "-1", "9" * 30])
+def test_a_consistency_proof_asked_with_junk_sizes_is_refused_not_an_error(client, world, size):
+    services.checkpoint_issue()
+    response = client.get(reverse("ledger_consistency"), {"from": size, "to": "1"})
+    assert response.status_code == 400

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
 from django.test import Client
 
+from zhifa.complaints.tests.conftest import solve
+from zhifa.publicity import services
 from zhifa.publicity.choices import PublicationState
-from zhifa.publicity.models import Publication
+from zhifa.publicity.models import CreditRepair, Publication
 from zhifa.publicity.tests.conftest import ID
 from zhifa.publicity.tests.conftest import decision_entry as _entry
-from zhifa.testing.factories import at
+from zhifa.testing.factories import at, id_number
 
 # Each test sets its own clock (the fixture decides on 2026-09-25): a moved test clock changes nothing here.
 pytestmark = [pytest.mark.django_db, pytest.mark.dateless]
@@ -85,3 +88,48 @@ def test_withholding_and_withdrawing_on_the_pages(decided, world, time_machine):
     desk = _client(world.supervisor).get("/publicity/").content.decode()
     assert "涉及正在侦办的关联刑事案件" in desk
     assert Client().get(f"/public/decisions/{withheld.pk}/").status_code == 404
+
+
+def _challenge(page: str) -> tuple[str, str]:
+    question = re.search(r'id="challenge-question">([^<]+)<', page)
+    token = re.search(r'name="challenge_token" value="([^"]+)"', page)
+    assert question is not None
+    assert token is not None
+    return token[1], solve(question[1])
+
+
+def test_only_the_party_applies_for_a_repair_past_a_human_check(decided, world, time_machine):
+    publication = services.publication_publish(
+        actor=decided.officer, case=decided.case, decision_entry=_entry(decided), confirmed=[]
+    )
+    time_machine.move_to(at(date(2027, 1, 4)))
+    visitor = Client()
+    url = f"/public/decisions/{publication.pk}/repair/"
+    application = {"applicant": "张三丰", "contact": "13800138000", "statement": "罚款已缴清", "identity": ID}
+    token, answer = _challenge(visitor.get(url).content.decode())
+    wrong = visitor.post(url, {**application, "challenge_token": token, "challenge_answer": str(int(answer) + 1)})
+    assert wrong.status_code == 400
+    token, answer = _challenge(wrong.content.decode())
+    stranger = visitor.post(
+        url, {**application, "identity": id_number(), "challenge_token": token, "challenge_answer": answer}
+    )
+    assert "与处罚决定的当事人不符" in stranger.content.decode()
+    token, answer = _challenge(stranger.content.decode())
+    filed = visitor.post(url, {**application, "challenge_token": token, "challenge_answer": answer})
+    assert filed.status_code == 200
+    assert CreditRepair.objects.get().publication == publication
+    # The system administrator reads no case file, so neither the publication nor the repair (三员分立).
+    admin = _client(world.admin)
+    assert admin.get(f"/publicity/{publication.pk}/").status_code == 404
+    assert admin.get(f"/publicity/repairs/{CreditRepair.objects.get().pk}/").status_code == 404
+    assert admin.get("/publicity/").status_code == 403
+
+
+def test_a_search_with_a_bad_page_or_an_unknown_agency_keeps_its_words(decided):
+    services.publication_publish(actor=decided.officer, case=decided.case, decision_entry=_entry(decided), confirmed=[])
+    public = Client()
+    assert "共 1 条" in public.get("/public/decisions/", {"q": "滥伐", "page": "abc"}).content.decode()
+    assert "共 0 条" in public.get("/public/decisions/", {"q": "滥伐", "agency": "999999"}).content.decode()
+    number = Publication.objects.get().number
+    assert "共 1 条" in public.get("/public/decisions/", {"q": number}).content.decode()
+    assert "共 1 条" in public.get("/public/decisions/", {"q": "森林法"}).content.decode()

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
 from zhifa.ledger import blobs, documents
 from zhifa.ledger.models import Entry
@@ -19,7 +20,7 @@ from zhifa.publicity.drafting import Term
 from zhifa.publicity.search import Search, search
 from zhifa.publicity.tests.conftest import ID
 from zhifa.publicity.tests.conftest import decision_entry as _entry
-from zhifa.testing.factories import at
+from zhifa.testing.factories import at, id_number, make_user
 
 # Each test sets its own clock (the fixture decides on 2026-09-25): a moved test clock changes nothing here.
 pytestmark = [pytest.mark.django_db, pytest.mark.dateless]
@@ -126,16 +127,20 @@ def test_display_ends_with_its_period_or_an_approved_repair(decided, world, time
     assert publication.repairable_from == date(2026, 12, 25)
     assert selectors.shown(publication, date(2027, 9, 25))
     assert not selectors.shown(publication, date(2027, 9, 26))
+    application = {"applicant": "张三丰", "contact": "13800138000", "statement": "已缴清罚款"}
     with pytest.raises(Refusal, match="2026年12月25日起可以申请"):
-        services.repair_apply(
-            publication=publication, applicant="张三丰", contact="13800138000", statement="已缴清罚款"
-        )
+        services.repair_apply(publication=publication, identity=ID, **application)
     time_machine.move_to(at(date(2027, 1, 4)))
-    filed = services.repair_apply(
-        publication=publication, applicant="张三丰", contact="13800138000", statement="已缴清罚款"
-    )
+    # Only the party applies: a stranger neither applies nor blocks the party's application.
+    with pytest.raises(Refusal, match="与处罚决定的当事人不符"):
+        services.repair_apply(publication=publication, identity=id_number(), **application)
+    filed = services.repair_apply(publication=publication, identity=ID.lower(), **application)
     assert services.repair_tracked(filed.repair.number, filed.code) == filed.repair
     assert services.repair_tracked(filed.repair.number, "wrong") is None
+    # 谁认定、谁修复: the head of the bureau above the branch that decided does not answer it.
+    above = make_user("bureau-head", world.bureau, Role.APPROVER)
+    with pytest.raises(Refusal, match="谁认定、谁修复"):
+        services.repair_answer(actor=above, repair=filed.repair, approve=True, answer="准予")
     repair = services.repair_answer(
         actor=decided.approver, repair=filed.repair, approve=True, answer="已履行，准予修复"
     )
