@@ -52,7 +52,7 @@ def domain_labels(codes: list[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class ListSection:
-    """One of the three lists as the agency page shows it: the version in force, its size, whose it is."""
+    """One of the published lists as the agency page shows it: the version in force, its size, whose it is."""
 
     kind: str
     label: str
@@ -61,8 +61,13 @@ class ListSection:
     inherited: bool
 
 
+def _caps(sections: list[ListSection]) -> list[Any]:
+    version = next((section.version for section in sections if section.kind == ListKind.CAPS), None)
+    return list(lists.items_of(version)) if version is not None else []
+
+
 def list_sections(agency: Agency, today: date) -> list[ListSection]:
-    """The three lists in force today (two queries a list, one for all the counts)."""
+    """The lists in force today (two queries a list, one for all the counts)."""
     found = {kind: lists.list_in_force(agency, kind, today) for kind in ListKind.values}
     counts: dict[int, int] = {}
     versions = [version for version in found.values() if version is not None]
@@ -173,6 +178,8 @@ def agency_page(agency: Agency, today: date) -> dict[str, Any]:
         "parent": agency.parent,
         "children": list(agency.children.order_by("path")),
         "sections": sections,
+        # The yearly caps are few rows: shown on the page itself (one query).
+        "caps": _caps(sections),
         "own_entry": own_body_entry(agency, bodies),
         "officers": public_officers(agency, today),
         "catalog": in_force,

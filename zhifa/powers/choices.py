@@ -1,4 +1,4 @@
-"""The choices of the three published lists: which list, the kinds of bodies and powers, inspection methods."""
+"""The choices of the published lists: which list, the kinds of bodies and powers, inspection methods."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ class ListKind(models.TextChoices):
     BODIES = "bodies", _("执法主体清单")
     POWERS = "powers", _("权责清单")
     INSPECTIONS = "inspections", _("行政检查事项清单")
+    # 国办发〔2024〕54号: the yearly cap on how often one body inspects one business, published per domain.
+    CAPS = "caps", _("行政检查频次上限")
 
 
 class BodyKind(models.TextChoices):

@@ -15,10 +15,10 @@ from typing import Any
 from zhifa.core.choices import Domain
 from zhifa.core.models import Agency
 from zhifa.powers.choices import BodyKind, InspectionMethod, ListKind, PowerKind
-from zhifa.powers.models import EnforcementBody, InspectionItem, Power
+from zhifa.powers.models import EnforcementBody, InspectionCap, InspectionItem, Power
 
 # How a column's cell is read and written.
-TEXT, DATE, BOOL, CHOICE, CHOICES, AGENCY = "text", "date", "bool", "choice", "choices", "agency"
+TEXT, DATE, BOOL, CHOICE, CHOICES, AGENCY, COUNT = "text", "date", "bool", "choice", "choices", "agency", "count"
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,15 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("抽查比例", "ratio", required=False),
         Column("抽查频次", "frequency", required=False, aliases=("检查频次",)),
     ),
+    ListKind.CAPS: (
+        Column("上限编码", "code", max_length=50, aliases=("编码",)),
+        Column("执法领域", "domain", CHOICE, aliases=("领域",)),
+        Column("检查主体", "inspecting_body"),
+        Column("层级", "level", aliases=("检查层级",)),
+        Column("适用企业", "scope", aliases=("企业范围", "检查对象")),
+        Column("每年检查次数上限", "max_per_year", COUNT, aliases=("年度检查次数上限", "次数上限")),
+        Column("依据", "basis", max_length=LONG, aliases=("设定依据",)),
+    ),
 }
 # Every sheet starts with its running number, which is not an item's value (the order of the rows is).
 NUMBER_HEADER = "序号"
@@ -80,6 +89,7 @@ def choices_of(kind: str, field: str) -> dict[str, str]:
         (ListKind.BODIES, "domains"): Domain,
         (ListKind.POWERS, "kind"): PowerKind,
         (ListKind.INSPECTIONS, "methods"): InspectionMethod,
+        (ListKind.CAPS, "domain"): Domain,
     }
     return {str(value): str(label) for value, label in table[(kind, field)].choices}
 
@@ -98,7 +108,7 @@ def labels_in(kind: str, field: str) -> dict[str, str]:
     return found
 
 
-Item = EnforcementBody | Power | InspectionItem
+Item = EnforcementBody | Power | InspectionItem | InspectionCap
 
 
 def values_of(kind: str, item: Item) -> dict[str, Any]:
@@ -148,6 +158,8 @@ def model_fields(kind: str, values: Mapping[str, Any], agencies: Mapping[str, Ag
             value = agencies.get(value) if value else None
         elif column.form == BOOL:
             value = bool(value)
+        elif column.form == COUNT:
+            value = int(value) if isinstance(value, int | str) and str(value).strip() else None
         elif column.form == CHOICES:
             value = list(value or [])
         elif value is None:

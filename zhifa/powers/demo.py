@@ -62,6 +62,31 @@ def _inspection(
     }
 
 
+# 国办发〔2024〕54号 asks each department to publish yearly caps; its example (one health authority: at most two a
+# year at each level, four across the city and the county) is followed here, fewer for businesses of good credit.
+CAPS_BASIS = "《国务院办公厅关于严格规范涉企行政检查的意见》（国办发〔2024〕54号）；" + DEMO
+
+
+def _caps(code: str, domain: str, bureau: str) -> list[dict[str, Any]]:
+    rows = (
+        ("本级", "全部企业", 2),
+        ("市县两级合计", "全部企业", 4),
+        ("本级", "信用风险分类为A类的企业", 1),
+    )
+    return [
+        {
+            "code": f"{code}-SX-{n:03d}",
+            "domain": domain,
+            "inspecting_body": bureau,
+            "level": level,
+            "scope": scope,
+            "max_per_year": cap,
+            "basis": CAPS_BASIS,
+        }
+        for n, (level, scope, cap) in enumerate(rows, start=1)
+    ]
+
+
 def _body(name: str, kind: str, basis: str, domains: list[str], region: str, **entrusted: Any) -> dict[str, Any]:
     return {
         "name": name,
@@ -190,7 +215,12 @@ def _forestry(bureau: Agency, code: str, start: date) -> dict[str, list[dict[str
             name,
         ),
     ]
-    return {ListKind.BODIES: bodies, ListKind.POWERS: powers, ListKind.INSPECTIONS: inspections}
+    return {
+        ListKind.BODIES: bodies,
+        ListKind.POWERS: powers,
+        ListKind.INSPECTIONS: inspections,
+        ListKind.CAPS: _caps(code, "forestry", name),
+    }
 
 
 def _ecology(bureau: Agency, code: str, start: date) -> dict[str, list[dict[str, Any]]]:
@@ -294,11 +324,17 @@ def _ecology(bureau: Agency, code: str, start: date) -> dict[str, list[dict[str,
             name,
         ),
     ]
-    return {ListKind.BODIES: bodies, ListKind.POWERS: powers, ListKind.INSPECTIONS: inspections}
+    return {
+        ListKind.BODIES: bodies,
+        ListKind.POWERS: powers,
+        ListKind.INSPECTIONS: inspections,
+        ListKind.CAPS: _caps(code, "ecology", name),
+    }
 
 
 def load_lists(today: date, admin: User, bureau: Agency, *, sector: str, code: str, short: str) -> None:
-    """The bureau's three lists, a year old; for a forestry bureau, a second power list two months ago."""
+    """The bureau's lists (bodies, powers, inspection items, inspection caps), a year old; for a forestry
+    bureau, a second power list two months ago."""
     start = today - timedelta(days=400)
     lists = _forestry(bureau, code, start) if sector == "forestry" else _ecology(bureau, code, start)
     for kind, items in lists.items():

@@ -29,6 +29,7 @@ from zhifa.powers.columns import (
     CHOICE,
     CHOICES,
     COLUMNS,
+    COUNT,
     DATE,
     NUMBER_HEADER,
     Column,
@@ -115,6 +116,11 @@ def _cell(kind: str, column: Column, raw: Any) -> tuple[Any, str | None]:
     if column.form == DATE:
         day = _date(raw)
         return (day.isoformat(), None) if day else (None, "不是有效日期，应形如 2026-01-31")
+    if column.form == COUNT:
+        number = text.removesuffix("次").strip()
+        if number.isascii() and number.isdigit() and 1 <= int(number) <= 365:
+            return int(number), None
+        return None, "应为1至365之间的整数（次数）"
     if column.form == BOOL:
         if text in ("是", "否"):
             return text == "是", None
@@ -327,6 +333,7 @@ def export_name(version: ListVersion) -> str:
 FORMS = {
     DATE: "日期，如 2026-01-31",
     BOOL: "是 / 否",
+    COUNT: "整数，如 2",
     CHOICE: "可选值之一",
     CHOICES: "一项或多项，以“、”分隔",
     AGENCY: "系统中的机关全称",

@@ -181,11 +181,51 @@ class InspectionItem(models.Model):
                     raise ValidationError({name: message})
 
 
+class InspectionCap(models.Model):
+    """One yearly cap on inspections (行政检查频次上限): how many times a year one inspecting body may inspect one
+    business of a scope in a domain, at its level or across levels (国办发〔2024〕54号; 海南条例 第九条). A draw never
+    exceeds it; an inspection with a cause passes it but is counted and flagged (the inspections issue)."""
+
+    version = models.ForeignKey(ListVersion, on_delete=models.PROTECT, related_name="inspection_caps")
+    position = models.PositiveIntegerField(_("序号"))
+    code = models.CharField(_("上限编码"), max_length=50)
+    domain = models.CharField(_("执法领域"), max_length=20, choices=Domain.choices)
+    inspecting_body = models.CharField(_("检查主体"), max_length=200)
+    level = models.CharField(_("层级"), max_length=200)
+    scope = models.CharField(_("适用企业"), max_length=200)
+    max_per_year = models.PositiveSmallIntegerField(_("每年检查次数上限"))
+    basis = models.TextField(_("依据"), max_length=5000)
+
+    class Meta:
+        verbose_name = _("行政检查频次上限")
+        verbose_name_plural = _("行政检查频次上限")
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="one_cap_code_per_version"),
+            models.CheckConstraint(
+                condition=models.Q(max_per_year__gte=1, max_per_year__lte=365), name="cap_per_year_sane"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.scope} 每年≤{self.max_per_year}次"
+
+    def clean(self) -> None:
+        if not 1 <= (self.max_per_year or 0) <= 365:
+            raise ValidationError({"max_per_year": _("每年检查次数上限应为1至365之间的整数")})
+
+
 # Each list's item model, and the field that identifies an item from one version to the next.
-# Typed loosely: the three models share a shape (version, position, the columns) that no base class states.
+# Typed loosely: the item models share a shape (version, position, the columns) that no base class states.
 ITEM_MODELS: dict[str, Any] = {
     ListKind.BODIES: EnforcementBody,
     ListKind.POWERS: Power,
     ListKind.INSPECTIONS: InspectionItem,
+    ListKind.CAPS: InspectionCap,
 }
-ITEM_KEYS: dict[str, str] = {ListKind.BODIES: "name", ListKind.POWERS: "code", ListKind.INSPECTIONS: "code"}
+ITEM_KEYS: dict[str, str] = {
+    ListKind.BODIES: "name",
+    ListKind.POWERS: "code",
+    ListKind.INSPECTIONS: "code",
+    ListKind.CAPS: "code",
+}

@@ -38,6 +38,18 @@ def published(world: Any, time_machine: Any) -> Any:
         **publish_args(effective_from=date(2026, 7, 1), reason="新增非法采伐"),
     )
     list_publish(actor=reviewer, agency=world.bureau, kind=ListKind.INSPECTIONS, items=INSPECTIONS, **publish_args())
+    caps = [
+        {
+            "code": "SX-001",
+            "domain": "forestry",
+            "inspecting_body": world.bureau.name,
+            "level": "市县两级合计",
+            "scope": "全部企业",
+            "max_per_year": 4,
+            "basis": "国办发〔2024〕54号",
+        }
+    ]
+    list_publish(actor=reviewer, agency=world.bureau, kind=ListKind.CAPS, items=caps, **publish_args())
     list_publish(
         actor=reviewer,
         agency=world.bureau,
@@ -89,7 +101,9 @@ def test_the_agency_page_shows_each_list_in_force_with_its_version_and_history(p
     assert f'href="/public/agencies/{world.branch.pk}/lists/powers/#list-history"' in text
     assert "现行第1版 · 2026-01-01 起施行 · 共 2 项" in text  # the inspection-item list
     assert "《森林法》第九条；测试省人民政府授权" in text  # the branch's own entry: its legal status and basis
-    assert "尚未公布" in text  # the yearly inspection caps: no data yet
+    caps = text[text.index('id="caps"') :]
+    assert "市县两级合计" in caps  # the yearly inspection caps (国办发〔2024〕54号), shown on the page itself
+    assert "4 次" in caps
     assert "测管发〔2025〕9号" in text  # the catalog of major decisions in force
     assert "有管辖权的人民法院" in text  # the channels: the court by default
 
@@ -126,10 +140,10 @@ def test_officers_are_shown_by_name_number_and_domains_only_and_only_with_a_vali
 
 def test_the_agency_page_costs_a_bounded_number_of_queries(published: Any, django_assert_max_num_queries: Any) -> None:
     world = published
-    for n in range(12):  # more officers cost no more queries
+    for n in range(12):  # more officers cost no more queries (four lists: two each, one count, the caps rows)
         give_certificate(world.admin, make_officer(world.admin, world.branch, f"执法{n}号"))
     client = Client()
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(27):
         assert client.get(f"/public/agencies/{world.branch.pk}/").status_code == 200
 
 

@@ -153,3 +153,36 @@ def test_an_exported_version_imports_back_to_the_same_items(world, reviewer, evi
     rows, errors = excel.read_rows(ListKind.BODIES, io.BytesIO(exported))
     assert errors == []
     assert [values for _, values in rows] == item_values(first)
+
+
+def test_the_yearly_inspection_caps_import_with_their_counts(world, reviewer):
+    caps = [
+        {
+            "code": "SX-001",
+            "domain": "forestry",
+            "inspecting_body": world.bureau.name,
+            "level": "本级",
+            "scope": "全部企业",
+            "max_per_year": 2,
+            "basis": "国办发〔2024〕54号",
+        },
+        {
+            "code": "SX-002",
+            "domain": "forestry",
+            "inspecting_body": world.bureau.name,
+            "level": "本级",
+            "scope": "信用风险分类为A类的企业",
+            "max_per_year": 1,
+            "basis": "国办发〔2024〕54号",
+        },
+    ]
+    version = load(reviewer, world.bureau, ListKind.CAPS, sheet(ListKind.CAPS, caps))
+    assert [(v["code"], v["max_per_year"]) for v in item_values(version)] == [("SX-001", 2), ("SX-002", 1)]
+    workbook = load_workbook(io.BytesIO(sheet(ListKind.CAPS, caps)))
+    ws = workbook.active
+    ws["G3"] = "不限"  # row 3, 每年检查次数上限: not a count
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with pytest.raises(excel.ImportRefused) as refused:
+        load(reviewer, world.bureau, ListKind.CAPS, buffer.getvalue(), effective_from=date(2026, 9, 1))
+    assert [str(error) for error in refused.value.errors] == ["第3行“每年检查次数上限”：应为1至365之间的整数（次数）"]
