@@ -22,6 +22,7 @@ from zhifa.cases.models import Case
 from zhifa.cases.workflow import ACTIONS
 from zhifa.core.choices import Role
 from zhifa.core.models import Agency, User
+from zhifa.core.validators import credit_code_check_char, resident_id_check_char
 from zhifa.laws.lex_mitior import rule_on
 from zhifa.laws.models import Violation
 from zhifa.ledger import blobs
@@ -337,6 +338,10 @@ def ecology_plans(today: date) -> tuple[Plan, ...]:
 DOCUMENTED_CASES = 2
 
 
+# 内蒙古自治区呼和浩特市新城区: the demo parties' identity numbers and credit codes are issued there.
+DEMO_REGION = "150102"
+
+
 class _Director:
     """Takes the demo cases through the services, choosing dates that every period allows."""
 
@@ -413,10 +418,28 @@ class _Director:
         return case
 
     def _party(self, serial: int, *, citizen: bool) -> dict[str, str]:
+        """The party, with the identity number, telephone and address a real file records (made up, valid
+        checksums): the redaction of published decisions and the credit repair (which asks for the number) need
+        them."""
         if self.sector.organisations or (serial % 4 == 3 and not citizen):
-            return {"party_kind": "organisation", "party_name": f"某某{self.sector.firm}（演示{serial}）"}
+            first17 = f"91{DEMO_REGION}{serial:09d}"
+            return {
+                "party_kind": "organisation",
+                "party_name": f"某某{self.sector.firm}（演示{serial}）",
+                "party_credit_code": first17 + credit_code_check_char(first17),
+                "party_phone": f"0471-65{serial:05d}",
+                "party_address": f"内蒙古自治区呼和浩特市新城区成吉思汗大街{serial + 1}号",
+            }
         surname = "王李张刘陈杨赵黄周吴"[serial % 10]
-        return {"party_kind": "citizen", "party_name": f"{surname}某{serial}"}
+        born = date(1970, 1, 1) + timedelta(days=serial * 211)
+        first17 = f"{DEMO_REGION}{born:%Y%m%d}{serial % 1000:03d}"
+        return {
+            "party_kind": "citizen",
+            "party_name": f"{surname}某{serial}",
+            "party_id_number": first17 + resident_id_check_char(first17),
+            "party_phone": f"1390471{serial:04d}",
+            "party_address": f"内蒙古自治区呼和浩特市新城区保合少镇水磨村{serial + 1}号",
+        }
 
     def _next_day(self, name: str, day: date, case: Case | None, context: dict[str, Any]) -> date:
         """The first plausible day for the step after `day` that the periods allow."""

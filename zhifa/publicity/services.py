@@ -22,6 +22,7 @@ from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
 from zhifa.core.models import User
 from zhifa.core.permissions import require_role
+from zhifa.core.scoping import can_see_agency, restrict
 from zhifa.documents.rendering import render_pdf
 from zhifa.ledger import blobs
 from zhifa.ledger.services import record
@@ -40,16 +41,16 @@ from zhifa.publicity.models import CreditRepair, Publication
 from zhifa.publicity.redaction.base import LABELS, Kind
 from zhifa.publicity.search import index_words
 
-# Who publishes, withholds and withdraws: the case's own officers and the approvers of the agency that decided —
-# not the heads of the agencies above it (谁决定、谁公开; 谁认定、谁修复 for repairs).
+# Who publishes, withholds and withdraws: the case's own officers, and the heads who may decide the case (an approver
+# of its agency or of one above it, as the workflow lets them decide) — 谁决定、谁公开; 谁认定、谁修复 for repairs.
 PUBLISHERS = (Role.OFFICER.value, Role.APPROVER.value)
 NOTE_LENGTH = 2000
 
 
 def may_publish(actor: User, case: Case) -> bool:
-    """Whether `actor` may publish, withhold or withdraw `case`'s decisions: an approver of its own agency, or an
+    """Whether `actor` may publish, withhold or withdraw `case`'s decisions: a head who may decide it, or an
     officer on its team. The pages ask this before offering the forms; the services refuse otherwise."""
-    if not actor.is_active or actor.agency_id != case.agency_id:
+    if not actor.is_active or not can_see_agency(actor, case.agency):
         return False
     if actor.has_role(Role.APPROVER.value):
         return True
@@ -67,7 +68,7 @@ def publishable(actor: User, case_ids: Sequence[int]) -> set[int]:
 
     if not actor.is_active or actor.agency_id is None:
         return set()
-    own = set(Case.objects.filter(pk__in=case_ids, agency_id=actor.agency_id).values_list("pk", flat=True))
+    own = set(restrict(Case.objects.filter(pk__in=case_ids), actor).values_list("pk", flat=True))
     if actor.has_role(Role.APPROVER.value):
         return own
     officer = getattr(actor, "officer", None)
@@ -79,11 +80,12 @@ def publishable(actor: User, case_ids: Sequence[int]) -> set[int]:
 def _require_publisher(actor: User, case: Case, doing: str) -> None:
     require_role(actor, PUBLISHERS, agency=case.agency, doing=doing)
     if not may_publish(actor, case):
-        raise Refusal(f"只有本案的承办人员或{case.agency.name}的负责人可以{doing}")
+        raise Refusal(f"只有本案的承办人员或有权作出本案决定的负责人可以{doing}")
 
 
 def may_answer_repair(actor: User, publication: Publication) -> bool:
-    return actor.is_active and actor.has_role(Role.APPROVER.value) and actor.agency_id == publication.agency_id
+    """A head who may decide the publication's case answers its repair (谁认定、谁修复)."""
+    return actor.is_active and actor.has_role(Role.APPROVER.value) and can_see_agency(actor, publication.agency)
 
 
 def check_length(text: str, limit: int, label: str, *, field: str) -> None:
