@@ -23,6 +23,7 @@ import argparse
 import http.client
 import os
 import platform
+import random
 import re
 import shutil
 import socket
@@ -75,12 +76,13 @@ def start_server(env: dict[str, str], port: int, server: str) -> subprocess.Pope
     raise SystemExit("the server did not start within 60 s")
 
 
-def run_load(port: int, path: str, readers: int, total: int) -> tuple[list[float], float]:
+def run_load(port: int, path: str, readers: int, total: int, think_ms: float = 0.0) -> tuple[list[float], float]:
     """`total` requests of `path` by `readers` threads at once, each asking again as soon as it has its answer.
     Each request opens its own connection (and the timing includes the connect): a kept-alive connection to Django's
     development server waits ~40 ms a request on Nagle's algorithm against the client's delayed ACK (it writes the
     headers and the body apart), which would measure TCP, not the page. Returns the latencies in ms and the elapsed
-    seconds. Any answer but 200 stops the run."""
+    seconds. Any answer but 200 stops the run. `think_ms`: each reader reads the page before asking for the next,
+    for a time drawn uniformly between half and one and a half times it (0: no pause, the hardest case)."""
     latencies: list[float] = []
     lock = threading.Lock()
     remaining = [total]
@@ -104,6 +106,8 @@ def run_load(port: int, path: str, readers: int, total: int) -> tuple[list[float
             mine.append((time.perf_counter() - began) * 1000)
             if response.status != 200:
                 failure.append(f"{path}: HTTP {response.status}")
+            if think_ms:
+                time.sleep(think_ms * random.uniform(0.5, 1.5) / 1000)  # noqa: S311 - pacing, not secrecy
         with lock:
             latencies.extend(mine)
 
@@ -130,6 +134,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--readers", type=int, help="concurrent readers (default 50)")
     parser.add_argument("--requests", type=int, help="requests per target and round (default 2,000)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds over the targets, taken in turns")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="ms each reader reads a page before the next (default 0: none)"
+    )
     parser.add_argument("--server", choices=["runserver", "gunicorn"], default="runserver")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
     parser.add_argument("--data", type=Path, help="a data folder kept by an earlier run (--keep): skip the demo")
@@ -169,7 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"agency page /public/agencies/{agency[0]}/": f"/public/agencies/{agency[0]}/",
     }
     print(f"server: {args.server} on 127.0.0.1:{port}; agency {agency[0]} {' '.join(agency[1:])}")
-    print(f"{readers} readers, {total} requests per target and round, {args.rounds} rounds")
+    pause = f", each reading {args.think:.0f} ms (±50 %) between pages" if args.think else ", no pause between pages"
+    print(f"{readers} readers{pause}, {total} requests per target and round, {args.rounds} rounds")
     samples: dict[str, list[float]] = {name: [] for name in targets}
     seconds: dict[str, float] = dict.fromkeys(targets, 0.0)
     try:
@@ -177,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_load(port, path, min(readers, 5), 20)
         for _round in range(args.rounds):
             for name, path in targets.items():
-                latencies, elapsed = run_load(port, path, readers, total)
+                latencies, elapsed = run_load(port, path, readers, total, args.think)
                 samples[name].extend(latencies)
                 seconds[name] += elapsed
     finally:
