@@ -63,7 +63,8 @@ def _waiting(records: QuerySet[CaseRecord], today: date) -> list[Waiting]:
     waiting = []
     for record in records:
         decision_class = rules.DECISION_ACTS[record.action]
-        due = rules.publication_due(decision_class, record.on_date)
+        # One calendar for the whole list (rules.publication_due would load it for each decision).
+        due = calendar.add_working_days(record.on_date, rules.PUBLICATION[decision_class].amount)
         left = calendar.working_days_between(today, due.date)
         waiting.append(Waiting(record, decision_class, due, today, left))
     return sorted(waiting, key=lambda item: (item.due.date, item.record.entry_index))
