@@ -43,6 +43,16 @@ def home(request: HttpRequest) -> HttpResponseBase:
     context = home_panels_for(actor, today)
     if actor.has_role(Role.SYSADMIN):
         context["calendar_missing_years"] = workdays.years_needing_data(today)
+    if actor.has_role(Role.OFFICER, Role.APPROVER, Role.SUPERVISOR):
+        from zhifa.publicity.selectors import pending_for  # the apps above core, asked from the home only
+
+        # 事后公开: decisions to publish, before their 7 or 20 working days pass.
+        waiting = pending_for(actor, today)
+        context["publication_waiting"] = {
+            "total": len(waiting),
+            "late": sum(1 for item in waiting if item.late),
+            "near": sum(1 for item in waiting if item.near),
+        }
     return render(request, "core/home.html", context)
 
 

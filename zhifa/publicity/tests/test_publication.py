@@ -7,6 +7,7 @@ import io
 from datetime import date
 
 import pytest
+from django.test import Client
 from pypdf import PdfReader
 
 from zhifa.core.choices import Role
@@ -26,7 +27,7 @@ from zhifa.testing.factories import at, id_number, make_user
 pytestmark = [pytest.mark.django_db, pytest.mark.dateless]
 
 
-def test_a_decision_waits_on_the_desk_until_its_due_date(decided, world):
+def test_a_decision_waits_on_the_desk_until_its_due_date(decided, world, time_machine):
     waiting = selectors.pending_for(decided.approver, date(2026, 10, 9))
     assert [w.record.entry_index for w in waiting] == [_entry(decided)]
     assert waiting[0].due.date == date(2026, 10, 12)
@@ -34,6 +35,13 @@ def test_a_decision_waits_on_the_desk_until_its_due_date(decided, world):
     assert not waiting[0].late
     assert selectors.pending_for(decided.approver, date(2026, 10, 13))[0].late
     assert selectors.pending_for(world.outsider, date(2026, 10, 9)) == []
+    # The officer's home says what waits, before it is late.
+    time_machine.move_to(at(date(2026, 10, 9)))
+    client = Client()
+    client.force_login(decided.officer)
+    panel = client.get("/").content.decode()
+    assert "待公开的执法决定 1 件" in panel
+    assert "1 件两个工作日内到期" in panel
 
 
 def test_nothing_is_published_but_what_the_officer_confirmed(decided, time_machine):
