@@ -9,7 +9,9 @@ species, goods and amounts (and, for 1 row in 1,000, facts naming a rare species
 its fine, one of ~270 agencies in a tree of two provinces — and decided over three years. search_text is
 `index_words(...)` of the same fields as `publication_publish` gives it, but jieba segments each distinct piece
 of a pool once and the row joins the pieces' words: this is exactly index_words's result (jieba cuts at the
-newlines index_words puts between the fields) at a fraction of the time. 3 % of rows are withdrawn.
+newlines index_words puts between the fields) at a fraction of the time; then the filter tokens of
+`filter_tokens` (agency path, month, year, fine band, violation code), as `index_text` appends them. 3 % of rows
+are withdrawn.
 
 SQLite: a file database in a temporary ZHIFA_DATA_DIR (Zhifa's settings: WAL), migrated with `migrate`; the rows
 go in with executemany, the FTS5 table filled by migration 0002's triggers. No ANALYZE (Zhifa runs none).
@@ -207,6 +209,8 @@ def make_agencies() -> list[Any]:
 
 def rows(n: int, rng: random.Random, pools: Pools, agencies: list[Any], case_id: int, user_id: int) -> Iterator[dict]:
     """N publications in the order they would be published: by decision date, with some jitter."""
+    from zhifa.publicity.search import filter_tokens
+
     counties = [a for a in agencies if a.depth == 2]
     # Decision dates first, so that ids follow decisions roughly (a few days' jitter), as publication does.
     days = sorted((rng.randrange(DAYS), rng.random()) for _ in range(n))
@@ -222,6 +226,8 @@ def rows(n: int, rng: random.Random, pools: Pools, agencies: list[Any], case_id:
         decided = FIRST_DAY + timedelta(days=day)
         withdrawn = rng.random() < 0.03
         search_text = " ".join(w for w in map(pools.words, (violation, party, facts, outcome, agency.name)) if w)
+        tokens = filter_tokens(agency_path=agency.path, decided_on=decided, fine=fine, violation_code=code)
+        search_text = " ".join([search_text, *tokens]) if search_text else " ".join(tokens)
         yield {
             "case_id": case_id,
             "agency_id": agency.pk,

@@ -39,7 +39,7 @@ from zhifa.publicity.choices import (
 from zhifa.publicity.drafting import Term
 from zhifa.publicity.models import CreditRepair, Publication
 from zhifa.publicity.redaction.base import LABELS, Kind
-from zhifa.publicity.search import index_words
+from zhifa.publicity.search import index_text
 
 # Who publishes, withholds and withdraws: the case's own officers, and the heads who may decide the case (an approver
 # of its agency or of one above it, as the workflow lets them decide) — 谁决定、谁公开; 谁认定、谁修复 for repairs.
@@ -192,7 +192,7 @@ def publication_publish(
             document=draft.document,
             published_sha256=published_sha256,
             redactions=[term.as_dict() for term in terms],
-            search_text=index_words(
+            search_text=index_text(
                 fields.number,
                 fields.violation,
                 fields.party,
@@ -200,6 +200,10 @@ def publication_publish(
                 fields.provisions,
                 fields.outcome,
                 case.agency.name,
+                agency_path=case.agency.path,
+                decided_on=decided_on,
+                fine=fields.fine,
+                violation_code=fields.violation_code,
             ),
             published_on=published_on or today,
             credit_class=chosen if penalty else "",

@@ -2,19 +2,23 @@
 
 Fixture shortcut: the decisions here are Publication rows saved directly (`_publish`), not through
 `publication_publish` — that service renders and stamps a PDF per decision, and these tests need dozens of rows
-whose only interesting parts are the searched fields. search_text is made by `index_words`, as the service makes it.
+whose only interesting parts are the searched fields. search_text is made by `index_text`, as the service makes it.
 The same tests run on PostgreSQL (`python -m zhifa.testing.postgres`): the answers must be the same on both.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import count
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.db import connection
 
 from zhifa.cases.models import Case
 from zhifa.core.choices import AgencyKind
@@ -22,7 +26,7 @@ from zhifa.core.models import Agency
 from zhifa.publicity import search as searching
 from zhifa.publicity.choices import PublicationState
 from zhifa.publicity.models import Publication
-from zhifa.publicity.search import Search, index_words, search
+from zhifa.publicity.search import Search, filter_tokens, index_text, index_words, search
 from zhifa.testing.factories import make_agency, make_user
 
 pytestmark = [pytest.mark.django_db]
@@ -89,7 +93,16 @@ def _publish(
         facts=facts,
         outcome=f"罚款{fine}元" if fine is not None else "警告",
         fine=fine,
-        search_text=index_words("滥伐林木", "青山木业有限公司", facts, agency.name),
+        search_text=index_text(
+            "滥伐林木",
+            "青山木业有限公司",
+            facts,
+            agency.name,
+            agency_path=agency.path,
+            decided_on=decided_on,
+            fine=fine,
+            violation_code=violation_code,
+        ),
         published_on=decided_on + timedelta(days=5),
         display_until=display_until or decided_on + timedelta(days=3 * 365),
         withdrawal_reason="revoked" if withdrawn else "",
@@ -187,3 +200,62 @@ def test_pages_follow_one_stable_order_and_the_count_stops_at_its_limit(
         False,
         False,
     )
+
+
+def test_filters_narrow_through_tokens_across_months_years_and_bands(tree: Tree, matches_way: str) -> None:
+    # The index holds a decision's filter tokens; a search asks for them but bounds dates and fines exactly.
+    days = [date(2024, 12, 31), date(2025, 1, 15), date(2025, 6, 30), date(2026, 2, 14), date(2026, 2, 15)]
+    by_day = {day: _publish(tree, "盗伐红松", decided_on=day, fine=None).pk for day in days}
+    span = Search(text="红松", decided_from=date(2024, 12, 31), decided_to=date(2026, 2, 14))
+    assert _ids(span) == [by_day[day] for day in reversed(days[:4])]
+    inner = Search(text="红松", decided_from=date(2025, 1, 16), decided_to=date(2026, 2, 15))
+    assert _ids(inner) == [by_day[date(2026, 2, 15)], by_day[date(2026, 2, 14)], by_day[date(2025, 6, 30)]]
+
+    fines = ["0.50", "1", "199.99", "200", "4999", "5000", "12000"]
+    by_fine = {fine: _publish(tree, "滥伐杨树", decided_on=date(2026, 7, 1), fine=Decimal(fine)).pk for fine in fines}
+
+    def fined(low: str | None, high: str | None) -> list[int]:
+        asked = Search(
+            text="杨树",
+            fine_from=Decimal(low) if low else None,
+            fine_to=Decimal(high) if high else None,
+        )
+        return sorted(_ids(asked))
+
+    assert fined("0.5", "200") == sorted(by_fine[f] for f in ["0.50", "1", "199.99", "200"])
+    assert fined("200", "5000") == sorted(by_fine[f] for f in ["200", "4999", "5000"])
+    assert fined("4999.5", None) == sorted(by_fine[f] for f in ["5000", "12000"])
+    assert fined(None, "0.99") == [by_fine["0.50"]]
+
+    odd = _publish(tree, "滥伐杨树", violation_code="林/违-01 甲")
+    assert _ids(Search(text="杨树", violation="林/违-01 甲")) == [odd.pk]
+    assert _ids(Search(text="杨树", violation="林/违-01")) == []
+
+
+def test_a_word_that_could_be_a_filter_token_finds_nothing(tree: Tree) -> None:
+    made = _publish(tree, "盗伐红松 zfag1 ZFym202606")
+    tokens = filter_tokens(
+        agency_path=tree.county.path, decided_on=date(2026, 6, 1), fine=Decimal(1000), violation_code="FOR-001"
+    )
+    stored = made.search_text.split()
+    assert stored[-len(tokens) :] == tokens
+    assert not [word for word in stored[: -len(tokens)] if word.startswith("zf")]  # the text's own: not indexed
+    for text in (f"zfag{tree.county.pk}", "红松 zfy2026", "ＺＦｙ2026", "红松 zfym202606"):
+        assert search(Search(text=text), today=TODAY).count == 0
+    assert _ids(Search(text="红松")) == [made.pk]
+
+
+def test_migration_0005_appends_the_tokens_to_stored_words_and_takes_them_away(tree: Tree) -> None:
+    made = _publish(tree, "盗伐红松", decided_on=date(2025, 11, 3), fine=Decimal("2500"))
+    tokened = made.search_text
+    old = index_words("滥伐林木", "青山木业有限公司", "盗伐红松", tree.county.name)
+    Publication.objects.filter(pk=made.pk).update(search_text=old)
+    migration = importlib.import_module("zhifa.publicity.migrations.0005_search_filter_tokens")
+    editor = SimpleNamespace(connection=connection)  # all the migration uses of its schema editor
+    migration.add_tokens(apps, editor)
+    made.refresh_from_db()
+    assert made.search_text == tokened
+    assert _ids(Search(text="红松", agency=tree.city, decided_from=date(2025, 11, 3), decided_to=date(2025, 11, 3)))
+    migration.remove_tokens(apps, editor)
+    made.refresh_from_db()
+    assert made.search_text == old
