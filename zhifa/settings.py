@@ -165,6 +165,8 @@ else:
         "default": {
             "ENGINE": "zhifa.core.sqlite",  # Django's, beginning transactions on the driver's connection
             "NAME": str(DATA_DIR / "zhifa.sqlite3"),
+            # Kept connections pay under a threaded server (gunicorn); runserver starts a thread per request.
+            "CONN_MAX_AGE": env_int("ZHIFA_SQLITE_CONN_MAX_AGE", 0),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 30,
