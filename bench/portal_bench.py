@@ -147,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     data = args.data or Path(tempfile.mkdtemp(prefix="zhifa-portal-bench-"))
     env = {**os.environ, "ZHIFA_DATA_DIR": str(data), "PYTHONPATH": str(ROOT), "ZHIFA_DEBUG": "0"}
     env.pop("ZHIFA_TEST_CLOCK", None)
+    if args.server == "gunicorn":  # the production shape keeps its connections (docs/operations.md)
+        env.setdefault("ZHIFA_SQLITE_CONN_MAX_AGE", "600")
     print(f"# portal bench · {platform.python_version()} · {os.cpu_count()} cores · data {data}")
     if args.data is None:
         began = time.perf_counter()
