@@ -127,11 +127,17 @@ def index_text(*texts: str, agency_path: str, decided_on: date, fine: Decimal | 
 
 
 def query_words(text: str) -> list[str]:
-    """The words a query asks for, each once, in order; at most MAX_WORDS."""
+    """The words a query asks for, each once, in order; at most MAX_WORDS.
+
+    A word jieba's search mode yields as a part of another query word (自然 保护 保护区 of 自然保护区) is left out:
+    the decisions indexed with the longer word hold its parts too (the same segmentation made them), so asking for
+    the parts changes no result — but PostgreSQL's planner multiplies their shares and, expecting a handful of rows,
+    sorts thousands (docs/performance.md)."""
     seen: dict[str, None] = {}
     for word in words(text[:MAX_QUERY]):
         seen.setdefault(word, None)
-    return list(seen)[:MAX_WORDS]
+    implied = {part for word in seen for part in words(word) if part != word}
+    return [word for word in seen if word not in implied][:MAX_WORDS]
 
 
 def _date_tokens(start: date, end: date) -> list[str]:

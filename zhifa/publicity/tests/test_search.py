@@ -26,7 +26,7 @@ from zhifa.core.models import Agency
 from zhifa.publicity import search as searching
 from zhifa.publicity.choices import PublicationState
 from zhifa.publicity.models import Publication
-from zhifa.publicity.search import Search, filter_tokens, index_text, index_words, search
+from zhifa.publicity.search import Search, filter_tokens, index_text, index_words, query_words, search
 from zhifa.testing.factories import make_agency, make_user
 
 pytestmark = [pytest.mark.django_db]
@@ -259,3 +259,12 @@ def test_migration_0005_appends_the_tokens_to_stored_words_and_takes_them_away(t
     migration.remove_tokens(apps, editor)
     made.refresh_from_db()
     assert made.search_text == old
+
+
+def test_the_parts_of_a_longer_query_word_are_implied_by_it(tree: Tree, matches_way: str) -> None:
+    whole = _publish(tree, "在自然保护区内滥伐林木")
+    _publish(tree, "破坏自然景观，保护区管理处发现")  # the parts, apart, without the longer word
+    assert query_words("自然保护区") == ["自然保护区"]
+    assert query_words("保护区 自然保护区") == ["自然保护区"]
+    assert _ids(Search(text="自然保护区")) == [whole.pk]
+    assert _ids(Search(text="保护区 自然保护区")) == [whole.pk]
