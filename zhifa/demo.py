@@ -313,7 +313,7 @@ def _demo_witness() -> None:
     private = Ed25519PrivateKey.generate()
     public = private.public_key().public_bytes_raw()
     key = cosign.WitnessKey(DEMO_WITNESS, public)
-    witness_add(actor=None, key_line=key.line(), description="演示见证方（与本系统同机运行，仅作演示，不具独立性）")
+    witness_add(actor=None, key_line=key.line(), description="演示见证方：与本系统同机运行，仅作演示，不具独立性")
     body = checkpoint.note.partition("\n\n")[0] + "\n"
     line = cosign.cosign(body, DEMO_WITNESS, private, int(time.time())).line()
     cosignature_submit(checkpoint.note.rstrip("\n") + "\n" + line + "\n")
