@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
-from functools import cache
 
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.db.models import QuerySet
 
 from zhifa.cases.selectors import DeadlineView
@@ -16,6 +14,7 @@ from zhifa.complaints.rules import PERIOD_LABELS
 from zhifa.complaints.services import normalise_code
 from zhifa.core.choices import Role
 from zhifa.core.models import User
+from zhifa.core.passwords import decoy_hash
 from zhifa.core.scoping import restrict
 
 # Who reads complaints: those who handle them (officers, the head who approves) and the supervisors above.
@@ -69,18 +68,12 @@ def running_dues(complaint: Complaint, today: date) -> list[DeadlineView]:
     return sorted(views, key=lambda view: view.due_on)
 
 
-@cache
-def _unknown() -> str:
-    """A hash to check against when the number is unknown, so that a miss takes as long as a wrong code."""
-    return make_password(secrets.token_hex(8))
-
-
 def complaint_for_tracking(number: str, code: str) -> Complaint | None:
     """The complaint with this number, when `code` is its query code; None otherwise (either way as slow)."""
     number = number.strip().upper()[:20]
     code = normalise_code(code)[:40]
     complaint = Complaint.objects.filter(number=number).select_related("handling_agency", "case").first()
     if complaint is None:
-        check_password(code, _unknown())
+        check_password(code, decoy_hash())
         return None
     return complaint if code and check_password(code, complaint.code_hash) else None

@@ -9,7 +9,6 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -21,6 +20,7 @@ from zhifa.cases.models import Case
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
 from zhifa.core.models import User
+from zhifa.core.passwords import decoy_hash
 from zhifa.core.permissions import require_role
 from zhifa.core.scoping import can_see_agency, restrict
 from zhifa.documents.rendering import render_pdf
@@ -489,16 +489,10 @@ def repair_answer(*, actor: User, repair: CreditRepair, approve: bool, answer: s
         return repair
 
 
-@cache
-def _unknown() -> str:
-    """One hash to check a code against when the number is unknown: a miss then costs what a wrong code does."""
-    return make_password(secrets.token_hex(8))
-
-
 def repair_tracked(number: str, code: str) -> CreditRepair | None:
     """The application with this number when `code` is its secret; None otherwise (never says which was wrong)."""
     repair = CreditRepair.objects.select_related("publication").filter(number=number.strip().upper()[:20]).first()
     if repair is None:
-        check_password(code[:40], _unknown())  # as slow as a wrong code: numbers cannot be probed by timing
+        check_password(code[:40], decoy_hash())  # as slow as a wrong code: numbers cannot be probed by timing
         return None
     return repair if check_password(code, repair.code_hash) else None
