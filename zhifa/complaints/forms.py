@@ -81,8 +81,9 @@ class FilingForm(forms.Form):
         return data
 
 
-class PublicFilingForm(FilingForm):
-    """The form on the public page: the filing, the human check and a field only robots fill."""
+class HumanCheckFields(forms.Form):
+    """The fields every public form adds (human_check.py): the question's answer, its signed token, and a field
+    only robots fill. A public form lists it before its own form class, so its fields come last."""
 
     challenge_answer = forms.CharField(
         label=_("验证问题"), max_length=4, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
@@ -90,6 +91,10 @@ class PublicFilingForm(FilingForm):
     challenge_token = forms.CharField(widget=forms.HiddenInput, max_length=500)
     # Hidden from people by CSS and from screen readers by aria-hidden; a robot fills it.
     website = forms.CharField(label=_("网址（请勿填写）"), required=False, max_length=200)
+
+
+class PublicFilingForm(HumanCheckFields, FilingForm):
+    """The form on the public page: the filing, the human check and a field only robots fill."""
 
 
 def _long(label: Any, required: bool = True, max_length: int = LONG_TEXT) -> forms.CharField:

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhifa.complaints.forms import HumanCheckFields
 from zhifa.core.bounds import EARLIEST_DATE
 from zhifa.publicity.choices import CreditClass, RevokedBy, WithdrawalReason, WithholdReason
 from zhifa.publicity.drafting import MAX_TERM_LENGTH, MAX_TERMS, Term
@@ -101,14 +102,8 @@ class RepairForm(forms.Form):
     )
 
 
-class PublicRepairForm(RepairForm):
+class PublicRepairForm(HumanCheckFields, RepairForm):
     """The form on the portal: the application, the human check, and a field only robots fill."""
-
-    challenge_answer = forms.CharField(
-        label=_("验证问题"), max_length=4, widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
-    )
-    challenge_token = forms.CharField(widget=forms.HiddenInput, max_length=500)
-    website = forms.CharField(label=_("网址（请勿填写）"), required=False, max_length=200)
 
     def application(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in ("applicant", "identity", "contact", "statement")}
