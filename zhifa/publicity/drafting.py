@@ -88,11 +88,6 @@ def mask(text: str, terms: list[Term]) -> str:
     return text
 
 
-def masked_name(name: str) -> str:
-    """A person's name as published: the surname kept, the length hidden (张** / 欧阳**: redaction.name_mask)."""
-    return name_mask(name)
-
-
 def masked_address(address: str) -> str:
     """An address as published: down to the county kept, the rest hidden (redaction's rule for addresses)."""
     keep = visible_prefix(address)
@@ -146,7 +141,7 @@ def fields_of(case: Case, record: CaseRecord, document: CaseDocument | None) -> 
     return Fields(
         number=document.number if document else "",
         party_kind=party.kind if party else PartyKind.CITIZEN,
-        party=(masked_name(party.name) if person else party.name) if party else "（未登记）",
+        party=(name_mask(party.name) if person else party.name) if party else "（未登记）",
         credit_code="" if person or party is None else party.credit_code,
         violation=violation.name if violation is not None else case.title,
         violation_code=violation.code if violation is not None else "",
@@ -163,12 +158,12 @@ def _required(case: Case) -> list[Term]:
     terms = []
     for party in case.parties.all():
         if party.kind == PartyKind.CITIZEN:
-            terms.append(Term(party.name, "person_name", masked_name(party.name), "当事人姓名", True))
+            terms.append(Term(party.name, "person_name", name_mask(party.name), "当事人姓名", True))
             if party.address:
                 terms.append(Term(party.address, "address", masked_address(party.address), "当事人住址", True))
         elif party.representative:
             rep = party.representative
-            terms.append(Term(rep, "person_name", masked_name(rep), "法定代表人或负责人姓名", True))
+            terms.append(Term(rep, "person_name", name_mask(rep), "法定代表人或负责人姓名", True))
         if party.id_number:
             terms.append(Term(party.id_number, "id_number", LABELS[Kind.ID_NUMBER], "当事人身份证号码", True))
         if party.phone:

@@ -37,6 +37,7 @@ from zhifa.publicity.forms import (
     WithholdForm,
 )
 from zhifa.publicity.models import CreditRepair, Publication
+from zhifa.publicity.rules import credit_class
 from zhifa.publicity.search import Results, Search, search
 
 # A party files one application, maybe corrects it once or twice; tracking is a few looks: more is a script.
@@ -85,7 +86,7 @@ def prepare(request: HttpRequest, case_id: int, entry: int) -> HttpResponse:
         return redirect("publicity_detail", pk=existing.pk)
     draft = _draft(case, entry)
     may = services.may_publish(actor, case)
-    form = ConfirmForm(request.POST or None, terms=draft.terms, initial={"credit_class": _class(case)})
+    form = ConfirmForm(request.POST or None, terms=draft.terms, initial={"credit_class": credit_class(case).value})
     withhold = WithholdForm(prefix="withhold")
     preview = None
     if request.method == "POST":
@@ -132,12 +133,6 @@ def _draft(case: Case, entry: int) -> drafting.Draft:
         raise Http404(str(refusal)) from refusal
 
 
-def _class(case: Case) -> str:
-    from zhifa.publicity.rules import credit_class
-
-    return credit_class(case).value
-
-
 @login_required
 @require_POST
 def withhold(request: HttpRequest, case_id: int, entry: int) -> HttpResponse:
@@ -160,7 +155,7 @@ def withhold(request: HttpRequest, case_id: int, entry: int) -> HttpResponse:
         messages.success(request, "已登记不予公开及其理由")
         return redirect("publicity_detail", pk=done.pk)
     draft = _draft(case, entry)
-    confirm = ConfirmForm(terms=draft.terms, initial={"credit_class": _class(case)})
+    confirm = ConfirmForm(terms=draft.terms, initial={"credit_class": credit_class(case).value})
     context = {
         "case": case,
         "draft": draft,
