@@ -5,7 +5,6 @@ chart drawn), the certificate check with an answer, and the record check."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,12 +16,10 @@ from zhifa.core.choices import Role
 from zhifa.powers.choices import ListKind
 from zhifa.powers.services import list_publish
 from zhifa.powers.tests.lists import INSPECTIONS, POWERS, body, power, publish_args
+from zhifa.testing.axe import serious_violations
 from zhifa.testing.factories import TODAY, at, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.dateless, pytest.mark.django_db(transaction=True)]
-
-AXE = Path(__file__).resolve().parents[2] / "testing" / "vendor" / "axe.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 @pytest.fixture
@@ -49,21 +46,6 @@ def portal_world(world: Any, evidence: Any, time_machine: Any) -> Any:
         {"effective_from": "2026-01-01", "source": "测试目录（测管发〔2025〕9号）", "after_hearing": "on"},
     )
     return world
-
-
-def serious_violations(page: Page) -> list[str]:
-    # Evaluated through the browser's debugging protocol, which the page's Content-Security-Policy does not block
-    # (a <script> tag would be); the policy itself stays as served.
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate(
-        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations",
-        TAGS,
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[node['target'] for node in v['nodes']][:3]}"
-        for v in result
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_the_public_pages_have_no_serious_accessibility_violation(

@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from zhifa.personnel.public import certificate_answer
-from zhifa.portal.tests.test_accessibility_browser import serious_violations
 from zhifa.publicity import services
 from zhifa.publicity.tests.conftest import decision_entry
+from zhifa.testing.axe import serious_violations
 from zhifa.testing.factories import TODAY, at
 
 pytestmark = [pytest.mark.browser, pytest.mark.dateless, pytest.mark.django_db(transaction=True)]
