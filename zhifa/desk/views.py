@@ -23,7 +23,8 @@ def desk_context(request: HttpRequest, actor: User, today: date) -> dict[str, An
     context: dict[str, Any] = {"desk_counts": counts, "near_days": NEAR_DAYS}
     if tab not in TABS:
         # Open on what needs doing: the work waiting, else what has passed, else what was done.
-        tab = "todo" if counts.todo or not counts.overdue else "overdue"
+        # A supervisor's 待办 is the overview of what is late below him.
+        tab = "todo" if counts.todo or not counts.overdue or actor.has_role(Role.SUPERVISOR) else "overdue"
     context["desk_tab"] = tab
     if tab == "todo":
         context["tasks"] = selectors.tasks_for(actor, today)
