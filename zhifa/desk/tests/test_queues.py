@@ -80,7 +80,8 @@ def test_an_act_done_leaves_the_queue_and_joins_what_was_done(desk: Desk) -> Non
     assert "file" not in {task.kind.key for task in selectors.tasks_for(desk.approver, TODAY)}
     assert selectors.task_counts(desk.approver, TODAY)["assign"] == 1
     done = selectors.done_by(desk.approver)
-    assert done[0].label == "批准立案" and done[0].case == lead
+    assert done[0].label == "批准立案"
+    assert done[0].case == lead
 
 
 def test_deadlines_passed_and_near_are_listed_fewest_days_left_first(desk: Desk, time_machine: Any) -> None:
@@ -127,7 +128,9 @@ def test_the_case_list_filters_sorts_and_exports_what_it_shows(client: Any, desk
     assert rows[0] == ("案件编号", "案由", "当事人", "承办单位", "状态", "最近期限", "剩余天数", "承办人员")
     assert sorted(row[1] for row in rows[1:]) == ["滥伐林木", "非法开垦林地"]
     felled = next(row for row in rows[1:] if row[1] == "滥伐林木")
-    assert felled[2] == "张某" and felled[3] == "测试管理局甲分局" and felled[7] == "甲执法、乙执法"
+    assert felled[2] == "张某"
+    assert felled[3] == "测试管理局甲分局"
+    assert felled[7] == "甲执法、乙执法"
     assert felled[6] == 37  # the decision period ends on 30 December 2026
 
 
