@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "zhifa.audit",
     "zhifa.complaints",
     "zhifa.portal",
+    "zhifa.desk",
     "csp",
 ]
 

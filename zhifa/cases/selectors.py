@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from zhifa.cases import rules
-from zhifa.cases.models import Case, CaseDeadline, CaseOfficer
+from zhifa.cases.models import Case, CaseDeadline, CaseDocument, CaseOfficer
+from zhifa.core import workdays
 from zhifa.core.models import User
 from zhifa.core.scoping import restrict_cases
 
@@ -51,22 +55,92 @@ def deadline_view(deadline: CaseDeadline, today: date) -> DeadlineView:
     )
 
 
+def deadline_views(deadlines: Iterable[CaseDeadline], today: date) -> list[DeadlineView]:
+    """`deadline_view` of many periods with the calendar read once (for lists: no query per row). A provisional
+    day whose year still has no holiday data is kept as recorded: recomputing it would give the same day."""
+    calendar = workdays.load_calendar()
+    views = []
+    for deadline in deadlines:
+        if deadline.provisional and not calendar.has_data(deadline.due_on.year):
+            recorded = copy.copy(deadline)
+            recorded.provisional = False
+            views.append(replace(deadline_view(recorded, today), provisional=True))
+        else:
+            views.append(deadline_view(deadline, today))
+    return views
+
+
 def running_deadlines(case: Case, today: date) -> list[DeadlineView]:
     views = [deadline_view(d, today) for d in case.deadlines.all() if d.stopped_on is None]
     return sorted(views, key=lambda view: view.due_on)
 
 
-def cases_for(actor: User, *, text: str = "", state: str = "", mine: bool = False) -> QuerySet[Case]:
+# The case list's sort orders: the nearest running deadline first (cases with none last), or the newest first.
+SORTS = ("deadline", "newest")
+
+
+def cases_for(
+    actor: User,
+    *,
+    text: str = "",
+    state: str = "",
+    mine: bool = False,
+    due: str = "",
+    waiting: bool = False,
+    agency: int | None = None,
+    domain: str = "",
+    sort: str = "newest",
+    today: date | None = None,
+) -> QuerySet[Case]:
+    """The cases the actor may see, filtered: `due` "overdue" (a running period passed) or "near" (one ending within
+    desk.tasks.NEAR_DAYS), `waiting` (an act of the actor's waits: the desk's 待办), an agency, a state, a domain.
+    Each case carries `next_due`, the last day of its nearest running period."""
+    from zhifa.desk.selectors import waiting_condition
+    from zhifa.desk.tasks import NEAR_DAYS, running
+
+    today = today or timezone.localdate()
     cases = restrict_cases(Case.objects.all(), actor).select_related("agency")
     if text:
         cases = cases.filter(Q(title__icontains=text) | Q(parties__name__icontains=text)).distinct()
     if state:
         cases = cases.filter(state=state)
+    if domain:
+        cases = cases.filter(domain=domain)
+    if agency is not None:
+        cases = cases.filter(agency_id=agency)
     officer = getattr(actor, "officer", None)
     if mine and officer is not None:
         cases = cases.filter(assignments__officer=officer, assignments__recused_on__isnull=True)
-    running = CaseDeadline.objects.filter(stopped_on__isnull=True)
+    if due == "overdue":
+        cases = cases.filter(running(*rules.PERIODS, due_to=today - timedelta(days=1)))
+    elif due == "near":
+        cases = cases.filter(running(*rules.PERIODS, due_from=today, due_to=today + timedelta(days=NEAR_DAYS)))
+    if waiting:
+        cases = cases.filter(waiting_condition(actor, today))
+    nearest = CaseDeadline.objects.filter(case=OuterRef("pk"), stopped_on__isnull=True).order_by("due_on")
+    cases = cases.annotate(next_due=Subquery(nearest.values("due_on")[:1]))
+    if sort == "deadline":
+        cases = cases.order_by(F("next_due").asc(nulls_last=True), "-received_on", "-pk")
+    else:
+        cases = cases.order_by("-received_on", "-pk")
+    running_ = CaseDeadline.objects.filter(stopped_on__isnull=True)
     team = CaseOfficer.objects.active().select_related("officer")
+    filings = CaseDocument.objects.filter(kind__in=NUMBERED_BY).order_by("entry_index")
     return cases.prefetch_related(
-        "parties", Prefetch("deadlines", queryset=running), Prefetch("assignments", queryset=team)
+        "parties",
+        Prefetch("deadlines", queryset=running_),
+        Prefetch("assignments", queryset=team),
+        Prefetch("documents", queryset=filings, to_attr="numbered"),
     )
+
+
+# 案件编号: a case is known by the number of its filing approval (立案审批表), or, for a penalty on the spot, of the
+# decision made there; a lead not yet filed has none. The first of these documents the case has is its number.
+NUMBERED_BY = ("filing_approval", "summary_decision")
+
+
+def case_number(case: Case) -> str:
+    numbered = getattr(case, "numbered", None)
+    if numbered is None:
+        numbered = list(case.documents.filter(kind__in=NUMBERED_BY).order_by("entry_index"))
+    return numbered[0].number if numbered else ""

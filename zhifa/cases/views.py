@@ -29,7 +29,8 @@ from zhifa.core.errors import Refusal
 from zhifa.core.forms import run_service
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import request_user
-from zhifa.core.scoping import can_see_agency, restrict_cases
+from zhifa.core.scoping import can_see_agency, restrict_cases, visible_agencies
+from zhifa.desk.tasks import NEAR_DAYS
 from zhifa.laws import similar
 from zhifa.ledger.forms import EvidenceField
 from zhifa.ledger.selectors import entries_about
@@ -58,28 +59,133 @@ def _case_for(actor: User, pk: int) -> Case:
     return get_object_or_404(restrict_cases(Case.objects.select_related("agency"), actor), pk=pk)
 
 
+# The export of the filtered list is bounded: a larger list is narrowed by its filters first.
+EXPORT_LIMIT = 10_000
+EXPORT_COLUMNS = (
+    _lazy("案件编号"),
+    _lazy("案由"),
+    _lazy("当事人"),
+    _lazy("承办单位"),
+    _lazy("状态"),
+    _lazy("最近期限"),
+    _lazy("剩余天数"),
+    _lazy("承办人员"),
+)
+
+
+def _list_filters(request: HttpRequest, actor: User) -> dict[str, Any]:
+    """The case list's filters as asked, each checked against what it may be (an unknown value is ignored)."""
+    get = request.GET
+    agencies = list(visible_agencies(actor).order_by("path"))
+    agency = get.get("agency", "")
+    state = get.get("state", "")
+    return {
+        "q": get.get("q", "").strip()[:100],
+        "state": state if state in STATE_LABELS else "",
+        "mine": get.get("mine") == "1",
+        "due": get.get("due") if get.get("due") in ("overdue", "near") else "",
+        "todo": get.get("todo") == "1",
+        "agency": int(agency) if agency.isdigit() and int(agency) in {a.pk for a in agencies} else None,
+        "domain": get.get("domain") if get.get("domain") in Domain.values else "",
+        "sort": get.get("sort") if get.get("sort") in selectors.SORTS else "deadline",
+        "agencies": agencies,
+    }
+
+
+def _cases(actor: User, filters: dict[str, Any], today: Any) -> Any:
+    return selectors.cases_for(
+        actor,
+        text=filters["q"],
+        state=filters["state"],
+        mine=filters["mine"],
+        due=filters["due"],
+        waiting=filters["todo"],
+        agency=filters["agency"],
+        domain=filters["domain"],
+        sort=filters["sort"],
+        today=today,
+    )
+
+
+def _rows(cases: Any, today: Any) -> list[dict[str, Any]]:
+    cases = list(cases)
+    every = [deadline for case in cases for deadline in case.deadlines.all()]
+    views = dict(zip((d.pk for d in every), selectors.deadline_views(every, today), strict=True))
+    rows = []
+    for case in cases:
+        running = sorted((views[d.pk] for d in case.deadlines.all()), key=lambda view: view.due_on)
+        rows.append({"case": case, "number": selectors.case_number(case), "next": running[0] if running else None})
+    return rows
+
+
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     actor = request_user(request)
     today = timezone.localdate()
-    text = request.GET.get("q", "").strip()
-    state = request.GET.get("state", "")
-    mine = request.GET.get("mine") == "1"
-    cases = selectors.cases_for(actor, text=text, state=state if state in STATE_LABELS else "", mine=mine)
+    filters = _list_filters(request, actor)
+    cases = _cases(actor, filters, today)
+    if request.GET.get("format") == "xlsx":
+        return _export(request, cases, today)
     page = Paginator(cases, 30).get_page(request.GET.get("page"))
-    rows = [{"case": case, "next": next(iter(selectors.running_deadlines(case, today)), None)} for case in page]
     # Only what the user may open is offered (the same check perform() makes).
     openers = [a.action for a in services.opening_availability(actor, today) if a.allowed]
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
     context = {
+        **filters,
         "page": page,
-        "rows": rows,
+        "rows": _rows(page, today),
         "states": CASE_STATES,
-        "q": text,
-        "state": state,
-        "mine": mine,
+        "domains": Domain.choices,
         "openers": openers,
+        "query": query.urlencode(),
+        "near_days": NEAR_DAYS,
     }
     return render(request, "cases/case_list.html", context)
+
+
+def _export(request: HttpRequest, cases: Any, today: Any) -> HttpResponse:
+    """The filtered list as an Excel workbook (one row per case), at most EXPORT_LIMIT rows."""
+    from openpyxl import Workbook
+
+    total = cases.count()
+    if total > EXPORT_LIMIT:
+        messages.error(
+            request,
+            _("符合条件的案件有 %(total)s 件，超过一次导出的上限 %(limit)s 件：请先用筛选条件缩小范围")
+            % {"total": total, "limit": EXPORT_LIMIT},
+        )
+        query = request.GET.copy()
+        query.pop("format", None)
+        return redirect(f"{request.path}?{query.urlencode()}")
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = str(_("案件"))
+    sheet.append([str(column) for column in EXPORT_COLUMNS])
+    for start in range(0, total, 500):  # in chunks: the prefetches run per chunk, not per case
+        for row in _rows(cases[start : start + 500], today):
+            case, deadline = row["case"], row["next"]
+            sheet.append(
+                [
+                    row["number"],
+                    case.title,
+                    "、".join(party.name for party in case.parties.all()),
+                    case.agency.name,
+                    str(case.get_state_display()),
+                    f"{deadline.label} {deadline.due_on:%Y-%m-%d}" if deadline else "",
+                    deadline.days_left if deadline else None,
+                    "、".join(a.officer.name for a in sorted(case.assignments.all(), key=lambda a: not a.is_lead)),
+                ]
+            )
+    for letter, width in zip("ABCDEFGH", (28, 30, 24, 26, 18, 30, 10, 20), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="cases-{today:%Y%m%d}.xlsx"'
+    workbook.save(response)
+    return response
 
 
 @login_required

@@ -19,7 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from zhifa.cases.review_figures import may_see_figures  # core is imported by cases, not the reverse
 
     items = [
-        (_("首页"), reverse("home")),
+        (_("工作台"), reverse("home")),
         (_("执法机关"), reverse("agency_tree")),
         (_("执法人员"), reverse("officer_list")),
     ]
@@ -51,4 +51,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     # The item whose address is the longest prefix of the page's is the active one (/cases/reviews/ is not 案件).
     matching = [url for _label, url in items if current == url or (url != "/" and current.startswith(url))]
     active = max(matching, key=len, default=None)
-    return {"nav_items": [{"label": label, "url": url, "active": url == active} for label, url in items]}
+    nav_items: list[dict[str, Any]] = [{"label": label, "url": url, "active": url == active} for label, url in items]
+    from django.utils import timezone
+
+    from zhifa.desk.selectors import counts_for  # the desk's queues: one query each, once per request
+
+    counts = counts_for(request, timezone.localdate())
+    nav_items[0]["todo"], nav_items[0]["overdue"] = counts.todo, counts.overdue
+    return {"nav_items": nav_items}

@@ -41,6 +41,9 @@ def home(request: HttpRequest) -> HttpResponseBase:
     actor = request_user(request)
     today = timezone.localdate()
     context = home_panels_for(actor, today)
+    from zhifa.desk.views import desk_context  # the apps above core, asked from the home only
+
+    context.update(desk_context(request, actor, today))
     if actor.has_role(Role.SYSADMIN):
         context["calendar_missing_years"] = workdays.years_needing_data(today)
     if actor.has_role(Role.OFFICER, Role.APPROVER, Role.SUPERVISOR):
