@@ -212,7 +212,11 @@ def check_rows(actor: User, header: list[str], rows: list[_Row]) -> list[RowErro
             start, end = _date(value.get("证件有效期起")), _date(value.get("证件有效期至"))
             if start and end and end <= start:
                 error("证件有效期至", "证件有效期至应晚于有效期起")
-            labels = [d.strip() for d in _text(value.get("执法领域")).replace("，", ",").split(",") if d.strip()]
+            labels = [
+                d.strip()
+                for d in _text(value.get("执法领域")).replace("，", ",").replace("、", ",").split(",")
+                if d.strip()
+            ]
             unknown = [label for label in labels if label not in _DOMAINS]
             if unknown:
                 error("执法领域", f"未知的执法领域“{'、'.join(unknown)}”，可选：{'、'.join(_DOMAINS)}")
@@ -306,7 +310,11 @@ def _save(actor: User, row: _Row) -> tuple[Officer, bool]:
 
 
 def _domains(value: dict[str, Any]) -> list[str]:
-    return [_DOMAINS[d.strip()] for d in _text(value.get("执法领域")).replace("，", ",").split(",") if d.strip()]
+    return [
+        _DOMAINS[d.strip()]
+        for d in _text(value.get("执法领域")).replace("，", ",").replace("、", ",").split(",")
+        if d.strip()
+    ]
 
 
 def _update(actor: User, row: _Row) -> tuple[Officer, bool]:
@@ -355,7 +363,7 @@ def template_workbook() -> bytes:
             "内蒙古自治区人民政府",
             "2026-01-01",
             "2030-12-31",
-            "自然保护地,林业和草原",
+            "自然保护地、林业和草原",
         ]
     )
     _text_cells(sheet)
@@ -365,7 +373,7 @@ def template_workbook() -> bytes:
     notes.append(["身份证号", "18位，末位校验码须正确；请以文本格式填写"])
     notes.append(["所属机关", "填写机关全称或统一社会信用代码"])
     notes.append(["人员类别", "行政执法人员 或 执法辅助人员（辅助人员不填证件信息）"])
-    notes.append(["执法领域", "、".join(_DOMAINS) + "，多个以逗号分隔"])
+    notes.append(["执法领域", "、".join(_DOMAINS) + "；多个以顿号或逗号分隔"])
     notes.append(
         [
             "已登记的人员",
@@ -412,7 +420,7 @@ def export_workbook(officers: Iterable[Officer], today: date) -> bytes:
                 newest.issuing_body if newest else "",
                 newest.valid_from.isoformat() if newest else "",
                 newest.valid_until.isoformat() if newest else "",
-                ",".join(newest.domain_labels()) if newest else "",
+                "、".join(newest.domain_labels()) if newest else "",
                 newest.review_due.isoformat() if newest else "",
                 newest.state_on(today) if newest else "无证件",
                 str(officer.get_status_display()),
