@@ -262,7 +262,10 @@ def officer_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = importer.import_officers(actor=actor, upload=form.cleaned_data["file"])
         if result.ok:
-            messages.success(request, _("已导入 %(count)s 名人员") % {"count": len(result.officers)})
+            counts = {"count": len(result.officers), "updated": len(result.updated), "unchanged": result.unchanged}
+            messages.success(
+                request, _("已导入 %(count)s 名人员，更新 %(updated)s 名，%(unchanged)s 名无变化") % counts
+            )
             return redirect("officer_list")
     return render(request, "personnel/import.html", {"form": form, "result": result})
 

@@ -75,3 +75,14 @@ def test_a_reimported_row_may_not_change_who_the_officer_is(world):
 def test_only_the_personnel_administrators_export(client, world):
     client.force_login(world.officer_user)
     assert client.get(reverse("officer_export")).status_code == 403
+
+
+def test_an_unchanged_export_imports_as_nothing_to_change(client, world, time_machine):
+    time_machine.move_to(at(TODAY))
+    client.force_login(world.admin)
+    exported = io.BytesIO(client.get(reverse("officer_export"), {"agency": world.branch.pk}).content)
+    exported.name = "officers.xlsx"
+    before = Entry.objects.count()
+    page = client.post(reverse("officer_import"), {"file": exported}, follow=True).content.decode()
+    assert "已导入 0 名人员，更新 0 名，3 名无变化" in page
+    assert Entry.objects.count() == before
