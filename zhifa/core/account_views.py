@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -49,11 +50,16 @@ def _require(user: User, *roles: str) -> None:
         raise PermissionDenied
 
 
-def _next_url(request: HttpRequest) -> str:
+def _next_url(request: HttpRequest, default: str = "/") -> str:
     wanted = request.POST.get("next") or request.GET.get("next") or ""
     if wanted and url_has_allowed_host_and_scheme(wanted, {request.get_host()}, require_https=request.is_secure()):
         return wanted
-    return "/"
+    return default
+
+
+def _back(request: HttpRequest) -> str:
+    """Where an account action returns: the page it was taken from (an officer's page), else the user list."""
+    return _next_url(request, reverse("user_list"))
 
 
 @login_required
@@ -155,10 +161,10 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def user_list(request: HttpRequest) -> HttpResponse:
     actor = request_user(request)
     _require(actor, *ACCOUNT_ADMINS)
-    users = user_list_for(actor)
+    users = user_list_for(actor).select_related("officer")
     context: dict[str, Any] = {
         "users": users,
-        "role_form": RoleForm(),
+        "role_choices": Role.choices,
         "is_sysadmin": actor.has_role(Role.SYSADMIN),
         "is_secadmin": actor.has_role(Role.SECADMIN),
         "locked": {user.pk: (by_name, addresses) for user, by_name, addresses in lockout.locked_users(users)},
@@ -231,8 +237,9 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
         run_service(form, lambda: services.user_reset_password(actor=actor, user=user, password=password))
         if not form.errors:
             messages.success(request, _("已重置 %(user)s 的密码，本人下次登录时须修改") % {"user": user})
-            return redirect("user_list")
-    return render(request, "core/user_form.html", {"form": form, "title": _("重置密码：%(user)s") % {"user": user}})
+            return redirect(_back(request))
+    title = _("重置密码：%(user)s") % {"user": user}
+    return render(request, "core/user_form.html", {"form": form, "title": title, "back": _back(request)})
 
 
 @login_required
@@ -240,7 +247,7 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
 def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     actor, user = _target(request, pk)
     _act(request, lambda: services.user_unlock(actor=actor, user=user), _("已解除 %(user)s 的锁定") % {"user": user})
-    return redirect("user_list")
+    return redirect(_back(request))
 
 
 @login_required

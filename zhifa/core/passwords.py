@@ -146,3 +146,25 @@ def decoy_hash() -> str:
     from django.contrib.auth.hashers import make_password
 
     return make_password(secrets.token_hex(8))
+
+
+# No 0/O, 1/l/I: an initial password is read off a screen and typed in by someone else.
+_READABLE_LOWER = "abcdefghijkmnpqrstuvwxyz"
+_READABLE_UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+_READABLE_DIGITS = "23456789"
+
+
+def initial_password() -> str:
+    """A one-time initial password that passes AUTH_PASSWORD_VALIDATORS: three groups of four readable characters
+    with upper- and lower-case letters and digits (about 70 bits), e.g. "Kq7m-x3Pt-9wRz". Shown once."""
+    from django.contrib.auth import password_validation
+
+    alphabet = _READABLE_LOWER + _READABLE_UPPER + _READABLE_DIGITS
+    while True:
+        groups = ["".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3)]
+        password = "-".join(groups)
+        try:
+            password_validation.validate_password(password)
+        except ValidationError:
+            continue  # a rare draw missing a class or matching a pattern: draw again
+        return password

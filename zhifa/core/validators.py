@@ -66,8 +66,15 @@ def validate_resident_id(value: str) -> None:
     born = resident_id_birth_date(value)
     if born is None or born.year < 1900 or born > date.today():  # noqa: DTZ011 - a birth date is a local date
         raise ValidationError("身份证号码中的出生日期无效（GB 11643-1999）", code="id_birth_date")
-    if resident_id_check_char(value[:17]) != value[17]:
-        raise ValidationError("身份证号码校验位错误（GB 11643-1999）", code="id_check")
+    expected = resident_id_check_char(value[:17])
+    if expected != value[17]:
+        # In words a clerk can act on: which character is wrong and what it should be (a typo is likelier than a
+        # wrong check character, so the message also says to compare the other digits with the ID card).
+        raise ValidationError(
+            f"身份证号码校验码不符：按前17位计算，第18位应为{expected}，填写的是{value[17]}；"
+            "请与身份证逐位核对（GB 11643-1999）",
+            code="id_check",
+        )
 
 
 def credit_code_check_char(first17: str) -> str:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.core.bounds import PLANNED_DATE_SPAN, BoundedDateField
 from zhifa.core.choices import Domain
 from zhifa.core.models import Agency
+from zhifa.core.passwords import MAX_LENGTH
 from zhifa.ledger.forms import EvidenceField
 from zhifa.personnel.choices import Gender, OfficerKind, ReviewResult
 from zhifa.personnel.selectors import CERTIFICATE_STATES
@@ -99,3 +100,34 @@ class AnnualReviewForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+
+
+class OfficerLoginForm(forms.Form):
+    """A login for an officer: the user name (proposed), and an initial password set here or made by the system."""
+
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        help_text=_("登录时输入；可用字母、数字和 _ . @ + -，已按证件编号或手机号建议"),
+    )
+    password = forms.CharField(
+        label=_("初始密码"),
+        required=False,
+        strip=False,
+        max_length=MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("留空则由系统生成，创建后只显示一次；本人首次登录时须修改"),
+    )
+    password2 = forms.CharField(
+        label=_("再次输入初始密码"),
+        required=False,
+        strip=False,
+        max_length=MAX_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("password") or data.get("password2")) and data.get("password") != data.get("password2"):
+            self.add_error("password2", _("两次输入的初始密码不一致"))
+        return data

@@ -111,6 +111,65 @@ def officer_create(
     return officer
 
 
+@transaction.atomic
+def officer_create_login(*, actor: User, officer: Officer, username: str, password: str) -> User:
+    """A login for a registered officer, linked to his record: his name and agency carried over, no role (三员分立:
+    the security administrator grants roles), an initial password he must change at his first login."""
+    from zhifa.core.services import user_create
+
+    require_role(actor, [Role.SYSADMIN], agency=officer.agency, doing="创建登录账号")
+    officer = Officer.objects.select_for_update().select_related("agency").get(pk=officer.pk)
+    if officer.user_id is not None:
+        raise Refusal(f"{officer.name} 已有登录账号，不能再创建", field="username")
+    if officer.status != OfficerStatus.ACTIVE:
+        raise Refusal(f"{officer.name} 已离岗，不能创建登录账号", field="username")
+    user = user_create(
+        actor=actor, username=username, full_name=officer.name, agency=officer.agency, roles=[], password=password
+    )
+    officer.user = user
+    officer.save(update_fields=["user"])
+    record(
+        actor=actor,
+        action="officer.create_login",
+        subject=officer,
+        agency=officer.agency,
+        facts={"actor": actor.get_full_name(), "officer": officer.name, "username": user.username},
+    )
+    return user
+
+
+@transaction.atomic
+def officer_update(*, actor: User, officer: Officer, position: str, phone: str) -> Officer:
+    """Change an officer's position and mobile number (the fields an edited Excel list may change)."""
+    require_role(actor, PERSONNEL_ROLES, agency=officer.agency, doing="更新执法人员信息")
+    officer = Officer.objects.select_for_update().get(pk=officer.pk)
+    before = {"position": officer.position, "phone": officer.phone}
+    officer.position, officer.phone = position.strip(), phone.strip()
+    officer.full_clean()
+    officer.save(update_fields=["position", "phone"])
+    record(
+        actor=actor,
+        action="officer.update",
+        subject=officer,
+        agency=officer.agency,
+        facts={"actor": actor.get_full_name(), "before": before, "position": officer.position, "phone": officer.phone},
+    )
+    return officer
+
+
+@transaction.atomic
+def officer_list_export(*, actor: User, count: int, query: str) -> None:
+    """Record that the officer list (full ID and mobile numbers) left the system as a file, and with what filter."""
+    require_role(actor, PERSONNEL_ROLES, agency=actor.agency, doing="导出执法人员名单")
+    record(
+        actor=actor,
+        action="officer.export",
+        subject=f"personnel.officer_list:{actor.agency_id or 0}",
+        agency=actor.agency,
+        facts={"actor": actor.get_full_name(), "count": count, "filter": query},
+    )
+
+
 def _check_legal_review(qualified: bool, number: str, since: date | None) -> None:
     if number.strip() and not qualified:
         raise Refusal("填写了法律职业资格证书编号的，请勾选“具有法律职业资格”", field="legal_qualification")

@@ -18,8 +18,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from zhifa.core import lockout
+from zhifa.core.choices import Role
 from zhifa.core.forms import run_service
 from zhifa.core.models import User
+from zhifa.core.passwords import initial_password
 from zhifa.core.permissions import request_user
 from zhifa.core.scoping import restrict, visible_agencies
 from zhifa.ledger.selectors import entries_about
@@ -31,6 +34,7 @@ from zhifa.personnel.forms import (
     ImportForm,
     LegalReviewForm,
     OfficerForm,
+    OfficerLoginForm,
     OfficerSearchForm,
     ReasonForm,
 )
@@ -46,16 +50,20 @@ def _require_personnel_admin(actor: User) -> None:
         raise PermissionDenied
 
 
-@login_required
-def officer_list(request: HttpRequest) -> HttpResponse:
-    actor = request_user(request)
-    today = timezone.localdate()
+def _searched(request: HttpRequest, actor: User, today: Any) -> tuple[OfficerSearchForm, Any]:
     form = OfficerSearchForm(request.GET or None, agencies=visible_agencies(actor))
     filters: dict[str, Any] = {}
     if form.is_valid():
         data = form.cleaned_data
         filters = {"text": data["q"], "agency": data["agency"], "kind": data["kind"], "state": data["state"]}
-    officers = search_officers(actor, today=today, **filters)
+    return form, search_officers(actor, today=today, **filters)
+
+
+@login_required
+def officer_list(request: HttpRequest) -> HttpResponse:
+    actor = request_user(request)
+    today = timezone.localdate()
+    form, officers = _searched(request, actor, today)
     page = Paginator(officers, 50).get_page(request.GET.get("page"))
     rows = []
     for officer in page:
@@ -102,8 +110,23 @@ def officer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": actor.has_role(*PERSONNEL_ROLES),
         "leave_form": ReasonForm(prefix="leave"),
         "today": today,
+        "is_sysadmin": actor.has_role(Role.SYSADMIN),
+        "is_secadmin": actor.has_role(Role.SECADMIN),
+        **_account(actor, officer),
     }
     return render(request, "personnel/officer_detail.html", context)
+
+
+def _account(actor: User, officer: Officer) -> dict[str, Any]:
+    """The officer's login as the account administrators see it: roles, locked, to change his password."""
+    account = officer.user
+    if account is None or not actor.has_role(Role.SYSADMIN, Role.SECADMIN):
+        return {"account": account}
+    return {
+        "account": account,
+        "account_roles": [str(Role(r).label) for r in sorted(account.roles)],
+        "account_locked": bool(lockout.locked_users(User.objects.filter(pk=account.pk))),
+    }
 
 
 @login_required
@@ -239,9 +262,73 @@ def officer_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         result = importer.import_officers(actor=actor, upload=form.cleaned_data["file"])
         if result.ok:
-            messages.success(request, _("已导入 %(count)s 名人员") % {"count": len(result.officers)})
+            counts = {"count": len(result.officers), "updated": len(result.updated), "unchanged": result.unchanged}
+            messages.success(
+                request, _("已导入 %(count)s 名人员，更新 %(updated)s 名，%(unchanged)s 名无变化") % counts
+            )
             return redirect("officer_list")
     return render(request, "personnel/import.html", {"form": form, "result": result})
+
+
+@login_required
+def officer_export(request: HttpRequest) -> HttpResponse:
+    """The filtered officer list as an Excel workbook, in the import's columns (personnel/importer.py)."""
+    actor = request_user(request)
+    _require_personnel_admin(actor)  # the file holds full ID numbers and mobile numbers
+    today = timezone.localdate()
+    _form, officers = _searched(request, actor, today)
+    officers = officers.select_related("user")[: importer.MAX_ROWS]
+    content = importer.export_workbook(officers, today)
+    services.officer_list_export(actor=actor, count=len(officers), query=request.GET.urlencode()[:500])
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''officers-{today.isoformat()}.xlsx"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def officer_create_login(request: HttpRequest, pk: int) -> HttpResponse:
+    """The system administrator makes a login for a registered officer; roles come from the security administrator."""
+    actor = request_user(request)
+    if not actor.has_role(Role.SYSADMIN):
+        raise PermissionDenied
+    officer = _officer_for(actor, pk)
+    if officer.user_id is not None:
+        messages.info(request, _("%(name)s 已有登录账号") % {"name": officer.name})
+        return redirect("officer_detail", pk=officer.pk)
+    form = OfficerLoginForm(request.POST or None, initial={"username": _proposed_username(officer)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        generated = not data["password"]
+        password = data["password"] or initial_password()
+        user = run_service(
+            form,
+            lambda: services.officer_create_login(
+                actor=actor, officer=officer, username=data["username"].strip(), password=password
+            ),
+        )
+        if user is not None:
+            if not generated:
+                messages.success(
+                    request, _("已为 %(name)s 创建登录账号 %(user)s") % {"name": officer.name, "user": user.username}
+                )
+                return redirect("officer_detail", pk=officer.pk)
+            context = {"officer": officer, "account": user, "password": password}
+            response = render(request, "personnel/login_created.html", context)
+            response["Cache-Control"] = "no-store"  # the initial password is on this page once
+            return response
+    title = _("创建登录账号：%(name)s") % {"name": officer.name}
+    return render(request, "personnel/login_form.html", {"form": form, "title": title, "officer": officer})
+
+
+def _proposed_username(officer: Officer) -> str:
+    """The newest certificate's number, else the mobile number, else "officer<id>": unique and known to him."""
+    certificates = list(officer.certificates.all())
+    candidates = [c.number for c in certificates] + [officer.phone, f"officer{officer.pk}"]
+    for candidate in candidates:
+        if candidate and not User.objects.filter(username=candidate).exists():
+            return candidate
+    return f"officer{officer.pk}"
 
 
 @login_required

@@ -217,7 +217,7 @@ def test_the_defence_accepted_the_head_decides_no_penalty_through_the_pages(
     head_page.get_by_role("button", name="提交并记录").click()  # no reason: refused, naming the field
     reason = head_page.locator(".field.has-error")
     expect(reason.locator("label")).to_have_text("理由 *")
-    expect(reason.locator(".field-error")).to_have_text("这个字段是必填项。")
+    expect(reason.locator(".field-error")).to_have_text("请填写理由")
     head_page.locator("#id_reason").fill("经复核，当事人的申辩成立：所伐林木在采伐许可范围内，违法事实不能成立")
     head.submit("决定不予处罚")
     expect(head_page.locator("h1 .state")).to_have_text("不予处罚")

@@ -161,7 +161,7 @@ def test_the_review_page_assembles_the_materials_and_marks_what_changed_since_th
     # The opinion is required and written; "同意" needs every item of the checklist in order.
     form = {"on_date": "2026-10-17", "conclusion": "approve", "checked": ["subject", "facts"], "opinion": ""}
     page = client.post(url, form).content.decode()
-    assert "这个字段是必填项" in page
+    assert "请填写审核意见" in page
     assert "各审核事项均应符合" in page
     assert desk.case.records.filter(action="pass_review").count() == 0
     client.post(url, {**form, "checked": [key for key, _label in major.CHECKLIST], "opinion": "同意"})

@@ -90,7 +90,7 @@ def test_a_file_with_bad_rows_imports_nothing_and_reports_each_row(world):
     assert (7, "所属机关") in found
     assert (2, "身份证号") not in found
     messages = " ".join(e.message for e in result.errors)
-    assert "身份证号码校验位错误" in messages
+    assert "身份证号码校验码不符：按前17位计算，第18位应为" in messages
     assert "该证件编号已在系统中登记" in messages
     assert "系统中没有名为“不存在的局”的执法机关" in messages
     assert "与第2行的证件编号重复" in messages
