@@ -24,6 +24,7 @@ import zipfile
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.section import WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -74,7 +75,7 @@ def _fonts(element: object, east_asian: str, latin: str = LATIN_FONT) -> None:
 
 
 def _style(
-    document: Document,  # type: ignore[valid-type]
+    document: WordDocument,
     name: str,
     *,
     font: str = BODY_FONT,
@@ -83,12 +84,12 @@ def _style(
     align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.JUSTIFY,
     indent: bool = False,
     line: Pt | None = LINE,
-    before: Pt = Pt(0),
-    after: Pt = Pt(0),
+    before: Pt | None = None,
+    after: Pt | None = None,
 ) -> ParagraphStyle:
-    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)  # type: ignore[attr-defined]
+    style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     assert isinstance(style, ParagraphStyle)
-    style.base_style = document.styles["Normal"]  # type: ignore[attr-defined]
+    style.base_style = document.styles["Normal"]
     style.quick_style = True
     style.font.size = size
     style.font.bold = bold
@@ -96,8 +97,8 @@ def _style(
     layout = style.paragraph_format
     layout.alignment = align
     layout.first_line_indent = 2 * CHARACTER if indent else Pt(0)
-    layout.space_before = before
-    layout.space_after = after
+    layout.space_before = before or Pt(0)
+    layout.space_after = after or Pt(0)
     if line is None:
         layout.line_spacing = 1.2
     else:
@@ -137,10 +138,10 @@ def _page_number(paragraph: Paragraph, align: WD_ALIGN_PARAGRAPH) -> None:
     paragraph.add_run(" —")
 
 
-def _alternate_fonts(document: Document) -> None:  # type: ignore[valid-type]
+def _alternate_fonts(document: WordDocument) -> None:
     """Name each GB font in the font table with the Windows font Word substitutes when it is missing."""
     # python-docx has no API for the font table: it is the part the document part relates to as fontTable.
-    for rel in document.part.rels.values():  # type: ignore[attr-defined]
+    for rel in document.part.rels.values():
         if rel.reltype.endswith("/fontTable"):
             table = rel.target_part
             break
@@ -161,7 +162,7 @@ def _alternate_fonts(document: Document) -> None:  # type: ignore[valid-type]
     table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def build() -> Document:  # type: ignore[valid-type]
+def build() -> WordDocument:
     document = Document()
     properties = document.core_properties
     properties.author = "Zhifa"
@@ -181,7 +182,13 @@ def build() -> Document:  # type: ignore[valid-type]
 
     _style(document, AGENCY, font=TITLE_FONT, size=Pt(20), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(34))
     _style(
-        document, TITLE, font=TITLE_FONT, size=Pt(22), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(36),
+        document,
+        TITLE,
+        font=TITLE_FONT,
+        size=Pt(22),
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        line=Pt(36),
         before=Pt(4),
     )
     _style(document, NUMBER, align=WD_ALIGN_PARAGRAPH.RIGHT, after=Pt(14))
@@ -231,7 +238,7 @@ def build() -> Document:  # type: ignore[valid-type]
     return document
 
 
-def to_bytes(document: Document) -> bytes:  # type: ignore[valid-type]
+def to_bytes(document: WordDocument) -> bytes:
     """The document as .docx bytes with fixed member times, so the same build gives the same file."""
     saved = io.BytesIO()
     document.save(saved)
@@ -246,7 +253,7 @@ def to_bytes(document: Document) -> bytes:  # type: ignore[valid-type]
 
 def main() -> None:
     TEMPLATE.write_bytes(to_bytes(build()))
-    print(f"wrote {TEMPLATE}")  # noqa: T201
+    print(f"wrote {TEMPLATE}")
 
 
 if __name__ == "__main__":

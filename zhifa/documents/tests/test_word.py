@@ -35,9 +35,11 @@ def test_every_kind_comes_as_a_word_draft_with_its_heading_and_party(kind):
     document = Document(io.BytesIO(data))
     heading = [p.text for p in document.paragraphs[:3]]
     assert heading == [AGENCY, str(kind.label), DRAFT]
-    assert CITIZEN.name in text_of(data)
-    assert entry_hash(kind) not in text_of(data)  # the PDF's footer vouches for the PDF only
-    assert "{{" not in text_of(data) and "{%" not in text_of(data)  # every field of the template filled
+    text = text_of(data)
+    assert CITIZEN.name in text
+    assert entry_hash(kind) not in text  # the PDF's footer vouches for the PDF only
+    assert "{{" not in text  # every field of the template filled
+    assert "{%" not in text
 
 
 def test_the_decision_states_the_facts_the_penalty_and_the_issued_number():
@@ -75,8 +77,8 @@ def test_the_inventory_lists_each_item_in_a_row():
 def test_the_page_is_laid_out_after_gb_t_9704():
     document = Document(io.BytesIO(draft_of(DocumentKind.INVESTIGATION_REPORT)))
     section = document.sections[0]
-    sizes = (section.page_width, section.page_height, section.top_margin, section.bottom_margin)
-    sizes += (section.left_margin, section.right_margin)
+    sizes = [section.page_width, section.page_height, section.top_margin, section.bottom_margin]
+    sizes += [section.left_margin, section.right_margin]
     assert [round(size.mm) for size in sizes] == [210, 297, 37, 35, 28, 26]  # stored in twips: whole mm
     normal = document.styles["Normal"]
     assert normal.font.size == Pt(16)  # 3号
@@ -87,7 +89,8 @@ def test_the_page_is_laid_out_after_gb_t_9704():
     # The page number: a PAGE field between em dashes, right on odd pages and left on even ones.
     odd, even = section.footer.paragraphs[0], section.even_page_footer.paragraphs[0]
     assert odd.text == even.text == "— 1 —"
-    assert "PAGE" in odd._p.xml and "PAGE" in even._p.xml
+    assert "PAGE" in odd._p.xml
+    assert "PAGE" in even._p.xml
     assert section.header.paragraphs[0].text == "草稿：不是正式文书"
 
 
