@@ -68,10 +68,12 @@ def draft_links(
     actor: User, case: Case, documents: list[CaseDocument], pending: list[issuing.Pending]
 ) -> list[DraftLink]:
     """The drafts `actor` may download on the case page: each document he may issue now, each one issued."""
+    allowed: dict[str, bool] = {}  # one role check per kind, not per document
+    for item in pending:
+        if item.kind not in allowed:
+            allowed[item.kind] = may_issue(actor, case, item.kind)
     links = [
-        DraftLink(item.label, _url(case, item.kind, item.entry.index), False)
-        for item in pending
-        if may_issue(actor, case, item.kind)
+        DraftLink(item.label, _url(case, item.kind, item.entry.index), False) for item in pending if allowed[item.kind]
     ]
     links += [
         DraftLink(
