@@ -106,3 +106,15 @@ def test_a_long_agency_name_breaks_evenly():
 def test_the_template_is_its_build_scripts_output():
     # Regenerate with `python -m zhifa.documents.docx.build` after changing the script, and commit both.
     assert build.to_bytes(build.build()) == TEMPLATE.read_bytes()
+
+
+def test_the_cases_text_is_text_in_word_too():
+    # Markup or template syntax typed into a case is printed as typed: escaped for the XML, never evaluated.
+    kind = DocumentKind.HEARING_NOTICE
+    tricky = sample(kind)
+    place = '<img src="file:///etc/passwd">{{ 7*7 }}{%p if 1 %}&会议室'
+    hostile = type(tricky)(**{**vars(tricky), "place": place})
+    data = render_docx(kind, hostile, number=DRAFT, header_note="{{ header_note }}", site_base=SITE)
+    text = text_of(data)
+    assert "".join(place.split()) in text
+    assert Document(io.BytesIO(data)).sections[0].header.paragraphs[0].text == "{{ header_note }}"
