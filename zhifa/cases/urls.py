@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from zhifa.cases import review_views, views
+from zhifa.cases import docx_views, review_views, views
 
 urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/<int:pk>/actions/<str:name>/", views.case_action, name="case_action"),
     path("cases/<int:pk>/documents/<str:kind>/", views.document_issue, name="document_issue"),
     path("cases/<int:pk>/documents/<int:document_pk>/signed/", views.document_signed, name="document_signed"),
+    path("cases/<int:pk>/documents/<str:kind>/draft.docx", docx_views.document_draft, name="document_draft"),
     path("cases/settings/<int:agency_pk>/", views.settings_page, name="case_settings"),
     path("cases/major-catalog/<int:agency_pk>/", views.catalog_page, name="major_catalog"),
 ]

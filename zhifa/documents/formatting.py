@@ -115,3 +115,47 @@ def chinese_datetime(moment: datetime) -> str:
     """A moment in the transcripts' form, in the project's time zone: "2026年11月23日9时05分"."""
     local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
     return f"{chinese_date(local.date())}{local.hour}时{local.minute:02d}分"
+
+
+# Where a heading line may end: after a pause, or after the word that ends an agency's or unit's name
+# (大青山国家级自然保护区 | 管理局乌兰察布分局), so a broken name still reads as names.
+_BREAK_AFTER = frozenset("、，；：）》省市县区州盟旗局厅委办院所站队处科部")
+
+
+def heading_lines(text: str, per_line: int) -> list[str]:
+    """A heading split into lines of at most `per_line` characters, of even length, none of a single character.
+
+    WeasyPrint (70) has no `text-wrap: balance`: left to itself it fills the first line and leaves the rest —
+    大青山国家级自然保护区管理局乌兰察布分 | 局. The template prints each line unbroken (white-space: nowrap),
+    so `per_line` is the type area's width over one character's advance (the font size plus letter spacing;
+    Chinese characters are one em wide). Each line ends within a few characters of its even share, after a
+    pause or a unit's name where there is one.
+    """
+    if per_line < 4:
+        raise ValueError(f"a heading line holds at least four characters, not {per_line}")
+    text = " ".join(text.split())
+    if len(text) <= per_line:
+        return [text]
+    count = -(-len(text) // per_line)  # lines needed
+    reach = max(3, per_line // 5)  # how far from its even share a line may end to end at such a place
+    lines: list[str] = []
+    start = 0
+    for line in range(count - 1):
+        left = len(text) - start
+        share = -(-left // (count - line))  # an even share of what is left, rounded up
+        end = start + share
+        # Where the line may end: no line over per_line, none under two, and what is left still fits.
+        low = max(start + 2, len(text) - per_line * (count - line - 1))
+        high = min(start + per_line, len(text) - 2)
+        candidates = [
+            position
+            for position in range(max(low, end - reach), min(high, end + reach) + 1)
+            if text[position - 1] in _BREAK_AFTER
+        ]
+        if candidates:
+            end = min(candidates, key=lambda position: (abs(position - end), -position))
+        end = min(max(end, low), high)
+        lines.append(text[start:end])
+        start = end
+    lines.append(text[start:])
+    return lines

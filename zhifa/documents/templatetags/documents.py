@@ -35,3 +35,8 @@ def cn_datetime(moment: datetime) -> str:
 @register.filter
 def count_cn(number: int) -> str:
     return formatting.count_in_chinese(number)
+
+
+@register.filter
+def heading_lines(text: str, per_line: int) -> list[str]:
+    return formatting.heading_lines(text, per_line)

@@ -176,7 +176,7 @@ def test_documents_are_chinese_whatever_the_users_language():
     with translation.override("en"):
         html = render_html(kind, sample(kind), site_base=SITE)
         assert translation.get_language() == "en"
-    assert "<h1>行政处罚决定书</h1>" in html
+    assert ">行政处罚决定书</span></h1>" in html
 
 
 def test_a_context_of_another_kind_is_refused():
