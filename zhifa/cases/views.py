@@ -84,11 +84,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     deadlines = selectors.running_deadlines(case, today)
     context = {
         "case": case,
-        # 案号: the number of the document that opened the case file (the filing approval, or the decision taken
-        # on the spot); a lead not yet filed has none.
+        # 案件编号: the number of the document that opened the case file (the filing approval, or the decision
+        # taken on the spot), as on the case list; a lead not yet filed has none.
         "case_number": next((d.number for d in documents if d.kind in CASE_NUMBER_KINDS), ""),
         "state_label": STATE_LABELS[current],
-        "off_line": current not in (steps.SUMMARY_LINE if case.procedure == "summary" else steps.MAIN_LINE),
+        # A case that left its line (an end branch, a transfer) says so and why; the side steps on the way
+        # (法制审核, 集体讨论, 听证) are drawn in the step bar.
+        "off_line": current not in (*steps.MAIN_LINE, *steps.SUMMARY_LINE, *steps.FIXED_PLACE),
         "steps": steps.step_bar(case.procedure, current, path, side_acts, required=required),
         "deadlines": deadlines,
         "next_deadline": deadlines[0] if deadlines else None,
