@@ -36,12 +36,15 @@ class Waiting:
     handled_by_actor: bool  # the reviewer is on its team: 行政处罚法 第五十八条 keeps him from reviewing it
 
 
-def waiting_cases(actor: User) -> QuerySet[Case]:
-    """Cases in review in the actor's agencies, the latest submission first."""
+def waiting_cases(actor: User, *, agency: int | None = None) -> QuerySet[Case]:
+    """Cases in review in the actor's agencies (or the one of them given), the latest submission first."""
     submitted = Q(records__action="submit_review")
     running = CaseDeadline.objects.filter(stopped_on__isnull=True, period__in=REVIEW_PERIODS)
+    cases = Case.objects.filter(state=State.LEGAL_REVIEW)
+    if agency is not None:
+        cases = cases.filter(agency_id=agency)
     return (
-        restrict_cases(Case.objects.filter(state=State.LEGAL_REVIEW), actor)
+        restrict_cases(cases, actor)
         .select_related("agency")
         .annotate(
             review_round=Count("records", filter=submitted),
@@ -57,10 +60,10 @@ def waiting_cases(actor: User) -> QuerySet[Case]:
     )
 
 
-def review_queue(actor: User, today: date) -> list[Waiting]:
+def review_queue(actor: User, today: date, *, agency: int | None = None) -> list[Waiting]:
     officer = getattr(actor, "officer", None)
     found = []
-    for case in waiting_cases(actor):
+    for case in waiting_cases(actor, agency=agency):
         views = sorted((deadline_view(d, today) for d in case.deadlines.all()), key=lambda view: view.due_on)
         team = {assignment.officer_id for assignment in case.assignments.all()}
         found.append(

@@ -19,6 +19,7 @@ from zhifa.cases.review_figures import figures_for, may_see_figures
 from zhifa.cases.review_queue import review_queue, reviewed_by
 from zhifa.core.bounds import BoundedDateField
 from zhifa.core.choices import Role
+from zhifa.core.filters import agency_filter
 from zhifa.core.permissions import request_user
 
 
@@ -34,8 +35,10 @@ def queue_page(request: HttpRequest) -> HttpResponse:
         raise Http404
     today = timezone.localdate()
     labels = dict(ReviewConclusion.choices)
+    chosen = agency_filter(request, actor)
     context = {
-        "waiting": review_queue(actor, today),
+        "agency_filter": chosen,
+        "waiting": review_queue(actor, today, agency=chosen.chosen),
         "recent": [{"record": r, "conclusion": labels.get(r.data.get("conclusion"), "")} for r in reviewed_by(actor)],
         "today": today,
     }

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from zhifa.cases import agency_settings, discretion, issuing, major, review_queue, rules, selectors, services
+from zhifa.cases import agency_settings, discretion, issuing, major, review_queue, rules, selectors, services, steps
 from zhifa.cases.choices import PenaltyKind
 from zhifa.cases.forms import ACTION_FORMS
 from zhifa.cases.guards import late_fee_owed
@@ -38,21 +38,8 @@ from zhifa.ledger.state import subject_key
 from zhifa.publicity import selectors as publicity_selectors
 from zhifa.publicity import services as publicity_services
 
-# The main line of the ordinary procedure, drawn as steps on the case page.
-MAIN_LINE = [
-    State.LEAD,
-    State.FILED,
-    State.INVESTIGATING,
-    State.REPORTED,
-    State.APPROVING,
-    State.APPROVED,
-    State.NOTIFIED,
-    State.DECIDED,
-    State.EXECUTING,
-    State.CLOSED,
-    State.ARCHIVED,
-]
-SUMMARY_LINE = [State.SUMMARY_DECIDED, State.EXECUTING, State.CLOSED, State.ARCHIVED]
+# The documents whose number is the case's number (案号).
+CASE_NUMBER_KINDS = ("filing_approval", "summary_decision")
 
 
 def _case_for(actor: User, pk: int) -> Case:
@@ -194,27 +181,40 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for(actor, pk)
     today = timezone.localdate()
     available = services.availability(actor, case, today)
-    line = SUMMARY_LINE if case.procedure == "summary" else MAIN_LINE
+    entries = list(entries_about([subject_key(case)]))
+    # The step bar: the states the case went through, read from its acts in the ledger.
+    path, side_acts = steps.path_of(e.action for e in entries)
+    required = [State.LEGAL_REVIEW] * case.major + [State.COLLECTIVE] * case.collective
     current = State(case.state)
-    reached = line.index(current) if current in line else -1
-    steps = [
-        {"label": STATE_LABELS[state], "done": i < reached, "current": state == current} for i, state in enumerate(line)
-    ]
+    documents = list(case.documents.all())
+    deadlines = selectors.running_deadlines(case, today)
     context = {
         "case": case,
+        # 案件编号: the number of the document that opened the case file (the filing approval, or the decision
+        # taken on the spot), as on the case list; a lead not yet filed has none.
+        "case_number": next((d.number for d in documents if d.kind in CASE_NUMBER_KINDS), ""),
         "state_label": STATE_LABELS[current],
-        "off_line": current not in line,
-        "steps": steps,
-        "deadlines": selectors.running_deadlines(case, today),
+        # A case that left its line (an end branch, a transfer) says so and why; the side steps on the way
+        # (法制审核, 集体讨论, 听证) are drawn in the step bar.
+        "off_line": current not in (*steps.MAIN_LINE, *steps.SUMMARY_LINE, *steps.FIXED_PLACE),
+        "steps": steps.step_bar(case.procedure, current, path, side_acts, required=required),
+        "deadlines": deadlines,
+        "next_deadline": deadlines[0] if deadlines else None,
         "records": case.records.all(),
         "team": case.assignments.select_related("officer").order_by("recused_on", "-is_lead", "pk"),
         "parties": case.parties.all(),
         "availability": available,
+        # The actions open to this user come first; the ones he holds the role for but may not take now, and the
+        # ones waiting on someone else, fold under 「其他事项」 with their reasons.
+        "usable": [a for a in available if a.allowed and a.action.name not in steps.EXCEPTIONAL_ACTIONS],
+        "usable_exceptional": [a for a in available if a.allowed and a.action.name in steps.EXCEPTIONAL_ACTIONS],
+        "closed_own": [a for a in available if a.role_held and not a.allowed],
+        "other_count": sum(1 for a in available if not a.allowed),
         "own_actions": [a for a in available if a.role_held],
         "late_fee": late_fee_owed(case, today),
         "waiting_on_others": [a for a in available if not a.role_held],
-        "entries": entries_about([subject_key(case)]),
-        "documents": case.documents.all(),
+        "entries": entries,
+        "documents": documents,
         "issuable": issuing.issuable(case),
         # Once a penalty is proposed: whether the decision is major, and by which clauses of the catalog in force.
         "major_clauses": major.clauses(case, today) if case.penalty_kinds else [],

@@ -208,8 +208,14 @@ def legal_text_with_versions(code: str) -> LegalText:
     return LegalText.objects.prefetch_related(Prefetch("versions", queryset=versions)).get(code=code)
 
 
-def legal_texts() -> QuerySet[LegalText]:
-    return LegalText.objects.order_by("level", "code")
+def legal_texts(*, text: str = "", level: str = "") -> QuerySet[LegalText]:
+    """The legal texts by rank, those whose name holds `text` and of rank `level` when given."""
+    texts = LegalText.objects.order_by("level", "code")
+    if text:
+        texts = texts.filter(Q(name__icontains=text) | Q(short_name__icontains=text))
+    if level:
+        texts = texts.filter(level=level)
+    return texts
 
 
 def no_penalty_lists(on_date: date) -> list[tuple[NoPenaltyList, str]]:

@@ -22,6 +22,7 @@ from zhifa.core.models import Agency
 from zhifa.core.permissions import request_user
 from zhifa.core.scoping import can_see_agency
 from zhifa.laws import consistency, selectors, spreadsheet
+from zhifa.laws.choices import TextLevel
 from zhifa.laws.forms import BenchmarkImportForm, ConsistencyPeriodForm, SearchForm, day_from
 from zhifa.laws.models import LegalText, Violation
 from zhifa.laws.services import may_publish
@@ -70,7 +71,12 @@ def violation_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def text_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "laws/text_list.html", {**STAFF, "texts": selectors.legal_texts()})
+    text = request.GET.get("q", "").strip()[:50]
+    level = request.GET.get("level", "")
+    level = level if level in TextLevel.values else ""
+    context = {**STAFF, "texts": selectors.legal_texts(text=text, level=level), "q": text, "level": level}
+    context["levels"] = TextLevel.choices
+    return render(request, "laws/text_list.html", context)
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from zhifa.cases.models import Case
 from zhifa.complaints import human_check
 from zhifa.core.errors import Refusal
+from zhifa.core.filters import agency_filter
 from zhifa.core.forms import run_service
 from zhifa.core.lockout import client_address, hits
 from zhifa.core.models import Agency, User
@@ -53,9 +54,16 @@ def desk(request: HttpRequest) -> HttpResponse:
     if not reads_cases(actor):
         raise PermissionDenied
     today = timezone.localdate()
+    chosen = agency_filter(request, actor)
     publications = selectors.publications_for(actor)
     waiting = selectors.pending_for(actor, today)
+    repairs = selectors.open_repairs_for(actor)
+    if chosen.chosen is not None:  # the list narrowed to one of the agencies the user sees
+        publications = publications.filter(agency_id=chosen.chosen)
+        waiting = [w for w in waiting if w.record.case.agency_id == chosen.chosen]
+        repairs = repairs.filter(publication__agency_id=chosen.chosen)
     context = {
+        "agency_filter": chosen,
         "today": today,
         "waiting": waiting,
         # The button to publish shows only on the decisions this person may publish.
@@ -63,7 +71,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "withheld": publications.filter(state=PublicationState.WITHHELD).order_by("-decided_on")[:100],
         "published": publications.filter(state=PublicationState.PUBLISHED).order_by("-published_on", "-pk")[:50],
         "withdrawn": publications.filter(state=PublicationState.WITHDRAWN).order_by("-withdrawn_on")[:50],
-        "repairs": selectors.open_repairs_for(actor),
+        "repairs": repairs,
     }
     return render(request, "publicity/desk.html", context)
 
