@@ -50,7 +50,8 @@ class EvidenceFiles(list[str]):
 
 
 def _names(given: Any) -> dict[str, str]:
-    """"sha256:name" strings (the page, the API) or a {sha256: name} mapping (the API), as {sha256: name}."""
+    """ "sha256:name" strings (the page, the API's `evidence_name` list) or a {sha256: name} mapping, as
+    {sha256: name}."""
     if isinstance(given, dict):
         pairs = [(str(digest), str(name)) for digest, name in given.items()]
     else:

@@ -141,6 +141,7 @@ def _integer(request: HttpRequest, header: str) -> int | None:
 
 def _protocol(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """The checks every tus request passes: signed in, a role that uploads, an agency, the protocol version."""
+
     def checked(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         if request.method == "OPTIONS":
             return _options()
@@ -245,7 +246,9 @@ def _append(request: HttpRequest, user: User, partial: Partial) -> HttpResponse:
         received = out.tell()
         if offset != received:
             return _response(
-                409, f"续传位置不一致：服务器已收到 {received} 字节，本次从 {offset} 字节开始", Upload_Offset=str(received)
+                409,
+                f"续传位置不一致：服务器已收到 {received} 字节，本次从 {offset} 字节开始",
+                Upload_Offset=str(received),
             )
         room = partial.length - received
         try:
@@ -273,7 +276,9 @@ class _Assembled(UploadedFile):
 
     def __init__(self, partial: Partial, digest: str) -> None:
         super().__init__(
-            partial.data.open("rb"), name=partial.name or partial.id, content_type=partial.content_type,
+            partial.data.open("rb"),
+            name=partial.name or partial.id,
+            content_type=partial.content_type,
             size=partial.length,
         )
         self.sha256 = digest
