@@ -40,7 +40,7 @@ from zhifa.core.bounds import LONG_TEXT, SHORT_TEXT, TRANSCRIPT_TEXT, BoundedDat
 from zhifa.core.choices import Domain, Role
 from zhifa.core.models import User
 from zhifa.laws.models import NoPenaltyItem, Violation
-from zhifa.ledger.forms import EvidenceField
+from zhifa.ledger.forms import EvidenceField, EvidenceFiles
 from zhifa.personnel.forms import DateInput
 from zhifa.personnel.models import Officer
 
@@ -56,16 +56,40 @@ def _officers_of(case: Case | None, agency: Any = None) -> Any:
     return Officer.objects.filter(line, status="active").select_related("agency").order_by("name")
 
 
+def visit_carry_over(actor: User, case: Case, today: date) -> tuple[list[int], EvidenceFiles]:
+    """The officers and files of the actor's last record on this case today, for his next record of the visit.
+
+    An officer on a site visit records an inspection, then an interview, then a sampling, with the same
+    colleagues and often the same photos. The visit is read from the records themselves (the last ones this
+    user made on this case dated today), not from the session: it survives a lost phone session, a reload
+    or a second device, and what is offered is what the signed record says.
+    """
+    officers: list[int] = []
+    files = EvidenceFiles()
+    for record in case.records.filter(created_by=actor, on_date=today).order_by("-entry_index")[:20]:
+        if not officers and record.officers:
+            officers = [person["id"] for person in record.officers if isinstance(person, dict) and "id" in person]
+        if not files and record.files:
+            files = EvidenceFiles(record.files, (record.data or {}).get("file_names") or {})
+        if officers and files:
+            break
+    return officers, files
+
+
 class ActionForm(forms.Form):
     on_date = BoundedDateField(label=_("日期"), widget=DateInput, initial=timezone.localdate)
 
-    def __init__(self, *args: Any, case: Case | None = None, agency: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, case: Case | None = None, agency: Any = None, actor: User | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         bound_date_widgets(self)
         self.case = case
         for name in ("officers", "lead", "others", "declared", "chair"):
             if name in self.fields:
                 self.fields[name].queryset = _officers_of(case, agency)  # type: ignore[attr-defined]
+        if not self.is_bound:
+            self._prefill(case, actor)
         if "named" in self.fields:
             on_team = case.assignments.active().values("officer") if case is not None else []
             self.fields["named"].queryset = Officer.objects.filter(pk__in=on_team).order_by("name")  # type: ignore[attr-defined]
@@ -76,6 +100,26 @@ class ActionForm(forms.Form):
                 if where is not None:
                     approvers = approvers.filter(agency__in=[where, *where.ancestors()])
                 self.fields[name].queryset = approvers.distinct()  # type: ignore[attr-defined]
+
+    def _prefill(self, case: Case | None, actor: User | None) -> None:
+        """A new form starts with the case team ticked (or, opening a case, the user himself), and within one
+        visit with the officers and files of the user's previous record today (visit_carry_over)."""
+        officers: list[int] = []
+        files = EvidenceFiles()
+        if case is not None:
+            officers = list(case.assignments.active().values_list("officer_id", flat=True))
+            if actor is not None:
+                carried, files = visit_carry_over(actor, case, timezone.localdate())
+                officers = carried or officers
+        elif actor is not None:
+            officers = list(Officer.objects.filter(user=actor).values_list("pk", flat=True))
+        if "officers" in self.fields and officers:
+            choosable = set(
+                self.fields["officers"].queryset.filter(pk__in=officers).values_list("pk", flat=True)  # type: ignore[attr-defined]
+            )
+            self.initial.setdefault("officers", [pk for pk in officers if pk in choosable])
+        if "evidence" in self.fields and files:
+            self.initial.setdefault("evidence", files)
 
 
 def _text(label: Any, *, required: bool = True, rows: int = 3, help_text: Any = "") -> forms.CharField:

@@ -1219,8 +1219,13 @@ def _perform(actor: User, name: str, data: Mapping[str, Any], *, case: Case | No
     case.save()
     if action.target == State.CLOSED:
         similar.index_case(case)  # 类案推送: a case decided and closed joins the index in this transaction
-    files = list(cleaned.get("evidence") or [])
+    evidence = cleaned.get("evidence") or []
+    files = list(evidence)
+    # The files' names as on the officer's phone, in the signed facts beside their hashes (ledger/forms.py).
+    file_names = {digest: name for digest, name in getattr(evidence, "names", {}).items() if digest in files}
     facts = {"on_date": on_date.isoformat(), **outcome.facts}
+    if file_names:
+        facts["file_names"] = file_names
     if started:
         facts["deadlines"] = started
     if outcome.officers:
@@ -1233,7 +1238,8 @@ def _perform(actor: User, name: str, data: Mapping[str, Any], *, case: Case | No
             on_date=on_date,
             officers=facts.get("officers", []),
             summary=outcome.summary,
-            data={key: value for key, value in outcome.facts.items() if key != "officers"},
+            data={key: value for key, value in outcome.facts.items() if key != "officers"}
+            | ({"file_names": file_names} if file_names else {}),
             files=files,
             entry_index=entry.index,
             created_by=actor,

@@ -256,7 +256,7 @@ def _action_page(request: HttpRequest, name: str, case: Case | None) -> HttpResp
             messages.success(request, _("已%(action)s，并记入全过程记录") % {"action": action.label})
             return redirect("case_detail", done.pk)
     else:
-        form = form_class(case=case, agency=agency)
+        form = form_class(case=case, agency=agency, actor=actor)  # the team, and the visit's officers and files
     if proposal is None and case is not None and name in ASSISTED and closed is None and case.violation is not None:
         proposal = _proposal(case, case.violation, case.circumstances, case.fine_base)
     context = {"form": form, "action": action, "case": case, "closed": closed, "assisted": name in ASSISTED}

@@ -140,10 +140,12 @@ def was_removed(digest: str) -> bool:
 class CleanupReport:
     uploads_removed: int = 0
     files_deleted: list[str] = field(default_factory=list)
+    partials_removed: int = 0  # resumable uploads left unfinished (or finished and not asked about) for a day
 
 
 def evidence_cleanup(*, now: datetime | None = None, days: int | None = None) -> CleanupReport:
-    """Remove uploads never attached within the retention period, and the bytes no one else needs.
+    """Remove uploads never attached within the retention period, and the bytes no one else needs; and the
+    pieces of resumable uploads older than a day (resumable.partials_cleanup).
 
     A file any ledger entry names is never deleted, nor one another agency's live upload still holds.
     The Blob row stays (ledger_blob is insert-only): a later upload of the same bytes stores them again.
@@ -164,4 +166,7 @@ def evidence_cleanup(*, now: datetime | None = None, days: int | None = None) ->
             if target.exists(name):
                 target.delete(name)
                 report.files_deleted.append(digest)
+    from zhifa.ledger.resumable import partials_cleanup
+
+    report.partials_removed = partials_cleanup(now=now)
     return report

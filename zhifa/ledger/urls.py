@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from zhifa.ledger import evidence_views, views
+from zhifa.ledger import evidence_views, resumable, views
 
 urlpatterns = [
     path("public/ledger/checkpoint", views.checkpoint, name="ledger_checkpoint"),
@@ -15,5 +15,8 @@ urlpatterns = [
     path("public/ledger/cosign", views.cosign, name="ledger_cosign"),
     path("public/check/", views.check, name="ledger_check"),
     path("evidence/upload", evidence_views.evidence_upload, name="evidence_upload"),
+    # Resumable uploads (tus 1.0.0): created here, then sent in pieces to the address the creation gives.
+    path("evidence/resumable/", resumable.create, name="evidence_resumable"),
+    path("evidence/resumable/<str:upload_id>", resumable.upload, name="evidence_resumable_upload"),
     path("evidence/<str:sha256>", evidence_views.evidence_download, name="evidence_download"),
 ]

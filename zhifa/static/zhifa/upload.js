@@ -1,5 +1,7 @@
 // Evidence upload: hash each file in the browser (SHA-256, read in slices so a 2 GB video never sits in
-// memory), send it with its hash, and keep the hash in the form once the server has confirmed the same one.
+// memory), send it with its hash, and keep the hash (and the file's name) in the form once the server has
+// confirmed the same one. Files go in pieces that resume after a dropped connection (tus 1.0.0 through the
+// vendored tus-js-client, server in zhifa/ledger/resumable.py); without it, in one request as before.
 // SHA-256 is computed here rather than with crypto.subtle, which hashes only whole buffers and exists only
 // on HTTPS pages; agencies' intranets often serve plain HTTP.
 (function () {
@@ -133,19 +135,71 @@
     });
   }
 
+  // A photo of 7 KB reads "7 KB", not "0.0 MB" (ledger/forms.py human_size says the same on the server).
+  function humanSize(bytes) {
+    if (bytes < 1048576) return `${Math.ceil(bytes / 1024)} KB`;
+    return `${(bytes / 1048576).toFixed(1)} MB`;
+  }
+
+  function failure(error) {
+    const response = error && error.originalResponse;
+    if (response) {
+      const body = response.getBody && response.getBody();
+      if (body) return body;
+      return `HTTP ${response.getStatus()}`;
+    }
+    return (error && error.message) || "network";
+  }
+
+  // Sends the file in pieces; after a dropped connection the library asks the server how much arrived (HEAD)
+  // and sends the rest, retrying for a few minutes. A file picked again after a page reload resumes too.
+  function sendResumable(url, file, digest, token, onProgress, onRetry) {
+    return new Promise((resolve, reject) => {
+      const upload = new window.tus.Upload(file, {
+        endpoint: url,
+        chunkSize: 2 * 1024 * 1024,
+        retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000, 60000],
+        metadata: { filename: file.name, filetype: file.type || "application/octet-stream", sha256: digest },
+        headers: { "X-CSRFToken": token },
+        removeFingerprintOnSuccess: true,
+        onProgress: (sent, total) => onProgress(total > 0 ? sent / total : 1),
+        onShouldRetry: (error) => {
+          const status = error.originalResponse ? error.originalResponse.getStatus() : 0;
+          const retry = !(status >= 400 && status < 500) || status === 409 || status === 423;
+          if (retry) onRetry();
+          return retry;
+        },
+        onSuccess: (payload) => {
+          const response = payload && payload.lastResponse;
+          const stored = response ? response.getHeader("X-Evidence-Sha256") : "";
+          if (stored === digest) resolve({ sha256: digest });
+          else reject(new Error(stored ? `SHA-256 ${stored}` : "SHA-256"));
+        },
+        onError: (error) => reject(new Error(failure(error))),
+      });
+      upload
+        .findPreviousUploads()
+        .then((previous) => {
+          if (previous.length > 0) upload.resumeFromPreviousUpload(previous[0]);
+          upload.start();
+        })
+        .catch(() => upload.start());
+    });
+  }
+
   function text(root, key) {
     return root.querySelector(`[data-text="${key}"]`).textContent;
   }
 
   function setup(root) {
-    const picker = root.querySelector("[data-role=picker]");
+    const pickers = root.querySelectorAll("[data-role=picker]");
     const list = root.querySelector("[data-role=list]");
     const template = root.querySelector("template[data-role=item]");
     let pending = 0;
 
     async function upload(file) {
       const item = template.content.firstElementChild.cloneNode(true);
-      item.querySelector(".upload-name").textContent = `${file.name} · ${(file.size / 1048576).toFixed(1)} MB`;
+      item.querySelector(".upload-name").textContent = `${file.name} · ${humanSize(file.size)}`;
       const [hashBar, sendBar] = item.querySelectorAll("progress");
       const state = item.querySelector(".upload-state");
       list.appendChild(item);
@@ -160,13 +214,28 @@
       try {
         const digest = await hashFile(file, (p) => (hashBar.value = Math.round(p * 100)));
         item.dataset.sha256 = digest;
-        await send(root.dataset.uploadUrl, file, digest, csrfToken(root), (p) => (sendBar.value = Math.round(p * 100)));
+        const progress = (p) => {
+          sendBar.value = Math.round(p * 100);
+          state.textContent = "";
+        };
+        const resumable = window.tus && window.tus.isSupported && root.dataset.resumableUrl;
+        if (resumable) {
+          const retrying = () => (state.textContent = text(root, "retrying"));
+          await sendResumable(root.dataset.resumableUrl, file, digest, csrfToken(root), progress, retrying);
+        } else {
+          await send(root.dataset.uploadUrl, file, digest, csrfToken(root), progress);
+        }
         sendBar.value = 100;
-        const hidden = document.createElement("input");
-        hidden.type = "hidden";
-        hidden.name = root.dataset.name;
-        hidden.value = digest;
-        item.appendChild(hidden);
+        for (const [name, value] of [
+          [root.dataset.name, digest],
+          [`${root.dataset.name}_name`, `${digest}:${file.name}`],
+        ]) {
+          const hidden = document.createElement("input");
+          hidden.type = "hidden";
+          hidden.name = name;
+          hidden.value = value;
+          item.appendChild(hidden);
+        }
         item.classList.add("done");
         state.textContent = `${text(root, "done")} · SHA-256 ${digest}`;
       } catch (error) {
@@ -177,13 +246,15 @@
       }
     }
 
-    function takePicked() {
+    function takePicked(picker) {
       for (const file of picker.files) upload(file);
       picker.value = "";
     }
-    picker.addEventListener("change", takePicked);
-    // On a slow link in the field a file may be picked before this script has run: take it now.
-    if (picker.files && picker.files.length > 0) takePicked();
+    for (const picker of pickers) {
+      picker.addEventListener("change", () => takePicked(picker));
+      // On a slow link in the field a file may be picked before this script has run: take it now.
+      if (picker.files && picker.files.length > 0) takePicked(picker);
+    }
     root.dataset.ready = "1";
     root.closest("form")?.addEventListener("submit", (event) => {
       if (pending > 0) {
@@ -194,5 +265,6 @@
   }
 
   window.ZhifaSha256 = Sha256; // for the page's tests and for anyone checking a hash by hand
+  window.ZhifaHumanSize = humanSize;
   document.querySelectorAll(".evidence-upload").forEach(setup);
 })();

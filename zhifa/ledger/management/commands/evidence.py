@@ -1,4 +1,5 @@
-"""`zhifa evidence cleanup`: remove uploaded files never attached to a record within the retention period."""
+"""`zhifa evidence cleanup`: remove uploaded files never attached to a record within the retention period, and
+resumable uploads left unfinished for a day."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
         days = options["days"] if options["days"] is not None else settings.EVIDENCE_RETENTION_DAYS
         report = evidence_cleanup(days=days)
         self.stdout.write(
-            f"已清除 {report.uploads_removed} 个超过 {days} 天未记入记录的上传，删除 {len(report.files_deleted)} 个文件"
-            f" / removed {report.uploads_removed} uploads, deleted {len(report.files_deleted)} files"
+            f"已清除 {report.uploads_removed} 个超过 {days} 天未记入记录的上传，"
+            f"删除 {len(report.files_deleted)} 个文件，"
+            f"清除 {report.partials_removed} 个超过一天未完成的续传"
+            f" / removed {report.uploads_removed} uploads, deleted {len(report.files_deleted)} files,"
+            f" {report.partials_removed} partial uploads"
         )
