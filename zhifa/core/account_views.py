@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,12 +30,15 @@ from zhifa.core import lockout, services
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
 from zhifa.core.forms import (
+    USERS_PER_PAGE,
     CodeForm,
     PasswordChangeForm,
     PasswordResetForm,
     RoleForm,
     TokenForm,
     UserCreateForm,
+    UserFilterForm,
+    filter_users,
     run_service,
 )
 from zhifa.core.models import Agency, User
@@ -162,13 +166,28 @@ def user_list(request: HttpRequest) -> HttpResponse:
     actor = request_user(request)
     _require(actor, *ACCOUNT_ADMINS)
     users = user_list_for(actor).select_related("officer")
+    chosen = UserFilterForm(request.GET or None, agencies=visible_agencies(actor))
+    locked_ids = [user.pk for user, _by_name, _addresses in lockout.locked_users(users)]
+    if chosen.is_valid():
+        users = filter_users(users, chosen.cleaned_data, locked_ids)
+    # A province has tens of thousands of logins: one page at a time, the filters kept in the page links.
+    page = Paginator(users.order_by("agency__path", "username"), USERS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = [user.pk for user in page]
+    kept = request.GET.copy()
+    kept.pop("page", None)
     context: dict[str, Any] = {
-        "users": users,
+        "users": page,
+        "page": page,
+        "filters": chosen,
+        "query": kept.urlencode(),
         "role_choices": Role.choices,
         "is_sysadmin": actor.has_role(Role.SYSADMIN),
         "is_secadmin": actor.has_role(Role.SECADMIN),
-        "locked": {user.pk: (by_name, addresses) for user, by_name, addresses in lockout.locked_users(users)},
-        "enrolled": set(TOTPDevice.objects.filter(user__in=users, confirmed=True).values_list("user_id", flat=True)),
+        "locked": {
+            user.pk: (by_name, addresses)
+            for user, by_name, addresses in lockout.locked_users(User.objects.filter(pk__in=shown))
+        },
+        "enrolled": set(TOTPDevice.objects.filter(user__in=shown, confirmed=True).values_list("user_id", flat=True)),
         "agencies": visible_agencies(actor) if actor.has_role(Role.SECADMIN) else Agency.objects.none(),
     }
     return render(request, "core/user_list.html", context)

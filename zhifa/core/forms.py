@@ -9,10 +9,12 @@ from typing import Any, TypeVar
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
+from zhifa.core.models import Agency, User
 from zhifa.core.passwords import MAX_LENGTH
 
 T = TypeVar("T")
@@ -153,6 +155,51 @@ def run_service(form: forms.Form, call: Callable[[], T]) -> T | None:
             for message in error.messages:
                 form.add_error(None, message)
     return None
+
+
+USERS_PER_PAGE = 50
+
+
+class UserFilterForm(forms.Form):
+    """The user list's filters: a name, the agency, a role, a state of the login."""
+
+    STATES = [
+        ("locked", _("已锁定")),
+        ("inactive", _("已停用")),
+        ("must_change", _("待改密码")),
+        ("no_role", _("暂无角色")),
+    ]
+
+    q = forms.CharField(label=_("用户名或姓名"), max_length=50, required=False)
+    agency = forms.ModelChoiceField(label=_("所属机关"), queryset=Agency.objects.none(), required=False)
+    role = forms.ChoiceField(label=_("角色"), choices=[("", _("全部")), *Role.choices], required=False)
+    state = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *STATES], required=False)
+
+    def __init__(self, *args: Any, agencies: QuerySet[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies.order_by("path")  # type: ignore[attr-defined]
+        self.fields["agency"].empty_label = _("全部")  # type: ignore[attr-defined]
+
+
+def filter_users(users: QuerySet[User], chosen: dict[str, Any], locked_ids: list[int]) -> QuerySet[User]:
+    """`users` narrowed by the filters chosen (UserFilterForm's cleaned data); `locked_ids`: the users locked now."""
+    if chosen.get("q"):
+        text = chosen["q"].strip()
+        users = users.filter(Q(username__icontains=text) | Q(full_name__icontains=text))
+    if chosen.get("agency") is not None:
+        users = users.filter(agency__path__startswith=chosen["agency"].path)
+    if chosen.get("role"):
+        users = users.filter(role_assignments__role=chosen["role"]).distinct()
+    state = chosen.get("state")
+    if state == "locked":
+        users = users.filter(pk__in=locked_ids)
+    elif state == "inactive":
+        users = users.filter(is_active=False)
+    elif state == "must_change":
+        users = users.filter(must_change_password=True)
+    elif state == "no_role":
+        users = users.filter(role_assignments__isnull=True)
+    return users
 
 
 class RoleForm(forms.Form):

@@ -56,3 +56,25 @@ def test_the_legal_texts_filter_by_name_and_rank(client, world):
     page = client.get("/laws/texts/?q=不存在的法律名称&level=law").content.decode()
     assert "没有符合条件的法律文本" in page
     assert '<option value="law" selected>' in page
+
+
+def test_the_user_list_filters_by_name_agency_role_and_state(client, world):
+    security = make_user("security", world.bureau, Role.SECADMIN)
+    make_user("branch-approver", world.branch, Role.APPROVER)
+    make_user("sibling-nobody", world.sibling)
+    client.force_login(security)
+
+    def listed(**query: str) -> set[str]:
+        page = client.get("/users/", query).content.decode()
+        table = page[page.index('id="users"') : page.index("</table>", page.index('id="users"'))]
+        return set(re.findall(r'<tr id="user-([^"]+)"', table))
+
+    assert {"admin", "supervisor", "officer", "branch-approver", "sibling-nobody", "security"} <= listed()
+    assert listed(q="approver") == {"branch-approver"}
+    assert listed(agency=str(world.branch.pk)) == {"officer", "branch-approver"}
+    assert listed(role=Role.APPROVER) == {"branch-approver"}
+    assert listed(state="no_role") == {"sibling-nobody"}
+    assert "outsider" not in listed()  # another agency's login is not his to see, filtered or not
+    assert listed(agency=str(world.elsewhere.pk)) >= {"admin", "officer"}  # an agency not offered is ignored
+    form = filter_form(client.get("/users/").content.decode())
+    assert 'for="id_role"' in form and '<option value="" selected>全部</option>' in form
