@@ -75,6 +75,17 @@ def test_each_role_reads_its_queue_and_takes_the_first_item_to_done(
     page.locator("#tab-done").click()
     expect(page.locator("#done-list")).to_contain_text("批准立案")
 
+    # The officer takes his: the report goes to the approver, whose queue now holds the proposed penalty.
+    log_in(page, live_server.url, "officer")
+    page.locator(".task .button").first.click()
+    expect(page.get_by_role("heading", name="提交负责人审批")).to_be_visible()
+    page.get_by_role("button", name="提交并记录").click()
+    expect(page.locator(".messages")).to_contain_text("已提交负责人审批")
+    page.goto(f"{live_server.url}/?tab=done")
+    expect(page.locator("#done-list")).to_contain_text("提交负责人审批")
+    log_in(page, live_server.url, "approver")
+    expect(page.locator(".task-list")).to_contain_text("拟处罚审批")
+
     # The supervisor reads the overview of what is late below him; nothing waits on him to do.
     time_machine.move_to(at(date(2027, 2, 10)))
     log_in(page, live_server.url, "supervisor")
