@@ -77,4 +77,5 @@ def test_the_user_list_filters_by_name_agency_role_and_state(client, world):
     assert "outsider" not in listed()  # another agency's login is not his to see, filtered or not
     assert listed(agency=str(world.elsewhere.pk)) >= {"admin", "officer"}  # an agency not offered is ignored
     form = filter_form(client.get("/users/").content.decode())
-    assert 'for="id_role"' in form and '<option value="" selected>全部</option>' in form
+    assert 'for="id_role"' in form
+    assert '<option value="" selected>全部</option>' in form
