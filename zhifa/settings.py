@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "zhifa.complaints",
     "zhifa.portal",
     "zhifa.desk",
+    "zhifa.supervision",
     "csp",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("zhifa.publicity.urls")),
     path("", include("zhifa.complaints.urls")),
     path("", include("zhifa.portal.urls")),
+    path("", include("zhifa.supervision.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
