@@ -44,6 +44,20 @@ ACTION_LABELS = {
     "complaint_settings.update": "修改投诉举报办理期限",
     "ledger.erase_facts": "依法删除事实内容",
     "ledger.seal_legacy": "封存旧格式记录的操作人与文件信息",
+    "supervision.plan_draft": "制定专项监督方案",
+    "supervision.plan_approve": "登记专项监督方案经政府批准",
+    "supervision.focus_list": "挂牌督办",
+    "supervision.focus_escalate": "提级监督",
+    "supervision.focus_close": "重点监督事项办结",
+    "supervision.act_call_up": "调阅、复制案卷",
+    "supervision.act_interview": "约谈负责人",
+    "supervision.act_unannounced": "暗访",
+    "supervision.act_inspection": "实地检查（执法监督）",
+    "supervision.act_self_inspection": "要求自查、说明情况",
+    "supervision.act_symposium": "召开座谈会、听证会（执法监督）",
+    "supervision.act_statistics": "统计分析、评估（执法监督）",
+    "supervision.evaluation_publish": "公布执法质效评议",
+    "supervision.interference_record": "记录干预案件情况（干预留痕）",
 }
 
 
