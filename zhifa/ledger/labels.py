@@ -44,6 +44,14 @@ ACTION_LABELS = {
     "complaint_settings.update": "修改投诉举报办理期限",
     "ledger.erase_facts": "依法删除事实内容",
     "ledger.seal_legacy": "封存旧格式记录的操作人与文件信息",
+    "supervision.review_seed": "记录案卷评查的随机种子和可抽取案卷",
+    "supervision.review_draw": "随机抽取评查案卷",
+    "supervision.review_select": "选定评查案卷",
+    "supervision.review_score": "案卷评查评分",
+    "supervision.review_issue": "出具案卷评查表",
+    "supervision.review_object": "对案卷评查结果提出异议",
+    "supervision.review_answer": "答复案卷评查异议",
+    "supervision.review_criteria": "发布案卷评查标准新版",
 }
 
 
