@@ -58,6 +58,13 @@ def _ordinary(case: Case) -> bool:
     return case.procedure == "ordinary"
 
 
+def _penalised(case: Case) -> bool:
+    """A penalty decided in the ordinary procedure (the `decide` act): not a decision to give none (decide_no_penalty
+    sets the decision date too, with no decision document to serve), nor one on the spot (its own document, handed
+    over when made, 行政处罚法 第五十二条)."""
+    return _ordinary(case) and case.decided_on is not None and case.records.filter(action="decide").exists()
+
+
 def filing_approval(case: Case, on_date: date) -> list[str]:
     """An ordinary case was filed on the head's approval; the file holds the 立案审批表 (issuing.ISSUABLE)."""
     if _ordinary(case) and case.filed_on and DocumentKind.FILING_APPROVAL not in _kinds(case):
@@ -67,7 +74,7 @@ def filing_approval(case: Case, on_date: date) -> list[str]:
 
 def decision_document(case: Case, on_date: date) -> list[str]:
     """A penalty decided in the ordinary procedure has its numbered decision in the file."""
-    if _ordinary(case) and case.decided_on and DocumentKind.PENALTY_DECISION not in _kinds(case):
+    if _penalised(case) and DocumentKind.PENALTY_DECISION not in _kinds(case):
         return [f"{case.decided_on:%Y-%m-%d} 作出处罚决定，卷内无行政处罚决定书"]
     return []
 
@@ -75,7 +82,7 @@ def decision_document(case: Case, on_date: date) -> list[str]:
 def service_proof(case: Case, on_date: date) -> list[str]:
     """The decision's service is proved: the serve act carries the signed receipt (or the post's, the electronic
     record, the notice), or a 送达回证 came back signed."""
-    if not (_ordinary(case) and case.decided_on):
+    if not _penalised(case):
         return []
     serves = list(case.records.filter(action="serve"))
     if any(record.files for record in serves):
@@ -125,7 +132,7 @@ def deadlines(case: Case, on_date: date) -> list[str]:
 
 def legal_review(case: Case, on_date: date) -> list[str]:
     """A decision the catalog in force made major (or the case marked major) passed the legal review first."""
-    if not case.decided_on:
+    if not _penalised(case) or case.decided_on is None:
         return []
     clauses = major.clauses(case, case.decided_on)
     if not (clauses or case.major):
@@ -148,8 +155,9 @@ def recordings(case: Case, on_date: date) -> list[str]:
 
 
 def discretion(case: Case, on_date: date) -> list[str]:
-    """A penalty decided states the reasons for the discretion used (裁量说理)."""
-    if case.decided_on and (case.penalty_kinds or case.fine) and not case.discretion_reasons.strip():
+    """A penalty decided in the ordinary procedure states the reasons for the discretion used (裁量说理); an
+    on-the-spot decision (a warning or a small fine at the law's fixed limits) is not asked for them."""
+    if _penalised(case) and (case.penalty_kinds or case.fine) and not case.discretion_reasons.strip():
         return ["处罚决定未载明裁量理由"]
     return []
 
@@ -157,7 +165,7 @@ def discretion(case: Case, on_date: date) -> list[str]:
 def service_late(case: Case, on_date: date) -> list[str]:
     """A decision not handed over when announced is served within seven working days (行政处罚法 第六十一条):
     the serve act's date (the day of the act, not the day a publication counts as served) against the period."""
-    if not (_ordinary(case) and case.decided_on):
+    if not _penalised(case) or case.decided_on is None:
         return []
     serve = case.records.filter(action="serve").order_by("entry_index").first()
     if serve is None:

@@ -31,6 +31,7 @@ DAY = date(2026, 12, 1)
 def closed_file(world: Any, agency: Any = None, *, closed_on: date = date(2026, 5, 6), **fields: Any) -> Case:
     """A closed penalty file with everything in order: filed on approval, a seizure recorded on video, decided with
     its reasons, served on time with the receipt, every period of the agency kept."""
+    fields = {"discretion_reasons": "情节轻微，按裁量基准下限处罚", **fields}
     case = Case.objects.create(
         agency=agency or world.branch,
         domain="forestry",
@@ -44,7 +45,6 @@ def closed_file(world: Any, agency: Any = None, *, closed_on: date = date(2026, 
         penalty_kinds=["fine"],
         fine=Decimal(1000),
         penalty_text="罚款一千元",
-        discretion_reasons="情节轻微，按裁量基准下限处罚",
         decided_on=date(2026, 4, 1),
         served_on=date(2026, 4, 3),
         closed_on=closed_on,
@@ -54,7 +54,12 @@ def closed_file(world: Any, agency: Any = None, *, closed_on: date = date(2026, 
     video = blobs.store(io.BytesIO(b"body camera"), content_type="video/mp4").sha256
     receipt = blobs.store(io.BytesIO(b"signed receipt"), content_type="application/pdf").sha256
     for index, (action, day, files) in enumerate(
-        (("file", date(2026, 3, 3), []), ("seize", date(2026, 3, 5), [video]), ("serve", date(2026, 4, 3), [receipt]))
+        (
+            ("file", date(2026, 3, 3), []),
+            ("seize", date(2026, 3, 5), [video]),
+            ("decide", date(2026, 4, 1), []),
+            ("serve", date(2026, 4, 3), [receipt]),
+        )
     ):
         CaseRecord.objects.create(
             case=case, action=action, on_date=day, files=files, entry_index=case.pk * 10 + index, created_by=world.admin
@@ -104,6 +109,11 @@ def test_each_finding_catches_its_defect_and_nothing_on_a_clean_file(world, evid
         assert [f.code for f in found] == [code], code
         assert found[0].detail
         assert found[0].source
+    # A decision to give no penalty has no decision to serve nor discretion to explain: nothing is missing.
+    spared = closed_file(world, discretion_reasons="")
+    spared.records.filter(action__in=("decide", "serve")).update(action="decide_no_penalty")
+    spared.documents.filter(kind=DocumentKind.PENALTY_DECISION).delete()
+    assert findings.find(spared, DAY) == []
     # A period still running past its day is missed too (the seizure never released).
     case = closed_file(world)
     case.deadlines.filter(period="seizure").update(stopped_on=None)
@@ -237,3 +247,33 @@ def test_a_review_from_findings_to_the_sheet_and_the_objection(world, evidence, 
         "supervision.review_answer",
     ]
     assert FileReview.objects.get(pk=review.pk).objected_by == head
+
+
+def test_the_pages_open_a_round_and_score_a_file_from_its_findings(world, evidence, client, time_machine):
+    time_machine.move_to(at(DAY))
+    case = closed_file(world, discretion_reasons="")
+    client.force_login(world.supervisor)
+    form = {
+        "title": "专项评查",
+        "period_from": "2026-01-01",
+        "period_to": "2026-11-30",
+        "method": "selected",
+        "min_per_agency": "1",
+        "case_ids": str(case.pk),
+    }
+    response = client.post("/supervision/reviews/new/", form)
+    review = FileReview.objects.get(case=case)
+    assert response.status_code == 302
+    page = client.get(f"/supervision/reviews/file/{review.pk}/").content.decode()
+    assert "裁量理由缺失" in page
+    assert 'name="points_discretion"' in page
+    assert 'value="5"' in page  # pre-filled from the finding
+    score = {f"points_{item['code']}": "0" for item in review_criteria.DEFAULT.items}
+    score |= {"points_discretion": "5", "note_discretion": "未说明裁量理由", "note": ""}
+    client.post(f"/supervision/reviews/file/{review.pk}/score/", score)
+    review.refresh_from_db()
+    assert (review.score, review.grade) == (Decimal(95), "excellent")
+    assert "专项评查" in client.get("/supervision/reviews/").content.decode()
+    # The reviewed agency sees nothing before the sheet is issued.
+    client.force_login(make_user("head", world.branch, Role.APPROVER))
+    assert client.get(f"/supervision/reviews/file/{review.pk}/").status_code == 404
