@@ -36,6 +36,7 @@ from zhifa.personnel.models import Certificate, Officer
 from zhifa.powers.demo import load_lists
 from zhifa.publicity.demo import load_publications
 from zhifa.supervision.demo_modes import load_modes
+from zhifa.supervision.demo_reviews import load_reviews
 
 DEMO_PASSWORD = "Zhifa@2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_DEVICE_NAME = "演示验证器"  # the authenticator the demo enrols for its administrators (see demo_code)
@@ -298,6 +299,7 @@ def load_demo(today: date) -> None:
     load_publications(today)
     load_complaints(today)
     load_modes(today)
+    load_reviews(today)
     transaction.on_commit(checkpoint_issue)
     transaction.on_commit(_demo_witness)
 

@@ -36,6 +36,8 @@ class DocumentKind(models.TextChoices):
     # 行政处罚法 第五十八条: the legal review's written opinion, passed or returned.
     LEGAL_REVIEW_OPINION = "legal_review_opinion", _("法制审核意见书")
     LEGAL_REVIEW_RETURN = "legal_review_return", _("法制审核退回意见书")
+    # 行政执法监督条例 第十八条: the supervisor's case-file review sheet (评查表), issued to the reviewed agency.
+    FILE_REVIEW_SHEET = "file_review_sheet", _("行政执法案卷评查表")
 
 
 # The code in each kind's number. Never change a code in use: numbers already issued carry it.
@@ -60,4 +62,5 @@ KIND_CODES: dict[DocumentKind, str] = {
     DocumentKind.CRIME_TRANSFER: "移司",
     DocumentKind.LEGAL_REVIEW_OPINION: "法审",
     DocumentKind.LEGAL_REVIEW_RETURN: "法退",
+    DocumentKind.FILE_REVIEW_SHEET: "评查",
 }

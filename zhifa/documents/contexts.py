@@ -561,6 +561,39 @@ class LegalReviewReturn(LegalReviewOpinion):
     kind: ClassVar[DocumentKind] = DocumentKind.LEGAL_REVIEW_RETURN
 
 
+@dataclass(frozen=True, kw_only=True)
+class ReviewLine:
+    """One line of a case-file review sheet: a criterion, the points it carries and the points taken off, why."""
+
+    label: str
+    points: Decimal  # the criterion's full points (0 for a veto item)
+    deducted: Decimal
+    note: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileReviewSheet(Document):
+    """行政执法案卷评查表: the supervisor's review of one closed case file (行政执法监督条例 第十八条), on the
+    criteria in force on the day of the review; issued by the supervising agency to the reviewed one."""
+
+    kind: ClassVar[DocumentKind] = DocumentKind.FILE_REVIEW_SHEET
+
+    round_title: str
+    reviewed_agency: str
+    case_title: str
+    case_ref: str  # the decision's number, or the case's id where there is none
+    closed_on: date | None
+    criteria: str  # the criteria's name and source
+    findings: tuple[str, ...]  # the automatic findings from the record
+    vetoes: tuple[ReviewLine, ...]
+    lines: tuple[ReviewLine, ...]
+    score: Decimal
+    grade: str  # 优秀 / 合格 / 不合格
+    reviewer_note: str
+    reviewers: str
+    reviewed_on: date
+
+
 CONTEXTS: dict[DocumentKind, type[Document]] = {
     context.kind: context
     for context in (
@@ -584,5 +617,6 @@ CONTEXTS: dict[DocumentKind, type[Document]] = {
         CrimeTransfer,
         LegalReviewOpinion,
         LegalReviewReturn,
+        FileReviewSheet,
     )
 }

@@ -58,6 +58,14 @@ ACTION_LABELS = {
     "supervision.act_statistics": "统计分析、评估（执法监督）",
     "supervision.evaluation_publish": "公布执法质效评议",
     "supervision.interference_record": "记录干预案件情况（干预留痕）",
+    "supervision.review_seed": "记录案卷评查的随机种子和可抽取案卷",
+    "supervision.review_draw": "随机抽取评查案卷",
+    "supervision.review_select": "选定评查案卷",
+    "supervision.review_score": "案卷评查评分",
+    "supervision.review_issue": "出具案卷评查表",
+    "supervision.review_object": "对案卷评查结果提出异议",
+    "supervision.review_answer": "答复案卷评查异议",
+    "supervision.review_criteria": "发布案卷评查标准新版",
 }
 
 

@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver
 
-# Each area of supervision adds its paths (under /supervision/) here.
-urlpatterns: list[URLPattern | URLResolver] = []
+from zhifa.supervision.modes_views import modes_urls
+from zhifa.supervision.reviews_views import reviews_urls
 
-from zhifa.supervision.modes_views import modes_urls  # noqa: E402 - each area's paths are added below the list
-
-urlpatterns += modes_urls
+# Each area of supervision brings its paths (under /supervision/ and /public/supervision/).
+urlpatterns: list[URLPattern | URLResolver] = [*modes_urls, *reviews_urls]
