@@ -36,6 +36,10 @@ class DocumentKind(models.TextChoices):
     # 行政处罚法 第五十八条: the legal review's written opinion, passed or returned.
     LEGAL_REVIEW_OPINION = "legal_review_opinion", _("法制审核意见书")
     LEGAL_REVIEW_RETURN = "legal_review_return", _("法制审核退回意见书")
+    # 行政执法监督条例 第二十七条至第二十九条: the supervisor's instruments (zhifa/supervision/notices.py).
+    SUPERVISION_URGING = "supervision_urging", _("行政执法监督督办函")
+    SUPERVISION_OPINION = "supervision_opinion", _("行政执法监督意见书")
+    SUPERVISION_DECISION = "supervision_decision", _("行政执法监督决定书")
 
 
 # The code in each kind's number. Never change a code in use: numbers already issued carry it.
@@ -60,4 +64,7 @@ KIND_CODES: dict[DocumentKind, str] = {
     DocumentKind.CRIME_TRANSFER: "移司",
     DocumentKind.LEGAL_REVIEW_OPINION: "法审",
     DocumentKind.LEGAL_REVIEW_RETURN: "法退",
+    DocumentKind.SUPERVISION_URGING: "监督",
+    DocumentKind.SUPERVISION_OPINION: "监意",
+    DocumentKind.SUPERVISION_DECISION: "监决",
 }
