@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from typing import Any
 
@@ -96,11 +97,13 @@ def test_an_opinion_is_issued_objected_to_answered_reported_returned_and_accepte
         notices.notice_review(
             actor=world.supervisor, notice=notice, verdict="returned", remarks="未附证明", due_on=date(2026, 11, 30)
         )
-        notices.notice_report(actor=approver, notice=notice, report="附集体讨论记录", files=[])
+        scan = blobs.store(io.BytesIO(b"collective discussion record"), content_type="application/pdf").sha256
+        notices.notice_report(actor=approver, notice=notice, report="附集体讨论记录", files=[scan])
         notices.notice_review(actor=world.supervisor, notice=notice, verdict="accepted", remarks="")
     notice.refresh_from_db()
     assert (notice.state, notice.closed_on) == (NoticeState.ACCEPTED, date(2026, 11, 2))
     assert [r.verdict for r in notice.rectifications.all()] == ["returned", "accepted"]
+    assert notice.rectifications.last().files == [scan]  # type: ignore[union-attr]
     actions = list(Entry.objects.filter(action__startswith="supervision.").values_list("action", flat=True))
     assert actions == [
         "supervision.notice_draft",
@@ -300,3 +303,34 @@ def test_on_the_spot_correction_is_recorded_and_a_disqualification_is_carried_ou
         notices.proposal_carry_out(actor=world.admin, proposal=proposal)
     assert not world.officer.certificates.exclude(status=CertificateStatus.REVOKED).exists()
     assert Entry.objects.filter(action="certificate.revoked").count() == 1
+
+
+def test_the_pages_show_each_side_its_notices_and_the_public_its_bulletins(world, approver, client):
+    case = decided_case(world)
+    with time_machine.travel(at(date(2026, 10, 12))):
+        notice = notices.notice_create(
+            actor=world.supervisor,
+            kind=NoticeKind.ON_THE_SPOT,
+            agency=world.branch,
+            facts="未出示证件",
+            request="当场出示",
+        )
+        notices.bulletin_publish(
+            actor=world.supervisor, notice=notice, title="关于未出示执法证件问题的通报", text="已当场纠正。"
+        )
+        challenges.litigation_record(
+            actor=world.supervisor, case=case, court="测试区人民法院", filed_on=date(2026, 10, 9)
+        )
+        client.force_login(world.supervisor)
+        page = client.post(
+            "/supervision/notices/new/",
+            {"kind": "opinion", "agency": world.branch.pk, "case": case.pk, "facts": "罚款畸重", "request": "纠正"},
+        )
+        assert "不再进行执法监督" in page.content.decode()  # the form says why, on the case field
+        assert client.get(f"/supervision/notices/{notice.pk}/").status_code == 200
+        client.force_login(approver)
+        assert "当场纠正记录" in client.get(f"/supervision/notices/{notice.pk}/").content.decode()
+        client.force_login(make_user("stranger", world.sibling, Role.APPROVER))
+        assert client.get(f"/supervision/notices/{notice.pk}/").status_code == 404
+        client.logout()
+        assert "关于未出示执法证件问题的通报" in client.get("/public/supervision/bulletins/").content.decode()
