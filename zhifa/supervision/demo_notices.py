@@ -56,10 +56,10 @@ def load_notices(today: date) -> None:
     decided = list(Case.objects.filter(agency=branch, decided_on__isnull=False).order_by("pk")[:6])
     case = decided[0] if decided else None
 
-    def make(kind: str, facts: str, request: str, **extra: object) -> SupervisionNotice:
+    def make(kind: str, facts: str, request: str, case: Case | None = None) -> SupervisionNotice:
         return notices.notice_create(
-            actor=supervisor, kind=kind, agency=branch, facts=facts, request=request, on_date=today, **extra
-        )  # type: ignore[arg-type]
+            actor=supervisor, kind=kind, agency=branch, case=case, facts=facts, request=request, on_date=today
+        )
 
     # 草拟: an opinion not yet sent.
     make(NoticeKind.OPINION, "该案罚款未说明适用裁量档次的理由。", "补充裁量说理。", case=case)

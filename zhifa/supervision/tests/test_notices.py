@@ -103,7 +103,7 @@ def test_an_opinion_is_issued_objected_to_answered_reported_returned_and_accepte
     notice.refresh_from_db()
     assert (notice.state, notice.closed_on) == (NoticeState.ACCEPTED, date(2026, 11, 2))
     assert [r.verdict for r in notice.rectifications.all()] == ["returned", "accepted"]
-    assert notice.rectifications.last().files == [scan]  # type: ignore[union-attr]
+    assert notice.rectifications.last().files == [scan]
     actions = list(Entry.objects.filter(action__startswith="supervision.").values_list("action", flat=True))
     assert actions == [
         "supervision.notice_draft",
