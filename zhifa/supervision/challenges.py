@@ -75,7 +75,7 @@ def reconsideration_record(*, actor: User, case: Case, body: str, applied_on: da
 
 def reconsideration_decide(*, actor: User, row: Reconsideration, outcome: str, decided_on: date) -> Reconsideration:
     with translation.override("zh-hans"), transaction.atomic():
-        row = Reconsideration.objects.select_for_update().select_related("case", "agency").get(pk=row.pk)
+        row = Reconsideration.objects.select_for_update(of=("self",)).select_related("case", "agency").get(pk=row.pk)
         require_role(actor, RECORDERS, agency=row.agency, doing="登记行政复议结果")
         if row.outcome:
             raise Refusal("该行政复议已登记结果")
@@ -97,7 +97,7 @@ def reconsideration_decide(*, actor: User, row: Reconsideration, outcome: str, d
 def reconsideration_opinion(*, actor: User, row: Reconsideration, received_on: date, text: str) -> Reconsideration:
     """A 行政复议意见书 received (行政复议法 第七十六条): its correction is reported within 60 days."""
     with translation.override("zh-hans"), transaction.atomic():
-        row = Reconsideration.objects.select_for_update().select_related("case", "agency").get(pk=row.pk)
+        row = Reconsideration.objects.select_for_update(of=("self",)).select_related("case", "agency").get(pk=row.pk)
         require_role(actor, RECORDERS, agency=row.agency, doing="登记行政复议意见书")
         if row.opinion_received_on is not None:
             raise Refusal("该行政复议已登记意见书")
@@ -119,7 +119,7 @@ def reconsideration_opinion(*, actor: User, row: Reconsideration, received_on: d
 
 def reconsideration_opinion_answer(*, actor: User, row: Reconsideration, answered_on: date) -> Reconsideration:
     with translation.override("zh-hans"), transaction.atomic():
-        row = Reconsideration.objects.select_for_update().select_related("case", "agency").get(pk=row.pk)
+        row = Reconsideration.objects.select_for_update(of=("self",)).select_related("case", "agency").get(pk=row.pk)
         require_role(actor, RECORDERS, agency=row.agency, doing="登记意见书的纠正情况")
         if row.opinion_received_on is None:
             raise Refusal("该行政复议尚未登记意见书")
@@ -175,7 +175,7 @@ def litigation_record(
 def litigation_hearing(*, actor: User, row: Litigation, hearing_on: date, head_appeared: bool) -> Litigation:
     """The hearing held, and whether the agency head appeared in court."""
     with translation.override("zh-hans"), transaction.atomic():
-        row = Litigation.objects.select_for_update().select_related("case", "agency").get(pk=row.pk)
+        row = Litigation.objects.select_for_update(of=("self",)).select_related("case", "agency").get(pk=row.pk)
         require_role(actor, RECORDERS, agency=row.agency, doing="登记开庭情况")
         if row.hearing_on is not None:
             raise Refusal("该诉讼已登记开庭情况")
@@ -194,7 +194,7 @@ def litigation_hearing(*, actor: User, row: Litigation, hearing_on: date, head_a
 
 def litigation_decide(*, actor: User, row: Litigation, outcome: str, decided_on: date) -> Litigation:
     with translation.override("zh-hans"), transaction.atomic():
-        row = Litigation.objects.select_for_update().select_related("case", "agency").get(pk=row.pk)
+        row = Litigation.objects.select_for_update(of=("self",)).select_related("case", "agency").get(pk=row.pk)
         require_role(actor, RECORDERS, agency=row.agency, doing="登记裁判结果")
         if row.outcome:
             raise Refusal("该诉讼已登记裁判结果")

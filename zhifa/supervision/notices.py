@@ -174,7 +174,11 @@ def _require_agency(actor: User, notice: SupervisionNotice, doing: str) -> None:
 
 
 def _locked(notice: SupervisionNotice) -> SupervisionNotice:
-    return SupervisionNotice.objects.select_for_update().select_related("agency", "issuer", "case").get(pk=notice.pk)
+    return (
+        SupervisionNotice.objects.select_for_update(of=("self",))
+        .select_related("agency", "issuer", "case")
+        .get(pk=notice.pk)
+    )
 
 
 def _state(notice: SupervisionNotice, *states: str, doing: str) -> None:
@@ -564,7 +568,7 @@ def proposal_carry_out(*, actor: User, proposal: OfficerProposal, reason: str = 
     today = timezone.localdate()
     with translation.override("zh-hans"), transaction.atomic():
         proposal = (
-            OfficerProposal.objects.select_for_update()
+            OfficerProposal.objects.select_for_update(of=("self",))
             .select_related("notice__agency", "officer__agency")
             .get(pk=proposal.pk)
         )
