@@ -37,6 +37,7 @@ from zhifa.powers.demo import load_lists
 from zhifa.publicity.demo import load_publications
 from zhifa.supervision.demo_modes import load_modes
 from zhifa.supervision.demo_reviews import load_reviews
+from zhifa.supervision.demo_notices import load_notices
 
 DEMO_PASSWORD = "Zhifa@2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_DEVICE_NAME = "演示验证器"  # the authenticator the demo enrols for its administrators (see demo_code)
@@ -300,6 +301,7 @@ def load_demo(today: date) -> None:
     load_complaints(today)
     load_modes(today)
     load_reviews(today)
+    load_notices(today)
     transaction.on_commit(checkpoint_issue)
     transaction.on_commit(_demo_witness)
 

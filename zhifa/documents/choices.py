@@ -38,6 +38,10 @@ class DocumentKind(models.TextChoices):
     LEGAL_REVIEW_RETURN = "legal_review_return", _("法制审核退回意见书")
     # 行政执法监督条例 第十八条: the supervisor's case-file review sheet (评查表), issued to the reviewed agency.
     FILE_REVIEW_SHEET = "file_review_sheet", _("行政执法案卷评查表")
+    # 行政执法监督条例 第二十七条至第二十九条: the supervisor's instruments (zhifa/supervision/notices.py).
+    SUPERVISION_URGING = "supervision_urging", _("行政执法监督督办函")
+    SUPERVISION_OPINION = "supervision_opinion", _("行政执法监督意见书")
+    SUPERVISION_DECISION = "supervision_decision", _("行政执法监督决定书")
 
 
 # The code in each kind's number. Never change a code in use: numbers already issued carry it.
@@ -63,4 +67,7 @@ KIND_CODES: dict[DocumentKind, str] = {
     DocumentKind.LEGAL_REVIEW_OPINION: "法审",
     DocumentKind.LEGAL_REVIEW_RETURN: "法退",
     DocumentKind.FILE_REVIEW_SHEET: "评查",
+    DocumentKind.SUPERVISION_URGING: "监督",
+    DocumentKind.SUPERVISION_OPINION: "监意",
+    DocumentKind.SUPERVISION_DECISION: "监决",
 }

@@ -7,3 +7,8 @@ from zhifa.supervision.reviews_views import reviews_urls
 
 # Each area of supervision brings its paths (under /supervision/ and /public/supervision/).
 urlpatterns: list[URLPattern | URLResolver] = [*modes_urls, *reviews_urls]
+from zhifa.supervision.notices_views import notices_urls
+
+# Each area of supervision adds its paths (under /supervision/) here.
+urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns += notices_urls

@@ -24,6 +24,7 @@ from zhifa.demo import DEMO_PASSWORD
 from zhifa.ledger.verify import verify_ledger
 from zhifa.personnel.models import Certificate, Officer
 from zhifa.personnel.selectors import CERTIFICATE_STATES, certificate_state_filter
+from zhifa.supervision.models.notices import NoticeState, SupervisionNotice
 from zhifa.testing.factories import at
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +85,7 @@ def has_the_portal() -> None:
     assert set(PublicationState.values) <= states
     assert CreditRepair.objects.filter(state=RepairState.SUBMITTED).exists()
     assert set(ComplaintState.values) <= set(Complaint.objects.values_list("state", flat=True))
+    assert set(NoticeState.values) <= set(SupervisionNotice.objects.values_list("state", flat=True))
     assert Cosignature.objects.exists()
     shown = Publication.objects.filter(state=PublicationState.PUBLISHED, party_kind="citizen").first()
     assert shown is not None

@@ -419,4 +419,21 @@ def _seizure_sample(kind: DocumentKind, common: Common, case: str) -> Document:
             returned=True,
             issued_on=date(2026, 11, 10),
         )
+    if kind.value.startswith("supervision_"):
+        # The supervisor's instruments (zhifa/supervision/notices.py, 行政执法监督条例 第二十七条至第二十九条).
+        from zhifa.documents.contexts import CONTEXTS
+
+        return CONTEXTS[kind](  # type: ignore[call-arg]
+            **common,
+            addressee="大青山国家级自然保护区管理局哈拉沁保护站",
+            case_title=case,
+            facts="对张某某滥伐林木一案罚款数额明显高于裁量基准，且未说明理由。",
+            request="重新审查该案的裁量，依法纠正，并将整改情况书面报告。",
+            basis="《行政执法监督条例》第二十八条",
+            due_on=date(2026, 12, 23),
+            objection_days=10,
+            issued_on=date(2026, 11, 23),
+            government="大青山市人民政府" if kind == DocumentKind.SUPERVISION_DECISION else "",
+            approval_number="大政函〔2026〕8号" if kind == DocumentKind.SUPERVISION_DECISION else "",
+        )
     raise AssertionError(f"no sample for {kind}")
