@@ -105,7 +105,7 @@ def chart(report: AnnualReport, fmt: str) -> bytes:
     return out.getvalue()
 
 
-def _context(report: AnnualReport) -> dict[str, Any]:
+def document_context(report: AnnualReport) -> dict[str, Any]:
     return {
         "report": report,
         "sections": sections(report),
@@ -125,7 +125,8 @@ def render_pdf(report: AnnualReport) -> bytes:
     svg = base64.b64encode(chart(report, "svg")).decode()
     with translation.override("zh-hans"):
         html = render_to_string(
-            "supervision/report_document.html", {**_context(report), "chart": f"data:image/svg+xml;base64,{svg}"}
+            "supervision/report_document.html",
+            {**document_context(report), "chart": f"data:image/svg+xml;base64,{svg}"},
         )
     from weasyprint import HTML, URLFetcher
 
@@ -141,7 +142,7 @@ def render_docx(report: AnnualReport) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
 
-    context = _context(report)
+    context = document_context(report)
     document = Document()
     style = document.styles["Normal"]
     style.font.size = Pt(12)
