@@ -69,7 +69,8 @@ def setup(db: str, keep: Path) -> Any:
     if db == "postgres":
         from zhifa.testing.postgres import ThrowawayPostgres
 
-        server = ThrowawayPostgres(keep / "pg")
+        # Its own folder, as zhifa.testing.postgres makes it: the server's user must reach it.
+        server = ThrowawayPostgres(Path(tempfile.mkdtemp(prefix="zhifa-pg-")))
         server.start()
         os.environ["DATABASE_URL"] = server.url()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "zhifa.settings")
