@@ -38,6 +38,7 @@ from zhifa.publicity.demo import load_publications
 from zhifa.supervision.demo_modes import load_modes
 from zhifa.supervision.demo_reviews import load_reviews
 from zhifa.supervision.demo_notices import load_notices
+from zhifa.supervision.demo_reports import load_reports
 
 DEMO_PASSWORD = "Zhifa@2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_DEVICE_NAME = "演示验证器"  # the authenticator the demo enrols for its administrators (see demo_code)
@@ -302,6 +303,7 @@ def load_demo(today: date) -> None:
     load_modes(today)
     load_reviews(today)
     load_notices(today)
+    load_reports(today)
     transaction.on_commit(checkpoint_issue)
     transaction.on_commit(_demo_witness)
 

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 ACTION_LABELS = {
+    "supervision.report_create": "编制行政执法报告（季度报告或统计年报）",
+    "supervision.report_refresh": "更新报告的统计数据",
+    "supervision.report_write": "修改报告正文",
+    "supervision.report_submit": "报送行政执法报告",
+    "supervision.report_accept": "接收行政执法报告",
+    "supervision.report_return": "退回行政执法报告",
     "document.issue": "制作执法文书",
     "document.sign": "上传文书签字件",
     "ledger.witness_add": "登记见证方",

@@ -12,3 +12,7 @@ from zhifa.supervision.notices_views import notices_urls
 # Each area of supervision adds its paths (under /supervision/) here.
 urlpatterns: list[URLPattern | URLResolver] = []
 urlpatterns += notices_urls
+
+from zhifa.supervision.reports_views import reports_urls  # noqa: E402
+
+urlpatterns += reports_urls

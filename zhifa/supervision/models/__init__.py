@@ -3,3 +3,4 @@
 from zhifa.supervision.models import modes as modes  # 日常、重点、专项监督, 监督措施, 评议, 干预留痕
 from zhifa.supervision.models import reviews as reviews  # 案卷评查
 from zhifa.supervision.models import challenges, notices  # noqa: F401  (the notices area, issue 18)
+from zhifa.supervision.models.reports import AnnualReport, ReportKind, ReportState  # noqa: F401
