@@ -36,9 +36,9 @@ from zhifa.personnel.models import Certificate, Officer
 from zhifa.powers.demo import load_lists
 from zhifa.publicity.demo import load_publications
 from zhifa.supervision.demo_modes import load_modes
-from zhifa.supervision.demo_reviews import load_reviews
 from zhifa.supervision.demo_notices import load_notices
 from zhifa.supervision.demo_reports import load_reports
+from zhifa.supervision.demo_reviews import load_reviews
 
 DEMO_PASSWORD = "Zhifa@2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_DEVICE_NAME = "演示验证器"  # the authenticator the demo enrols for its administrators (see demo_code)

@@ -488,4 +488,6 @@ def published_evaluations() -> QuerySet[Evaluation]:
 
 
 def open_listed(case: Case) -> list[FocusMatter]:
-    return list(case.focus_matters.filter(state=FocusState.OPEN).select_related("supervisor_agency", "from_agency"))
+    return list(
+        FocusMatter.objects.filter(case=case, state=FocusState.OPEN).select_related("supervisor_agency", "from_agency")
+    )

@@ -3,16 +3,9 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver
 
 from zhifa.supervision.modes_views import modes_urls
+from zhifa.supervision.notices_views import notices_urls
+from zhifa.supervision.reports_views import reports_urls
 from zhifa.supervision.reviews_views import reviews_urls
 
 # Each area of supervision brings its paths (under /supervision/ and /public/supervision/).
-urlpatterns: list[URLPattern | URLResolver] = [*modes_urls, *reviews_urls]
-from zhifa.supervision.notices_views import notices_urls
-
-# Each area of supervision adds its paths (under /supervision/) here.
-urlpatterns: list[URLPattern | URLResolver] = []
-urlpatterns += notices_urls
-
-from zhifa.supervision.reports_views import reports_urls  # noqa: E402
-
-urlpatterns += reports_urls
+urlpatterns: list[URLPattern | URLResolver] = [*modes_urls, *reviews_urls, *notices_urls, *reports_urls]

@@ -436,4 +436,28 @@ def _seizure_sample(kind: DocumentKind, common: Common, case: str) -> Document:
             government="大青山市人民政府" if kind == DocumentKind.SUPERVISION_DECISION else "",
             approval_number="大政函〔2026〕8号" if kind == DocumentKind.SUPERVISION_DECISION else "",
         )
+    if kind == DocumentKind.FILE_REVIEW_SHEET:
+        # The supervisor's case-file review (zhifa/supervision/reviews.py, 行政执法监督条例 第十八条).
+        from zhifa.documents.contexts import FileReviewSheet, ReviewLine
+
+        return FileReviewSheet(
+            **common,
+            round_title="2026年第四季度案卷评查",
+            reviewed_agency="大青山国家级自然保护区管理局哈拉沁保护站",
+            case_title=case,
+            case_ref="大青保罚决字〔2026〕第12号",
+            closed_on=date(2026, 11, 30),
+            criteria="行政执法案卷评查标准（默认）",
+            findings=("处罚决定书送达超过七个工作日",),
+            vetoes=(ReviewLine(label="执法主体不合法", points=Decimal(0), deducted=Decimal(0), note=""),),
+            lines=(
+                ReviewLine(label="文书格式规范", points=Decimal(20), deducted=Decimal(2), note="送达回证日期涂改"),
+                ReviewLine(label="事实清楚、证据充分", points=Decimal(80), deducted=Decimal(5), note="送达迟延"),
+            ),
+            score=Decimal(93),
+            grade="优秀",
+            reviewer_note="案卷总体规范。",
+            reviewers="王监督、刘监督",
+            reviewed_on=date(2026, 12, 4),
+        )
     raise AssertionError(f"no sample for {kind}")
