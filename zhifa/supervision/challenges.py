@@ -267,3 +267,21 @@ def challenges_for(actor: User) -> tuple[list[Reconsideration], list[Litigation]
     reconsiderations = restrict(Reconsideration.objects.select_related("case", "agency"), actor)
     litigations = restrict(Litigation.objects.select_related("case", "agency"), actor)
     return list(reconsiderations[:200]), list(litigations[:200])
+
+
+def challenge_figures(root_path: str, start: date, end: date, as_of: date) -> dict[int, dict[str, int]]:
+    """The statistics' figures of challenges (supervision/statistics.py): per agency of the subtree at `root_path`,
+    the reconsiderations applied for and the lawsuits filed in [start, end], and of those the ones corrected (撤销,
+    变更, 确认违法, 责令履行) by a decision made on or before `as_of`. Two aggregate queries."""
+    found: dict[int, dict[str, int]] = {}
+    sources = ((Reconsideration, "applied_on", "reconsiderations"), (Litigation, "filed_on", "litigations"))
+    for model, day, key in sources:
+        rows = (
+            model.objects.filter(agency__path__startswith=root_path, **{f"{day}__range": (start, end)})
+            .values("agency")
+            .annotate(n=Count("pk"), c=Count("pk", filter=Q(outcome__in=CORRECTED, decided_on__lte=as_of)))
+        )
+        for row in rows:
+            counts = found.setdefault(row["agency"], {})
+            counts[key], counts[f"{key}_corrected"] = row["n"], row["c"]
+    return found

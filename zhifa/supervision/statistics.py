@@ -21,7 +21,8 @@ figures and the reports agree):
   with a lawful reason, and the decisions of the period with neither (not yet published on the figures' day);
 - complaints received in the period, and those ended (办结) in it;
 - officers in post and auxiliary staff, certificates valid, on the figures' day;
-- reconsiderations and lawsuits: `CHALLENGE_SOURCES` (a hook the challenges module fills: models/challenges.py).
+- reconsiderations and lawsuits applied for / filed in the period, and of those the ones corrected by the figures'
+  day (supervision/challenges.py challenge_figures).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from zhifa.personnel.choices import CertificateStatus, OfficerKind, OfficerStatu
 from zhifa.personnel.models import Certificate, Officer
 from zhifa.publicity.choices import PublicationState
 from zhifa.publicity.models import Publication
+from zhifa.supervision.challenges import challenge_figures
 
 Value = int | Decimal
 
@@ -118,11 +120,11 @@ AGENCY_PERIODS = (
     "transfer_approval",
 )
 
-# Hook for reconsiderations and lawsuits (行政复议、行政诉讼): the challenges module (models/challenges.py) appends a
-# function `(root_path, start, end, as_of) -> {agency_id: {"reconsiderations": n, "reconsiderations_corrected": n,
-# "litigations": n, "litigations_corrected": n}}` here when it is installed; until then those figures are 0.
+# Reconsiderations and lawsuits (行政复议、行政诉讼) come from the challenges' records: functions
+# `(root_path, start, end, as_of) -> {agency_id: {"reconsiderations": n, "reconsiderations_corrected": n,
+# "litigations": n, "litigations_corrected": n}}`.
 ChallengeSource = Callable[[str, date, date, date], dict[int, dict[str, int]]]
-CHALLENGE_SOURCES: list[ChallengeSource] = []
+CHALLENGE_SOURCES: list[ChallengeSource] = [challenge_figures]
 
 
 def empty() -> dict[str, Value]:

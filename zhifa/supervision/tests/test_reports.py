@@ -200,3 +200,23 @@ def test_the_export_names_each_field_after_the_data_standard(desk, world):
     rows = list(csv.reader(io.StringIO(report_export.as_csv(report))))
     assert rows[0] == ["数据元标识", "数据元名称", "值", "单位"]
     assert ["XZCFJDS", "行政处罚决定数", "2", "件"] in rows
+
+
+def test_reconsiderations_and_lawsuits_are_counted_with_those_corrected_by_the_figures_day(desk, world):
+    from zhifa.cases.models import Case
+    from zhifa.supervision import challenges
+
+    decided = Case.objects.filter(agency=world.branch, decided_on__isnull=False).exclude(procedure="summary").get()
+    row = challenges.reconsideration_record(
+        actor=world.supervisor, case=decided, body="测试市人民政府", applied_on=date(2026, 11, 18)
+    )
+    challenges.reconsideration_decide(actor=world.supervisor, row=row, outcome="revoked", decided_on=date(2026, 11, 20))
+    court = "测试区人民法院"
+    challenges.litigation_record(actor=world.supervisor, case=decided, court=court, filed_on=date(2026, 11, 19))
+    quarter = (date(2026, 10, 1), date(2026, 12, 31))
+    figures = statistics_for(world.bureau, *quarter, TODAY).total
+    assert (figures["reconsiderations"], figures["reconsiderations_corrected"]) == (1, 1)
+    assert (figures["litigations"], figures["litigations_corrected"]) == (1, 0)
+    before = statistics_for(world.bureau, *quarter, date(2026, 11, 19)).total
+    assert before["reconsiderations_corrected"] == 0  # revoked only on the 20th
+    assert statistics_for(world.sibling, *quarter, TODAY).total["reconsiderations"] == 0
