@@ -331,6 +331,18 @@ def admin_desk(actor: User, today: date, *, with_locks: bool = True) -> AdminDes
     return desk
 
 
+# Who answers or follows the supervisor's instruments (督办函、意见书、决定书): the agency's approver (for its head)
+# and the supervisor (objections and reports to answer).
+NOTICE_ROLES = (Role.APPROVER, Role.SUPERVISOR)
+
+
+def notices_waiting(actor: User) -> QuerySet[Any]:
+    """The supervision notices waiting on the actor (supervision.notices.notices_waiting_for)."""
+    from zhifa.supervision.notices import notices_waiting_for  # supervision sits above the desk's other sources
+
+    return notices_waiting_for(actor)
+
+
 @dataclass(frozen=True)
 class Counts:
     """What the navigation's 「工作台」 badge shows: acts waiting, and periods (or certificates) passed."""
@@ -348,6 +360,8 @@ def counts_for(request: HttpRequest, today: date) -> Counts:
     assert isinstance(actor, User)
     todo = sum(task_counts(actor, today).values())
     overdue = overdue_count(actor, today) if reads_cases(actor) else 0
+    if actor.has_role(*NOTICE_ROLES):
+        todo += notices_waiting(actor).count()
     if actor.has_role(Role.SYSADMIN, Role.SECADMIN):
         admin = admin_desk(actor, today)
         todo += admin.todo

@@ -50,7 +50,7 @@ def approver(world: Any) -> Any:
     return make_user("approver", world.branch, Role.APPROVER)
 
 
-def test_an_opinion_is_issued_objected_to_answered_reported_returned_and_accepted(world, approver, evidence):
+def test_an_opinion_is_issued_objected_to_answered_reported_returned_and_accepted(world, approver, evidence, client):
     case = decided_case(world)
     with time_machine.travel(at(date(2026, 10, 12))):
         notice = notices.notice_create(
@@ -72,6 +72,12 @@ def test_an_opinion_is_issued_objected_to_answered_reported_returned_and_accepte
             action="document.issue", subject=f"supervision.supervisionnotice:{notice.pk}"
         ).exists()
         assert list(notices.notices_waiting_for(approver)) == [notice]
+        # It waits on the approver's desk (工作台), counted in its 待办 and one click from its page.
+        client.force_login(approver)
+        desk = client.get("/").content.decode()
+        assert 'id="desk-notices"' in desk
+        assert f'href="/supervision/notices/{notice.pk}/"' in desk
+        assert "测试管监意字〔2026〕第1号" in desk
         # Only the agency's head or approver answers for it: not the supervisor, not another agency's approver.
         stranger = make_user("stranger", world.sibling, Role.APPROVER)
         with pytest.raises(Refusal, match="负责人或案件审批人"):
