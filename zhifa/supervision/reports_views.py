@@ -235,6 +235,6 @@ reports_urls: list[URLPattern] = [
     path("supervision/reports/<int:pk>/", report_detail, name="supervision_report"),
     path("supervision/reports/<int:pk>/report.<str:fmt>", report_file, name="supervision_report_file"),
     path("supervision/reports/<int:pk>/export.<str:fmt>", report_export_view, name="supervision_report_export"),
-    path("supervision/public/annual-reports/", public_reports, name="supervision_public_reports"),
-    path("supervision/public/annual-reports/<int:pk>.pdf", public_report_pdf, name="supervision_public_report_pdf"),
+    path("public/supervision/annual-reports/", public_reports, name="supervision_public_reports"),
+    path("public/supervision/annual-reports/<int:pk>.pdf", public_report_pdf, name="supervision_public_report_pdf"),
 ]
