@@ -77,7 +77,16 @@ class ServicePagesSitemap(Sitemap):  # type: ignore[type-arg]
     changefreq = "daily"
 
     def items(self) -> list[str]:
-        return ["public_decisions", "complaint_file", "ledger_check", "ledger_checkpoints"]
+        return [
+            "public_decisions",
+            "complaint_file",
+            "ledger_check",
+            "ledger_checkpoints",
+            # 执法监督's public results: evaluations (评议), bulletins (通报), the yearly statistics reports (统计年报).
+            "public_evaluations",
+            "public_supervision_bulletins",
+            "supervision_public_reports",
+        ]
 
     def location(self, item: str) -> str:
         return reverse(item)
