@@ -23,7 +23,7 @@ run: $(STAMP) check-system-run
 	$(BIN)/zhifa laws load
 	$(BIN)/zhifa demo
 	# The record's checkpoints on the service's own schedule, beside the server, stopped with it.
-	$(BIN)/zhifa ledger checkpoint --schedule & scheduler=$$!; \
+	$(BIN)/zhifa ledger checkpoint --schedule & scheduler=$$!; $(BIN)/zhifa supervision warn --schedule & scheduler="$$scheduler $$!"; \
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/zhifa runserver --noreload $(HOST)
 

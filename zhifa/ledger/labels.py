@@ -44,6 +44,10 @@ ACTION_LABELS = {
     "complaint_settings.update": "修改投诉举报办理期限",
     "ledger.erase_facts": "依法删除事实内容",
     "ledger.seal_legacy": "封存旧格式记录的操作人与文件信息",
+    "supervision.warnings_run": "运行执法监督预警规则",
+    "supervision.warning_open": "发出执法监督预警",
+    "supervision.warning_resolve": "执法监督预警消除",
+    "supervision.warning_dismiss": "排除执法监督预警（附理由）",
 }
 
 
