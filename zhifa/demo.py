@@ -35,6 +35,7 @@ from zhifa.personnel.choices import Gender, OfficerKind, ReviewResult
 from zhifa.personnel.models import Certificate, Officer
 from zhifa.powers.demo import load_lists
 from zhifa.publicity.demo import load_publications
+from zhifa.supervision.demo_overview import load_overview
 
 DEMO_PASSWORD = "Zhifa@2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_DEVICE_NAME = "演示验证器"  # the authenticator the demo enrols for its administrators (see demo_code)
@@ -296,6 +297,7 @@ def load_demo(today: date) -> None:
     # 事后公开: the decisions published (masked), withheld, withdrawn and repaired.
     load_publications(today)
     load_complaints(today)
+    load_overview(today)
     transaction.on_commit(checkpoint_issue)
     transaction.on_commit(_demo_witness)
 

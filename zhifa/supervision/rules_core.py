@@ -303,7 +303,7 @@ def _repeated_inspections(today: date) -> Iterator[Finding]:
         CaseRecord.objects.filter(
             action__in=INSPECTION_ACTS, on_date__gte=today - timedelta(days=LOOKBACK_DAYS), on_date__lte=today
         )
-        .exclude(case__parties__credit_code="")
+        .filter(case__parties__credit_code__gt="")
         .values_list("pk", "on_date", "case_id", "case__agency_id", "case__agency__name", "case__parties__credit_code")
         .order_by("on_date", "pk")
     )
@@ -392,7 +392,8 @@ register(
 def _review_missing(today: date) -> Iterator[Finding]:
     """A decision made in the window without a passed legal review, which the catalog in force for the agency on
     the decision's day (cases/major.py) made major."""
-    passed = CaseRecord.objects.filter(case=OuterRef("pk"), action="pass_review")
+    # A review passed before the decision, or the review after the hearing (cases/guards.reviewed_after_hearing).
+    passed = CaseRecord.objects.filter(case=OuterRef("pk"), action__in=("pass_review", "review_after_hearing"))
     cases = (
         Case.objects.filter(
             decided_on__gte=today - timedelta(days=LOOKBACK_DAYS),
