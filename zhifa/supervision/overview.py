@@ -3,11 +3,11 @@ closed by agency and month of a year; periods passed and near; processing times;
 reviews missing; certificates lapsing; open warnings. Every figure is counted in the database, grouped by agency, in
 a fixed number of queries whatever the number of agencies or cases (bench/supervision_bench.py measures it).
 
-Months are counted with one conditional count per month (twelve CASE expressions in one scan) rather than
-TruncMonth: on SQLite TruncMonth is a Python function called for every row, which over 10⁶ cases costs more than the
-rest of the page. Processing times (filing → decision, in calendar days) are a histogram per agency from the
-database — days and counts — whose median and 90th percentile are read by nearest rank (the smallest number of days
-within which half, or nine tenths, of the cases were decided).
+Months are counted per stage with one conditional count per month over a range of the stage's date, which the
+database answers from its (date, agency) index (Case.Meta.indexes) without reading the table — rather than
+TruncMonth, which on SQLite is a Python function called for every row. Processing times (filing → decision, in
+calendar days) are a histogram per agency from the database — days and counts — whose median and 90th percentile
+are read by nearest rank (the smallest number of days within which half, or nine tenths, of the cases were decided).
 
 Legal reviews missing come from the warnings (rule review.missing, supervision/rules_core.py): whether a decision was
 major depends on the catalog version in force on its day and the case's facts (cases/major.py), which the daily run
@@ -151,29 +151,30 @@ def may_see_overview(actor: User) -> bool:
     return reads_cases(actor) and actor.has_role(Role.SUPERVISOR, Role.APPROVER)
 
 
-def _month_counts(cases: QuerySet[Case], year: int) -> QuerySet[Any]:
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    in_year = Q()
+def _month_counts(cases: QuerySet[Case], year: int, stage: str) -> QuerySet[Any]:
+    """The year's cases at `stage` by agency, one count per month: a range on the stage's date, so that the database
+    reads its (date, agency) index alone (Case.Meta.indexes)."""
+    name = STAGES[stage][0]
     counts: dict[str, Count] = {}
-    for stage, (name, _label) in STAGES.items():
-        in_year |= Q(**{f"{name}__gte": start, f"{name}__lte": end})
-        for month in range(1, 13):
-            first = date(year, month, 1)
-            last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
-            counts[f"{stage}_{month}"] = Count("pk", filter=Q(**{f"{name}__gte": first, f"{name}__lte": last}))
+    for month in range(1, 13):
+        first = date(year, month, 1)
+        last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+        counts[f"m{month}"] = Count(name, filter=Q(**{f"{name}__gte": first, f"{name}__lte": last}))
+    in_year = Q(**{f"{name}__gte": date(year, 1, 1), f"{name}__lte": date(year, 12, 31)})
     return cases.filter(in_year).values("agency_id").annotate(**counts).order_by()
 
 
 def _late_cutoffs(today: date) -> dict[str, date]:
-    """Per decision act, the last decision day whose publication period has ended before `today`."""
+    """Per decision act, the last decision day whose publication period (n working days, the decision's day not
+    counted) ended before `today`: the day before the n-th working day counted back from yesterday."""
     calendar = load_calendar()
     cutoffs = {}
     for act, decision_class in publicity_rules.DECISION_ACTS.items():
-        days = publicity_rules.PUBLICATION[decision_class].amount
-        day = today - timedelta(days=1)
-        while calendar.add_working_days(day, days).date >= today:
+        remaining, day = publicity_rules.PUBLICATION[decision_class].amount, today
+        while remaining:
             day -= timedelta(days=1)
-        cutoffs[act] = day
+            remaining -= calendar.day(day).working
+        cutoffs[act] = day - timedelta(days=1)
     return cutoffs
 
 
@@ -187,13 +188,13 @@ def overview_for(actor: User, year: int, today: date, *, agency_id: int | None =
     rows = {agency.pk: AgencyFigures(agency) for agency in agencies}
     cases = Case.objects.filter(agency_id__in=ids)
 
-    for item in _month_counts(cases, year):
-        row = rows[item["agency_id"]]
-        for stage in STAGES:
-            row.months[stage] = [item[f"{stage}_{month}"] for month in range(1, 13)]
+    for stage in STAGES:
+        for item in _month_counts(cases, year, stage):
+            rows[item["agency_id"]].months[stage] = [item[f"m{month}"] for month in range(1, 13)]
 
-    decided = cases.filter(decided_on__year=year, filed_on__isnull=False)
-    spans = decided.values("agency_id", days=DaysBetween(F("decided_on"), F("filed_on"))).annotate(n=Count("pk"))
+    decided = cases.filter(decided_on__gte=date(year, 1, 1), decided_on__lte=date(year, 12, 31), filed_on__isnull=False)
+    days = DaysBetween(F("decided_on"), F("filed_on"))
+    spans = decided.values("agency_id", days=days).annotate(n=Count("decided_on"))
     for item in spans.order_by():
         rows[item["agency_id"]].durations[item["days"]] += item["n"]
 
@@ -211,8 +212,14 @@ def overview_for(actor: User, year: int, today: date, *, agency_id: int | None =
     late = Q()
     for act, cutoff in _late_cutoffs(today).items():
         late |= Q(action=act, on_date__lte=cutoff)
+    # The year's decisions (by the case's decision day, indexed) neither published nor withheld.
     waiting = (
-        CaseRecord.objects.filter(case__agency_id__in=ids, action__in=list(publicity_rules.DECISION_ACTS))
+        CaseRecord.objects.filter(
+            case__agency_id__in=ids,
+            case__decided_on__gte=date(year, 1, 1),
+            case__decided_on__lte=date(year, 12, 31),
+            action__in=list(publicity_rules.DECISION_ACTS),
+        )
         .exclude(entry_index__in=Publication.objects.values("decision_entry"))
         .values("case__agency_id")
         .annotate(n=Count("pk"), late=Count("pk", filter=late))

@@ -53,6 +53,13 @@ def overview_page(request: HttpRequest) -> HttpResponse:
         "rules": RULES,
         "warnings_by_rule": [(RULES.get(code), code, count) for code, count in result.warnings_by_rule],
         "may_dismiss": actor.has_role(*warnings_module.DISMISSERS),
+        # Reversed once: the agency table has a row per agency and up to ten links in each.
+        "urls": {
+            "cases": reverse("case_list"),
+            "warnings": reverse("supervision_warnings"),
+            "officers": reverse("officer_list"),
+            "publicity": reverse("publicity_desk"),
+        },
     }
     return render(request, "supervision/overview.html", context)
 
