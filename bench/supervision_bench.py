@@ -266,9 +266,12 @@ def run_one(args: argparse.Namespace) -> int:
             import cProfile
             import pstats
 
-            profile = cProfile.Profile()
-            profile.runcall(overview_for, supervisor, YEAR, TODAY)
-            pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
+            for query in captured.captured_queries:  # each statement alone, fetched in full
+                with connection.cursor() as cursor:
+                    started = time.perf_counter()
+                    cursor.execute(query["sql"])
+                    rows = cursor.fetchall()
+                    log(f"{time.perf_counter() - started:8.3f} s {len(rows):7} rows  {query['sql'][:150]}")
         overview_s = best(lambda: overview_for(supervisor, YEAR, TODAY), args.reps)
         from django.conf import settings
 

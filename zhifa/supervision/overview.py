@@ -3,9 +3,10 @@ closed by agency and month of a year; periods passed and near; processing times;
 reviews missing; certificates lapsing; open warnings. Every figure is counted in the database, grouped by agency, in
 a fixed number of queries whatever the number of agencies or cases (bench/supervision_bench.py measures it).
 
-Months are counted per stage with one conditional count per month over a range of the stage's date, which the
-database answers from its (date, agency) index (Case.Meta.indexes) without reading the table — rather than
-TruncMonth, which on SQLite is a Python function called for every row. Processing times (filing → decision, in
+Months are counted per stage, GROUP BY agency and the month of the stage's date over a range of that date, which the
+database answers from its (date, agency) index (Case.Meta.indexes) without reading the table; the month is the
+database's own function (strftime on SQLite, EXTRACT on PostgreSQL) rather than TruncMonth, which on SQLite is a
+Python function called for every row. Processing times (filing → decision, in
 calendar days) are a histogram per agency from the database — days and counts — whose median and 90th percentile
 are read by nearest rank (the smallest number of days within which half, or nine tenths, of the cases were decided).
 
@@ -151,17 +152,22 @@ def may_see_overview(actor: User) -> bool:
     return reads_cases(actor) and actor.has_role(Role.SUPERVISOR, Role.APPROVER)
 
 
+class MonthOf(Func):
+    """The month (1–12) of a date, by the database's own function (no Python function per row on SQLite)."""
+
+    output_field = IntegerField()
+    template = "EXTRACT(MONTH FROM %(expressions)s)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="CAST(strftime('%%%%m', %(expressions)s) AS INTEGER)", **extra)
+
+
 def _month_counts(cases: QuerySet[Case], year: int, stage: str) -> QuerySet[Any]:
-    """The year's cases at `stage` by agency, one count per month: a range on the stage's date, so that the database
-    reads its (date, agency) index alone (Case.Meta.indexes)."""
+    """The year's cases at `stage` by agency and month: a range on the stage's date, so that the database reads its
+    (date, agency) index alone (Case.Meta.indexes)."""
     name = STAGES[stage][0]
-    counts: dict[str, Count] = {}
-    for month in range(1, 13):
-        first = date(year, month, 1)
-        last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
-        counts[f"m{month}"] = Count(name, filter=Q(**{f"{name}__gte": first, f"{name}__lte": last}))
-    in_year = Q(**{f"{name}__gte": date(year, 1, 1), f"{name}__lte": date(year, 12, 31)})
-    return cases.filter(in_year).values("agency_id").annotate(**counts).order_by()
+    in_year = cases.filter(**{f"{name}__gte": date(year, 1, 1), f"{name}__lte": date(year, 12, 31)})
+    return in_year.values("agency_id", month=MonthOf(name)).annotate(n=Count(name)).order_by()
 
 
 def _late_cutoffs(today: date) -> dict[str, date]:
@@ -190,7 +196,7 @@ def overview_for(actor: User, year: int, today: date, *, agency_id: int | None =
 
     for stage in STAGES:
         for item in _month_counts(cases, year, stage):
-            rows[item["agency_id"]].months[stage] = [item[f"m{month}"] for month in range(1, 13)]
+            rows[item["agency_id"]].months[stage][int(item["month"]) - 1] = item["n"]
 
     decided = cases.filter(decided_on__gte=date(year, 1, 1), decided_on__lte=date(year, 12, 31), filed_on__isnull=False)
     days = DaysBetween(F("decided_on"), F("filed_on"))
