@@ -159,7 +159,9 @@ class MonthOf(Func):
     template = "EXTRACT(MONTH FROM %(expressions)s)"
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        return self.as_sql(compiler, connection, template="CAST(strftime('%%%%m', %(expressions)s) AS INTEGER)", **extra)
+        # '%%%%m': one %% for this template's own formatting, one for the query's parameters.
+        month = "CAST(strftime('%%%%m', %(expressions)s) AS INTEGER)"
+        return self.as_sql(compiler, connection, template=month, **extra)
 
 
 def _month_counts(cases: QuerySet[Case], year: int, stage: str) -> QuerySet[Any]:
