@@ -22,8 +22,10 @@ run: $(STAMP) check-system-run
 	# The shipped law (provisions, violations, benchmarks, no-penalty lists): updated when its files changed.
 	$(BIN)/zhifa laws load
 	$(BIN)/zhifa demo
-	# The record's checkpoints on the service's own schedule, beside the server, stopped with it.
+	# The record's checkpoints and the supervision's warning rules (快速预警) on their own schedules, beside the
+	# server, stopped with it.
 	$(BIN)/zhifa ledger checkpoint --schedule & scheduler=$$!; \
+	$(BIN)/zhifa supervision warn --schedule & scheduler="$$scheduler $$!"; \
 	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/zhifa runserver --noreload $(HOST)
 

@@ -37,6 +37,7 @@ from zhifa.powers.demo import load_lists
 from zhifa.publicity.demo import load_publications
 from zhifa.supervision.demo_modes import load_modes
 from zhifa.supervision.demo_notices import load_notices
+from zhifa.supervision.demo_overview import load_overview
 from zhifa.supervision.demo_reports import load_reports
 from zhifa.supervision.demo_reviews import load_reviews
 
@@ -304,6 +305,7 @@ def load_demo(today: date) -> None:
     load_reviews(today)
     load_notices(today)
     load_reports(today)
+    load_overview(today)
     transaction.on_commit(checkpoint_issue)
     transaction.on_commit(_demo_witness)
 

@@ -75,6 +75,9 @@ def running_deadlines(case: Case, today: date) -> list[DeadlineView]:
     return sorted(views, key=lambda view: view.due_on)
 
 
+# The dates a case list may be narrowed to a year or month of (`dated`): when received, filed, decided, closed.
+DATED = {"received": "received_on", "filed": "filed_on", "decided": "decided_on", "closed": "closed_on"}
+
 # The case list's sort orders: the nearest running deadline first (cases with none last), or the newest first.
 SORTS = ("deadline", "newest")
 
@@ -91,9 +94,14 @@ def cases_for(
     domain: str = "",
     sort: str = "newest",
     today: date | None = None,
+    year: int | None = None,
+    month: int | None = None,
+    dated: str = "received",
 ) -> QuerySet[Case]:
     """The cases the actor may see, filtered: `due` "overdue" (a running period passed) or "near" (one ending within
-    desk.tasks.NEAR_DAYS), `waiting` (an act of the actor's waits: the desk's 待办), an agency, a state, a domain.
+    desk.tasks.NEAR_DAYS), `waiting` (an act of the actor's waits: the desk's 待办), an agency, a state, a domain,
+    a `year` (and `month`) of the date `dated` names (DATED: received, filed, decided, closed — the supervision
+    overview's figures link here).
     Each case carries `next_due`, the last day of its nearest running period."""
     from zhifa.desk.selectors import waiting_condition
     from zhifa.desk.tasks import NEAR_DAYS, running
@@ -108,6 +116,14 @@ def cases_for(
         cases = cases.filter(domain=domain)
     if agency is not None:
         cases = cases.filter(agency_id=agency)
+    if year is not None:
+        field = DATED.get(dated, DATED["received"])
+        if month is None:
+            first, last = date(year, 1, 1), date(year, 12, 31)
+        else:
+            first = date(year, month, 1)
+            last = date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)
+        cases = cases.filter(**{f"{field}__gte": first, f"{field}__lte": last})
     officer = getattr(actor, "officer", None)
     if mine and officer is not None:
         cases = cases.filter(assignments__officer=officer, assignments__recused_on__isnull=True)

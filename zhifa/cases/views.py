@@ -66,6 +66,8 @@ def _list_filters(request: HttpRequest, actor: User) -> dict[str, Any]:
     agencies = list(visible_agencies(actor).order_by("path"))
     agency = get.get("agency", "")
     state = get.get("state", "")
+    year, month = get.get("year", ""), get.get("month", "")
+    year_ok = year.isdigit() and 2000 <= int(year) <= 2100
     return {
         "q": get.get("q", "").strip()[:100],
         "state": state if state in STATE_LABELS else "",
@@ -76,6 +78,10 @@ def _list_filters(request: HttpRequest, actor: User) -> dict[str, Any]:
         "domain": get.get("domain") if get.get("domain") in Domain.values else "",
         "sort": get.get("sort") if get.get("sort") in selectors.SORTS else "deadline",
         "agencies": agencies,
+        # From the supervision overview: the cases of a year (and month) by the date `dated` names.
+        "year": int(year) if year_ok else None,
+        "month": int(month) if year_ok and month.isdigit() and 1 <= int(month) <= 12 else None,
+        "dated": get.get("dated") if get.get("dated") in selectors.DATED else "received",
     }
 
 
@@ -91,6 +97,9 @@ def _cases(actor: User, filters: dict[str, Any], today: Any) -> Any:
         domain=filters["domain"],
         sort=filters["sort"],
         today=today,
+        year=filters["year"],
+        month=filters["month"],
+        dated=filters["dated"],
     )
 
 

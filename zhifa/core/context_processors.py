@@ -30,6 +30,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         # Publishing decisions (事后公开) and following it: the officers and heads, and their supervisors.
         if user.has_role(Role.OFFICER, Role.APPROVER, Role.SUPERVISOR):
             items.append((_("决定公开"), reverse("publicity_desk")))
+        from zhifa.supervision.overview import may_see_overview
+
+        if may_see_overview(user):  # 执法监督: the supervisors, and the heads over their own agencies
+            items.append((_("执法监督"), reverse("supervision_overview")))
         if may_see_figures(user):
             items.append((_("法制审核统计"), reverse("review_figures")))
             # The same people follow whether like cases get like fines (laws/consistency.py).

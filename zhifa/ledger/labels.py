@@ -93,6 +93,10 @@ ACTION_LABELS = {
     "supervision.litigation_record": "登记行政诉讼",
     "supervision.litigation_hearing": "登记开庭及负责人出庭情况",
     "supervision.litigation_decide": "登记行政诉讼裁判结果",
+    "supervision.warnings_run": "运行执法监督预警规则",
+    "supervision.warning_open": "发出执法监督预警",
+    "supervision.warning_resolve": "执法监督预警消除",
+    "supervision.warning_dismiss": "排除执法监督预警（附理由）",
 }
 
 
