@@ -51,7 +51,8 @@ def test_officer_list_queries_do_not_grow_with_officers(client, world, django_as
     for index in range(20):
         person = make_officer(world.admin, world.branch, f"批量{index}")
         give_certificate(world.admin, person)
-    with django_assert_max_num_queries(12):
+    # The page's own reads, and the header's desk counts (his cases' tasks and deadlines, the supervision notices).
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("officer_list"))
     assert response.content.decode().count('href="/officers/') >= 24
 
