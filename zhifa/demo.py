@@ -548,4 +548,7 @@ def login_table() -> list[tuple[str, str, str]]:
         for username, password, label in rows
     ]
     rows.extend((username, DEMO_PASSWORD, label) for username, _, label in ECOLOGY_LOGINS)
+    # Made by the supervision demo (supervision/demo_notices.py): the branch answers the supervisor's instruments
+    # and writes its quarterly report.
+    rows.append(("approver-branch", DEMO_PASSWORD, "分局案件审批人（答复监督文书、报送季度报告）"))
     return rows
