@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import Page, expect
 
 from zhifa.cases import major
 from zhifa.cases.tests.desk import SMALL_FINE_REPORT, Desk
+from zhifa.core import workdays
+from zhifa.personnel.models import Certificate
 from zhifa.testing.axe import serious_violations
 from zhifa.testing.factories import PASSWORD, TODAY, at
 
@@ -85,6 +89,31 @@ def test_each_role_reads_its_queue_and_takes_the_first_item_to_done(
     expect(page.locator("#done-list")).to_contain_text("提交负责人审批")
     log_in(page, live_server.url, "approver")
     expect(page.locator(".task-list")).to_contain_text("拟处罚审批")
+
+    # The system administrator's desk: the certificate near its end (and the holiday years to load, if any); his
+    # first item opens the officers whose certificates run out. His session is handed over past the second factor.
+    certificate = world.colleague.certificates.get(status="valid")
+    certificate.valid_until = TODAY + timedelta(days=20)
+    certificate.save(update_fields=["valid_until"])
+    client = Client()
+    client.force_login(world.admin)  # conftest: also past the second factor
+    page.context.clear_cookies()
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+    page.goto(f"{live_server.url}/")
+    # Counted by hand: valid certificates ending within 60 days or due for review within 30 (the desk's windows).
+    due = sum(
+        1
+        for c in Certificate.objects.filter(status="valid", officer__status="active")
+        if c.valid_until <= TODAY + timedelta(days=60) or c.review_due <= TODAY + timedelta(days=30)
+    )
+    assert due >= 1
+    todo = due + (1 if workdays.years_needing_data(TODAY) else 0)
+    expect(page.locator("#tab-todo .count")).to_have_text(str(todo))
+    expect(page.locator(".task-act").first).to_contain_text(f"{due} 张执法证件临近有效期或年审")
+    page.locator(".task .button").first.click()
+    expect(page.locator("#officer-table")).to_contain_text("乙执法")
+    expect(page.locator("#officer-table")).not_to_contain_text("甲执法")
 
     # The supervisor reads the overview of what is late below him; nothing waits on him to do.
     time_machine.move_to(at(date(2027, 2, 10)))
