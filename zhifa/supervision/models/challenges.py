@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhifa.cases.models import Case
 from zhifa.core.models import Agency
@@ -17,7 +18,7 @@ from zhifa.core.models import Agency
 
 class Outcome(models.TextChoices):
     UPHELD = "upheld", _("维持或驳回")
-    REVOKED = "revoked", _("撤销")
+    REVOKED = "revoked", pgettext_lazy("challenge outcome", "撤销")  # not the 撤销 of a role
     CHANGED = "changed", _("变更")
     CONFIRMED_UNLAWFUL = "confirmed_unlawful", _("确认违法或无效")
     ORDERED_TO_ACT = "ordered_to_act", _("责令履行")
