@@ -108,8 +108,8 @@ def test_each_role_reads_its_queue_and_takes_the_first_item_to_done(
         if c.valid_until <= TODAY + timedelta(days=60) or c.review_due <= TODAY + timedelta(days=30)
     )
     assert due >= 1
-    todo = due + (1 if workdays.years_needing_data(TODAY) else 0)
-    expect(page.locator("#tab-todo .count")).to_have_text(str(todo))
+    admin_todo = due + (1 if workdays.years_needing_data(TODAY) else 0)
+    expect(page.locator("#tab-todo .count")).to_have_text(str(admin_todo))
     expect(page.locator(".task-act").first).to_contain_text(f"{due} 张执法证件临近有效期或年审")
     page.locator(".task .button").first.click()
     expect(page.locator("#officer-table")).to_contain_text("乙执法")
