@@ -154,14 +154,14 @@ def _form(action: str, notice: SupervisionNotice, data: Any = None) -> forms.For
 # ---- the notices ---------------------------------------------------------------------------------------------------
 
 
-def _may_read_notices(actor: User) -> bool:
+def may_read_notices(actor: User) -> bool:
     return actor.has_role(Role.SUPERVISOR, Role.APPROVER) or Agency.objects.filter(head__user=actor).exists()
 
 
 @login_required
 def notice_list(request: HttpRequest) -> HttpResponse:
     actor = request_user(request)
-    if not _may_read_notices(actor):
+    if not may_read_notices(actor):
         raise Http404
     kind, state, waiting = request.GET.get("kind", ""), request.GET.get("state", ""), request.GET.get("waiting", "")
     rows = notices.notices_waiting_for(actor) if waiting else notices.notices_for(actor)

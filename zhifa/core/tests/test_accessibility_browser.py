@@ -67,6 +67,14 @@ def test_every_roles_main_pages_have_no_serious_accessibility_violation(
         "/calendar/",
         "/publicity/",
         "/complaints/",
+        "/supervision/",
+        "/supervision/warnings/",
+        "/supervision/notices/",
+        "/supervision/reviews/",
+        "/supervision/modes/",
+        "/supervision/reports/",
+        "/supervision/challenges/",
+        "/supervision/interference/",
     ]
     found: dict[str, list[str]] = {}
     opened: dict[str, list[str]] = {}

@@ -32,7 +32,10 @@ def test_an_opinion_from_the_supervisor_to_the_accepted_correction(page: Page, l
     case = decided_case(world, title="滥伐林木罚款畸重")
     make_user("approver", world.branch, Role.APPROVER)
 
-    log_in(page, live_server.url, "supervisor", "/supervision/notices/")
+    # From the overview (the 执法监督 item of the navigation) through its own navigation to the instruments.
+    log_in(page, live_server.url, "supervisor", "/")
+    page.locator(".mainnav").get_by_role("link", name="执法监督").click()
+    page.locator(".subnav").get_by_role("link", name="监督文书").click()
     page.get_by_role("link", name="制作监督文书").click()
     page.get_by_label("文书种类").select_option(label="意见书")
     page.get_by_label("被监督机关").select_option(label="测试管理局甲分局")
