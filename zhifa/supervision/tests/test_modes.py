@@ -209,3 +209,19 @@ def test_each_act_of_supervision_is_in_the_ledger(world: Any, case: Any, client:
     assert call_up.case == case
     assert call_up.kind == ActKind.CALL_UP
     assert "调阅记录" in page  # who read the file, and when, on the case page
+
+
+def test_a_listed_matter_past_its_deadline_raises_the_warning_until_it_is_closed(world: Any, case: Any) -> None:
+    from zhifa.supervision.rules_modes import overdue_listed_matters
+
+    with time_machine.travel(at(DAY), tick=False):
+        matter = modes.focus_list(
+            actor=world.supervisor, case=case, reason="久拖未决", deadline=date(2026, 12, 31), lead_source="other"
+        )
+    assert list(overdue_listed_matters(date(2026, 12, 31))) == []  # on its last day: not yet late
+    found = list(overdue_listed_matters(date(2027, 1, 4)))
+    assert [(f.agency_id, f.case_id) for f in found] == [(case.agency_id, case.pk)]
+    assert "已逾期4日" in found[0].detail
+    with time_machine.travel(at(date(2027, 1, 5)), tick=False):
+        modes.focus_close(actor=world.supervisor, matter=matter, result="已作出处罚决定")
+    assert list(overdue_listed_matters(date(2027, 1, 6))) == []
