@@ -7,7 +7,7 @@ sends the rest. The pieces are appended to a partial file in the data folder (th
 last byte arrives the file takes the one way in for evidence (uploads.evidence_receive): the quota, the
 server's hash checked against the browser's, the agency's ownership row, the content-addressed store.
 
-No maintained Django server for tus exists (DECISIONS-field.md); the protocol's core is small and written
+No maintained Django server for tus exists (docs/decisions.md); the protocol's core is small and written
 here. Partial uploads belong to the user who created them; others get 404. `zhifa evidence cleanup`
 removes those untouched for a day (partials_cleanup).
 """

@@ -1,7 +1,7 @@
 """The three modes of supervision and the acts under them (监督条例 第十四条至第二十二条): services and selectors.
 
 Every change goes through one service here, in one transaction with its ledger entry. Who is "provincial": see
-`is_provincial` (docs/supervision-modes.md, DECISIONS-modes.md).
+`is_provincial` (docs/supervision-modes.md, docs/decisions.md).
 """
 
 from __future__ import annotations

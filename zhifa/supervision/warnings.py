@@ -5,7 +5,7 @@ opens a warning; one found again is refreshed (its detail and last day found); a
 finds is resolved. A rule that fails is skipped whole — its warnings are neither refreshed nor resolved — and named in
 the run's ledger entry, so one broken rule neither stops the others nor clears its own warnings.
 
-The ledger (decision in DECISIONS-overview.md): one entry per run (`supervision.warnings_run`: the day and, per rule,
+The ledger (decision in docs/decisions.md): one entry per run (`supervision.warnings_run`: the day and, per rule,
 how many were opened, refreshed and resolved, and which rules failed), one per warning opened
 (`supervision.warning_open`, its detail) and one per warning resolved (`supervision.warning_resolve`), all in the
 run's transaction; a refresh changes only the last day found and the detail's figures, so the run's counts carry it.

@@ -72,7 +72,7 @@ class Known:
 # Masks. Numbers are replaced wholly, by a label that says what stood there and is the same whatever the number:
 # a partly shown number (first 6 and last 4 digits of an ID) tells the birthplace, and two partial masks made by
 # different publishers combine into the whole number. Names keep the surname and hide the length; addresses keep
-# the county; plates keep the province and the city letter (DECISIONS-redaction.md).
+# the county; plates keep the province and the city letter (docs/decisions.md).
 NAME_TAIL = "**"
 ADDRESS_TAIL = "***"
 PLATE_TAIL = "*****"
