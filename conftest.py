@@ -46,6 +46,30 @@ def _flush_under_maintenance() -> None:
 _flush_under_maintenance()
 
 
+def _one_request_at_a_time_on_sqlite() -> None:
+    """On SQLite the test database lives in memory, and the live server's threads share its one connection: a page
+    that loads several files at once (a case's photo thumbnails) beside a form's POST would interleave their
+    transactions on that connection ("no such savepoint"). The live server therefore answers one request at a time
+    there, as a real installation's separate connections need not. PostgreSQL keeps the threaded server as it is."""
+    if TEST_DB == "postgres":
+        return
+    import threading
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    original = WSGIHandler.__call__
+    lock = threading.RLock()
+
+    def __call__(self: WSGIHandler, environ: Any, start_response: Any) -> Any:
+        with lock:
+            return original(self, environ, start_response)
+
+    WSGIHandler.__call__ = __call__  # type: ignore[method-assign]
+
+
+_one_request_at_a_time_on_sqlite()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if TEST_CLOCK:
         moved = datetime.fromisoformat(TEST_CLOCK)
