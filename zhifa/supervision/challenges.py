@@ -29,6 +29,8 @@ RECORDERS = (Role.APPROVER, Role.LEGAL_REVIEWER, Role.SUPERVISOR)
 OPINION_DAYS = 60
 OPINION_SOURCE = "行政复议法 第七十六条"
 
+Challenge = Reconsideration | Litigation
+
 
 def _day(value: date, field: str, label: str, *, after: date | None = None) -> date:
     if value > timezone.localdate():
@@ -73,25 +75,47 @@ def reconsideration_record(*, actor: User, case: Case, body: str, applied_on: da
         return row
 
 
-def reconsideration_decide(*, actor: User, row: Reconsideration, outcome: str, decided_on: date) -> Reconsideration:
+def _decide(
+    *, actor: User, row: Challenge, outcome: str, decided_on: date, doing: str, what: str, done: str, day_label: str
+) -> Challenge:
+    """The outcome of a reconsideration or a lawsuit, once: checked, saved and recorded (`what` names the outcome in
+    the messages, e.g. 复议; `done` is the refusal when it already has one)."""
+    model = type(row)
+    key = str(model._meta.model_name)  # "reconsideration" or "litigation": the action and the facts name it
     with translation.override("zh-hans"), transaction.atomic():
-        row = Reconsideration.objects.select_for_update(of=("self",)).select_related("case", "agency").get(pk=row.pk)
-        require_role(actor, RECORDERS, agency=row.agency, doing="登记行政复议结果")
+        row = model.objects.select_for_update(of=("self",)).select_related("case", "agency").get(pk=row.pk)
+        require_role(actor, RECORDERS, agency=row.agency, doing=doing)
         if row.outcome:
-            raise Refusal("该行政复议已登记结果")
+            raise Refusal(done)
         if outcome not in Outcome.values:
-            raise Refusal("请选择复议结果", field="outcome")
+            raise Refusal(f"请选择{what}结果", field="outcome")
+        started = row.applied_on if isinstance(row, Reconsideration) else row.filed_on
         row.outcome = outcome
-        row.decided_on = _day(decided_on, "decided_on", "复议决定日期", after=row.applied_on)
+        row.decided_on = _day(decided_on, "decided_on", day_label, after=started)
         row.save(update_fields=["outcome", "decided_on"])
         record(
             actor=actor,
-            action="supervision.reconsideration_decide",
+            action=f"supervision.{key}_decide",
             subject=row.case,
-            facts={"reconsideration": row.pk, "outcome": outcome, "decided_on": decided_on.isoformat()},
+            facts={key: row.pk, "outcome": outcome, "decided_on": decided_on.isoformat()},
             agency=row.agency,
         )
         return row
+
+
+def reconsideration_decide(*, actor: User, row: Reconsideration, outcome: str, decided_on: date) -> Reconsideration:
+    found = _decide(
+        actor=actor,
+        row=row,
+        outcome=outcome,
+        decided_on=decided_on,
+        doing="登记行政复议结果",
+        what="复议",
+        done="该行政复议已登记结果",
+        day_label="复议决定日期",
+    )
+    assert isinstance(found, Reconsideration)
+    return found
 
 
 def reconsideration_opinion(*, actor: User, row: Reconsideration, received_on: date, text: str) -> Reconsideration:
@@ -193,27 +217,18 @@ def litigation_hearing(*, actor: User, row: Litigation, hearing_on: date, head_a
 
 
 def litigation_decide(*, actor: User, row: Litigation, outcome: str, decided_on: date) -> Litigation:
-    with translation.override("zh-hans"), transaction.atomic():
-        row = Litigation.objects.select_for_update(of=("self",)).select_related("case", "agency").get(pk=row.pk)
-        require_role(actor, RECORDERS, agency=row.agency, doing="登记裁判结果")
-        if row.outcome:
-            raise Refusal("该诉讼已登记裁判结果")
-        if outcome not in Outcome.values:
-            raise Refusal("请选择裁判结果", field="outcome")
-        row.outcome = outcome
-        row.decided_on = _day(decided_on, "decided_on", "裁判日期", after=row.filed_on)
-        row.save(update_fields=["outcome", "decided_on"])
-        record(
-            actor=actor,
-            action="supervision.litigation_decide",
-            subject=row.case,
-            facts={"litigation": row.pk, "outcome": outcome, "decided_on": decided_on.isoformat()},
-            agency=row.agency,
-        )
-        return row
-
-
-# ---- the correction rate ----------------------------------------------------------------------------------------
+    found = _decide(
+        actor=actor,
+        row=row,
+        outcome=outcome,
+        decided_on=decided_on,
+        doing="登记裁判结果",
+        what="裁判",
+        done="该诉讼已登记裁判结果",
+        day_label="裁判日期",
+    )
+    assert isinstance(found, Litigation)
+    return found
 
 
 @dataclass(frozen=True)
