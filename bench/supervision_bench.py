@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -304,6 +305,23 @@ def run_one(args: argparse.Namespace) -> int:
                     cursor.fetchall()
 
         baseline_s = best(baseline, args.reps)
+        # The kept counts the overview reads must equal the hand-written counts of the cases (supervision/tallies.py):
+        # each agency's total per stage, and each month's total over the agencies.
+        by_agency: Counter[tuple[int, str]] = Counter()
+        by_month: Counter[tuple[str, int]] = Counter()
+        with connection.cursor() as cursor:
+            for stage, sql in zip(("received", "filed", "decided", "closed"), statements, strict=True):
+                cursor.execute(sql, [date(YEAR, 1, 1), date(YEAR, 12, 31)])
+                for agency, month, n in cursor.fetchall():
+                    by_agency[(agency, stage)] += n
+                    by_month[(stage, int(month) if connection.vendor == "sqlite" else month.month)] += n
+        shown = overview_for(supervisor, YEAR, TODAY)
+        got = Counter({(row.agency.pk, stage): n for row in shown.rows for stage, n in row.stage_totals if n})
+        months = Counter(
+            {(stage, number + 1): n for stage, counts in shown.months.items() for number, n in enumerate(counts) if n}
+        )
+        expected, got = (by_agency, by_month), (got, months)
+        assert got == expected, "the overview's monthly counts differ from the hand-written SQL's"
         version = (
             f"SQLite {connection.Database.sqlite_version}"
             if connection.vendor == "sqlite"

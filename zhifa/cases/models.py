@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.cases.choices import LeadSource, PartyKind, PenaltyKind, Procedure
@@ -215,6 +216,10 @@ class CaseDeadline(models.Model):
         verbose_name = _("办案期限")
         verbose_name_plural = _("办案期限")
         ordering = ["due_on", "pk"]
+        # The running periods by their last day: what is passed or near (the desk, the supervisor's overview).
+        indexes = [
+            models.Index(fields=["due_on", "case"], condition=Q(stopped_on__isnull=True), name="deadline_running_due")
+        ]
 
     def __str__(self) -> str:
         return f"{self.period} → {self.due_on}"

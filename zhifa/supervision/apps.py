@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from typing import Any
 
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class SupervisionConfig(AppConfig):
@@ -18,3 +20,12 @@ class SupervisionConfig(AppConfig):
         for module in pkgutil.iter_modules(package.__path__):
             if module.name.startswith("rules_"):
                 importlib.import_module(f"{self.name}.{module.name}")
+        post_migrate.connect(_reinstall_tallies, sender=self)
+
+
+def _reinstall_tallies(using: str = "default", **kwargs: Any) -> None:
+    # SQLite alters a table by copying it into a new one, which drops its triggers: after any migration, the case
+    # table's tally triggers are put back (and the counts recounted) if a remake removed them (supervision/tallies.py).
+    from zhifa.supervision import tallies
+
+    tallies.ensure_installed(using)

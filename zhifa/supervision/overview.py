@@ -3,12 +3,12 @@ closed by agency and month of a year; periods passed and near; processing times;
 reviews missing; certificates lapsing; open warnings. Every figure is counted in the database, grouped by agency, in
 a fixed number of queries whatever the number of agencies or cases (bench/supervision_bench.py measures it).
 
-Months are counted per stage, GROUP BY agency and the month of the stage's date over a range of that date, which the
-database answers from its (date, agency) index (Case.Meta.indexes) without reading the table; the month is the
-database's own function (strftime on SQLite, EXTRACT on PostgreSQL) rather than TruncMonth, which on SQLite is a
-Python function called for every row. Processing times (filing → decision, in
-calendar days) are a histogram per agency from the database — days and counts — whose median and 90th percentile
-are read by nearest rank (the smallest number of days within which half, or nine tenths, of the cases were decided).
+The counts by month and the processing times are read from counts the database keeps as cases change (models/
+tallies.py, supervision/tallies.py): a few hundred rows per agency and year, whatever the number of cases. Processing
+times (filing → decision, in calendar days) are a histogram per agency — days and counts — whose median and 90th
+percentile are read by nearest rank (the smallest number of days within which half, or nine tenths, of the cases were
+decided), with a running sum in the database. Decisions not published are the decisions less the publications (both
+kept counts); only the latest decisions, still within their publication period, are looked at one by one.
 
 Legal reviews missing come from the warnings (rule review.missing, supervision/rules_core.py): whether a decision was
 major depends on the catalog version in force on its day and the case's facts (cases/major.py), which the daily run
@@ -17,17 +17,17 @@ reads case by case; the overview counts its open warnings.
 
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, F, FloatField, Func, IntegerField, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.cases.models import Case, CaseDeadline, CaseRecord
+from zhifa.cases.models import CaseDeadline, CaseRecord
 from zhifa.core.models import Agency, User
 from zhifa.core.scoping import reads_cases, visible_agencies
 from zhifa.core.workdays import load_calendar
@@ -37,6 +37,7 @@ from zhifa.personnel.models import Officer
 from zhifa.personnel.selectors import certificate_state_filter
 from zhifa.publicity import rules as publicity_rules
 from zhifa.publicity.models import Publication
+from zhifa.supervision.models.tallies import CaseStageCount, DecisionSpanCount
 from zhifa.supervision.models.warnings import SupervisionWarning, WarningState
 
 # The stages counted by month, each by its date on the case; the case list filters on the same field (`dated`).
@@ -49,68 +50,28 @@ STAGES = {
 # The years offered: this one and the four before (older figures are the annual reports').
 YEARS_BACK = 4
 REVIEW_MISSING_RULE = "review.missing"
-
-
-class DaysBetween(Func):
-    """`end - start` in whole days, computed by the database (no Python function per row on SQLite)."""
-
-    arg_joiner = " - "
-    template = "(%(expressions)s)"
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        clone = self.copy()
-        clone.set_source_expressions(
-            [Func(e, function="julianday", output_field=FloatField()) for e in self.get_source_expressions()]
-        )
-        return Func.as_sql(clone, compiler, connection, template="CAST(%(expressions)s AS INTEGER)", **extra)
-
-
-def nearest_rank(histogram: dict[int, int], share: float) -> int | None:
-    """The smallest value v such that at least `share` of the counted items are ≤ v."""
-    total = sum(histogram.values())
-    if not total:
-        return None
-    rank, seen = math.ceil(share * total), 0
-    for value in sorted(histogram):
-        seen += histogram[value]
-        if seen >= rank:
-            return value
-    return None  # pragma: no cover
+HANDLED = "handled"  # the kept count of decisions published or withheld (supervision/tallies.py)
 
 
 @dataclass
 class AgencyFigures:
     agency: Agency
-    months: dict[str, list[int]] = field(default_factory=lambda: {stage: [0] * 12 for stage in STAGES})
+    totals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STAGES, 0))
     overdue: int = 0
     near: int = 0
     unpublished: int = 0
     unpublished_late: int = 0
-    durations: Counter[int] = field(default_factory=Counter)
+    timed: int = 0  # cases decided in the year, with their filing day
+    median_days: int | None = None
+    p90_days: int | None = None
     certificates_expiring: int = 0
     certificates_expired: int = 0
     warnings: int = 0
     reviews_missing: int = 0
 
-    def total(self, stage: str) -> int:
-        return sum(self.months[stage])
-
     @property
     def stage_totals(self) -> list[tuple[str, int]]:
-        return [(stage, self.total(stage)) for stage in STAGES]
-
-    @property
-    def timed(self) -> int:
-        return sum(self.durations.values())
-
-    @property
-    def median_days(self) -> int | None:
-        return nearest_rank(self.durations, 0.5)
-
-    @property
-    def p90_days(self) -> int | None:
-        return nearest_rank(self.durations, 0.9)
+        return [(stage, self.totals[stage]) for stage in STAGES]
 
 
 @dataclass
@@ -152,24 +113,25 @@ def may_see_overview(actor: User) -> bool:
     return reads_cases(actor) and actor.has_role(Role.SUPERVISOR, Role.APPROVER)
 
 
-class MonthOf(Func):
-    """The month (1–12) of a date, by the database's own function (no Python function per row on SQLite)."""
-
-    output_field = IntegerField()
-    template = "EXTRACT(MONTH FROM %(expressions)s)"
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # '%%%%m': one %% for this template's own formatting, one for the query's parameters.
-        month = "CAST(strftime('%%%%m', %(expressions)s) AS INTEGER)"
-        return self.as_sql(compiler, connection, template=month, **extra)
-
-
-def _month_counts(cases: QuerySet[Case], year: int, stage: str) -> QuerySet[Any]:
-    """The year's cases at `stage` by agency and month: a range on the stage's date, so that the database reads its
-    (date, agency) index alone (Case.Meta.indexes)."""
-    name = STAGES[stage][0]
-    in_year = cases.filter(**{f"{name}__gte": date(year, 1, 1), f"{name}__lte": date(year, 12, 31)})
-    return in_year.values("agency_id", month=MonthOf(name)).annotate(n=Count(name)).order_by()
+def _spans(ids: list[int], year: int) -> list[tuple[int, int, int, int]]:
+    """Per agency, the median and 90th percentile of the days from filing to decision of the year's decisions, by
+    nearest rank (the smallest number of days within which half, or nine tenths, were decided), from the kept
+    histogram (models/tallies.py): a running sum over days, in the database. Returns (agency, median, p90, count)."""
+    if not ids:
+        return []
+    table = DecisionSpanCount._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    # cum ≥ ⌈share·total⌉ ⟺ cum ≥ share·total, as cum is a whole number.
+    sql = f"""
+        SELECT agency_id, MIN(CASE WHEN 2 * cum >= total THEN days END),
+               MIN(CASE WHEN 10 * cum >= 9 * total THEN days END), MAX(total)
+        FROM (SELECT agency_id, days, SUM(n) OVER (PARTITION BY agency_id ORDER BY days) AS cum,
+                     SUM(n) OVER (PARTITION BY agency_id) AS total
+              FROM {table} WHERE year = %s AND n > 0 AND agency_id IN ({marks})) AS running
+        GROUP BY agency_id"""  # noqa: S608 - our own table name; values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [year, *ids])
+        return [(int(a), int(m), int(p), int(t)) for a, m, p, t in cursor.fetchall()]
 
 
 def _late_cutoffs(today: date) -> dict[str, date]:
@@ -194,18 +156,25 @@ def overview_for(actor: User, year: int, today: date, *, agency_id: int | None =
     )
     ids = [agency.pk for agency in agencies]
     rows = {agency.pk: AgencyFigures(agency) for agency in agencies}
-    cases = Case.objects.filter(agency_id__in=ids)
+    counts = CaseStageCount.objects.filter(agency_id__in=ids, year=year, n__gt=0)
+    handled: Counter[int] = Counter()  # decisions published or withheld, by the decision's year
+    for agency, stage, n in counts.values_list("agency_id", "stage").annotate(n=Sum("n")).order_by():
+        if stage in STAGES:
+            rows[agency].totals[stage] = n
+        elif stage == HANDLED:
+            handled[agency] = n
+    months: dict[str, list[int]] = {stage: [0] * 12 for stage in STAGES}
+    chosen_counts = counts.filter(agency_id=agency_id) if agency_id in rows else counts
+    for stage, month, n in (
+        chosen_counts.filter(stage__in=list(STAGES)).values_list("stage", "month").annotate(n=Sum("n"))
+    ):
+        months[stage][month - 1] = n
+    for agency, median, p90, timed in _spans(ids, year):
+        row = rows[agency]
+        row.median_days, row.p90_days, row.timed = median, p90, timed
 
-    for stage in STAGES:
-        for item in _month_counts(cases, year, stage):
-            rows[item["agency_id"]].months[stage][int(item["month"]) - 1] = item["n"]
-
-    decided = cases.filter(decided_on__gte=date(year, 1, 1), decided_on__lte=date(year, 12, 31), filed_on__isnull=False)
-    days = DaysBetween(F("decided_on"), F("filed_on"))
-    spans = decided.values("agency_id", days=days).annotate(n=Count("decided_on"))
-    for item in spans.order_by():
-        rows[item["agency_id"]].durations[item["days"]] += item["n"]
-
+    # Running periods passed or near, by case (a case may run two); the partial index of running periods by their
+    # last day (cases 0021) keeps this to the periods near or passed.
     running = CaseDeadline.objects.filter(
         case__agency_id__in=ids, stopped_on__isnull=True, due_on__lte=today + timedelta(days=NEAR_DAYS)
     )
@@ -217,24 +186,34 @@ def overview_for(actor: User, year: int, today: date, *, agency_id: int | None =
         row = rows[item["case__agency_id"]]
         row.overdue, row.near = item["overdue"], item["near"]
 
-    late = Q()
-    for act, cutoff in _late_cutoffs(today).items():
-        late |= Q(action=act, on_date__lte=cutoff)
-    # The year's decisions (by the case's decision day, indexed) neither published nor withheld.
-    waiting = (
-        CaseRecord.objects.filter(
-            case__agency_id__in=ids,
-            case__decided_on__gte=date(year, 1, 1),
-            case__decided_on__lte=date(year, 12, 31),
-            action__in=list(publicity_rules.DECISION_ACTS),
+    # Decisions not published: the year's decisions less its publications (each decision sets the case's decision
+    # day once; each publication or withholding is of one decision, on that day). Of those, the ones still within
+    # their publication period can only be the latest: counted one by one over those days alone.
+    for pk, row in rows.items():
+        row.unpublished = max(0, row.totals["decided"] - handled[pk])
+    cutoffs = _late_cutoffs(today)
+    since = max(min(cutoffs.values()) + timedelta(days=1), date(year, 1, 1))
+    if since <= date(year, 12, 31):
+        on_time = Q()
+        for act, cutoff in cutoffs.items():
+            on_time |= Q(action=act, on_date__gt=cutoff)
+        waiting = (
+            CaseRecord.objects.filter(
+                case__agency_id__in=ids,
+                case__decided_on__gte=since,
+                case__decided_on__lte=date(year, 12, 31),
+                action__in=list(publicity_rules.DECISION_ACTS),
+            )
+            .filter(on_time)
+            .exclude(entry_index__in=Publication.objects.values("decision_entry"))
+            .values("case__agency_id")
+            .annotate(n=Count("pk"))
         )
-        .exclude(entry_index__in=Publication.objects.values("decision_entry"))
-        .values("case__agency_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=late))
-    )
-    for item in waiting.order_by():
-        row = rows[item["case__agency_id"]]
-        row.unpublished, row.unpublished_late = item["n"], item["late"]
+        not_late = {item["case__agency_id"]: item["n"] for item in waiting.order_by()}
+    else:
+        not_late = {}
+    for pk, row in rows.items():
+        row.unpublished_late = max(0, row.unpublished - not_late.get(pk, 0))
 
     officers = (
         Officer.objects.filter(agency_id__in=ids, status=OfficerStatus.ACTIVE)
@@ -262,17 +241,13 @@ def overview_for(actor: User, year: int, today: date, *, agency_id: int | None =
     run = Entry.objects.filter(action="supervision.warnings_run").order_by("-index").only("recorded_at").first()
 
     chosen = rows.get(agency_id) if agency_id is not None else None
-    months: dict[str, list[int]] = defaultdict(lambda: [0] * 12)
-    for row in [chosen] if chosen is not None else rows.values():
-        for stage in STAGES:
-            months[stage] = [a + b for a, b in zip(months[stage], row.months[stage], strict=True)]
     return Overview(
         year=year,
         today=today,
         years=years_for(today),
         rows=list(rows.values()),
         chosen=chosen,
-        months={stage: months[stage] for stage in STAGES},
+        months=months,
         warnings_by_rule=sorted(by_rule.items()),
         last_run=timezone.localtime(run.recorded_at).date() if run is not None else None,
     )

@@ -5,4 +5,5 @@ from zhifa.supervision.models import modes as modes  # 日常、重点、专项�
 from zhifa.supervision.models import notices as notices  # 督办函、意见书、决定书, 整改, 异议
 from zhifa.supervision.models import reports as reports  # 季度报告, 统计年报
 from zhifa.supervision.models import reviews as reviews  # 案卷评查
+from zhifa.supervision.models import tallies as tallies  # 各月办案数量、办案用时（总览用）
 from zhifa.supervision.models import warnings as warnings  # 快速预警

@@ -1,5 +1,8 @@
 """`zhifa supervision warn [--schedule]`: run the warning rules (快速预警, 行政执法监督条例 第三十七条) now, or keep
-running them once a day beside the server (`make run` starts the schedule as it starts the ledger's checkpoints)."""
+running them once a day beside the server (`make run` starts the schedule as it starts the ledger's checkpoints).
+
+`zhifa supervision tallies [--rebuild]`: compare the overview's kept counts with the cases and publications (exit 1
+on a difference), or count them again (supervision/tallies.py)."""
 
 from __future__ import annotations
 
@@ -34,6 +37,8 @@ class Command(BaseCommand):
         )
         warn.add_argument("--rounds", type=int, default=0, help="with --schedule: stop after so many looks")
         warn.add_argument("--poll", type=float, default=POLL_SECONDS, help="with --schedule: seconds between looks")
+        kept = commands.add_parser("tallies", help="check the overview's kept counts against the cases")
+        kept.add_argument("--rebuild", action="store_true", help="count them again from the cases and publications")
 
     def _run(self, codes: list[str] | None) -> None:
         today = timezone.localdate()
@@ -43,7 +48,23 @@ class Command(BaseCommand):
         for code in result.failed:
             self.stderr.write(f"规则 {code} 运行失败，已跳过（见日志）")
 
+    def _tallies(self, rebuild: bool) -> None:
+        from zhifa.supervision import tallies
+
+        if rebuild:
+            tallies.rebuild()
+            self.stdout.write("总览统计数已按案件和公开记录重新计算")
+        differences = tallies.check()
+        for line in differences[:50]:
+            self.stderr.write(line)
+        if differences:
+            raise CommandError(f"总览统计数与案件不一致 {len(differences)} 处（可用 --rebuild 重新计算）")
+        self.stdout.write("总览统计数与案件一致")
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["command"] == "tallies":
+            self._tallies(options["rebuild"])
+            return
         codes = options["rules"]
         unknown = [code for code in codes or () if code not in RULES]
         if unknown:
