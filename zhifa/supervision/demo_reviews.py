@@ -16,7 +16,7 @@ from zhifa.supervision.demo_notices import _branch_login
 SCORED = 3  # files scored; the first two get their sheets (a quarter of a second each to render)
 ISSUED = 2
 OBJECTION = "评查认定的问题在卷内已有相应材料（见卷内补充说明），不应扣分，请求复核并重新评分。"
-ANSWER = "经复核，所称材料系评查后补入，评查时卷内未附，扣分依据充分；异议不成立，维持评查结果。"
+ANSWER = "经复核，所称材料系评查后补入，评查时卷内未附，扣分依据充分，维持评查结果。"
 
 
 def load_reviews(today: date) -> None:

@@ -114,7 +114,9 @@ class CriteriaForm(forms.Form):
         help_text=_("制定或公布评查标准的文件"),
     )
     effective_from = forms.DateField(
-        label=_("施行日期"), widget=forms.DateInput(attrs={"type": "date"}), help_text=_("不能早于今天")
+        label=_("施行日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("不能早于今天，不能晚于一年以后"),
     )
     cutoff_excellent = forms.IntegerField(label=_("优秀分数线"), min_value=1, max_value=100)
     cutoff_pass = forms.IntegerField(label=_("合格分数线"), min_value=1, max_value=100)
