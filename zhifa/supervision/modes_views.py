@@ -10,7 +10,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -23,7 +24,7 @@ from zhifa.core.errors import Refusal
 from zhifa.core.forms import run_service
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import request_user
-from zhifa.core.scoping import restrict, restrict_cases, visible_agencies
+from zhifa.core.scoping import reads_cases, restrict, restrict_cases, visible_agencies
 from zhifa.ledger.forms import EvidenceField
 from zhifa.supervision import interference, modes
 from zhifa.supervision.models.modes import (
@@ -146,12 +147,21 @@ class EvaluationForm(forms.Form):
 
 
 class InterferenceForm(forms.Form):
-    person_user = forms.ModelChoiceField(
+    """The person is found by a bounded search (interference_people, supervision-picker.js), which fills the
+    hidden `person_user_id`; without the script the recorder types the exact username. A province has tens of
+    thousands of accounts: no list of them all is ever sent."""
+
+    person_user = forms.CharField(
         label=_("干预人（系统用户）"),
-        queryset=User.objects.none(),
+        max_length=150,
         required=False,
-        help_text=_("干预人是本系统用户的请选择；否则在下方填写姓名"),
+        help_text=_(
+            "干预人是本系统用户的，输入姓名或用户名搜索后选择（未启用脚本时请输入准确的用户名）；"
+            "不是本系统用户的，此处留空，在下方填写姓名"
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-picker": "person"}),
     )
+    person_user_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     person_name = forms.CharField(label=_("干预人姓名"), max_length=50, required=False)
     person_post = forms.CharField(label=_("干预人单位职务"), max_length=200)
     occurred_at = forms.DateTimeField(label=_("干预时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
@@ -161,10 +171,38 @@ class InterferenceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person_user"].queryset = User.objects.filter(is_active=True).order_by("full_name")  # type: ignore[attr-defined]
-        self.fields["person_user"].label_from_instance = lambda user: (  # type: ignore[attr-defined]
-            f"{user.full_name or user.username}（{user.agency.name if user.agency else '—'}）"
-        )
+        self.fields["person_user"].widget.attrs["data-picker-url"] = reverse("interference_people")
+
+    def clean(self) -> dict[str, Any]:
+        """`person_user` becomes the account: the one picked from the search (its id), else the active account
+        whose username is exactly what was typed, else an error naming the field; empty → None."""
+        data = super().clean() or {}
+        text = (data.get("person_user") or "").strip()
+        chosen = data.pop("person_user_id", None)
+        person: User | None = None
+        if text:
+            active = User.objects.filter(is_active=True)
+            person = (active.filter(pk=chosen).first() if chosen else None) or active.filter(username=text).first()
+            if person is None:
+                self.add_error(
+                    "person_user",
+                    _(
+                        "干预人（系统用户）：没有用户名为“%(text)s”的在用账号。请输入姓名或用户名搜索后选择，"
+                        "或输入准确的用户名；干预人不是本系统用户的，请留空并填写干预人姓名"
+                    )
+                    % {"text": text[:50]},
+                )
+        data["person_user"] = person
+        return data
+
+
+PICKER_RESULTS = 20
+PICKER_QUERY_LENGTH = 50
+
+
+def picker_query_too_short(text: str) -> bool:
+    """A search needs 2 characters, or 1 that is not ASCII (a Chinese surname): one letter matches everyone."""
+    return len(text) < (2 if text.isascii() else 1)
 
 
 # ---- staff pages --------------------------------------------------------------------------------------------------
@@ -382,6 +420,38 @@ def interference_new(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+def interference_people(request: HttpRequest) -> JsonResponse:
+    """The person picker's search: at most 20 active accounts whose name contains, or whose username begins with,
+    what was typed (at least 2 characters, 1 Chinese); for each only the id to submit, the name, the agency and
+    the post (职务) — never the username, contacts or roles. For the staff who may record an interference."""
+    actor = request_user(request)
+    if not reads_cases(actor):
+        raise Http404
+    text = (request.GET.get("q") or "").strip()[:PICKER_QUERY_LENGTH]
+    if picker_query_too_short(text):
+        error = str(_("请至少输入2个字符（中文1个字）"))
+        return JsonResponse({"results": [], "error": error}, status=400, json_dumps_params={"ensure_ascii": False})
+    people = (
+        User.objects.filter(is_active=True)
+        .filter(Q(full_name__icontains=text) | Q(username__istartswith=text))
+        .exclude(pk=actor.pk)  # 不能记录本人
+        .select_related("agency", "officer")
+        .order_by("full_name", "username")[:PICKER_RESULTS]
+    )
+    results = [
+        {
+            "id": person.pk,
+            "name": person.full_name or person.username,
+            "agency": person.agency.name if person.agency else "",
+            "post": getattr(getattr(person, "officer", None), "position", "") or "",
+        }
+        for person in people
+    ]
+    return JsonResponse({"results": results}, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+@require_GET
 def interference_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_user(request)
     row = get_object_or_404(interference.interference_for(actor).select_related("person_user"), pk=pk)
@@ -421,6 +491,7 @@ modes_urls: list[URLPattern] = [
     path("supervision/modes/evaluations/new/", evaluation_new, name="supervision_evaluation_new"),
     path("supervision/interference/", interference_list, name="interference_list"),
     path("supervision/interference/new/<int:case_pk>/", interference_new, name="interference_new"),
+    path("supervision/interference/people/", interference_people, name="interference_people"),
     path("supervision/interference/<int:pk>/", interference_detail, name="interference_detail"),
     path("public/supervision/evaluations/", public_evaluations, name="public_evaluations"),
     path("public/supervision/evaluations/<int:pk>/", public_evaluation, name="public_evaluation"),

@@ -22,6 +22,13 @@ EXCELLENT = "excellent"
 PASS = "pass"  # noqa: S105 (a grade, not a password)
 FAIL = "fail"
 GRADE_LABELS = {EXCELLENT: "优秀", PASS: "合格", FAIL: "不合格"}
+# Bounds of a published sheet: a sheet is read on one page and printed on the review sheet's one or two pages.
+MAX_ITEMS = 30
+MAX_VETOES = 20
+NAME_LENGTH = 100
+SOURCE_LENGTH = 500
+LABEL_LENGTH = 60
+CODE_LENGTH = 30
 
 DEFAULT_SHEET: dict[str, Any] = {
     "name": "行政执法案卷评查标准（默认）",
@@ -78,8 +85,9 @@ class Sheet:
 
 
 def parse(data: dict[str, Any], version: str) -> Sheet:
-    """The sheet in `data`, or a Refusal naming what is wrong: the items add up to 100, codes are distinct, the
-    cut-offs are 0 < pass ≤ excellent ≤ 100, the source is stated."""
+    """The sheet in `data`, or a Refusal naming what is wrong: 1 to MAX_ITEMS items adding up to 100, each costing
+    per defect no more than its points, at most MAX_VETOES veto items, codes distinct, names and labels bounded, the
+    cut-offs 0 < pass ≤ excellent ≤ 100, the source stated."""
     try:
         items: tuple[dict[str, Any], ...] = tuple(
             {
@@ -98,13 +106,30 @@ def parse(data: dict[str, Any], version: str) -> Sheet:
         raise Refusal(f"评查标准格式不正确：{error}", field="sheet") from error
     if not source:
         raise Refusal("请写明评查标准的依据（制定或公布的文件）", field="source")
+    if len(source) > SOURCE_LENGTH:
+        raise Refusal(f"评查标准的依据不能超过{SOURCE_LENGTH}字", field="source")
+    if len(name) > NAME_LENGTH:
+        raise Refusal(f"评查标准名称不能超过{NAME_LENGTH}字", field="name")
+    if not items or len(items) > MAX_ITEMS:
+        raise Refusal(f"评分项应有1至{MAX_ITEMS}项", field="items")
+    if len(vetoes) > MAX_VETOES:
+        raise Refusal(f"否决项不能超过{MAX_VETOES}项", field="vetoes")
+    for kind, row in [("评分项", item) for item in items] + [("否决项", veto) for veto in vetoes]:
+        if not row["label"].strip() or len(row["label"]) > LABEL_LENGTH:
+            raise Refusal(f"{kind}“{row['label'][:10]}”：名称应为1至{LABEL_LENGTH}字", field="items")
+        if not row["code"] or len(row["code"]) > CODE_LENGTH:
+            raise Refusal(f"{kind}“{row['label']}”：编码应为1至{CODE_LENGTH}个字符", field="items")
     codes = [item["code"] for item in items] + [veto["code"] for veto in vetoes]
     if len(set(codes)) != len(codes):
         raise Refusal("评查标准的项目编码不能重复", field="sheet")
-    if any(item["points"] <= 0 or item["per_defect"] <= 0 for item in items):
-        raise Refusal("评分项的分值和每处扣分应大于零", field="sheet")
-    if sum(item["points"] for item in items) != 100:
-        raise Refusal("评分项的分值合计应为100分", field="sheet")
+    for item in items:
+        if item["points"] <= 0 or item["per_defect"] <= 0:
+            raise Refusal(f"评分项“{item['label']}”：分值和每处扣分应大于零", field="items")
+        if item["per_defect"] > item["points"]:
+            raise Refusal(f"评分项“{item['label']}”：每处扣分不能超过该项分值{item['points']}分", field="items")
+    total = sum(item["points"] for item in items)
+    if total != 100:
+        raise Refusal(f"评分项的分值合计应为100分，现为{total}分", field="items")
     if not 0 < cutoffs[PASS] <= cutoffs[EXCELLENT] <= 100:
         raise Refusal("等次分数线应满足：0 < 合格线 ≤ 优秀线 ≤ 100", field="cutoffs")
     return Sheet(name or "行政执法案卷评查标准", source, vetoes, items, cutoffs, version)
