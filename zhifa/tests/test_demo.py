@@ -24,7 +24,9 @@ from zhifa.demo import DEMO_PASSWORD
 from zhifa.ledger.verify import verify_ledger
 from zhifa.personnel.models import Certificate, Officer
 from zhifa.personnel.selectors import CERTIFICATE_STATES, certificate_state_filter
+from zhifa.supervision import tallies
 from zhifa.supervision.models.notices import NoticeState, SupervisionNotice
+from zhifa.supervision.models.reviews import FileReview
 from zhifa.testing.factories import at
 
 pytestmark = pytest.mark.django_db
@@ -86,6 +88,8 @@ def has_the_portal() -> None:
     assert CreditRepair.objects.filter(state=RepairState.SUBMITTED).exists()
     assert set(ComplaintState.values) <= set(Complaint.objects.values_list("state", flat=True))
     assert set(NoticeState.values) <= set(SupervisionNotice.objects.values_list("state", flat=True))
+    assert FileReview.objects.filter(upheld=False).exclude(objection="").exists()  # an objection answered
+    assert tallies.check() == []  # the overview's kept counts equal a count of the demo's cases
     assert Cosignature.objects.exists()
     shown = Publication.objects.filter(state=PublicationState.PUBLISHED, party_kind="citizen").first()
     assert shown is not None
