@@ -223,7 +223,8 @@ def best(action: Callable[[], object], reps: int) -> float:
 
 
 def run_one(args: argparse.Namespace) -> int:
-    data_dir = Path(tempfile.mkdtemp(prefix="zhifa-supervision-bench-"))
+    reuse = args.reuse is not None and args.db == "sqlite"
+    data_dir = Path(args.reuse) if reuse else Path(tempfile.mkdtemp(prefix="zhifa-supervision-bench-"))
     server = None
     try:
         database_url = None
@@ -244,22 +245,22 @@ def run_one(args: argparse.Namespace) -> int:
         from zhifa.supervision.overview import overview_for
 
         call_command("migrate", verbosity=0)
-        log(f"{args.db}: filling {args.cases:,} cases over 500 agencies in {data_dir}")
-        started = time.perf_counter()
-        from django.db import transaction
-
-        with transaction.atomic():  # one commit: SQLite in autocommit would sync every row
-            supervisor = fill(args.cases, random.Random(SEED))  # noqa: S311 - reproducible data
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE")
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-        log(f"filled in {time.perf_counter() - started:.0f} s")
         from zhifa.core.models import User
 
-        supervisor = User.objects.get(pk=supervisor.pk)
+        if reuse:  # a database an earlier `--keep` run filled (SQLite): the same data, measured again
+            supervisor = User.objects.get(username="supervisor")
+            log(f"{args.db}: reusing {data_dir}")
+        else:
+            log(f"{args.db}: filling {args.cases:,} cases over 500 agencies in {data_dir}")
+            started = time.perf_counter()
+            from django.db import transaction
+
+            with transaction.atomic():  # one commit: SQLite in autocommit would sync every row
+                supervisor = fill(args.cases, random.Random(SEED))  # noqa: S311 - reproducible data
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+            log(f"filled in {time.perf_counter() - started:.0f} s")
+            supervisor = User.objects.get(pk=supervisor.pk)
         with CaptureQueriesContext(connection) as captured:
             overview_for(supervisor, YEAR, TODAY)
         queries = len(captured)
@@ -316,12 +317,11 @@ def run_one(args: argparse.Namespace) -> int:
                     by_agency[(agency, stage)] += n
                     by_month[(stage, int(month) if connection.vendor == "sqlite" else month.month)] += n
         shown = overview_for(supervisor, YEAR, TODAY)
-        got = Counter({(row.agency.pk, stage): n for row in shown.rows for stage, n in row.stage_totals if n})
+        totals = Counter({(row.agency.pk, stage): n for row in shown.rows for stage, n in row.stage_totals if n})
         months = Counter(
             {(stage, number + 1): n for stage, counts in shown.months.items() for number, n in enumerate(counts) if n}
         )
-        expected, got = (by_agency, by_month), (got, months)
-        assert got == expected, "the overview's monthly counts differ from the hand-written SQL's"
+        assert (totals, months) == (by_agency, by_month), "the overview's counts differ from the hand-written SQL's"
         version = (
             f"SQLite {connection.Database.sqlite_version}"
             if connection.vendor == "sqlite"
@@ -340,7 +340,10 @@ def run_one(args: argparse.Namespace) -> int:
     finally:
         if server is not None:
             server.stop()
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if args.keep and args.db == "sqlite":
+            log(f"kept {data_dir} (--reuse {data_dir})")
+        elif not reuse:
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -349,6 +352,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, default=10**6)
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--verbose", action="store_true", help="print each query of the overview with its time")
+    parser.add_argument("--keep", action="store_true", help="SQLite: keep the filled data folder for --reuse")
+    parser.add_argument("--reuse", metavar="DIR", help="SQLite: measure the data folder a --keep run filled")
     args = parser.parse_args(argv)
     if args.db != "both":
         return run_one(args)
