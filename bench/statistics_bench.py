@@ -5,17 +5,18 @@ figures (issue 18: under 10 s at 10^6 cases, within 3x of the hand-written SQL).
     .venv/bin/python bench/statistics_bench.py                      # SQLite, 10^6 cases, 500 agencies
     .venv/bin/python bench/statistics_bench.py --db postgres
     .venv/bin/python bench/statistics_bench.py --size 100000 --verbose   # smaller, each statement timed
+    .venv/bin/python bench/statistics_bench.py --years 1            # all 10^6 cases received in the year
 
 The database is Zhifa's, migrated (its indexes as in production); the rows are written by raw batched inserts (COPY on
 PostgreSQL; executemany in one transaction with the journal off on SQLite — for the fill only, the measurements run
 in WAL mode as configured), no ledger (the statistics never read it). A root agency, 20 bureaus and 479 branches
-(500 agencies); 2,000 officers with certificates; N cases received over five years (2022–2026, the statistics are
-2026's): 70 % filed, 50 % decided — 10 % of the decisions on the spot, 5 % without a penalty —, 40 % closed, a day
-after 2026-12-31 left empty; case records: a decision act for each decision, a legal review opinion for 10 % of the
-cases, a hearing for 2 % (four in five held), a transfer to the judiciary for 1 %, to the competent organ for 0.5 %;
-a filing period for 30 % of the cases (a tenth of them still running past their day), a statement period (the
-party's, not counted) for 20 % of the decisions; a publication for 20 % of the decisions (one in twenty withheld with
-its reason, the others published on a day 1–13 days after the decision, due on the 9th).
+(500 agencies); 2,000 officers with certificates; N cases received over five years (2022–2026, `--years`; the
+statistics are 2026's): 70 % filed, 50 % decided — 10 % of the decisions on the spot, 5 % without a penalty —,
+40 % closed, a day after 2026-12-31 left empty; case records: a decision act for each decision, a legal review
+opinion for 10 % of the cases, a hearing for 2 % (four in five held), a transfer to the judiciary for 1 %, to the
+competent organ for 0.5 %; a filing period for 30 % of the cases (a tenth of them still running past their day), a
+statement period (the party's, not counted) for 20 % of the decisions; a publication for 20 % of the decisions (one
+in twenty withheld with its reason, the others published 1–13 days after the decision, due on the 9th).
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ def inserter(template: Any, varied: list[str]) -> Callable[[list[tuple[Any, ...]
     return insert
 
 
-def fill(size: int, rng: random.Random) -> None:
+def fill(size: int, years: int, rng: random.Random) -> None:
     from django.db import connection
 
     from zhifa.cases.models import Case, CaseDeadline, CaseRecord
@@ -287,7 +288,7 @@ def fill(size: int, rng: random.Random) -> None:
             "withheld_reason",
         ],
     )
-    first = date(YEAR - 4, 1, 1)
+    first = date(YEAR - years + 1, 1, 1)
     span = (date(YEAR, 11, 26) - first).days
     day = [first + timedelta(days=n) for n in range(span + 120)]
     cases: list[tuple[Any, ...]] = []
@@ -501,6 +502,7 @@ def main() -> int:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--years", type=int, default=5, help=f"the cases received over the years up to {YEAR}")
     parser.add_argument("--verbose", action="store_true", help="each statement timed alone")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="zhifa-statbench-") as folder:
@@ -514,7 +516,7 @@ def main() -> int:
                     cursor.execute("PRAGMA journal_mode=OFF")
                     cursor.execute("PRAGMA synchronous=OFF")
             with transaction.atomic():
-                fill(args.size, random.Random(18))  # noqa: S311 - reproducible bench data
+                fill(args.size, args.years, random.Random(18))  # noqa: S311 - reproducible bench data
             with connection.cursor() as cursor:
                 if connection.vendor == "sqlite":
                     cursor.execute("PRAGMA journal_mode=WAL")  # as configured (zhifa/settings.py)
