@@ -491,7 +491,13 @@ def each_statement(root: Any, start: date, end: date) -> None:
             began = time.perf_counter()
             cursor.execute(query["sql"])
             rows = cursor.fetchall()
-            log(f"{time.perf_counter() - began:8.3f} s {len(rows):6} rows  {' '.join(query['sql'].split())[:150]}")
+            spent = time.perf_counter() - began
+            log(f"{spent:8.3f} s {len(rows):6} rows  {' '.join(query['sql'].split())[:150]}")
+            if spent > 0.1:  # the plan of the slow ones
+                explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+                cursor.execute(explain + query["sql"])
+                for line in cursor.fetchall():
+                    log(f"           {line[-1]}")
     log("hand-written:")
     total, results = baseline(root.path, start, end)
     log(f"{total:8.3f} s in all; rows: {[len(rows) for rows in results]}")
