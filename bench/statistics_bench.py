@@ -260,7 +260,7 @@ def fill(size: int, years: int, rng: random.Random) -> None:
     )
     insert_deadlines = inserter(
         CaseDeadline(period="filing", started_on=end, due_on=end, case_id=1),
-        ["case_id", "period", "started_on", "due_on", "stopped_on"],
+        ["case_id", "agency_id", "period", "started_on", "due_on", "stopped_on"],
     )
     insert_publications = inserter(
         Publication(
@@ -366,10 +366,10 @@ def fill(size: int, years: int, rng: random.Random) -> None:
             records.append((case, act, received + timedelta(days=5), data, case))
         if rand() < 0.3:
             due = received + timedelta(days=20)
-            deadlines.append((case, "filing", received, due, None if rand() < 0.1 else due - timedelta(days=3)))
+            deadlines.append((case, agency, "filing", received, due, None if rand() < 0.1 else due - timedelta(days=3)))
         if decided is not None:
             if rand() < 0.2:
-                deadlines.append((case, "statement", decided, decided + timedelta(days=5), None))
+                deadlines.append((case, agency, "statement", decided, decided + timedelta(days=5), None))
             if rand() < 0.2:
                 due = decided + timedelta(days=9)
                 if rand() < 0.05:

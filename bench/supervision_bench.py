@@ -149,7 +149,7 @@ def fill(n_cases: int, rng: random.Random) -> Any:
     )
     insert_deadlines = _inserter(
         CaseDeadline(period="decision", started_on=first, due_on=first, case_id=1),
-        ["id", "case_id", "started_on", "due_on"],
+        ["id", "case_id", "agency_id", "started_on", "due_on"],
     )
     cases: list[tuple[Any, ...]] = []
     records: list[tuple[Any, ...]] = []
@@ -165,11 +165,12 @@ def fill(n_cases: int, rng: random.Random) -> Any:
             closed = None
         state = "closed" if closed else "executing" if decided else "investigating" if filed else "lead"
         fine = str(rng.randrange(100, 20000)) if decided else None
-        cases.append((pk, rng.choice(ids), state, received, filed, decided, closed, fine))
+        agency = rng.choice(ids)
+        cases.append((pk, agency, state, received, filed, decided, closed, fine))
         if decided is not None:
             records.append((len(records) + 1, pk, decided, pk))
         elif filed is not None:
-            deadlines.append((len(deadlines) + 1, pk, filed, filed + timedelta(days=90)))
+            deadlines.append((len(deadlines) + 1, pk, agency, filed, filed + timedelta(days=90)))
         if len(cases) >= 20000:
             insert_cases(cases)
             cases.clear()

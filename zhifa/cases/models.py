@@ -199,6 +199,11 @@ class CaseDeadline(models.Model):
     """A period running in a case (cases.rules.PERIODS): when it started, its last day, when it stopped."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="deadlines")
+    # The case's agency, copied when the period starts (save): the supervisor's overview counts running periods by
+    # agency from one index, without reading the case of each (bench/supervision_bench.py).
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("执法机关")
+    )
     period = models.CharField(_("期限"), max_length=40)
     started_on = models.DateField(_("起算日"))
     due_on = models.DateField(_("届满日"))
@@ -218,11 +223,18 @@ class CaseDeadline(models.Model):
         ordering = ["due_on", "pk"]
         # The running periods by their last day: what is passed or near (the desk, the supervisor's overview).
         indexes = [
-            models.Index(fields=["due_on", "case"], condition=Q(stopped_on__isnull=True), name="deadline_running_due")
+            models.Index(
+                fields=["due_on", "agency", "case"], condition=Q(stopped_on__isnull=True), name="deadline_running_due"
+            )
         ]
 
     def __str__(self) -> str:
         return f"{self.period} → {self.due_on}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.agency_id is None:
+            self.agency_id = self.case.agency_id
+        super().save(*args, **kwargs)
 
 
 class CaseDocument(models.Model):

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('core', '0003_three_administrators_password_change_two_factor'),
         ('supervision', '0001_initial'),
-        ('cases', '0020_supervision'),
+        ('cases', '0021_running_deadlines_by_agency'),
         ('publicity', '0005_search_filter_tokens'),
     ]
 
