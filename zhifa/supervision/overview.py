@@ -7,7 +7,7 @@ The counts by month and the processing times are read from counts the database k
 tallies.py, supervision/tallies.py): a few hundred rows per agency and year, whatever the number of cases. Processing
 times (filing → decision, in calendar days) are a histogram per agency — days and counts — whose median and 90th
 percentile are read by nearest rank (the smallest number of days within which half, or nine tenths, of the cases were
-decided), with a running sum in the database. Decisions not published are the decisions less the publications (both
+decided). Decisions not published are the decisions less the publications (both
 kept counts); only the latest decisions, still within their publication period, are looked at one by one.
 
 Legal reviews missing come from the warnings (rule review.missing, supervision/rules_core.py): whether a decision was
@@ -17,12 +17,13 @@ reads case by case; the overview counts its open warnings.
 
 from __future__ import annotations
 
+import itertools
+import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -113,25 +114,34 @@ def may_see_overview(actor: User) -> bool:
     return reads_cases(actor) and actor.has_role(Role.SUPERVISOR, Role.APPROVER)
 
 
-def _spans(ids: list[int], year: int) -> list[tuple[int, int, int, int]]:
+def nearest_rank(histogram: list[tuple[int, int]], share: float) -> int | None:
+    """The smallest value v such that at least `share` of the counted items are ≤ v; `histogram` is (value, count)
+    in ascending order of value."""
+    total = sum(n for _value, n in histogram)
+    rank, seen = math.ceil(share * total), 0
+    for value, n in histogram:
+        seen += n
+        if seen >= rank:
+            return value
+    return None
+
+
+def _spans(ids: list[int], year: int) -> list[tuple[int, int | None, int | None, int]]:
     """Per agency, the median and 90th percentile of the days from filing to decision of the year's decisions, by
     nearest rank (the smallest number of days within which half, or nine tenths, were decided), from the kept
-    histogram (models/tallies.py): a running sum over days, in the database. Returns (agency, median, p90, count)."""
-    if not ids:
-        return []
-    table = DecisionSpanCount._meta.db_table
-    marks = ", ".join(["%s"] * len(ids))
-    # cum ≥ ⌈share·total⌉ ⟺ cum ≥ share·total, as cum is a whole number.
-    sql = f"""
-        SELECT agency_id, MIN(CASE WHEN 2 * cum >= total THEN days END),
-               MIN(CASE WHEN 10 * cum >= 9 * total THEN days END), MAX(total)
-        FROM (SELECT agency_id, days, SUM(n) OVER (PARTITION BY agency_id ORDER BY days) AS cum,
-                     SUM(n) OVER (PARTITION BY agency_id) AS total
-              FROM {table} WHERE year = %s AND n > 0 AND agency_id IN ({marks})) AS running
-        GROUP BY agency_id"""  # noqa: S608 - our own table name; values as parameters
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [year, *ids])
-        return [(int(a), int(m), int(p), int(t)) for a, m, p, t in cursor.fetchall()]
+    histogram (models/tallies.py: about a hundred rows per agency). Returns (agency, median, p90, count). Walking the
+    rows in Python measured faster than a running sum (window function) in SQLite (bench/supervision_bench.py)."""
+    rows = (
+        DecisionSpanCount.objects.filter(agency_id__in=ids, year=year, n__gt=0)
+        .order_by("agency_id", "days")
+        .values_list("agency_id", "days", "n")
+    )
+    result = []
+    for agency, group in itertools.groupby(rows.iterator(chunk_size=10_000), key=lambda row: row[0]):
+        histogram = [(days, n) for _agency, days, n in group]
+        timed = sum(n for _days, n in histogram)
+        result.append((agency, nearest_rank(histogram, 0.5), nearest_rank(histogram, 0.9), timed))
+    return result
 
 
 def _late_cutoffs(today: date) -> dict[str, date]:
