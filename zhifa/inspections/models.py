@@ -151,6 +151,9 @@ class InspectionPlan(models.Model):
     def __str__(self) -> str:
         return f"{self.year}年 {self.title}"
 
+    def domain_labels(self) -> list[str]:
+        return [str(Domain(code).label) if code in Domain.values else code for code in self.domains]
+
 
 class RandomInspection(models.Model):
     """One draw (双随机抽取) of a plan: its inputs (the plan, the frozen directory and inspector pool) hashed

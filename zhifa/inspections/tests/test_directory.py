@@ -67,3 +67,18 @@ def test_an_officer_of_another_agency_sees_nothing(ground: Any) -> None:
     client = Client()
     client.force_login(world.outsider)
     assert client.get(f"/inspections/targets/{ground.target.pk}/").status_code == 404
+
+
+def test_the_api_answers_within_the_callers_scope(ground: Any) -> None:
+    from zhifa.api.models import ApiToken
+
+    def caller(user: Any) -> Client:
+        _, secret = ApiToken.issue(user, "test")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    officer, outsider = caller(ground.world.officer_user), caller(ground.world.outsider)
+    assert len(officer.get("/api/v1/inspections/targets").json()) == 2
+    found = officer.get(f"/api/v1/inspections/targets/{ground.target.pk}").json()
+    assert (found["cap"]["count"], found["cap"]["cap"]) == (0, 2)
+    assert outsider.get("/api/v1/inspections/targets").json() == []
+    assert outsider.get(f"/api/v1/inspections/targets/{ground.target.pk}").status_code == 404
