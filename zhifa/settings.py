@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "zhifa.portal",
     "zhifa.desk",
     "zhifa.supervision",
+    "zhifa.inspections",
     "csp",
 ]
 

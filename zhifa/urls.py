@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("zhifa.complaints.urls")),
     path("", include("zhifa.portal.urls")),
     path("", include("zhifa.supervision.urls")),
+    path("", include("zhifa.inspections.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -20,6 +20,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from zhifa.api.discretion import router as discretion_router
+from zhifa.api.inspections import router as inspections_router
 from zhifa.api.laws import router as laws_router
 from zhifa.api.models import ApiToken, digest
 from zhifa.api.schemas import NOT_FOUND, REFUSED, UNAUTHORIZED, DetailOut, RefusalOut
@@ -454,3 +455,4 @@ def review_figures(request: HttpRequest, start: date | None = None, end: date | 
 
 # The published lists (zhifa/powers/api.py), read-only.
 api.add_router("/", lists_router)
+api.add_router("/", inspections_router)  # zhifa/api/inspections.py, read-only

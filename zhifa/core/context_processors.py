@@ -38,6 +38,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append((_("法制审核统计"), reverse("review_figures")))
             # The same people follow whether like cases get like fines (laws/consistency.py).
             items.append((_("同案不同罚"), reverse("laws_consistency")))
+    from zhifa.inspections.selectors import may_read as reads_inspections
+
+    if reads_inspections(user):  # 涉企行政检查: the officers and heads who inspect, and their supervisors
+        items.append((_("检查"), reverse("inspection_targets")))
     from zhifa.complaints.selectors import reads_complaints
 
     if reads_complaints(user):

@@ -1,0 +1,84 @@
+"""The choices of inspections of businesses (涉企行政检查): grades, sources, causes, states, draws."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Grade(models.TextChoices):
+    """A risk or credit grade (风险等级 / 信用风险分类): A is the best (lowest risk), D the worst."""
+
+    A = "A", _("A类")
+    B = "B", _("B类")
+    C = "C", _("C类")
+    D = "D", _("D类")
+
+
+class Source(models.TextChoices):
+    """任务来源 (GLOSSARY `Inspection.source`; 海南条例 第十条、第十二条)."""
+
+    ROUTINE = "routine", _("日常检查")
+    SPECIAL = "special", _("专项检查")
+    FOR_CAUSE = "for_cause", _("有因检查")
+
+
+class Cause(models.TextChoices):
+    """Why a for-cause inspection (有因检查 / 个案检查) is made (海南条例 第十二条)."""
+
+    COMPLAINT = "complaint", _("投诉举报")
+    REFERRAL = "referral", _("转办交办")
+    SAMPLING = "sampling", _("抽样检测")
+    MONITORING = "monitoring", _("数据监测")
+    LEAD = "lead", _("移送线索")
+    OWN_REQUEST = "own_request", _("企业自行申请")
+
+
+class PlanKind(models.TextChoices):
+    ROUTINE = "routine", _("年度日常检查计划")
+    SPECIAL = "special", _("专项检查计划")
+
+
+class PlanState(models.TextChoices):
+    """draft → approved (by the body's head, 海南条例 第十五条) → published."""
+
+    DRAFT = "draft", _("草稿")
+    APPROVED = "approved", _("已批准")
+    PUBLISHED = "published", _("已公布")
+
+
+class InspectionState(models.TextChoices):
+    """The states of one inspection. Only the first are defined here; the visit (code, check-in, record,
+    result told, published) adds its states in the next step of issue 19."""
+
+    PLANNED = "planned", _("待检查")
+    CANCELLED = "cancelled", _("已撤销")
+
+
+# States whose inspections count towards the yearly cap (a cancelled one was never made).
+COUNTED_STATES = frozenset({InspectionState.PLANNED})
+
+
+class RelationKind(models.TextChoices):
+    """An inspector's recorded relation with a business: a ground for avoidance (回避) in the draw."""
+
+    KINSHIP = "kinship", _("近亲属关系")
+    EMPLOYMENT = "employment", _("曾在该企业任职")
+    INTEREST = "interest", _("经济利益关系")
+    OTHER = "other", _("其他可能影响公正的关系")
+
+
+class SeedKind(models.TextChoices):
+    """Where a draw's seed comes from: a public value that did not exist when the inputs were hashed."""
+
+    CHECKPOINT = "checkpoint", _("其后的账本检查点")
+    BEACON = "beacon", _("公共随机信标轮次")
+    WITNESSES = "witnesses", _("见证人录入的数字（RFC 3797）")
+
+
+class DrawState(models.TextChoices):
+    """frozen (inputs hashed into the ledger) → seeded (the public value known) → drawn (result recorded)."""
+
+    FROZEN = "frozen", _("输入已冻结")
+    SEEDED = "seeded", _("种子已确定")
+    DRAWN = "drawn", _("已抽取")

@@ -1,0 +1,113 @@
+"""Demo inspections (演示数据): the reserve bureau's Hohhot branch keeps a directory of 30 businesses (imported
+from a CSV, one ledger entry), a published yearly plan on its bureau's inspection-item list, a recorded relation,
+and two for-cause inspections of one A-grade business — the second over its cap of one a year, flagged."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+from zhifa.core.models import User
+from zhifa.core.validators import credit_code_check_char
+from zhifa.inspections import importer, services
+from zhifa.inspections.choices import Cause, PlanKind, RelationKind, Source
+from zhifa.inspections.models import InspectionTarget
+from zhifa.inspections.selectors import inspector_pool
+
+DEMO = "演示数据"
+PLACES = ("新城", "赛罕", "回民", "玉泉", "土左", "金川", "如意", "哈拉沁", "乌素图", "毕克齐")
+TRADES = (
+    ("木材加工厂", "forestry"),
+    ("木业有限公司", "forestry"),
+    ("林木种苗专业合作社", "forestry"),
+    ("花卉苗木有限公司", "forestry"),
+    ("生态旅游开发有限公司", "nature_reserve"),
+)
+GRADES = "ABBBCCD"  # most businesses in the middle, as a directory usually is
+
+
+def _rows() -> list[list[str]]:
+    rows = []
+    for n in range(30):
+        trade, domain = TRADES[n % len(TRADES)]
+        first17 = f"91150105{20260000 + n * 37:09d}"
+        risk, credit = GRADES[n % len(GRADES)], GRADES[(n * 3 + 1) % len(GRADES)]
+        place = PLACES[n % len(PLACES)]
+        rows.append(
+            [
+                f"呼和浩特市{place}{trade}（{DEMO}{n + 1:02d}）",
+                first17 + credit_code_check_char(first17),
+                f"内蒙古自治区呼和浩特市{place}路{n + 1}号",
+                domain,
+                risk,
+                credit,
+            ]
+        )
+    return rows
+
+
+def load_inspections(today: date) -> None:
+    officer = User.objects.select_related("agency").get(username="officer")
+    head = User.objects.get(username="approver")
+    branch = officer.agency
+    assert branch is not None
+    text = "名称,统一社会信用代码,地址,执法领域,风险等级,信用等级\n"
+    text += "".join(",".join(row) + "\n" for row in _rows())
+    data = text.encode()
+    importer.targets_import(
+        actor=officer, agency=branch, name=f"检查对象名录库（{DEMO}）.csv", upload=io.BytesIO(data), size=len(data)
+    )
+
+    # The yearly plan: approved by the head before it starts (海南条例 第十五条), then published.
+    starts = today + timedelta(days=1)
+    code = "DQS"
+    plan = services.plan_create(
+        actor=officer,
+        agency=branch,
+        kind=PlanKind.ROUTINE,
+        title=f"{branch.name}{starts.year}年度涉企行政检查计划（{DEMO}）",
+        year=starts.year,
+        domains=["forestry"],
+        risk_grades=["A", "B", "C", "D"],
+        item_codes=[f"{code}-JCX-001", f"{code}-JCX-002"],
+        frequency="同一企业每年不超过1次",
+        ratios={"A": 3, "B": 5, "C": 10, "D": 20},
+        starts_on=starts,
+        ends_on=date(starts.year, 12, 31),
+    )
+    services.plan_approve(actor=head, plan=plan)
+    services.plan_publish(actor=officer, plan=plan)
+
+    # Two for-cause inspections of one A-grade timber business: its cap is once a year (A类), so the second,
+    # outside the cap, passes but is flagged for the supervisor.
+    target = (
+        InspectionTarget.objects.filter(agency=branch, domain="forestry", credit_grade="A", name__contains="木")
+        .order_by("pk")
+        .first()
+    )
+    assert target is not None
+    pool = [member.officer for member in inspector_pool(branch, today) if "forestry" in member.domains]
+    officers = pool[:2]
+    if len(pool) > 2:
+        services.relation_record(
+            actor=officer,
+            officer=pool[2],
+            target=target,
+            kind=RelationKind.KINSHIP,
+            reason=f"其配偶为该企业股东（{DEMO}）",
+        )
+    for cause, reason, day in (
+        (Cause.COMPLAINT, "群众举报该厂收购来源不明的木材", today - timedelta(days=20)),
+        (Cause.MONITORING, "木材运输数据监测显示该厂入库量与采伐许可量明显不符", today),
+    ):
+        services.inspection_create(
+            actor=officer,
+            agency=branch,
+            target=target,
+            source=Source.FOR_CAUSE,
+            cause=cause,
+            reason=f"{reason}（{DEMO}）",
+            item_codes=[f"{code}-JCX-002"],
+            officers=officers,
+            planned_on=max(day, date(today.year, 1, 1)),
+        )

@@ -1,0 +1,245 @@
+"""Reads of the inspections app, each starting from what the actor may see (core.scoping.restrict).
+
+`cap_state` is the one place that says how many times a business was inspected in a year against the cap in
+force: the business page shows it, `services.inspection_create` refuses or flags with it, and the draw reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TypeVar
+
+from django.db.models import Model, Prefetch, Q, QuerySet
+
+from zhifa.core.choices import Role
+from zhifa.core.models import Agency, User
+from zhifa.core.scoping import can_see_agency, restrict
+from zhifa.inspections.choices import COUNTED_STATES, Source
+from zhifa.inspections.models import Inspection, InspectionPlan, InspectionTarget
+from zhifa.personnel.choices import OfficerKind, OfficerStatus
+from zhifa.personnel.models import Certificate, Officer
+from zhifa.personnel.rules import can_enforce
+from zhifa.powers.choices import ListKind
+from zhifa.powers.models import InspectionCap, ListVersion
+from zhifa.powers.selectors import list_in_force
+
+# A cap row whose level is the body's own level counts only that body's inspections; any other level (e.g.
+# 市县两级合计) counts those of every agency under the agency that published the cap list.
+OWN_LEVEL = "本级"
+# A cap row whose scope names grades (e.g. 信用风险分类为A类的企业) applies only to businesses of those grades.
+GRADES_IN_SCOPE = re.compile(r"([ABCD])类")
+M = TypeVar("M", bound=Model)
+CAP_RULE = "国办发〔2024〕54号；海南条例 第九条、第十二条"
+# Who reads the inspections: the officers and heads who plan and inspect, and the supervisors above them.
+READERS = frozenset({Role.OFFICER, Role.APPROVER, Role.SUPERVISOR})
+
+
+def may_read(actor: User) -> bool:
+    return actor.is_authenticated and actor.is_active and actor.has_role(*READERS)
+
+
+def _restrict(queryset: QuerySet[M], actor: User) -> QuerySet[M]:
+    if not may_read(actor):
+        return queryset.none()
+    return restrict(queryset, actor)
+
+
+# --- the directory -------------------------------------------------------------------------------------------
+
+
+def target_list_for(actor: User) -> QuerySet[InspectionTarget]:
+    return _restrict(InspectionTarget.objects.all(), actor).select_related("agency")
+
+
+def search_targets(
+    actor: User,
+    *,
+    text: str = "",
+    domain: str = "",
+    grade: str = "",
+    agency: Agency | None = None,
+    active: bool | None = True,
+) -> QuerySet[InspectionTarget]:
+    """The directory, filtered: `grade` matches the risk or the credit grade ("risk:A" / "credit:B")."""
+    targets = target_list_for(actor)
+    if text:
+        targets = targets.filter(Q(name__contains=text) | Q(credit_code__startswith=text.upper()))
+    if domain:
+        targets = targets.filter(domain=domain)
+    kind, _, letter = grade.partition(":")
+    if kind in ("risk", "credit") and letter:
+        targets = targets.filter(**{f"{kind}_grade": letter})
+    if agency is not None:
+        targets = targets.filter(agency__path__startswith=agency.path)
+    if active is not None:
+        targets = targets.filter(active=active)
+    return targets.order_by("agency__path", "name", "pk")
+
+
+def target_visible(actor: User, pk: int) -> InspectionTarget | None:
+    return target_list_for(actor).filter(pk=pk).first()
+
+
+# --- the inspector pool (执法检查人员名录库) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Inspector:
+    officer: Officer
+    domains: tuple[str, ...]
+
+
+def inspector_pool(agency: Agency, on_date: date) -> list[Inspector]:
+    """The officers of `agency` and the agencies below it who may enforce for `agency` on `on_date` (a valid
+    certificate that day, personnel.rules.can_enforce), with the domains of their certificates in force."""
+    officers = (
+        Officer.objects.filter(
+            agency__path__startswith=agency.path, status=OfficerStatus.ACTIVE, kind=OfficerKind.OFFICER
+        )
+        .select_related("agency")
+        .prefetch_related(Prefetch("certificates", queryset=Certificate.objects.prefetch_related("events")))
+        .order_by("agency__path", "name", "pk")
+    )
+    pool = []
+    for officer in officers:
+        if not can_enforce(officer, agency, on_date):
+            continue
+        domains = sorted(
+            {
+                domain
+                for certificate in officer.certificates.all()
+                if certificate.valid_from <= on_date <= certificate.valid_until
+                for domain in certificate.domains
+            }
+        )
+        pool.append(Inspector(officer, tuple(domains)))
+    return pool
+
+
+# --- caps ----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CapState:
+    """A business's inspections in a year by one body: `count` those under the cap (routine and special),
+    `for_cause` those outside it (counted, shown, never refused); `cap` the binding row of the cap list in force
+    (None when no row applies) with its list `version` (the source)."""
+
+    count: int
+    for_cause: int
+    cap: InspectionCap | None = None
+    version: ListVersion | None = None
+    counted_by: list[str] = field(default_factory=list)
+
+    @property
+    def limit(self) -> int | None:
+        return self.cap.max_per_year if self.cap is not None else None
+
+    @property
+    def full(self) -> bool:
+        """One more routine or special inspection would exceed the cap."""
+        return self.cap is not None and self.count >= self.cap.max_per_year
+
+    @property
+    def over(self) -> bool:
+        """All inspections counted (for-cause ones too) exceed the cap: the frequency to be followed up."""
+        return self.cap is not None and self.count + self.for_cause > self.cap.max_per_year
+
+    def describe(self) -> str:
+        if self.cap is None or self.version is None:
+            return "检查频次上限清单中没有适用于该企业的上限"
+        cap = self.cap
+        return (
+            f"{cap.code}（{cap.inspecting_body}，{cap.level}，{cap.scope}，每年不超过{cap.max_per_year}次；"
+            f"{self.version.source}）"
+        )
+
+
+def _applies(cap: InspectionCap, target: InspectionTarget, bodies: set[str]) -> bool:
+    if cap.domain != target.domain or cap.inspecting_body not in bodies:
+        return False
+    grades = set(GRADES_IN_SCOPE.findall(cap.scope))
+    return not grades or target.credit_grade in grades
+
+
+def _day_of(year: int, today: date) -> date:
+    return today if today.year == year else date(year, 12, 31)
+
+
+def cap_state(target: InspectionTarget, agency: Agency, year: int, *, today: date | None = None) -> CapState:
+    """How often the business (by its credit code, whichever directory holds it) was inspected in `year` by
+    `agency`, against the tightest cap of the list in force for `agency` (its own or the nearest above it).
+
+    Cancelled inspections do not count; for-cause ones are counted apart and never refused (海南条例 第十二条)."""
+    from django.utils import timezone
+
+    day = _day_of(year, today or timezone.localdate())
+    rows = list(
+        Inspection.objects.filter(
+            target__credit_code=target.credit_code, planned_on__year=year, state__in=COUNTED_STATES
+        ).values_list("agency_id", "agency__path", "source")
+    )
+    version = list_in_force(agency, ListKind.CAPS, day)
+    caps: list[InspectionCap] = []
+    if version is not None:
+        bodies = {where.name for where in agency.upward_line()}
+        caps = [cap for cap in version.inspection_caps.all() if _applies(cap, target, bodies)]
+
+    def tally(cap: InspectionCap | None) -> tuple[int, int]:
+        if cap is None or cap.level == OWN_LEVEL or version is None:
+            mine = [source for where, _path, source in rows if where == agency.pk]
+        else:
+            mine = [source for _where, path, source in rows if path.startswith(version.agency.path)]
+        for_cause = sum(1 for source in mine if source == Source.FOR_CAUSE)
+        return len(mine) - for_cause, for_cause
+
+    if not caps:
+        count, for_cause = tally(None)
+        return CapState(count, for_cause)
+    best: CapState | None = None
+    for cap in caps:
+        count, for_cause = tally(cap)
+        state = CapState(count, for_cause, cap, version)
+        if best is None or (cap.max_per_year - count, cap.max_per_year) < (
+            best.cap.max_per_year - best.count,  # type: ignore[union-attr]
+            best.cap.max_per_year,  # type: ignore[union-attr]
+        ):
+            best = state
+    assert best is not None
+    return best
+
+
+# --- plans and inspections -----------------------------------------------------------------------------------
+
+
+def plan_list_for(actor: User) -> QuerySet[InspectionPlan]:
+    return _restrict(InspectionPlan.objects.all(), actor).select_related("agency").prefetch_related("items")
+
+
+def plan_visible(actor: User, pk: int) -> InspectionPlan | None:
+    return plan_list_for(actor).filter(pk=pk).first()
+
+
+def inspection_list_for(actor: User) -> QuerySet[Inspection]:
+    return (
+        _restrict(Inspection.objects.all(), actor)
+        .select_related("agency", "target", "plan")
+        .prefetch_related("items", "officers")
+    )
+
+
+def inspection_visible(actor: User, pk: int) -> Inspection | None:
+    return inspection_list_for(actor).filter(pk=pk).first()
+
+
+def inspections_of(actor: User, target: InspectionTarget, year: int) -> QuerySet[Inspection]:
+    """The business's inspections in `year` the actor may see, by any agency (matched by its credit code)."""
+    return inspection_list_for(actor).filter(target__credit_code=target.credit_code, planned_on__year=year)
+
+
+def may_plan(actor: User, agency: Agency) -> bool:
+    from zhifa.inspections.services import PLANNERS
+
+    return actor.is_active and actor.has_role(*PLANNERS) and can_see_agency(actor, agency)

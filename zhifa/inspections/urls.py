@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from zhifa.inspections import views
+
+urlpatterns = [
+    path("inspections/", views.target_list, name="inspection_targets"),
+    path("inspections/targets/new/", views.target_new, name="inspection_target_new"),
+    path("inspections/targets/import/", views.target_import, name="inspection_target_import"),
+    path("inspections/targets/template.xlsx", views.target_template, name="inspection_target_template"),
+    path("inspections/targets/<int:pk>/", views.target_detail, name="inspection_target"),
+    path("inspections/targets/<int:pk>/edit/", views.target_edit, name="inspection_target_edit"),
+    path("inspections/targets/<int:pk>/active/", views.target_active, name="inspection_target_active"),
+    path("inspections/plans/", views.plan_list, name="inspection_plans"),
+    path("inspections/plans/<int:pk>/", views.plan_detail, name="inspection_plan"),
+    path("inspections/list/", views.inspection_list, name="inspection_list"),
+    path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+]
