@@ -62,7 +62,9 @@ def target_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     grades = [
-        (f"{kind}:{g}", f"{label}{g}") for kind, label in (("risk", _("风险")), ("credit", _("信用"))) for g in Grade
+        (f"{kind}:{g}", label % {"grade": g})
+        for kind, label in (("risk", _("风险%(grade)s类")), ("credit", _("信用%(grade)s类")))
+        for g in Grade
     ]
     return render(
         request,
