@@ -88,34 +88,37 @@ def _sqlite_statements() -> list[str]:
 
 
 def _postgresql_statements() -> list[str]:
-    bump_stage = f"""
-CREATE OR REPLACE FUNCTION {TRIGGER}_stage(a bigint, s text, d date, delta integer) RETURNS void AS $$
-  INSERT INTO {STAGE_TABLE} (agency_id, stage, year, month, n)
-  SELECT a, s, EXTRACT(YEAR FROM d)::integer, EXTRACT(MONTH FROM d)::integer, delta WHERE d IS NOT NULL
-  ON CONFLICT (year, agency_id, stage, month) DO UPDATE SET n = {STAGE_TABLE}.n + EXCLUDED.n;
-$$ LANGUAGE sql"""  # noqa: S608 - our own names
-    bump_span = f"""
-CREATE OR REPLACE FUNCTION {TRIGGER}_span(a bigint, filed date, decided date, delta integer) RETURNS void AS $$
-  INSERT INTO {SPAN_TABLE} (agency_id, year, days, n)
-  SELECT a, EXTRACT(YEAR FROM decided)::integer, decided - filed, delta WHERE decided IS NOT NULL AND filed IS NOT NULL
-  ON CONFLICT (year, agency_id, days) DO UPDATE SET n = {SPAN_TABLE}.n + EXCLUDED.n;
-$$ LANGUAGE sql"""  # noqa: S608 - our own names
-    statements = [bump_stage, bump_span]
+    # Plain statements in the PL/pgSQL body (their plans cached per session), each behind an IF on its date, so that
+    # an insert with one stage dated does one upsert.
+    def stage(row: str, name: str, column: str, delta: int) -> str:
+        return (
+            f"IF {row}.{column} IS NOT NULL THEN INSERT INTO {STAGE_TABLE} (agency_id, stage, year, month, n) "  # noqa: S608
+            f"VALUES ({row}.agency_id, '{name}', EXTRACT(YEAR FROM {row}.{column})::integer, "
+            f"EXTRACT(MONTH FROM {row}.{column})::integer, {delta}) "
+            f"ON CONFLICT (year, agency_id, stage, month) DO UPDATE SET n = {STAGE_TABLE}.n + EXCLUDED.n; END IF;"
+        )
+
+    def span(row: str, delta: int) -> str:
+        return (
+            f"IF {row}.decided_on IS NOT NULL AND {row}.filed_on IS NOT NULL THEN "  # noqa: S608
+            f"INSERT INTO {SPAN_TABLE} (agency_id, year, days, n) VALUES ({row}.agency_id, "
+            f"EXTRACT(YEAR FROM {row}.decided_on)::integer, {row}.decided_on - {row}.filed_on, {delta}) "
+            f"ON CONFLICT (year, agency_id, days) DO UPDATE SET n = {SPAN_TABLE}.n + EXCLUDED.n; END IF;"
+        )
+
+    statements = []
     for table, stages in SOURCES.items():
-        inserted = [f"PERFORM {TRIGGER}_stage(NEW.agency_id, '{s}', NEW.{c}, 1);" for s, c in stages.items()]
+        inserted = [stage("NEW", name, column, 1) for name, column in stages.items()]
         updated = [
-            f"IF OLD.agency_id IS DISTINCT FROM NEW.agency_id OR OLD.{c} IS DISTINCT FROM NEW.{c} THEN "
-            f"PERFORM {TRIGGER}_stage(OLD.agency_id, '{s}', OLD.{c}, -1); "
-            f"PERFORM {TRIGGER}_stage(NEW.agency_id, '{s}', NEW.{c}, 1); END IF;"
-            for s, c in stages.items()
+            f"IF OLD.agency_id IS DISTINCT FROM NEW.agency_id OR OLD.{column} IS DISTINCT FROM NEW.{column} THEN "
+            f"{stage('OLD', name, column, -1)} {stage('NEW', name, column, 1)} END IF;"
+            for name, column in stages.items()
         ]
         if table == CASES:
-            inserted.append(f"PERFORM {TRIGGER}_span(NEW.agency_id, NEW.filed_on, NEW.decided_on, 1);")
+            inserted.append(span("NEW", 1))
             updated.append(
                 "IF OLD.agency_id IS DISTINCT FROM NEW.agency_id OR OLD.decided_on IS DISTINCT FROM NEW.decided_on "
-                "OR OLD.filed_on IS DISTINCT FROM NEW.filed_on THEN "
-                f"PERFORM {TRIGGER}_span(OLD.agency_id, OLD.filed_on, OLD.decided_on, -1); "
-                f"PERFORM {TRIGGER}_span(NEW.agency_id, NEW.filed_on, NEW.decided_on, 1); END IF;"
+                f"OR OLD.filed_on IS DISTINCT FROM NEW.filed_on THEN {span('OLD', -1)} {span('NEW', 1)} END IF;"
             )
         function = f"{TRIGGER}_{table}"
         body = "\n    ".join(inserted), "\n    ".join(updated)
@@ -172,8 +175,7 @@ def _drops(vendor: str) -> list[str]:
     if vendor == "sqlite":
         return [f"DROP TRIGGER IF EXISTS {name}" for name in _trigger_names(vendor)]
     drops = [f"DROP TRIGGER IF EXISTS {TRIGGER}_{table} ON {table}" for table in SOURCES]
-    functions = [*_trigger_names(vendor), f"{TRIGGER}_stage", f"{TRIGGER}_span"]
-    return drops + [f"DROP FUNCTION IF EXISTS {name}" for name in functions]
+    return drops + [f"DROP FUNCTION IF EXISTS {name}" for name in _trigger_names(vendor)]
 
 
 def install(db: Any) -> None:
