@@ -260,7 +260,7 @@ def run_one(args: argparse.Namespace) -> int:
 
             with transaction.atomic():  # one commit: SQLite in autocommit would sync every row
                 # A bulk load counts once at the end (as `zhifa supervision tallies --rebuild` does), not row by row
-                # through the triggers (row by row, PostgreSQL filled about 10^5 cases in 8 minutes on this shared machine).
+                # through the triggers (row by row, PostgreSQL took 8 minutes per 10^5 cases on this shared machine).
                 tallies.uninstall(connection)
                 supervisor = fill(args.cases, random.Random(SEED))  # noqa: S311 - reproducible data
                 tallies.install(connection)
