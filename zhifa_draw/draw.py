@@ -191,20 +191,29 @@ class _Pool:
                 self.lowest = level + 1
 
 
-def _eligible(plans: Sequence[Plan], kind: tuple[Any, ...], where: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+class _BadClass(ValueError):
+    def __init__(self, kind: tuple[Any, ...], message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def _eligible(plans: Sequence[Plan], kind: tuple[Any, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """For one class of targets (§3): the plans it is eligible for, and those whose cap it has reached."""
     domains, area, credit, risk, active, counted = kind
     for name, value in (("credit", credit), ("risk", risk)):
         if type(value) is not str or not 0 < len(value) <= 8:
-            raise DrawProblem(f"{where}.{name}: a grade, a string of 1 to 8 characters")
+            raise _BadClass(kind, f"{name}: a grade, a string of 1 to 8 characters")
     if type(area) is not str or len(area) > MAX_ID:
-        raise DrawProblem(f"{where}.area: a string of at most {MAX_ID} characters")
+        raise _BadClass(kind, f"area: a string of at most {MAX_ID} characters")
     if type(active) is not bool:
-        raise DrawProblem(f"{where}.active: true or false")
-    _texts(list(domains), f"{where}.domains", empty=True)
+        raise _BadClass(kind, "active: true or false")
+    try:
+        _texts(list(domains), "domains", empty=True)
+    except DrawProblem as problem:
+        raise _BadClass(kind, str(problem)) from None
     for body, count in counted:
         if type(count) is not int or not 0 <= count <= 10_000:
-            raise DrawProblem(f"{where}.counted.{body}: a count from 0 to 10000")
+            raise _BadClass(kind, f"counted.{body}: a count from 0 to 10000")
     counts = dict(counted)
     eligible: list[int] = []
     capped: list[int] = []
@@ -220,10 +229,14 @@ def _eligible(plans: Sequence[Plan], kind: tuple[Any, ...], where: str) -> tuple
     return tuple(eligible), tuple(capped)
 
 
-def draw(inputs: Mapping[str, Any], seed_value: str) -> Result:
-    """The draw of a published inputs document (a parsed JSON value) with the seed value entered afterwards."""
-    inputs_bytes = canon.canonical(inputs)
-    inputs_sha256 = canon.sha256_hex(inputs_bytes)
+def draw(inputs: Mapping[str, Any], seed_value: str, *, inputs_sha256: str | None = None) -> Result:
+    """The draw of a published inputs document (a parsed JSON value) with the seed value entered afterwards.
+
+    `inputs_sha256` is the hash of `canonical(inputs)` when the caller already has it (the server computed and
+    recorded it when it published the inputs); without it, it is computed here. Anyone's recomputation computes it
+    from the published bytes, so a wrong one cannot go unnoticed."""
+    if inputs_sha256 is None:
+        inputs_sha256 = canon.sha256_hex(canon.canonical(inputs))
     top = _keys(inputs, "inputs", {"format", "draw", "plans", "targets", "inspectors", "avoid", "seed"})
     if top["format"] != FORMAT:
         raise DrawProblem(f'format: "{FORMAT}"')
@@ -264,7 +277,10 @@ def draw(inputs: Mapping[str, Any], seed_value: str) -> Result:
         kind = (tuple(domains), area, credit, risk, active, tuple(sorted(counted.items())) if counted else ())
         verdict = classes.get(kind)
         if verdict is None:
-            verdict = classes[kind] = _eligible(plans, kind, f"targets[{position}]")
+            try:
+                verdict = classes[kind] = _eligible(plans, kind)
+            except _BadClass as bad:
+                raise DrawProblem(f"targets[{position}].{bad}") from None
         class_count[kind] = class_count.get(kind, 0) + 1
         if verdict[0]:
             if type(target_id) is not str or not 0 < len(target_id) <= MAX_ID:
@@ -274,11 +290,20 @@ def draw(inputs: Mapping[str, Any], seed_value: str) -> Result:
             digest = hasher.digest()
             bands[digest[0] >> 4].append((digest, target_id, verdict[0], row))
     ids = [row[0] for row in targets]
-    if len(set(ids)) != len(ids) or not all(type(value) is str and 0 < len(value) <= MAX_ID for value in ids):
-        raise DrawProblem(f"targets: each id a string of 1 to {MAX_ID} characters, and each id once")
-    if not all(type(row[1]) is str and len(row[1]) <= MAX_ID for row in targets):
-        raise DrawProblem(f"targets: each credit_code a string of at most {MAX_ID} characters")
-    del ids
+    codes = [row[1] for row in targets]
+    if ids and (
+        set(map(type, ids)) != {str}
+        or min(map(len, ids)) == 0
+        or max(map(len, ids)) > MAX_ID
+        or len(set(ids)) != len(ids)
+        or set(map(type, codes)) != {str}
+        or max(map(len, codes)) > MAX_ID
+    ):
+        raise DrawProblem(
+            f"targets: each id a string of 1 to {MAX_ID} characters, each id once; each credit_code a string of at "
+            f"most {MAX_ID} characters"
+        )
+    del ids, codes
     eligible_count: list[dict[str, int]] = [{} for _ in plans]
     over_cap = [0] * len(plans)
     for kind, (chosen_by, capped_by) in classes.items():
@@ -359,12 +384,18 @@ def draw(inputs: Mapping[str, Any], seed_value: str) -> Result:
     if not isinstance(avoid_rows, list) or len(avoid_rows) > MAX_AVOID:
         raise DrawProblem(f"avoid: a list of at most {MAX_AVOID:,} rows")
     avoid: dict[str, set[str]] = {}
-    for position, row in enumerate(avoid_rows):
-        if type(row) is not list or len(row) != 3 or row[2] not in AVOID_REASONS:
-            raise DrawProblem(f'avoid[{position}]: [inspector, target, "relation" or "last_inspection"]')
-        avoid.setdefault(_text(row[1], f"avoid[{position}].target"), set()).add(
-            _text(row[0], f"avoid[{position}].inspector")
-        )
+    if avoid_rows and (
+        set(map(type, avoid_rows)) != {list}
+        or set(map(len, avoid_rows)) != {3}
+        or not {row[2] for row in avoid_rows} <= set(AVOID_REASONS)
+        or {type(row[0]) for row in avoid_rows} | {type(row[1]) for row in avoid_rows} != {str}
+    ):
+        raise DrawProblem('avoid: rows [inspector, target, "relation" or "last_inspection"]')
+    for inspector_id, target_id, _ in avoid_rows:
+        if target_id in avoid:
+            avoid[target_id].add(inspector_id)
+        else:
+            avoid[target_id] = {inspector_id}
 
     stream = Stream(seed, "inspectors")
     load: dict[str, int] = {}
@@ -470,4 +501,4 @@ def recompute(published: bytes, seed_value: str) -> Result:
         inputs = canon.canonical_document(published)
     except canon.NotCanonical as error:
         raise DrawProblem(str(error)) from error
-    return draw(inputs, seed_value)
+    return draw(inputs, seed_value, inputs_sha256=canon.sha256_hex(published))

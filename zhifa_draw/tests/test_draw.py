@@ -191,7 +191,7 @@ def test_each_eligible_target_equally_likely() -> None:
         (lambda i: i["plans"][0].__setitem__("qouta", {}), "unknown qouta"),
         (lambda i: i["targets"].append(list(i["targets"][0])), "each id once"),
         (lambda i: i["targets"][0].__setitem__(2, ""), "targets[0].credit"),
-        (lambda i: i["avoid"].append(["I000", "T0001", "friend"]), "avoid[3]"),
+        (lambda i: i["avoid"].append(["I000", "T0001", "friend"]), "avoid: rows"),
         (lambda i: i["seed"].__setitem__("source", "dice"), "seed.source"),
     ],
 )
