@@ -10,6 +10,7 @@ from bisect import bisect_left, insort
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from zhifa_draw import canon
@@ -263,34 +264,12 @@ def draw(inputs: Mapping[str, Any], seed_value: str, *, inputs_sha256: str | Non
     targets = top["targets"]
     if not isinstance(targets, list) or len(targets) > MAX_TARGETS:
         raise DrawProblem(f"targets: a list of at most {MAX_TARGETS:,} rows")
-    classes: dict[tuple[Any, ...], tuple[tuple[int, ...], tuple[int, ...]]] = {}
-    class_count: dict[tuple[Any, ...], int] = {}
-    prefix = hashlib.sha256(seed + b"target\x00")
-    # §4 the eligible targets with their lottery numbers, in 16 bands by the number's first four bits.
-    bands: list[list[tuple[bytes, str, tuple[int, ...], list[Any]]]] = [[] for _ in range(16)]
-    for position, row in enumerate(targets):
-        if type(row) is not list or len(row) != 8:
-            raise DrawProblem(f"targets[{position}]: a row of 8: {', '.join(TARGET_FIELDS)}")
-        target_id, _, credit, risk, domains, area, counted, active = row
-        if type(domains) is not list or type(counted) is not dict:
-            raise DrawProblem(f"targets[{position}]: domains a list, counted an object")
-        kind = (tuple(domains), area, credit, risk, active, tuple(sorted(counted.items())) if counted else ())
-        verdict = classes.get(kind)
-        if verdict is None:
-            try:
-                verdict = classes[kind] = _eligible(plans, kind)
-            except _BadClass as bad:
-                raise DrawProblem(f"targets[{position}].{bad}") from None
-        class_count[kind] = class_count.get(kind, 0) + 1
-        if verdict[0]:
-            if type(target_id) is not str or not 0 < len(target_id) <= MAX_ID:
-                raise DrawProblem(f"targets[{position}].id: a string of 1 to {MAX_ID} characters")
-            hasher = prefix.copy()
-            hasher.update(target_id.encode("utf-8"))
-            digest = hasher.digest()
-            bands[digest[0] >> 4].append((digest, target_id, verdict[0], row))
-    ids = [row[0] for row in targets]
-    codes = [row[1] for row in targets]
+    # The rows' shape and the columns' types are checked in bulk first (per-row Python work is what costs).
+    if targets and (set(map(type, targets)) != {list} or set(map(len, targets)) != {8}):
+        position = next(n for n, row in enumerate(targets) if type(row) is not list or len(row) != 8)
+        raise DrawProblem(f"targets[{position}]: a row of 8: {', '.join(TARGET_FIELDS)}")
+    ids = list(map(itemgetter(0), targets))
+    codes = list(map(itemgetter(1), targets))
     if ids and (
         set(map(type, ids)) != {str}
         or min(map(len, ids)) == 0
@@ -304,6 +283,30 @@ def draw(inputs: Mapping[str, Any], seed_value: str, *, inputs_sha256: str | Non
             f"most {MAX_ID} characters"
         )
     del ids, codes
+    if targets and (
+        set(map(type, map(itemgetter(4), targets))) != {list} or set(map(type, map(itemgetter(6), targets))) != {dict}
+    ):
+        raise DrawProblem("targets: in every row, domains a list and counted an object")
+    classes: dict[tuple[Any, ...], tuple[tuple[int, ...], tuple[int, ...]]] = {}
+    class_count: dict[tuple[Any, ...], int] = {}
+    prefix = seed + b"target\x00"
+    sha256 = hashlib.sha256
+    # §4 the eligible targets with their lottery numbers, in 16 bands by the number's first four bits.
+    bands: list[list[tuple[bytes, str, tuple[int, ...], list[Any]]]] = [[] for _ in range(16)]
+    for row in targets:
+        counted = row[6]
+        kind = (tuple(row[4]), row[5], row[2], row[3], row[7], tuple(sorted(counted.items())) if counted else ())
+        verdict = classes.get(kind)
+        if verdict is None:
+            try:
+                verdict = classes[kind] = _eligible(plans, kind)
+            except _BadClass as bad:
+                raise DrawProblem(f"targets[{targets.index(row)}].{bad}") from None
+            class_count[kind] = 0
+        class_count[kind] += 1
+        if verdict[0]:
+            digest = sha256(prefix + row[0].encode("utf-8")).digest()
+            bands[digest[0] >> 4].append((digest, row[0], verdict[0], row))
     eligible_count: list[dict[str, int]] = [{} for _ in plans]
     over_cap = [0] * len(plans)
     for kind, (chosen_by, capped_by) in classes.items():

@@ -4,16 +4,19 @@ hook that refuses `django` and `zhifa`; it must agree with the in-process draw."
 
 from __future__ import annotations
 
+import hashlib
+import random
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from zhifa_draw import canonical, draw
 from zhifa_draw.__main__ import main
-from zhifa_draw.tests.builder import CHECKPOINT_ROOT, standard
+from zhifa_draw.tests.builder import CHECKPOINT_ROOT, standard, target
 
 PACKAGE = Path(__file__).resolve().parents[1]
 FORBIDDEN = ("django", "zhifa")
@@ -119,3 +122,54 @@ def test_witnesses_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["witnesses", "9319", "2 5 12 8 10", "9 18 26 34 41 45"]) == 0
     assert capsys.readouterr().out == "9319./2.5.8.10.12./9.18.26.34.41.45./\n"
     assert main(["witnesses", "abc"]) == 2
+
+
+BATCH = """
+import hashlib, pathlib, sys
+sys.path[:0] = [sys.argv[1]]
+from zhifa_draw import recompute
+for path in sorted(pathlib.Path(sys.argv[2]).glob("*.json")):
+    seed = hashlib.sha256(path.name.encode()).hexdigest()
+    print(path.name, recompute(path.read_bytes(), seed).sha256)
+"""
+
+
+def random_plan(rng: random.Random, n: int) -> dict[str, Any]:
+    inputs = standard()
+    inputs["draw"]["id"] = f"r{n}"
+    inputs["targets"] = [
+        target(
+            k,
+            grade=rng.choice("ABCD"),
+            risk=rng.choice(("high", "low")),
+            domains=tuple(rng.sample(("food", "water"), rng.randint(1, 2))),
+            counted={"m": rng.randint(0, 2)} if rng.random() < 0.2 else {},
+            active=rng.random() < 0.95,
+        )
+        for k in range(rng.randint(0, 80))
+    ]
+    inputs["plans"][0]["quota"] = {g: {"basis_points": rng.randint(0, 10_000)} for g in rng.sample("ABCD", 3)}
+    inputs["inspectors"] = inputs["inspectors"][: rng.randint(4, 18)]
+    return inputs
+
+
+def test_the_copied_package_agrees_with_the_server_on_100_random_plans(copied: Path, tmp_path: Path) -> None:
+    """The issue's acceptance test: one isolated interpreter recomputes 100 published files."""
+    rng = random.Random(19)  # noqa: S311 - test data
+    expected = {}
+    for n in range(100):
+        inputs = random_plan(rng, n)
+        name = f"plan-{n:03d}.json"
+        (tmp_path / name).write_bytes(canonical(inputs))
+        expected[name] = draw(inputs, hashlib.sha256(name.encode()).hexdigest()).sha256
+    run = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", BATCH, str(copied), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={},
+        cwd=copied,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert dict(line.split() for line in run.stdout.splitlines()) == expected
