@@ -38,7 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     again.add_argument("--expect-inputs-sha256", metavar="HEX", help="the inputs' hash published before the seed")
     again.add_argument("--expect-result-sha256", metavar="HEX", help="the result's hash the server published")
     again.add_argument("--drand-signature", metavar="HEX", help="drand: check randomness = SHA-256(signature)")
-    again.add_argument("--output", type=Path, metavar="RESULT_JSON", help="write the result (canonical JSON)")
+    again.add_argument(
+        "--output", type=Path, metavar="RESULT_JSON", help="write the result (canonical JSON); - prints it first"
+    )
     hashing = commands.add_parser("hash", help="the SHA-256 of a published inputs file")
     hashing.add_argument("inputs", type=Path, metavar="INPUTS_JSON")
     hashing.add_argument("--write", type=Path, metavar="CANONICAL_JSON", help="write the file's canonical form")
@@ -86,7 +88,10 @@ def _recompute(data: bytes, args: argparse.Namespace) -> int:
     except (DrawProblem, SeedProblem) as error:
         print(f"无效 invalid: {error}", file=sys.stderr)
         return 2
-    if args.output is not None:
+    if args.output == Path("-"):
+        sys.stdout.buffer.write(result.canonical + b"\n")
+        sys.stdout.flush()
+    elif args.output is not None:
         args.output.write_bytes(result.canonical)
     counts = json.dumps(
         {"targets": len(result.data["targets"]), "unstaffed": result.data["unstaffed"]}, separators=(",", ":")

@@ -29,7 +29,10 @@ def _refuse_constant(text: str) -> float:
 
 
 def canonical(value: Any) -> bytes:
-    """The canonical bytes of a JSON value made of dicts with str keys, lists, str, int, bool and None."""
+    """The canonical bytes of a JSON value made of dicts with str keys, lists, str, int, bool and None.
+
+    NaN and Infinity are refused here; a float is refused by `parse`, and by the draw, which checks the type of
+    every value of the inputs document."""
     try:
         text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
     except (TypeError, ValueError) as error:

@@ -244,6 +244,10 @@ def draw(inputs: Mapping[str, Any], seed_value: str, *, inputs_sha256: str | Non
     about = _keys(top["draw"], "draw", {"id", "year"}, {"title", "agencies"})
     _text(about["id"], "draw.id")
     _int(about["year"], "draw.year", 2000, 2200)
+    if "title" in about:
+        _text(about["title"], "draw.title", 200)
+    if "agencies" in about:
+        _texts(about["agencies"], "draw.agencies")
     announcement = check_announcement(top["seed"])
     source = announcement["source"]
     try:

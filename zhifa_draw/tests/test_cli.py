@@ -18,6 +18,9 @@ from zhifa_draw import canonical, draw
 from zhifa_draw.__main__ import main
 from zhifa_draw.tests.builder import CHECKPOINT_ROOT, standard, target
 
+# Nothing here reads the date: the suite runs these once, not again under a moved clock.
+pytestmark = pytest.mark.dateless
+
 PACKAGE = Path(__file__).resolve().parents[1]
 FORBIDDEN = ("django", "zhifa")
 
@@ -128,6 +131,7 @@ BATCH = """
 import hashlib, pathlib, sys
 sys.path[:0] = [sys.argv[1]]
 from zhifa_draw import recompute
+
 for path in sorted(pathlib.Path(sys.argv[2]).glob("*.json")):
     seed = hashlib.sha256(path.name.encode()).hexdigest()
     print(path.name, recompute(path.read_bytes(), seed).sha256)
@@ -173,3 +177,13 @@ def test_the_copied_package_agrees_with_the_server_on_100_random_plans(copied: P
     )
     assert run.returncode == 0, run.stderr
     assert dict(line.split() for line in run.stdout.splitlines()) == expected
+
+
+def test_the_result_printed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    published = tmp_path / "published.json"
+    published.write_bytes(canonical(standard()))
+    server = draw(standard(), CHECKPOINT_ROOT)
+    assert main(["recompute", str(published), "--seed-value", CHECKPOINT_ROOT, "--output", "-"]) == 0
+    first, *rest = capsys.readouterr().out.splitlines()
+    assert first.encode() == server.canonical
+    assert rest[2] == f"result_sha256 {server.sha256}"

@@ -16,6 +16,9 @@ from zhifa_draw import DrawProblem, canonical, draw
 from zhifa_draw.canon import sha256_hex
 from zhifa_draw.tests.builder import CHECKPOINT_ROOT, changed, ecology_plan, market_plan, standard, target
 
+# Nothing here reads the date: the suite runs these once, not again under a moved clock.
+pytestmark = pytest.mark.dateless
+
 GRADE_AT = {"credit": 2, "risk": 3}
 
 
