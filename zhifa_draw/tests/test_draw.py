@@ -3,6 +3,7 @@ avoidance, team sizes and the counts per grade hold in every draw (checked here 
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 from collections import Counter
@@ -95,6 +96,7 @@ def check_rules(inputs: dict[str, Any], data: dict[str, Any]) -> None:
 def test_same_inputs_and_seed_same_draw() -> None:
     inputs = standard()
     first, again = draw(inputs, CHECKPOINT_ROOT), draw(changed(inputs), CHECKPOINT_ROOT)
+    assert gc.isenabled()  # paused during the draw only
     assert first.canonical == again.canonical
     assert first.sha256 == again.sha256 == sha256_hex(first.canonical)
     assert first.inputs_sha256 == sha256_hex(canonical(inputs))
