@@ -318,20 +318,25 @@ def _draw(inputs: Mapping[str, Any], seed_value: str, inputs_sha256: str | None)
     sha256 = hashlib.sha256
     # §4 the eligible targets with their lottery numbers, in 16 bands by the number's first four bits.
     bands: list[list[tuple[bytes, str, tuple[int, ...], list[Any]]]] = [[] for _ in range(16)]
-    for row in targets:
-        counted = row[6]
-        kind = (tuple(row[4]), row[5], row[2], row[3], row[7], tuple(sorted(counted.items())) if counted else ())
-        verdict = classes.get(kind)
-        if verdict is None:
-            try:
-                verdict = classes[kind] = _eligible(plans, kind)
-            except _BadClass as bad:
-                raise DrawProblem(f"targets[{targets.index(row)}].{bad}") from None
-            class_count[kind] = 0
-        class_count[kind] += 1
-        if verdict[0]:
-            digest = sha256(prefix + row[0].encode("utf-8")).digest()
-            bands[digest[0] >> 4].append((digest, row[0], verdict[0], row))
+    try:
+        for row in targets:
+            counted = row[6]
+            kind = (tuple(row[4]), row[5], row[2], row[3], row[7], tuple(sorted(counted.items())) if counted else ())
+            verdict = classes.get(kind)
+            if verdict is None:
+                try:
+                    verdict = classes[kind] = _eligible(plans, kind)
+                except _BadClass as bad:
+                    raise DrawProblem(f"targets[{targets.index(row)}].{bad}") from None
+                class_count[kind] = 0
+            class_count[kind] += 1
+            if verdict[0]:
+                digest = sha256(prefix + row[0].encode("utf-8")).digest()
+                bands[digest[0] >> 4].append((digest, row[0], verdict[0], row))
+    except TypeError:  # a list or an object where a grade, an area, a domain or a count belongs: unhashable
+        raise DrawProblem(
+            "targets: grades and area strings, domains strings, active true or false, counts integers"
+        ) from None
     eligible_count: list[dict[str, int]] = [{} for _ in plans]
     over_cap = [0] * len(plans)
     for kind, (chosen_by, capped_by) in classes.items():

@@ -278,3 +278,10 @@ def test_every_draw_keeps_the_rules(inputs: dict[str, Any], dice: list[int]) -> 
     result = draw(inputs, key)
     check_rules(inputs, result.data)
     assert draw(changed(inputs), key).sha256 == result.sha256
+
+
+def test_a_list_where_a_grade_belongs_is_refused() -> None:
+    inputs = standard()
+    inputs["targets"][5][2] = ["A"]
+    with pytest.raises(DrawProblem, match="grades and area strings"):
+        draw(inputs, CHECKPOINT_ROOT)
