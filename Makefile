@@ -45,7 +45,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy zhifa zhifa_verify
+	$(BIN)/mypy zhifa zhifa_verify zhifa_draw
 
 # The suite again with the clock moved into Spring Festival 2027 (a year whose holidays the calendar package
 # may not know: deadlines must say provisional), and its date-sensitive folders once more on a leap day.
