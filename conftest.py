@@ -194,3 +194,38 @@ def evidence(settings: Any, tmp_path: Path) -> Path:
     spool.mkdir()
     settings.FILE_UPLOAD_TEMP_DIR = str(spool)
     return location
+
+
+@pytest.fixture(scope="session")
+def migrated_data_folder(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A data folder with a freshly migrated SQLite database, for tests whose subprocesses need one.
+
+    `zhifa migrate` on an empty file takes ~10 s; it runs once per session, as on a new machine (a data folder
+    that does not exist yet, the shell's usual umask), and each test gets a copy: `migrated_data_folder(into)`
+    copies the folder's files into `into` and returns it; `migrated_data_folder.template` is the folder migrate
+    made, which core/tests/test_headers.py checks is private. What a copy holds is what a `migrate` would have
+    left there.
+    """
+    import shutil
+    import subprocess
+    import sys
+
+    template = tmp_path_factory.mktemp("migrated") / "fresh" / "var"
+    strip = ("ZHIFA_", "DATABASE_URL", "DJANGO_", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(strip)}
+    env["ZHIFA_DATA_DIR"] = str(template)
+    before = os.umask(0o022)  # whatever the shell's umask, the process makes its own files private
+    try:
+        subprocess.run([sys.executable, "-m", "zhifa", "migrate", "-v0", "--noinput"], env=env, check=True, timeout=300)
+    finally:
+        os.umask(before)
+
+    class Copies:
+        def __init__(self) -> None:
+            self.template = template
+
+        def __call__(self, into: Path) -> Path:
+            shutil.copytree(template, into, dirs_exist_ok=True)
+            return into
+
+    return Copies()

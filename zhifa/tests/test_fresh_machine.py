@@ -69,9 +69,8 @@ def test_a_bad_setting_is_a_message_not_a_traceback(tmp_path):
     assert "ZHIFA_DEBUG" in done.stderr
 
 
-def test_a_demo_load_interrupted_half_way_leaves_nothing_and_the_next_one_loads(tmp_path):
-    env = _env(tmp_path)
-    subprocess.run([*ZHIFA, "migrate", "--noinput"], capture_output=True, check=True, env=env, timeout=300)
+def test_a_demo_load_interrupted_half_way_leaves_nothing_and_the_next_one_loads(tmp_path, migrated_data_folder):
+    env = _env(migrated_data_folder(tmp_path))  # `zhifa migrate` run once per session (conftest.py)
     database = tmp_path / "zhifa.sqlite3"
     first = subprocess.Popen([*ZHIFA, "demo"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     # Interrupted (Ctrl-C) once it is writing: the load's one transaction holds the write lock by then.

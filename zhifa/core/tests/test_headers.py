@@ -3,12 +3,9 @@ downloads are never cached, and the data folder and its files are private to the
 
 from __future__ import annotations
 
-import os
 import re
 import stat
-import subprocess
-import sys
-from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -97,17 +94,9 @@ def test_stored_evidence_is_private(world, evidence):
 
 @pytest.mark.dateless
 @pytest.mark.django_db(transaction=False)
-def test_a_new_data_folder_is_0700_and_its_files_0600(tmp_path: Path):
-    data = tmp_path / "fresh" / "var"
-    environment = {**os.environ, "ZHIFA_DATA_DIR": str(data)}
-    environment.pop("DATABASE_URL", None)
-    before = os.umask(0o022)  # whatever the shell's umask, the process makes its own files private
-    try:
-        subprocess.run(
-            [sys.executable, "-m", "zhifa", "migrate", "--verbosity", "0"], env=environment, check=True, timeout=300
-        )
-    finally:
-        os.umask(before)
+def test_a_new_data_folder_is_0700_and_its_files_0600(migrated_data_folder: Any):
+    # `zhifa migrate` into a folder that did not exist, under umask 022, once per session (conftest.py).
+    data = migrated_data_folder.template
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
     for name in ["zhifa.sqlite3", "secret-key"]:
         assert stat.S_IMODE((data / name).stat().st_mode) == 0o600, name

@@ -118,7 +118,7 @@ ALL_SERIALS = list(range(1, WORKERS * DRAWS_EACH + 1))
 
 @pytest.mark.dateless  # numbers of the year 2026, named: a moved clock changes nothing it checks
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_transactions_get_distinct_consecutive_numbers(tmp_path):
+def test_concurrent_transactions_get_distinct_consecutive_numbers(tmp_path, request):
     """Writers racing from the very first number of the year (the row does not exist yet) never collide.
 
     Each transaction holds its number a moment before committing, so without the lock two writers would
@@ -126,7 +126,10 @@ def test_concurrent_transactions_get_distinct_consecutive_numbers(tmp_path):
     lives in memory and cannot be shared between writers, so processes race on a fresh database file,
     as an installation's web workers would (BEGIN IMMEDIATE).
     """
-    serials = _race_threads() if connection.vendor == "postgresql" else _race_processes(tmp_path)
+    if connection.vendor == "postgresql":
+        serials = _race_threads()
+    else:  # a copy of a database `zhifa migrate` made once per session (conftest.py)
+        serials = _race_processes(request.getfixturevalue("migrated_data_folder")(tmp_path))
     assert sorted(serials) == ALL_SERIALS
 
 
@@ -188,7 +191,6 @@ for _ in range({draws}):
 def _race_processes(tmp_path) -> list[int]:
     env = {**os.environ, "ZHIFA_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "zhifa.settings"}
     env.pop("DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "zhifa", "migrate", "-v0"], env=env, check=True)
     subprocess.run([sys.executable, "-c", SETUP], env=env, check=True)
     go = tmp_path / "go"
     code = WORKER.format(draws=DRAWS_EACH)

@@ -208,6 +208,7 @@ def test_rendering_loads_nothing_but_the_qr_code(caplog):
     assert caplog.records == []
 
 
+@pytest.mark.dateless  # every kind rendered from the samples' named dates; the templates read no clock
 def test_rendering_warns_about_nothing(caplog):
     # An unsupported CSS rule, a missing image or a font WeasyPrint cannot subset all show up as warnings.
     with caplog.at_level(logging.WARNING, logger="weasyprint"):

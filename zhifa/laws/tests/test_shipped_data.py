@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.db import transaction
 
 from zhifa.laws.assistant import propose
 from zhifa.laws.choices import Tier
@@ -17,9 +20,19 @@ CODE_DAY = date(2026, 8, 15)  # 生态环境法典 第一千二百四十二条
 RESERVE_DAY = date(2026, 3, 15)  # 自然保护区条例（2026年修订）
 
 
+@pytest.fixture(scope="module")
+def _loaded_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The shipped data loaded once for the module (its tests only read it), in a transaction rolled back after
+    them; each test's own transaction nests inside it, as a savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load()
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def shipped(db: None) -> None:
-    load()
+def shipped(_loaded_once: None, db: None) -> None:
+    assert LegalProvision.objects.exists()
 
 
 def _v(code: str) -> Violation:

@@ -24,7 +24,7 @@ ACKS_BEFORE_KILL = 150
 
 
 @pytest.fixture
-def fresh_database(tmp_path):
+def fresh_database(tmp_path, request):
     env = {**os.environ, "ZHIFA_DATA_DIR": str(tmp_path)}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     if os.environ.get("ZHIFA_TEST_DB") == "postgres":
@@ -36,9 +36,10 @@ def fresh_database(tmp_path):
         with psycopg.connect(admin_url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
             conn.execute(f"CREATE DATABASE {name}")
         env["DATABASE_URL"] = urlunsplit(server._replace(path=f"/{name}"))
-    else:
+        subprocess.run([sys.executable, "-m", "zhifa", "migrate", "-v0"], env=env, check=True)
+    else:  # a copy of a database `zhifa migrate` made once per session (conftest.py)
         env.pop("DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "zhifa", "migrate", "-v0"], env=env, check=True)
+        request.getfixturevalue("migrated_data_folder")(tmp_path)
     return env
 
 
