@@ -48,15 +48,41 @@ class PlanState(models.TextChoices):
 
 
 class InspectionState(models.TextChoices):
-    """The states of one inspection. Only the first are defined here; the visit (code, check-in, record,
-    result told, published) adds its states in the next step of issue 19."""
+    """The states of one inspection (docs/inspections.md, "The visit"):
+
+    planned → code_issued → on_site (the code scanned at the door) → result_recorded → told → published;
+    planned → off_site_reviewed (written review, no visit, 海南条例 第十六条) → result_recorded → …;
+    planned / code_issued → cancelled.
+
+    Issue 19's first half of the visit moves an inspection only through planned, code_issued and on_site;
+    the result states are named here so that the list is designed once, and come with the next step."""
 
     PLANNED = "planned", _("待检查")
+    CODE_ISSUED = "code_issued", _("已生成检查码")
+    ON_SITE = "on_site", _("已扫码入企")
+    OFF_SITE_REVIEWED = "off_site_reviewed", _("已非现场检查")
+    RESULT_RECORDED = "result_recorded", _("已记录检查结果")
+    TOLD = "told", _("已告知企业")
+    PUBLISHED = "published", _("已公开")
     CANCELLED = "cancelled", _("已撤销")
 
 
-# States whose inspections count towards the yearly cap (a cancelled one was never made).
-COUNTED_STATES = frozenset({InspectionState.PLANNED})
+# The moves between states; a service checks its move against this table (one place, documented).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    InspectionState.PLANNED: frozenset(
+        {InspectionState.CODE_ISSUED, InspectionState.OFF_SITE_REVIEWED, InspectionState.CANCELLED}
+    ),
+    InspectionState.CODE_ISSUED: frozenset({InspectionState.ON_SITE, InspectionState.CANCELLED}),
+    InspectionState.ON_SITE: frozenset({InspectionState.RESULT_RECORDED}),
+    InspectionState.OFF_SITE_REVIEWED: frozenset({InspectionState.RESULT_RECORDED}),
+    InspectionState.RESULT_RECORDED: frozenset({InspectionState.TOLD}),
+    InspectionState.TOLD: frozenset({InspectionState.PUBLISHED}),
+    InspectionState.PUBLISHED: frozenset(),
+    InspectionState.CANCELLED: frozenset(),
+}
+
+# States whose inspections count towards the yearly cap: every one but a cancelled one (it was never made).
+COUNTED_STATES = frozenset(set(InspectionState) - {InspectionState.CANCELLED})
 
 
 class RelationKind(models.TextChoices):

@@ -1,6 +1,8 @@
 """Demo inspections (演示数据): the reserve bureau's Hohhot branch keeps a directory of 30 businesses (imported
 from a CSV, one ledger entry), a published yearly plan on its bureau's inspection-item list, a recorded relation,
-and two for-cause inspections of one A-grade business — the second over its cap of one a year, flagged."""
+two for-cause inspections of one A-grade business — the second over its cap of one a year, flagged — and two
+on-site visits today by the `officer` login and a colleague: one with its inspection code issued (shown on his
+phone page), one whose code the business has scanned at the door (checked in)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from zhifa.inspections import importer, services
 from zhifa.inspections.choices import Cause, PlanKind, RelationKind, Source
 from zhifa.inspections.models import InspectionTarget
 from zhifa.inspections.selectors import inspector_pool
+from zhifa.personnel.models import Officer
 
 DEMO = "演示数据"
 PLACES = ("新城", "赛罕", "回民", "玉泉", "土左", "金川", "如意", "哈拉沁", "乌素图", "毕克齐")
@@ -111,3 +114,30 @@ def load_inspections(today: date) -> None:
             officers=officers,
             planned_on=max(day, date(today.year, 1, 1)),
         )
+
+    # The visit (扫码入企): two complaints about other businesses, visited today by the `officer` login and a
+    # colleague; both codes issued, the second scanned by the business at the door.
+    mine = Officer.objects.filter(user=officer).first()
+    team = ([mine] if mine in pool else []) + [someone for someone in pool if someone != mine]
+    team = team[:2]
+    visited = (
+        InspectionTarget.objects.filter(agency=branch, domain="forestry")
+        .exclude(pk=target.pk)
+        .exclude(credit_grade="A")
+        .order_by("pk")[:2]
+    )
+    for n, business in enumerate(visited):
+        inspection = services.inspection_create(
+            actor=officer,
+            agency=branch,
+            target=business,
+            source=Source.FOR_CAUSE,
+            cause=Cause.COMPLAINT,
+            reason=f"群众投诉该企业违规堆放木材加工废料（{DEMO}）",
+            item_codes=[f"{code}-JCX-001"],
+            officers=team,
+            planned_on=today,
+        )
+        inspection = services.inspection_issue_code(actor=officer, inspection=inspection)
+        if n == 1:
+            services.inspection_record_scan(token=inspection.code_token, network="192.0.2.0/24", agent="微信")

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.choices import Domain
 from zhifa.core.models import Agency
-from zhifa.inspections.choices import Grade
+from zhifa.inspections.choices import Cause, Grade, PlanKind
+from zhifa.inspections.models import InspectionPlan
+from zhifa.powers.models import InspectionItem
 
 
 class TargetForm(forms.Form):
@@ -47,3 +52,145 @@ class ApproveForm(forms.Form):
     late_reason = forms.CharField(
         label=_("事后补批理由"), max_length=500, required=False, help_text=_("计划开始后批准的（紧急情况），须写明理由")
     )
+
+
+class CodesField(forms.MultipleChoiceField):
+    """Checkboxes of the listed items; any code is accepted here (bounded) so that the service, not the form,
+    refuses an unlisted one, naming it and the rule (清单之外无检查)."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def valid_value(self, value: str) -> bool:
+        return 0 < len(str(value)) <= 50
+
+
+class PlanForm(forms.Form):
+    """A plan's values; its agency is chosen on the page (the item list offered is that agency's)."""
+
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label=_("计划类别"), choices=PlanKind.choices)
+    title = forms.CharField(label=_("计划名称"), max_length=200)
+    approval_body = forms.CharField(label=_("批准的人民政府"), max_length=200, required=False)
+    approval_document = forms.CharField(
+        label=_("批准文件名称及文号"),
+        max_length=200,
+        required=False,
+        help_text=_("专项检查计划须经本级人民政府批准（海南条例 第十条）"),
+    )
+    approval_date = forms.DateField(
+        label=_("批准日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    domains = forms.MultipleChoiceField(
+        label=_("执法领域"), choices=Domain.choices, widget=forms.CheckboxSelectMultiple
+    )
+    risk_grades = forms.MultipleChoiceField(
+        label=_("风险等级范围"),
+        choices=Grade.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("不选即全部"),
+    )
+    credit_grades = forms.MultipleChoiceField(
+        label=_("信用等级范围"),
+        choices=Grade.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("不选即全部"),
+    )
+    items = CodesField(label=_("检查事项（行政检查事项清单内）"))
+    frequency = forms.CharField(label=_("检查频次"), max_length=200)
+    starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ends_on = forms.DateField(label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ratio_A = forms.IntegerField(label=_("风险A类抽查比例（%）"), min_value=0, max_value=100, required=False)
+    ratio_B = forms.IntegerField(label=_("风险B类抽查比例（%）"), min_value=0, max_value=100, required=False)
+    ratio_C = forms.IntegerField(label=_("风险C类抽查比例（%）"), min_value=0, max_value=100, required=False)
+    ratio_D = forms.IntegerField(label=_("风险D类抽查比例（%）"), min_value=0, max_value=100, required=False)
+
+    def __init__(self, *args: object, items: Sequence[InspectionItem] = (), **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["items"].choices = [(item.code, f"{item.code} {item.name}") for item in items]  # type: ignore[attr-defined]
+
+    def values(self) -> dict[str, Any]:
+        """The keyword arguments of services.plan_create / plan_update."""
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "title": data["title"],
+            "year": data["year"],
+            "domains": data["domains"],
+            "risk_grades": data["risk_grades"],
+            "credit_grades": data["credit_grades"],
+            "item_codes": data["items"],
+            "frequency": data["frequency"],
+            "starts_on": data["starts_on"],
+            "ends_on": data["ends_on"],
+            "ratios": {g: data[f"ratio_{g}"] for g in Grade.values if data.get(f"ratio_{g}") is not None},
+            "approval_document": data["approval_document"],
+            "approval_body": data["approval_body"],
+            "approval_date": data["approval_date"],
+        }
+
+
+def plan_initial(plan: InspectionPlan) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        name: getattr(plan, name)
+        for name in (
+            "year",
+            "kind",
+            "title",
+            "approval_body",
+            "approval_document",
+            "approval_date",
+            "domains",
+            "risk_grades",
+            "credit_grades",
+            "frequency",
+            "starts_on",
+            "ends_on",
+        )
+    }
+    initial["items"] = [item.code for item in plan.items.all()]
+    initial |= {f"ratio_{grade}": share for grade, share in plan.ratios.items()}
+    return initial
+
+
+class ForCauseForm(forms.Form):
+    """A for-cause inspection (有因检查) of one business: cause and reason, items, officers, day (the agency is
+    chosen on the page: the items and the officers offered are its own)."""
+
+    cause = forms.ChoiceField(label=_("检查事由类别"), choices=Cause.choices)
+    reason = forms.CharField(
+        label=_("检查事由"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("写明线索来源和需要核实的问题；投诉人的个人信息不要写在这里"),
+    )
+    items = CodesField(label=_("检查事项（行政检查事项清单内）"))
+    officers = forms.TypedMultipleChoiceField(
+        label=_("执法检查人员（至少两名持有效执法证件）"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    planned_on = forms.DateField(
+        label=_("计划检查日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    off_site = forms.BooleanField(
+        label=_("非现场检查（书面核查、数据比对，不入企）"),
+        required=False,
+        help_text=_("能通过非现场方式核实的，不进行现场检查（海南条例 第十六条）"),
+    )
+
+    def __init__(
+        self,
+        *args: object,
+        items: Sequence[InspectionItem] = (),
+        officers: Sequence[tuple[int, str]] = (),
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["items"].choices = [(item.code, f"{item.code} {item.name}") for item in items]  # type: ignore[attr-defined]
+        self.fields["officers"].choices = list(officers)  # type: ignore[attr-defined]
+
+    def clean_officers(self) -> list[int]:
+        chosen = self.cleaned_data["officers"]
+        if len(chosen) > 20:
+            raise forms.ValidationError(_("一次检查最多20名执法人员"))
+        return list(chosen)

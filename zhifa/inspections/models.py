@@ -232,6 +232,15 @@ class Inspection(models.Model):
     planned_on = models.DateField(_("计划检查日期"))
     state = models.CharField(_("状态"), max_length=20, choices=InspectionState.choices, default=InspectionState.PLANNED)
     off_site = models.BooleanField(_("非现场检查"), default=False)
+    # The inspection code (检查码, 海南条例 第十六条): an unguessable token made before an on-site visit; its QR code
+    # points to the public page that answers from this record. The business scans it at the door (扫码入企).
+    code_token = models.CharField(_("检查码"), max_length=64, blank=True)
+    code_issued_at = models.DateTimeField(_("检查码生成时间"), null=True, blank=True)
+    code_issued_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("检查码生成人")
+    )
+    code_issued_by_name = models.CharField(_("检查码生成人姓名"), max_length=150, blank=True)
+    code_scanned_at = models.DateTimeField(_("企业扫码确认时间"), null=True, blank=True)
     over_cap = models.BooleanField(_("超过频次上限"), default=False)
     cap_note = models.CharField(_("适用的频次上限"), max_length=500, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人"))
@@ -249,6 +258,25 @@ class Inspection(models.Model):
                 condition=(Q(source=Source.FOR_CAUSE) & Q(cause__in=Cause.values))
                 | (~Q(source=Source.FOR_CAUSE) & Q(cause="") & Q(plan__isnull=False)),
                 name="inspection_source_has_cause_or_plan",
+            ),
+            models.CheckConstraint(condition=Q(state__in=InspectionState.values), name="inspection_state_known"),
+            models.UniqueConstraint(fields=["code_token"], condition=~Q(code_token=""), name="one_inspection_per_code"),
+            # A code only for an on-site visit, and never without its time; a check-in only with a code.
+            models.CheckConstraint(
+                condition=Q(code_token="", code_issued_at__isnull=True)
+                | (~Q(code_token="") & Q(code_issued_at__isnull=False, off_site=False)),
+                name="inspection_code_on_site_only",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=[InspectionState.CODE_ISSUED, InspectionState.ON_SITE]) | ~Q(code_token=""),
+                name="inspection_code_issued_has_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(code_scanned_at__isnull=True) | ~Q(code_token=""), name="inspection_scan_has_code"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=InspectionState.ON_SITE) | Q(code_scanned_at__isnull=False),
+                name="inspection_on_site_was_scanned",
             ),
         ]
         indexes = [models.Index(fields=["target", "planned_on"], name="inspection_target_day")]

@@ -16,15 +16,25 @@ from django.db.models import Model, Prefetch, Q, QuerySet
 from zhifa.core.choices import Role
 from zhifa.core.models import Agency, User
 from zhifa.core.scoping import can_see_agency, restrict
-from zhifa.inspections.choices import COUNTED_STATES, Source
+from zhifa.inspections.choices import COUNTED_STATES, InspectionState, Source
 from zhifa.inspections.models import Inspection, InspectionPlan, InspectionTarget
 from zhifa.personnel.choices import OfficerKind, OfficerStatus
 from zhifa.personnel.models import Certificate, Officer
-from zhifa.personnel.rules import can_enforce
+from zhifa.personnel.rules import can_enforce, certificate_eligibility
 from zhifa.powers.choices import ListKind
-from zhifa.powers.models import InspectionCap, ListVersion
+from zhifa.powers.models import InspectionCap, InspectionItem, ListVersion
 from zhifa.powers.selectors import list_in_force
 
+MAX_LISTED = 500  # items offered on a form: a list longer than this is split by agency in practice
+# An inspection's officers with what `personnel.rules.can_enforce` reads, in three queries for any number of them.
+OFFICERS_WITH_CERTIFICATES = (
+    Prefetch(
+        "officers",
+        queryset=Officer.objects.select_related("agency").prefetch_related(
+            Prefetch("certificates", queryset=Certificate.objects.prefetch_related("events").order_by("-valid_from"))
+        ),
+    ),
+)
 # A cap row whose level is the body's own level counts only that body's inspections; any other level (e.g.
 # 市县两级合计) counts those of every agency under the agency that published the cap list.
 OWN_LEVEL = "本级"
@@ -239,7 +249,64 @@ def inspections_of(actor: User, target: InspectionTarget, year: int) -> QuerySet
     return inspection_list_for(actor).filter(target__credit_code=target.credit_code, planned_on__year=year)
 
 
+def items_in_force(agency: Agency, on_date: date) -> list[InspectionItem]:
+    """The inspection-item list in force for `agency` on `on_date` (its own or the nearest above it): the only
+    items a plan or an inspection may name (清单之外无检查)."""
+    version = list_in_force(agency, ListKind.INSPECTIONS, on_date)
+    if version is None:
+        return []
+    return list(version.inspection_items.order_by("position", "pk")[:MAX_LISTED])
+
+
 def may_plan(actor: User, agency: Agency) -> bool:
     from zhifa.inspections.services import PLANNERS
 
     return actor.is_active and actor.has_role(*PLANNERS) and can_see_agency(actor, agency)
+
+
+# --- the visit -----------------------------------------------------------------------------------------------
+
+CODE_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+# The inspections an officer still has to carry out: on his phone page.
+OPEN_STATES = (InspectionState.PLANNED, InspectionState.CODE_ISSUED, InspectionState.ON_SITE)
+PHONE_LIMIT = 50
+
+
+def certificates_shown(
+    officers: list[Officer], agency: Agency, on_date: date
+) -> list[tuple[Officer, Certificate | None]]:
+    """Each officer with the certificate he may enforce with on `on_date` (the newest such), or None. The
+    officers' certificates and their events should be prefetched (OFFICERS_WITH_CERTIFICATES)."""
+    shown = []
+    for officer in officers:
+        able = [c for c in officer.certificates.all() if certificate_eligibility(c, agency, on_date)]
+        shown.append((officer, max(able, key=lambda c: (c.valid_from, c.pk)) if able else None))
+    return shown
+
+
+def inspection_by_code(token: str) -> Inspection | None:
+    """The inspection whose code is `token` (the public page: no scope, the token is the key), or None."""
+    if not CODE_TOKEN.match(token):
+        return None
+    return (
+        Inspection.objects.filter(code_token=token)
+        .select_related("agency", "target", "plan")
+        .prefetch_related(
+            *OFFICERS_WITH_CERTIFICATES, Prefetch("items", queryset=InspectionItem.objects.order_by("code"))
+        )
+        .first()
+    )
+
+
+def officer_inspections(actor: User, today: date) -> list[Inspection]:
+    """The actor's own inspections (he is one of its officers) from today on, not done nor cancelled: his
+    phone page. Nobody else's, whatever his role."""
+    officer = Officer.objects.filter(user=actor).first() if actor.is_authenticated else None
+    if officer is None:
+        return []
+    return list(
+        Inspection.objects.filter(officers=officer, planned_on__gte=today, state__in=OPEN_STATES)
+        .select_related("agency", "target")
+        .prefetch_related("officers", "items")
+        .order_by("planned_on", "pk")[:PHONE_LIMIT]
+    )

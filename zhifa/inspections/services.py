@@ -7,7 +7,11 @@ agency's officers and its heads (OFFICER, APPROVER) for the agencies they see; a
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
+import secrets
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
@@ -19,9 +23,18 @@ from zhifa.core.choices import Domain, Role
 from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import require_role
-from zhifa.inspections.choices import Cause, Grade, PlanKind, PlanState, RelationKind, Source
+from zhifa.inspections.choices import (
+    TRANSITIONS,
+    Cause,
+    Grade,
+    InspectionState,
+    PlanKind,
+    PlanState,
+    RelationKind,
+    Source,
+)
 from zhifa.inspections.models import Inspection, InspectionPlan, InspectionTarget, InspectorRelation
-from zhifa.inspections.selectors import CAP_RULE, cap_state
+from zhifa.inspections.selectors import CAP_RULE, OFFICERS_WITH_CERTIFICATES, cap_state, certificates_shown
 from zhifa.ledger.services import record
 from zhifa.personnel.models import Officer
 from zhifa.personnel.rules import check_investigators, same_line
@@ -229,15 +242,31 @@ def _plan_facts(plan: InspectionPlan) -> dict[str, Any]:
     }
 
 
-def plan_create(
+@dataclass(frozen=True)
+class PlanValues:
+    """A plan's values, cleaned: what `plan_create` makes and `plan_update` changes."""
+
+    kind: str
+    title: str
+    year: int
+    domains: list[str]
+    risk_grades: list[str]
+    credit_grades: list[str]
+    frequency: str
+    ratios: dict[str, int]
+    starts_on: date
+    ends_on: date
+    approval_document: str
+    approval_body: str
+    approval_date: date | None
+
+
+def plan_values(
     *,
-    actor: User,
-    agency: Agency,
     kind: str,
     title: str,
     year: int,
     domains: Sequence[str],
-    item_codes: Sequence[str],
     frequency: str,
     starts_on: date,
     ends_on: date,
@@ -247,8 +276,8 @@ def plan_create(
     approval_document: str = "",
     approval_body: str = "",
     approval_date: date | None = None,
-) -> InspectionPlan:
-    """A draft plan. Its items must be on the inspection-item list in force on its first day."""
+) -> PlanValues:
+    """A plan's values checked (the items apart: they need the agency's list), refused naming field and rule."""
     title, frequency = title.strip(), frequency.strip()
     approval_document, approval_body = approval_document.strip(), approval_body.strip()
     if kind not in PlanKind.values:
@@ -257,6 +286,8 @@ def plan_create(
         raise Refusal("请填写计划名称（200字以内）", field="title")
     if not frequency or len(frequency) > 200:
         raise Refusal("请填写检查频次（200字以内）", field="frequency")
+    if not 2000 <= year <= 2100:
+        raise Refusal("年度应为2000至2100年之间的年份", field="year")
     if ends_on < starts_on:
         raise Refusal("结束日期不能早于开始日期", field="ends_on")
     if kind == PlanKind.ROUTINE and not (starts_on.year == ends_on.year == year):
@@ -275,29 +306,65 @@ def plan_create(
         )
     if len(approval_document) > 200 or len(approval_body) > 200:
         raise Refusal("批准文件和批准机关的名称不能超过200字", field="approval_document")
+    if kind != PlanKind.SPECIAL:
+        approval_document, approval_body, approval_date = "", "", None
+    return PlanValues(
+        kind=kind,
+        title=title,
+        year=year,
+        domains=list(dict.fromkeys(domains)),
+        risk_grades=_grades(risk_grades, "risk_grades"),
+        credit_grades=_grades(credit_grades, "credit_grades"),
+        frequency=frequency,
+        ratios={grade: int(share) for grade, share in sorted(ratios.items())},
+        starts_on=starts_on,
+        ends_on=ends_on,
+        approval_document=approval_document,
+        approval_body=approval_body,
+        approval_date=approval_date,
+    )
+
+
+def plan_create(*, actor: User, agency: Agency, item_codes: Sequence[str], **values: Any) -> InspectionPlan:
+    """A draft plan (the keyword arguments of `plan_values`). Its items must be on the inspection-item list in
+    force on its first day."""
+    cleaned = plan_values(**values)
     with transaction.atomic():
         require_role(actor, PLANNERS, agency=agency, doing="制定检查计划")
-        items = listed_items(agency, item_codes, starts_on)
+        items = listed_items(agency, item_codes, cleaned.starts_on)
         plan = InspectionPlan.objects.create(
-            agency=agency,
-            year=year,
-            kind=kind,
-            title=title,
-            domains=list(dict.fromkeys(domains)),
-            risk_grades=_grades(risk_grades, "risk_grades"),
-            credit_grades=_grades(credit_grades, "credit_grades"),
-            frequency=frequency,
-            ratios={grade: int(share) for grade, share in sorted(ratios.items())},
-            starts_on=starts_on,
-            ends_on=ends_on,
-            approval_document=approval_document,
-            approval_body=approval_body,
-            approval_date=approval_date,
-            created_by=actor,
-            created_by_name=_name(actor),
+            agency=agency, created_by=actor, created_by_name=_name(actor), **asdict(cleaned)
         )
         plan.items.set(items)
         record(actor=actor, action="inspection_plan.create", subject=plan, facts=_plan_facts(plan), agency=agency)
+        return plan
+
+
+def plan_update(*, actor: User, plan: InspectionPlan, item_codes: Sequence[str], **values: Any) -> InspectionPlan:
+    """Change a plan while it is a draft: once approved it is what the head approved (海南条例 第十五条)."""
+    cleaned = plan_values(**values)
+    with transaction.atomic():
+        plan = InspectionPlan.objects.select_for_update().select_related("agency").get(pk=plan.pk)
+        require_role(actor, PLANNERS, agency=plan.agency, doing="修改检查计划")
+        if plan.state != PlanState.DRAFT:
+            raise Refusal(f"检查计划已{plan.get_state_display()}，不能再修改", field="state", rule="海南条例 第十五条")
+        items = listed_items(plan.agency, item_codes, cleaned.starts_on)
+        before = _plan_facts(plan)
+        for name, value in asdict(cleaned).items():
+            setattr(plan, name, value)
+        plan.save()
+        plan.items.set(items)
+        after = _plan_facts(plan)
+        changed = {name: [before[name], value] for name, value in after.items() if before[name] != value}
+        if not changed:
+            return plan
+        record(
+            actor=actor,
+            action="inspection_plan.update",
+            subject=plan,
+            facts={"changed": changed, "plan": after},
+            agency=plan.agency,
+        )
         return plan
 
 
@@ -473,3 +540,155 @@ def inspection_create(
             agency=agency,
         )
         return inspection
+
+
+# --- the visit: the inspection code (检查码) and the scan at the door (扫码入企) ------------------------------------
+
+CODE_RULE = "海南条例 第十六条（检查码、扫码入企）"
+CODE_BYTES = 32  # 256 bits: the token cannot be guessed; 43 characters in the address
+
+
+def _move(inspection: Inspection, to: str) -> None:
+    if to not in TRANSITIONS[inspection.state]:
+        raise Refusal(
+            f"检查状态为“{inspection.get_state_display()}”，不能转为“{InspectionState(to).label}”", field="state"
+        )
+    inspection.state = to
+
+
+def inspection_issue_code(*, actor: User, inspection: Inspection) -> Inspection:
+    """Make the inspection code before an on-site visit: refused for an off-site inspection (no visit, no code),
+    a planned day already past, or fewer than two officers able to enforce on the planned day."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        inspection = (
+            Inspection.objects.select_for_update()
+            .select_related("agency", "target")
+            .prefetch_related(*OFFICERS_WITH_CERTIFICATES, "items")
+            .get(pk=inspection.pk)
+        )
+        require_role(actor, PLANNERS, agency=inspection.agency, doing="生成检查码")
+        if inspection.off_site:
+            raise Refusal("非现场检查不入企，不生成检查码", field="off_site", rule=CODE_RULE)
+        if inspection.state == InspectionState.CODE_ISSUED:
+            raise Refusal("该检查已生成检查码", field="state")
+        _move(inspection, InspectionState.CODE_ISSUED)
+        if inspection.planned_on < today:
+            raise Refusal(
+                f"计划检查日期（{inspection.planned_on}）已过，请先调整检查日期", field="planned_on", rule=CODE_RULE
+            )
+        officers = list(inspection.officers.all())
+        able = check_investigators(officers, inspection.agency, inspection.planned_on)
+        if not able:
+            raise Refusal(able.reason, field="officers", rule=TWO_OFFICERS_RULE)
+        relation = (
+            InspectorRelation.objects.filter(
+                target__credit_code=inspection.target.credit_code, officer__in=[officer.pk for officer in officers]
+            )
+            .select_related("officer")
+            .first()
+        )
+        if relation is not None:
+            raise Refusal(
+                f"{relation.officer.name} 与 {inspection.target.name} 有登记的{relation.get_kind_display()}，应当回避",
+                field="officers",
+                rule="行政处罚法 第四十三条",
+            )
+        token = secrets.token_urlsafe(CODE_BYTES)
+        inspection.code_token = token
+        inspection.code_issued_at = timezone.now()
+        inspection.code_issued_by = actor
+        inspection.code_issued_by_name = _name(actor)
+        inspection.save(
+            update_fields=["state", "code_token", "code_issued_at", "code_issued_by", "code_issued_by_name"]
+        )
+        shown = certificates_shown(officers, inspection.agency, inspection.planned_on)
+        record(
+            actor=actor,
+            action="inspection.code_issued",
+            subject=inspection,
+            facts={
+                "agency": inspection.agency.name,
+                "target": inspection.target.name,
+                "credit_code": inspection.target.credit_code,
+                "planned_on": inspection.planned_on.isoformat(),
+                "officers": sorted(
+                    [officer.name, officer.pk, certificate.number if certificate else None]
+                    for officer, certificate in shown
+                ),
+                "items": sorted(item.code for item in inspection.items.all()),
+                # The token itself stays out of the ledger: the digest proves which code was made.
+                "code_sha256": hashlib.sha256(token.encode()).hexdigest(),
+            },
+            agency=inspection.agency,
+        )
+        return inspection
+
+
+def network_of(address: str) -> str:
+    """The client's network, not its address: the /24 of an IPv4 address, the /48 of an IPv6 one; "" if none."""
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return ""
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
+
+
+# The user agent's family only (the app the business scanned with), never the whole string. First match wins.
+AGENT_FAMILIES = (
+    ("MicroMessenger", "微信"),
+    ("AlipayClient", "支付宝"),
+    ("DingTalk", "钉钉"),
+    ("Edg/", "Edge"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+
+
+def agent_family(user_agent: str) -> str:
+    return next((family for marker, family in AGENT_FAMILIES if marker in user_agent[:1000]), "其他")
+
+
+@dataclass(frozen=True)
+class Scan:
+    inspection: Inspection
+    recorded: bool  # False: it had been scanned before; nothing new was recorded
+
+
+def inspection_record_scan(*, token: str, network: str, agent: str) -> Scan:
+    """The business confirms the code at the door (no login): recorded once in the ledger as
+    `inspection.code_scanned`, and the inspection is checked in (on_site). A second scan records nothing."""
+    today = timezone.localdate()
+    with transaction.atomic():
+        inspection = (
+            Inspection.objects.select_for_update().select_related("agency", "target").filter(code_token=token).first()
+        )
+        if not token or inspection is None:
+            raise Refusal("检查码无效", field="code")
+        if inspection.code_scanned_at is not None:
+            return Scan(inspection, recorded=False)
+        if inspection.planned_on > today:
+            raise Refusal(
+                f"检查码自计划检查日期（{inspection.planned_on}）起方可扫码确认", field="code", rule=CODE_RULE
+            )
+        _move(inspection, InspectionState.ON_SITE)
+        inspection.code_scanned_at = timezone.now()
+        inspection.save(update_fields=["state", "code_scanned_at"])
+        record(
+            actor=None,
+            action="inspection.code_scanned",
+            subject=inspection,
+            facts={
+                "agency": inspection.agency.name,
+                "target": inspection.target.name,
+                "credit_code": inspection.target.credit_code,
+                "planned_on": inspection.planned_on.isoformat(),
+                "scanned_at": inspection.code_scanned_at.isoformat(),
+                "network": network,
+                "agent": agent,
+            },
+            agency=inspection.agency,
+        )
+        return Scan(inspection, recorded=True)

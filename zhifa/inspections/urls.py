@@ -13,7 +13,14 @@ urlpatterns = [
     path("inspections/targets/<int:pk>/edit/", views.target_edit, name="inspection_target_edit"),
     path("inspections/targets/<int:pk>/active/", views.target_active, name="inspection_target_active"),
     path("inspections/plans/", views.plan_list, name="inspection_plans"),
+    path("inspections/plans/new/", views.plan_new, name="inspection_plan_new"),
     path("inspections/plans/<int:pk>/", views.plan_detail, name="inspection_plan"),
+    path("inspections/plans/<int:pk>/edit/", views.plan_edit, name="inspection_plan_edit"),
     path("inspections/list/", views.inspection_list, name="inspection_list"),
+    path("inspections/new/", views.inspection_new, name="inspection_new"),
+    path("inspections/mine/", views.inspection_mine, name="inspection_mine"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/code/", views.inspection_code, name="inspection_code"),
+    # 检查码核验: public, no login; the token is the key (services.CODE_BYTES).
+    path("public/inspections/code/<str:token>/", views.public_code, name="inspection_code_public"),
 ]

@@ -5,24 +5,39 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from zhifa.core.choices import Domain
 from zhifa.core.errors import Refusal
+from zhifa.core.lockout import client_address, hits
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import request_user
 from zhifa.core.scoping import visible_agencies
+from zhifa.documents.rendering import qr_code
 from zhifa.inspections import importer, selectors, services
-from zhifa.inspections.choices import Grade, PlanState
-from zhifa.inspections.forms import ActiveForm, ApproveForm, ImportForm, TargetForm
-from zhifa.inspections.models import InspectionTarget
+from zhifa.inspections.choices import Grade, InspectionState, PlanKind, PlanState, Source
+from zhifa.inspections.forms import (
+    ActiveForm,
+    ApproveForm,
+    ForCauseForm,
+    ImportForm,
+    PlanForm,
+    TargetForm,
+    plan_initial,
+)
+from zhifa.inspections.models import Inspection, InspectionPlan, InspectionTarget, InspectorRelation
+from zhifa.personnel.models import Officer
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -211,7 +226,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     actor = _reader(request)
     plans = selectors.plan_list_for(actor)
     page = Paginator(plans, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "inspections/plan_list.html", {"page": page})
+    may_create = _writable_agencies(actor).exists()
+    return render(request, "inspections/plan_list.html", {"page": page, "may_create": may_create})
 
 
 @login_required
@@ -238,6 +254,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "may_approve": plan.state == PlanState.DRAFT and actor.has_role(*services.HEADS),
             "may_publish": plan.state == PlanState.APPROVED and selectors.may_plan(actor, plan.agency),
+            "may_edit": plan.state == PlanState.DRAFT and selectors.may_plan(actor, plan.agency),
             "inspections": plan.inspections.select_related("target").order_by("planned_on")[:200],
         },
     )
@@ -247,7 +264,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def inspection_list(request: HttpRequest) -> HttpResponse:
     actor = _reader(request)
     page = Paginator(selectors.inspection_list_for(actor), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "inspections/inspection_list.html", {"page": page})
+    may_create = _writable_agencies(actor).exists()
+    return render(request, "inspections/inspection_list.html", {"page": page, "may_create": may_create})
 
 
 @login_required
@@ -256,4 +274,249 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = selectors.inspection_visible(actor, pk)
     if inspection is None:
         raise Http404
-    return render(request, "inspections/inspection_detail.html", {"inspection": inspection})
+    show_code = inspection.state == InspectionState.CODE_ISSUED and _may_show_code(actor, inspection)
+    return render(
+        request,
+        "inspections/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "qr": code_qr_svg(inspection.code_token) if show_code else "",
+            "code_url": code_url(inspection.code_token) if show_code else "",
+            "may_issue": inspection.state == InspectionState.PLANNED
+            and not inspection.off_site
+            and selectors.may_plan(actor, inspection.agency),
+        },
+    )
+
+
+# --- plans: the form (draw up, edit while draft) ---------------------------------------------------------------
+
+
+def _chosen_agency(request: HttpRequest, agencies: QuerySet[Agency], fallback: Agency | None) -> Agency:
+    """The agency the form is for, whose item list (and inspector pool) it offers: the one asked (?agency=, kept
+    in the address the form posts to), the actor's own, or the first he may write for."""
+    wanted = request.GET.get("agency", "")
+    chosen = agencies.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    if chosen is None and fallback is not None and agencies.filter(pk=fallback.pk).exists():
+        chosen = fallback
+    chosen = chosen or agencies.order_by("path").first()
+    if chosen is None:
+        raise Http404
+    return chosen
+
+
+def _refused(form: Any, refusal: Refusal) -> None:
+    field = refusal.field if refusal.field in form.fields else None
+    message = str(refusal)
+    if refusal.rule and refusal.rule not in message:
+        message = f"{message}（{refusal.rule}）"
+    form.add_error(field, message)
+
+
+def _plan_form(request: HttpRequest, plan: InspectionPlan | None) -> HttpResponse:
+    actor = _reader(request)
+    agencies = _writable_agencies(actor)
+    if plan is None:
+        agency = _chosen_agency(request, agencies, actor.agency)
+        initial: dict[str, Any] = {"year": timezone.localdate().year + 1, "kind": PlanKind.ROUTINE}
+    else:
+        if plan.state != PlanState.DRAFT or not selectors.may_plan(actor, plan.agency):
+            raise Http404
+        agency, initial = plan.agency, plan_initial(plan)
+    items = selectors.items_in_force(agency, timezone.localdate())
+    form = PlanForm(request.POST or None, initial=initial, items=items)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if plan is None:
+                plan = services.plan_create(actor=actor, agency=agency, **form.values())
+            else:
+                plan = services.plan_update(actor=actor, plan=plan, **form.values())
+        except Refusal as refusal:
+            _refused(form, refusal)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("inspection_plan", plan.pk)
+    return render(request, "inspections/plan_form.html", {"form": form, "plan": plan, "agency": agency, "items": items})
+
+
+@login_required
+def plan_new(request: HttpRequest) -> HttpResponse:
+    return _plan_form(request, None)
+
+
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_visible(_reader(request), pk)
+    if plan is None:
+        raise Http404
+    return _plan_form(request, plan)
+
+
+# --- for-cause inspections: the form ---------------------------------------------------------------------------
+
+SEARCH_LIMIT = 20
+
+
+@login_required
+def inspection_new(request: HttpRequest) -> HttpResponse:
+    """A for-cause inspection (有因检查): first the business (a bounded search, or from its page), then the form."""
+    actor = _reader(request)
+    agencies = _writable_agencies(actor)
+    if not agencies.exists():
+        raise Http404
+    target_pk = request.GET.get("target", "")
+    target = selectors.target_visible(actor, int(target_pk)) if target_pk.isdigit() else None
+    if target is None:
+        text = request.GET.get("q", "").strip()[:50]
+        found = list(selectors.search_targets(actor, text=text)[:SEARCH_LIMIT]) if text else []
+        return render(request, "inspections/inspection_pick.html", {"q": text, "found": found, "limit": SEARCH_LIMIT})
+    fallback = actor.agency if actor.agency is not None else target.agency
+    agency = _chosen_agency(request, agencies, fallback)
+    today = timezone.localdate()
+    related = set(
+        InspectorRelation.objects.filter(target__credit_code=target.credit_code).values_list("officer_id", flat=True)
+    )
+    pool = [
+        (
+            member.officer.pk,
+            f"{member.officer.name}（{member.officer.agency.name}）"
+            + (_("（有登记的回避关系）") if member.officer.pk in related else ""),
+        )
+        for member in selectors.inspector_pool(agency, today)
+    ]
+    items = selectors.items_in_force(agency, today)
+    form = ForCauseForm(
+        request.POST or None,
+        initial={"planned_on": today},
+        items=items,
+        officers=pool,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        officers = list(Officer.objects.filter(pk__in=data["officers"]).select_related("agency"))
+        try:
+            inspection = services.inspection_create(
+                actor=actor,
+                agency=agency,
+                target=target,
+                source=Source.FOR_CAUSE,
+                cause=data["cause"],
+                reason=data["reason"],
+                item_codes=data["items"],
+                officers=officers,
+                planned_on=data["planned_on"],
+                off_site=data["off_site"],
+            )
+        except Refusal as refusal:
+            _refused(form, refusal)
+        else:
+            messages.success(request, _("已登记"))
+            return redirect("inspection_detail", inspection.pk)
+    return render(request, "inspections/inspection_form.html", {"form": form, "target": target, "agency": agency})
+
+
+# --- the visit: the code, the officer's phone page, the public page --------------------------------------------
+
+
+def code_url(token: str) -> str:
+    """The address the inspection code's QR carries (ZHIFA_PUBLIC_URL: the portal's public address)."""
+    return f"{settings.ZHIFA_PUBLIC_URL.rstrip('/')}{reverse('inspection_code_public', args=[token])}"
+
+
+def code_qr_svg(token: str) -> str:
+    """The QR code of the public page of the code: the documents' QR helper (same error correction)."""
+    return str(qr_code(code_url(token)).svg_inline(scale=4))
+
+
+def _may_show_code(actor: User, inspection: Inspection) -> bool:
+    """The code is shown to the officers of the inspection and to those who may issue it, nobody else."""
+    return selectors.may_plan(actor, inspection.agency) or any(
+        officer.user_id == actor.pk for officer in inspection.officers.all()
+    )
+
+
+@login_required
+@require_POST
+def inspection_code(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = _reader(request)
+    inspection = selectors.inspection_visible(actor, pk)
+    if inspection is None:
+        raise Http404
+    try:
+        services.inspection_issue_code(actor=actor, inspection=inspection)
+    except Refusal as refusal:
+        messages.error(request, f"{refusal}（{refusal.rule}）" if refusal.rule else str(refusal))
+    else:
+        messages.success(request, _("已生成检查码"))
+    target = request.POST.get("next", "")
+    return redirect("inspection_mine" if target == "mine" else "inspection_detail", *([] if target == "mine" else [pk]))
+
+
+@login_required
+def inspection_mine(request: HttpRequest) -> HttpResponse:
+    """The inspector's phone page: his inspections today and to come, each with its code to show at the door."""
+    actor = request_user(request)
+    today = timezone.localdate()
+    rows = [
+        {
+            "inspection": inspection,
+            "qr": code_qr_svg(inspection.code_token)
+            if inspection.state == InspectionState.CODE_ISSUED and inspection.code_token
+            else "",
+            "may_issue": inspection.state == InspectionState.PLANNED
+            and not inspection.off_site
+            and selectors.may_plan(actor, inspection.agency),
+        }
+        for inspection in selectors.officer_inspections(actor, today)
+    ]
+    return render(request, "inspections/inspection_mine.html", {"rows": rows, "today": today})
+
+
+SCANS_PER_HOUR_PER_ADDRESS = 30
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def public_code(request: HttpRequest, token: str) -> HttpResponse:
+    """检查码核验 (no login): what the record says of the inspection — body, officers and their certificates,
+    items and their basis, source and kind of cause (never the complaint's details), day, and whether the code
+    was scanned; the business confirms the officers' arrival with a POST (扫码入企), recorded once."""
+    inspection = selectors.inspection_by_code(token)
+    if inspection is None:
+        return render(request, "inspections/public_code.html", {"inspection": None}, status=404)
+    status, problem, recorded = 200, "", None
+    if request.method == "POST":
+        address = client_address(request)
+        if request.user.is_authenticated:
+            # The business confirms, not the officers: a staff session cannot confirm its own visit.
+            status, problem = 403, _("工作人员登录状态下不能代替企业确认，请企业使用自己的手机扫码确认。")
+        elif hits(f"zhifa:inspection-scan:{address}", 3600) > SCANS_PER_HOUR_PER_ADDRESS:
+            status, problem = 429, _("确认次数过多，请稍后再试。")
+        else:
+            try:
+                scan = services.inspection_record_scan(
+                    token=token,
+                    network=services.network_of(address),
+                    agent=services.agent_family(str(request.META.get("HTTP_USER_AGENT", ""))),
+                )
+            except Refusal as refusal:
+                status, problem = 409, str(refusal)
+            else:
+                inspection, recorded = selectors.inspection_by_code(token), scan.recorded
+    assert inspection is not None
+    officers = selectors.certificates_shown(list(inspection.officers.all()), inspection.agency, inspection.planned_on)
+    return render(
+        request,
+        "inspections/public_code.html",
+        {
+            "inspection": inspection,
+            "officers": officers,
+            "items": inspection.items.all(),
+            "problem": problem,
+            "recorded": recorded,
+            "may_confirm": inspection.state == InspectionState.CODE_ISSUED
+            and inspection.code_scanned_at is None
+            and inspection.planned_on <= timezone.localdate(),
+        },
+        status=status,
+    )
