@@ -137,7 +137,7 @@ def _spans(ids: list[int], year: int) -> list[tuple[int, int | None, int | None,
         .values_list("agency_id", "days", "n")
     )
     result = []
-    for agency, group in itertools.groupby(rows.iterator(chunk_size=10_000), key=lambda row: row[0]):
+    for agency, group in itertools.groupby(rows, key=lambda row: row[0]):
         histogram = [(days, n) for _agency, days, n in group]
         timed = sum(n for _days, n in histogram)
         result.append((agency, nearest_rank(histogram, 0.5), nearest_rank(histogram, 0.9), timed))
