@@ -2,7 +2,8 @@
 from a CSV, one ledger entry), a published yearly plan on its bureau's inspection-item list, a recorded relation,
 two for-cause inspections of one A-grade business — the second over its cap of one a year, flagged — and two
 on-site visits today by the `officer` login and a colleague: one with its inspection code issued (shown on his
-phone page), one whose code the business has scanned at the door (checked in)."""
+phone page), one whose code the business has scanned at the door (checked in); and one double-random draw of
+the plan, its seed a later ledger checkpoint, done end to end (its page: /public/inspections/draws/<id>/)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from datetime import date, timedelta
 from zhifa.core.models import User
 from zhifa.core.validators import credit_code_check_char
 from zhifa.inspections import importer, services
-from zhifa.inspections.choices import Cause, PlanKind, RelationKind, Source
+from zhifa.inspections.choices import Cause, PlanKind, RelationKind, SeedKind, Source
 from zhifa.inspections.models import InspectionTarget
 from zhifa.inspections.selectors import inspector_pool
+from zhifa.ledger.services import checkpoint_issue
 from zhifa.personnel.models import Officer
 
 DEMO = "演示数据"
@@ -79,7 +81,14 @@ def load_inspections(today: date) -> None:
         ends_on=date(starts.year, 12, 31),
     )
     services.plan_approve(actor=head, plan=plan)
-    services.plan_publish(actor=officer, plan=plan)
+    plan = services.plan_publish(actor=officer, plan=plan)
+    # The double-random draw (双随机): frozen and published now, its seed the first ledger checkpoint signed at
+    # least one entry after the freeze; drawn below once the day's work has grown the ledger and it is signed.
+    draw = services.draw_freeze(
+        actor=officer,
+        plans=[plan],
+        announcement=services.draw_announcement(kind=SeedKind.CHECKPOINT, entries_ahead=1),
+    )
 
     # Two for-cause inspections of one A-grade timber business: its cap is once a year (A类), so the second,
     # outside the cap, passes but is flagged for the supervisor.
@@ -141,3 +150,8 @@ def load_inspections(today: date) -> None:
         inspection = services.inspection_issue_code(actor=officer, inspection=inspection)
         if n == 1:
             services.inspection_record_scan(token=inspection.code_token, network="192.0.2.0/24", agent="微信")
+
+    # The checkpoint the draw named: signed now (the ledger grew past its size); its root is the seed.
+    checkpoint = checkpoint_issue()
+    draw = services.draw_seed(actor=officer, draw=draw, value=bytes(checkpoint.root).hex())
+    services.draw_run(actor=officer, draw=draw)

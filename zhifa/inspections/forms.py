@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.choices import Domain
 from zhifa.core.models import Agency
-from zhifa.inspections.choices import Cause, Grade, PlanKind
+from zhifa.inspections.choices import Cause, Grade, PlanKind, SeedKind
 from zhifa.inspections.models import InspectionPlan
 from zhifa.powers.models import InspectionItem
 
@@ -194,3 +194,47 @@ class ForCauseForm(forms.Form):
         if len(chosen) > 20:
             raise forms.ValidationError(_("一次检查最多20名执法人员"))
         return list(chosen)
+
+
+class DrawFreezeForm(forms.Form):
+    """冻结名录并公布: the seed's source named in advance, the team size, other agencies' plans to draw with."""
+
+    seed_kind = forms.ChoiceField(label=_("种子来源"), choices=SeedKind.choices, initial=SeedKind.CHECKPOINT)
+    entries_ahead = forms.IntegerField(
+        label=_("账本检查点：当前规模之后的条数"),
+        min_value=1,
+        max_value=1_000_000,
+        initial=10,
+        required=False,
+        help_text=_("种子为账本规模达到“当前规模 + 本次冻结 + 该条数”后的第一个签名检查点的根哈希"),
+    )
+    drand_chain = forms.CharField(label=_("drand 链的哈希"), max_length=64, required=False)
+    drand_round = forms.IntegerField(label=_("drand 轮次（尚未产生的）"), min_value=1, required=False)
+    witnesses = forms.CharField(
+        label=_("见证人（每行一名，按录入顺序）"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    how = forms.CharField(label=_("见证人取数方式"), max_length=1000, required=False)
+    not_before = forms.CharField(label=_("种子不早于（日期时间）"), max_length=40, required=False)
+    inspectors_per_target = forms.IntegerField(label=_("每户检查人员数"), min_value=2, max_value=10, initial=2)
+    joint = forms.ModelMultipleChoiceField(
+        label=_("联合抽取的其他计划（综合查一次）"),
+        queryset=InspectionPlan.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, joint: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["joint"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        if joint is not None:
+            field.queryset = joint
+
+
+class DrawSeedForm(forms.Form):
+    value = forms.CharField(
+        label=_("种子值"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("检查点的根哈希或 drand 随机数（64位十六进制）；见证人的数字每行一名，按公告顺序"),
+    )

@@ -161,6 +161,8 @@ class RandomInspection(models.Model):
     Stored here; computed by the standalone draw package (zhifa_draw), so anyone can recompute it."""
 
     plan = models.ForeignKey(InspectionPlan, on_delete=models.PROTECT, related_name="draws", verbose_name=_("检查计划"))
+    # Every plan of the draw, `plan` included: several agencies' plans drawn together (综合查一次).
+    plans = models.ManyToManyField(InspectionPlan, related_name="joint_draws", verbose_name=_("参与抽取的计划"))
     number = models.PositiveSmallIntegerField(_("批次"))
     state = models.CharField(_("状态"), max_length=10, choices=DrawState.choices, default=DrawState.FROZEN)
     algorithm = models.CharField(_("抽取算法及版本"), max_length=50)
@@ -172,11 +174,16 @@ class RandomInspection(models.Model):
     # Named before the seed exists: e.g. "第一个晚于条目 1234 的检查点", a beacon's chain hash and round, the
     # witnesses and the time their numbers are taken (RFC 3797).
     seed_announced = models.CharField(_("事先公布的种子来源"), max_length=500)
+    # The announcement as the published inputs carry it (zhifa_draw's `seed` object): what the seed is checked against.
+    announcement = models.JSONField(_("种子来源公告"), default=dict)
     seed_value = models.TextField(_("种子值"), max_length=2000, blank=True)
     seeded_at = models.DateTimeField(_("种子确定时间"), null=True, blank=True)
     result = models.JSONField(_("抽取结果"), default=list, blank=True)
     result_sha256 = models.CharField(_("结果SHA-256"), max_length=64, blank=True)
     drawn_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
+    # Drawn businesses for which no inspection was made, each with why (no full team, a rule refused it): shown
+    # on the draw's page, never dropped silently.
+    shortfalls = models.JSONField(_("未能安排检查的抽中企业"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("双随机抽取")

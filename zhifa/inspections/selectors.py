@@ -7,6 +7,7 @@ force: the business page shows it, `services.inspection_create` refuses or flags
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TypeVar
@@ -17,7 +18,7 @@ from zhifa.core.choices import Role
 from zhifa.core.models import Agency, User
 from zhifa.core.scoping import can_see_agency, restrict
 from zhifa.inspections.choices import COUNTED_STATES, InspectionState, Source
-from zhifa.inspections.models import Inspection, InspectionPlan, InspectionTarget
+from zhifa.inspections.models import Inspection, InspectionPlan, InspectionTarget, RandomInspection
 from zhifa.personnel.choices import OfficerKind, OfficerStatus
 from zhifa.personnel.models import Certificate, Officer
 from zhifa.personnel.rules import can_enforce, certificate_eligibility
@@ -183,42 +184,67 @@ def cap_state(target: InspectionTarget, agency: Agency, year: int, *, today: dat
     `agency`, against the tightest cap of the list in force for `agency` (its own or the nearest above it).
 
     Cancelled inspections do not count; for-cause ones are counted apart and never refused (海南条例 第十二条)."""
+    return cap_states([target], agency, year, today=today)[target.credit_code]
+
+
+# Above this many businesses the year's inspections are read whole rather than by a list of codes.
+CODES_IN_QUERY = 500
+
+
+def cap_states(
+    targets: Sequence[InspectionTarget], agency: Agency, year: int, *, today: date | None = None
+) -> dict[str, CapState]:
+    """`cap_state` of many businesses at once, by credit code, in a fixed number of queries (the draw's freeze)."""
     from django.utils import timezone
 
     day = _day_of(year, today or timezone.localdate())
-    rows = list(
-        Inspection.objects.filter(
-            target__credit_code=target.credit_code, planned_on__year=year, state__in=COUNTED_STATES
-        ).values_list("agency_id", "agency__path", "source")
-    )
+    codes = {target.credit_code for target in targets}
+    inspections = Inspection.objects.filter(planned_on__year=year, state__in=COUNTED_STATES)
+    if len(codes) <= CODES_IN_QUERY:
+        inspections = inspections.filter(target__credit_code__in=codes)
+    rows_of: dict[str, list[tuple[int, str, str]]] = {}
+    for code, where, path, source in inspections.values_list(
+        "target__credit_code", "agency_id", "agency__path", "source"
+    ):
+        if code in codes:
+            rows_of.setdefault(code, []).append((where, path, source))
     version = list_in_force(agency, ListKind.CAPS, day)
-    caps: list[InspectionCap] = []
+    all_caps: list[InspectionCap] = []
+    bodies: set[str] = set()
     if version is not None:
         bodies = {where.name for where in agency.upward_line()}
-        caps = [cap for cap in version.inspection_caps.all() if _applies(cap, target, bodies)]
+        all_caps = list(version.inspection_caps.all())
+    states: dict[str, CapState] = {}
+    for target in targets:
+        if target.credit_code in states:
+            continue
+        rows = rows_of.get(target.credit_code, [])
+        caps = [cap for cap in all_caps if _applies(cap, target, bodies)]
 
-    def tally(cap: InspectionCap | None) -> tuple[int, int]:
-        if cap is None or cap.level == OWN_LEVEL or version is None:
-            mine = [source for where, _path, source in rows if where == agency.pk]
-        else:
-            mine = [source for _where, path, source in rows if path.startswith(version.agency.path)]
-        for_cause = sum(1 for source in mine if source == Source.FOR_CAUSE)
-        return len(mine) - for_cause, for_cause
+        def tally(cap: InspectionCap | None, rows: list[tuple[int, str, str]] = rows) -> tuple[int, int]:
+            if cap is None or cap.level == OWN_LEVEL or version is None:
+                mine = [source for where, _path, source in rows if where == agency.pk]
+            else:
+                mine = [source for _where, path, source in rows if path.startswith(version.agency.path)]
+            for_cause = sum(1 for source in mine if source == Source.FOR_CAUSE)
+            return len(mine) - for_cause, for_cause
 
-    if not caps:
-        count, for_cause = tally(None)
-        return CapState(count, for_cause)
-    best: CapState | None = None
-    for cap in caps:
-        count, for_cause = tally(cap)
-        state = CapState(count, for_cause, cap, version)
-        if best is None or (cap.max_per_year - count, cap.max_per_year) < (
-            best.cap.max_per_year - best.count,  # type: ignore[union-attr]
-            best.cap.max_per_year,  # type: ignore[union-attr]
-        ):
-            best = state
-    assert best is not None
-    return best
+        if not caps:
+            count, for_cause = tally(None)
+            states[target.credit_code] = CapState(count, for_cause)
+            continue
+        best: CapState | None = None
+        for cap in caps:
+            count, for_cause = tally(cap)
+            state = CapState(count, for_cause, cap, version)
+            if best is None or (cap.max_per_year - count, cap.max_per_year) < (
+                best.cap.max_per_year - best.count,  # type: ignore[union-attr]
+                best.cap.max_per_year,  # type: ignore[union-attr]
+            ):
+                best = state
+        assert best is not None
+        states[target.credit_code] = best
+    return states
 
 
 # --- plans and inspections -----------------------------------------------------------------------------------
@@ -310,3 +336,73 @@ def officer_inspections(actor: User, today: date) -> list[Inspection]:
         .prefetch_related("officers", "items")
         .order_by("planned_on", "pk")[:PHONE_LIMIT]
     )
+
+
+# --- draws ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DrawnRow:
+    rank: int
+    lottery: str
+    target: str
+    credit_code: str
+    plans: list[str]
+    items: list[str]
+    teams: list[tuple[str, list[str]]]  # (agency's name, inspectors' names)
+    short: list[str]
+
+
+def draw_rows(draw: RandomInspection) -> list[DrawnRow]:
+    """The result of a draw with names instead of the published ids (three queries)."""
+    rows = draw.result.get("targets", []) if isinstance(draw.result, dict) else []
+
+    def ids(prefix: str) -> set[int]:
+        found: set[int] = set()
+        for row in rows:
+            if prefix == "T":
+                found.add(int(row["target"][1:]))
+            for team in row["teams"]:
+                if prefix == "A":
+                    found.add(int(team["agency"][1:]))
+                if prefix == "O":
+                    found.update(int(member[1:]) for member in team["inspectors"])
+            if prefix == "A":
+                found.update(int(short["agency"][1:]) for short in row["shortfalls"])
+        return found
+
+    targets = dict(InspectionTarget.objects.filter(pk__in=ids("T")).values_list("pk", "name"))
+    agencies = dict(Agency.objects.filter(pk__in=ids("A")).values_list("pk", "name"))
+    officers = dict(Officer.objects.filter(pk__in=ids("O")).values_list("pk", "name"))
+    plans = dict(InspectionPlan.objects.filter(pk__in=draw.plans.values("pk")).values_list("pk", "title"))
+    return [
+        DrawnRow(
+            rank=row["rank"],
+            lottery=row["lottery"][:16],
+            target=targets.get(int(row["target"][1:]), row["target"]),
+            credit_code=row["credit_code"],
+            plans=[plans.get(int(plan[1:]), plan) for plan in row["plans"]],
+            items=row["items"],
+            teams=[
+                (
+                    agencies.get(int(team["agency"][1:]), team["agency"]),
+                    [officers.get(int(m[1:]), m) for m in team["inspectors"]],
+                )
+                for team in row["teams"]
+            ],
+            short=[
+                f"{agencies.get(int(s['agency'][1:]), s['agency'])}：可派{s['available']}名，需{s['needed']}名"
+                for s in row["shortfalls"]
+            ],
+        )
+        for row in rows
+    ]
+
+
+def draw_public(pk: int) -> RandomInspection | None:
+    """A draw for its public page (no login: a draw is published from the moment it is frozen)."""
+    return RandomInspection.objects.filter(pk=pk).select_related("plan__agency").first()
+
+
+def may_run_draw(actor: User, draw: RandomInspection) -> bool:
+    return may_plan(actor, draw.plan.agency)

@@ -15,17 +15,21 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+import zhifa_draw
 from zhifa.core.choices import Domain, Role
 from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import require_role
+from zhifa.inspections import draw_inputs
 from zhifa.inspections.choices import (
     TRANSITIONS,
     Cause,
+    DrawState,
     Grade,
     InspectionState,
     PlanKind,
@@ -33,13 +37,25 @@ from zhifa.inspections.choices import (
     RelationKind,
     Source,
 )
-from zhifa.inspections.models import Inspection, InspectionPlan, InspectionTarget, InspectorRelation
+from zhifa.inspections.models import (
+    Inspection,
+    InspectionPlan,
+    InspectionTarget,
+    InspectorRelation,
+    RandomInspection,
+)
 from zhifa.inspections.selectors import CAP_RULE, OFFICERS_WITH_CERTIFICATES, cap_state, certificates_shown
+from zhifa.ledger import blobs
+from zhifa.ledger.models import Checkpoint
 from zhifa.ledger.services import record
+from zhifa.ledger.services import tree_size as ledger_tree_size
 from zhifa.personnel.models import Officer
 from zhifa.personnel.rules import check_investigators, same_line
 from zhifa.powers.models import InspectionItem
 from zhifa.powers.selectors import inspection_item_listed
+from zhifa_draw.draw import check_announcement
+from zhifa_draw.seed import SeedProblem, normalised
+from zhifa_draw.witnesses import WitnessProblem, canonical_key, split_entry
 
 PLANNERS = (Role.OFFICER.value, Role.APPROVER.value)
 HEADS = (Role.APPROVER.value,)
@@ -433,6 +449,7 @@ def inspection_create(
     cause: str = "",
     plan: InspectionPlan | None = None,
     off_site: bool = False,
+    draw: RandomInspection | None = None,
 ) -> Inspection:
     """One inspection of one business. For-cause ones are made here directly; routine ones come from a draw
     (which calls this with the plan). Refused: an unlisted item, fewer than two officers able to enforce on the
@@ -509,6 +526,7 @@ def inspection_create(
             cause=cause,
             reason=reason,
             plan=plan,
+            draw=draw,
             planned_on=planned_on,
             off_site=off_site,
             over_cap=over,
@@ -530,6 +548,7 @@ def inspection_create(
                 "cause": cause,
                 "reason": reason,
                 "plan_id": plan.pk if plan else None,
+                "draw_id": draw.pk if draw is not None else None,
                 "items": [item.code for item in items],
                 "officers": sorted([officer.name, officer.pk] for officer in officers),
                 "planned_on": planned_on.isoformat(),
@@ -692,3 +711,344 @@ def inspection_record_scan(*, token: str, network: str, agent: str) -> Scan:
             agency=inspection.agency,
         )
         return Scan(inspection, recorded=True)
+
+
+# --- the double-random draw (双随机): freeze, seed, run -----------------------------------------------------------
+
+DRAW_RULE = "国办发〔2019〕5号（双随机、一公开）；海南条例 第十一条"
+MAX_JOINT_PLANS = 20
+MAX_ENTRIES_AHEAD = 1_000_000
+DRAW_WITNESSES_MAX = 20
+
+
+def draw_announcement(
+    *,
+    kind: str,
+    entries_ahead: int = 0,
+    drand_chain: str = "",
+    drand_round: int = 0,
+    witnesses: Sequence[str] = (),
+    how: str = "",
+    not_before: str = "",
+) -> dict[str, Any]:
+    """The seed's announcement (zhifa_draw `seed`), checked; a ledger checkpoint's tree size is counted from the
+    ledger as it stands (`draw_freeze` checks again, under the ledger's lock, that no such checkpoint exists)."""
+
+    if kind not in draw_inputs.SOURCES:
+        raise Refusal("请选择种子来源（其后的账本检查点、drand 公共随机信标、见证人）", field="seed_kind")
+    not_before = not_before.strip()
+    if len(not_before) > 40:
+        raise Refusal("“不早于”不能超过40字", field="not_before")
+    seed: dict[str, Any] = {"source": draw_inputs.SOURCES[kind]}
+    if kind == "checkpoint":
+        if not 1 <= entries_ahead <= MAX_ENTRIES_AHEAD:
+            raise Refusal(f"账本检查点应在当前账本规模之后 1 至 {MAX_ENTRIES_AHEAD} 条", field="entries_ahead")
+        # The freeze's own entry comes next: the checkpoint is at least `entries_ahead` entries after it.
+        seed |= {"log": settings.LEDGER_ORIGIN, "tree_size": ledger_tree_size() + 1 + entries_ahead}
+    elif kind == "beacon":
+        chain = drand_chain.strip().lower()
+        if len(chain) != 64 or any(c not in "0123456789abcdef" for c in chain):
+            raise Refusal("drand 链的哈希应为64位十六进制数字", field="drand_chain")
+        if not 1 <= drand_round <= 2**62:
+            raise Refusal("请填写 drand 的轮次（正整数，应为尚未产生的轮次）", field="drand_round")
+        seed |= {"chain_hash": chain, "round": drand_round}
+    else:
+        names = [name.strip() for name in witnesses if name.strip()]
+        if not 1 <= len(names) <= DRAW_WITNESSES_MAX or len(set(names)) != len(names):
+            raise Refusal(f"请按录入顺序填写1至{DRAW_WITNESSES_MAX}名见证人（不重名）", field="witnesses")
+        if any(len(name) > 64 for name in names):
+            raise Refusal("见证人姓名不能超过64字", field="witnesses")
+        seed["witnesses"] = names
+        if how.strip():
+            if len(how.strip()) > 1000:
+                raise Refusal("取数方式不能超过1000字", field="how")
+            seed["how"] = how.strip()
+    if not_before:
+        seed["not_before"] = not_before
+    return seed
+
+
+def describe_announcement(seed: dict[str, Any]) -> str:
+    """The announcement in a sentence, as the draw's page and the ledger say it."""
+    source = seed.get("source")
+    if source == "ledger_checkpoint":
+        text = f"账本 {seed['log']} 中规模不小于 {seed['tree_size']} 条的第一个签名检查点的根哈希"
+    elif source == "drand":
+        text = f"drand 公共随机信标（链 {seed['chain_hash'][:16]}…）第 {seed['round']} 轮的随机数"
+    else:
+        text = f"见证人 {'、'.join(seed['witnesses'])} 依次录入的数字（RFC 3797 规范形式）"
+        if seed.get("how"):
+            text += f"；取数方式：{seed['how']}"
+    if seed.get("not_before"):
+        text += f"；不早于 {seed['not_before']}"
+    return text[:500]
+
+
+def _draw_plans(actor: User, plans: Sequence[InspectionPlan]) -> list[InspectionPlan]:
+    if not plans:
+        raise Refusal("请选择检查计划", field="plans")
+    if len(plans) > MAX_JOINT_PLANS:
+        raise Refusal(f"一次联合抽取最多{MAX_JOINT_PLANS}个计划", field="plans")
+    ids = list(dict.fromkeys(plan.pk for plan in plans))
+    locked = {
+        plan.pk: plan
+        for plan in InspectionPlan.objects.select_for_update(of=("self",))
+        .select_related("agency")
+        .prefetch_related("items")
+        .filter(pk__in=ids)
+    }
+    chosen = [locked[pk] for pk in ids]
+    lead = chosen[0]
+    for plan in chosen:
+        require_role(actor, PLANNERS, agency=plan.agency, doing="组织双随机抽取")
+        if plan.state != PlanState.PUBLISHED or plan.kind != PlanKind.ROUTINE:
+            raise Refusal(f"“{plan.title}”不是已公布的年度日常检查计划，不能抽取", field="plans", rule=DRAW_RULE)
+        if plan.year != lead.year:
+            raise Refusal("联合抽取的计划应属同一年度", field="plans")
+        if sorted(plan.credit_grades) != sorted(lead.credit_grades):
+            raise Refusal("联合抽取的计划的信用等级范围应一致", field="plans")
+        if plan.ends_on < timezone.localdate():
+            raise Refusal(f"“{plan.title}”的计划期间已结束", field="plans")
+    return chosen
+
+
+def draw_freeze(
+    *, actor: User, plans: Sequence[InspectionPlan], announcement: dict[str, Any], inspectors_per_target: int = 2
+) -> RandomInspection:
+    """Freeze a draw's inputs (the plans, the directory, the pool, the avoidance, the seed's announcement),
+    store them as one canonical file in the evidence store and record its SHA-256 in the ledger
+    (`inspection.draw_frozen`) before the seed's value exists. Several agencies' plans make a joint draw."""
+
+    if not 2 <= inspectors_per_target <= 10:
+        raise Refusal("每户检查人员应为2至10名", field="inspectors_per_target", rule=TWO_OFFICERS_RULE)
+    with transaction.atomic():
+        chosen = _draw_plans(actor, plans)
+        lead = chosen[0]
+        pending = RandomInspection.objects.filter(plans__in=chosen).exclude(state=DrawState.DRAWN)
+        if pending.exists():
+            raise Refusal("计划已有尚未完成的抽取，请先完成该批次", field="plans")
+        number = (RandomInspection.objects.filter(plan=lead).count()) + 1
+        built = draw_inputs.build(chosen, number, announcement, inspectors_per_target)
+        try:
+            data = zhifa_draw.canonical(built.inputs)
+            check_announcement(built.inputs["seed"])
+        except (zhifa_draw.NotCanonical, zhifa_draw.DrawProblem) as problem:
+            raise Refusal(f"抽取输入不符合格式：{problem}", field="plans") from problem
+        blob = blobs.store([data], content_type="application/json")
+        draw = RandomInspection.objects.create(
+            plan=lead,
+            number=number,
+            algorithm=f"zhifa_draw {zhifa_draw.FORMAT}",
+            inputs_sha256=blob.sha256,
+            inputs_entry=0,
+            frozen_at=timezone.now(),
+            frozen_by=actor,
+            seed_kind=draw_inputs.KINDS[announcement["source"]],
+            seed_announced=describe_announcement(announcement),
+            announcement=announcement,
+        )
+        draw.plans.set(chosen)
+        entry = record(
+            actor=actor,
+            action="inspection.draw_frozen",
+            subject=draw,
+            facts={
+                "draw": built.inputs["draw"]["id"],
+                "plans": [[plan.pk, plan.agency.name, plan.title] for plan in chosen],
+                "inputs_sha256": blob.sha256,
+                "inputs_size": blob.size,
+                "targets": built.targets,
+                "inspectors": built.inspectors,
+                "avoid": len(built.inputs["avoid"]),
+                "seed": announcement,
+                "algorithm": draw.algorithm,
+            },
+            files=[blob.sha256],
+            agency=lead.agency,
+        )
+        if announcement["source"] == "ledger_checkpoint":
+            size = announcement["tree_size"]
+            # Under the ledger's lock (taken by `record`): the checkpoint named must not exist yet, and must
+            # cover this entry.
+            if entry.index >= size or Checkpoint.objects.filter(size__gte=size).exists():
+                raise Refusal("账本在冻结期间已增长到公告的规模，请重新冻结", field="entries_ahead")
+        draw.inputs_entry = entry.index
+        draw.save(update_fields=["inputs_entry"])
+        return draw
+
+
+def _seed_value(draw: RandomInspection, value: str) -> str:
+    """The value checked against the announcement where the system can; returned normalised."""
+
+    seed = draw.announcement
+    source = seed["source"]
+    value = value.strip()
+    if not value or len(value) > 2000:
+        raise Refusal("请填写种子值", field="value")
+    if source == "witnesses" and "/" not in value:
+        # One line per witness, in the announced order: made canonical here (RFC 3797 §4).
+        lines = [line for line in value.splitlines() if line.strip()]
+        if len(lines) != len(seed["witnesses"]):
+            raise Refusal(f"应按公告顺序逐行录入{len(seed['witnesses'])}名见证人的数字", field="value")
+        try:
+            value = canonical_key([split_entry(line) for line in lines])
+        except WitnessProblem as problem:
+            raise Refusal(f"见证人录入的数字无效：{problem}", field="value") from problem
+    try:
+        value = normalised(source, value)
+    except SeedProblem as problem:
+        raise Refusal(f"种子值的形式不对：{problem}", field="value") from problem
+    if source == "witnesses" and value.count("/") != len(seed["witnesses"]):
+        raise Refusal(f"规范字符串应含{len(seed['witnesses'])}名见证人的数字（各以“/”结束）", field="value")
+    if source == "ledger_checkpoint":
+        if seed["log"] != settings.LEDGER_ORIGIN:
+            raise Refusal(f"公告的账本 {seed['log']} 不是本系统的账本", field="value")
+        checkpoint = Checkpoint.objects.filter(size__gte=seed["tree_size"]).order_by("pk").first()
+        if checkpoint is None:
+            raise Refusal(f"规模不小于 {seed['tree_size']} 条的签名检查点尚未产生，请稍后再录入", field="value")
+        if bytes(checkpoint.root).hex() != value:
+            raise Refusal(
+                f"种子值与公告的检查点（规模 {checkpoint.size}）的根哈希 {bytes(checkpoint.root).hex()} 不符",
+                field="value",
+            )
+    return value
+
+
+def draw_seed(*, actor: User, draw: RandomInspection, value: str) -> RandomInspection:
+    """Enter the seed's public value once it exists: checked against the announcement (a ledger checkpoint's
+    root; witnesses' numbers in canonical form; a drand value's form), recorded as `inspection.draw_seeded`."""
+
+    with transaction.atomic():
+        draw = RandomInspection.objects.select_for_update().select_related("plan__agency").get(pk=draw.pk)
+        require_role(actor, PLANNERS, agency=draw.plan.agency, doing="录入随机种子")
+        if draw.state != DrawState.FROZEN:
+            raise Refusal(f"该批次抽取已{draw.get_state_display()}，种子只录入一次", field="state")
+        draw.seed_value = _seed_value(draw, value)
+        draw.seeded_at = timezone.now()
+        draw.state = DrawState.SEEDED
+        draw.save(update_fields=["seed_value", "seeded_at", "state"])
+        record(
+            actor=actor,
+            action="inspection.draw_seeded",
+            subject=draw,
+            facts={"inputs_sha256": draw.inputs_sha256, "seed": draw.announcement, "value": draw.seed_value},
+            agency=draw.plan.agency,
+        )
+        return draw
+
+
+def read_inputs(draw: RandomInspection) -> bytes:
+    """The stored inputs file, re-hashed on reading (BlobCorrupted when the bytes no longer match)."""
+
+    return b"".join(blobs.open_verified(draw.inputs_sha256))
+
+
+def draw_run(*, actor: User, draw: RandomInspection) -> RandomInspection:
+    """Compute the draw with zhifa_draw from the stored inputs and the seed, store the result and its hash
+    (`inspection.drawn`), and make the routine inspections of the drawn businesses — all in one transaction.
+    A business without a full team, or one a rule refuses now, is listed in `shortfalls`, never dropped."""
+
+    today = timezone.localdate()
+    with transaction.atomic():
+        draw = RandomInspection.objects.select_for_update().select_related("plan__agency").get(pk=draw.pk)
+        plans = list(draw.plans.select_related("agency").prefetch_related("items"))
+        for plan in plans:
+            require_role(actor, PLANNERS, agency=plan.agency, doing="执行双随机抽取")
+        if draw.state != DrawState.SEEDED:
+            raise Refusal(
+                "种子尚未录入" if draw.state == DrawState.FROZEN else "该批次已抽取，抽取只进行一次", field="state"
+            )
+        try:
+            result = zhifa_draw.recompute(read_inputs(draw), draw.seed_value)
+        except (zhifa_draw.DrawProblem, blobs.BlobCorrupted) as problem:
+            raise Refusal(f"无法抽取：{problem}", field="state") from problem
+        if result.inputs_sha256 != draw.inputs_sha256:
+            raise Refusal("存储的输入文件与账本记录的哈希不符", field="state")
+        stored = blobs.store([result.canonical], content_type="application/json")
+        by_id = {draw_inputs.plan_id(plan): plan for plan in plans}
+        officers = {
+            officer.pk: officer
+            for officer in Officer.objects.filter(
+                pk__in={
+                    draw_inputs.pk_of(member)
+                    for row in result.data["targets"]
+                    for team in row["teams"]
+                    for member in team["inspectors"]
+                }
+            )
+        }
+        drawn_rows = {
+            target.pk: target
+            for target in InspectionTarget.objects.filter(
+                pk__in=[draw_inputs.pk_of(row["target"]) for row in result.data["targets"]]
+            ).select_related("agency")
+        }
+        shortfalls: list[dict[str, Any]] = []
+        made: list[int] = []
+        for row in result.data["targets"]:
+            target = drawn_rows[draw_inputs.pk_of(row["target"])]
+            for short in row["shortfalls"]:
+                shortfalls.append(
+                    {
+                        "rank": row["rank"],
+                        "target": target.pk,
+                        "name": target.name,
+                        "agency": draw_inputs.pk_of(short["agency"]),
+                        "reason": f"可派检查人员{short['available']}名，少于所需{short['needed']}名",
+                    }
+                )
+            for team in row["teams"]:
+                own = [by_id[pid] for pid in row["plans"] if by_id[pid].agency_id == draw_inputs.pk_of(team["agency"])]
+                plan = own[0]
+                planned_on = max(plan.starts_on, today)
+                codes = sorted({item.code for item in plan.items.all()} & set(row["items"]))
+                try:
+                    if planned_on > plan.ends_on:
+                        raise Refusal(f"计划期间（至{plan.ends_on}）已结束", field="planned_on")
+                    inspection = inspection_create(
+                        actor=actor,
+                        agency=plan.agency,
+                        target=target,
+                        source=Source.ROUTINE,
+                        reason=f"双随机抽取：{plan.title} 第{draw.number}批，第{row['rank']}位",
+                        item_codes=codes,
+                        officers=[officers[draw_inputs.pk_of(member)] for member in team["inspectors"]],
+                        planned_on=planned_on,
+                        plan=plan,
+                        draw=draw,
+                    )
+                except Refusal as refusal:
+                    shortfalls.append(
+                        {
+                            "rank": row["rank"],
+                            "target": target.pk,
+                            "name": target.name,
+                            "agency": plan.agency_id,
+                            "reason": str(refusal),
+                        }
+                    )
+                    continue
+                made.append(inspection.pk)
+        draw.result = result.data
+        draw.result_sha256 = result.sha256
+        draw.drawn_at = timezone.now()
+        draw.state = DrawState.DRAWN
+        draw.shortfalls = shortfalls
+        draw.save(update_fields=["result", "result_sha256", "drawn_at", "state", "shortfalls"])
+        record(
+            actor=actor,
+            action="inspection.drawn",
+            subject=draw,
+            facts={
+                "inputs_sha256": draw.inputs_sha256,
+                "seed_sha256": result.seed_sha256,
+                "result_sha256": result.sha256,
+                "drawn": len(result.data["targets"]),
+                "inspections": made,
+                "shortfalls": shortfalls,
+                "algorithm": draw.algorithm,
+            },
+            files=[stored.sha256],
+            agency=draw.plan.agency,
+        )
+        return draw

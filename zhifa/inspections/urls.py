@@ -22,5 +22,12 @@ urlpatterns = [
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/code/", views.inspection_code, name="inspection_code"),
     # 检查码核验: public, no login; the token is the key (services.CODE_BYTES).
+    # 双随机、一公开: a draw is public from its freezing (the inputs file and its hash), then seed and result.
+    path("public/inspections/draws/<int:pk>/", views.public_draw, name="inspection_draw_public"),
+    path(
+        "public/inspections/draws/<int:pk>/<str:which>.json",
+        views.public_draw_file,
+        name="inspection_draw_file",
+    ),
     path("public/inspections/code/<str:token>/", views.public_code, name="inspection_code_public"),
 ]

@@ -3,6 +3,7 @@ inspections. Thin: reads through `selectors`, changes through `services`."""
 
 from __future__ import annotations
 
+import shlex
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,17 +27,21 @@ from zhifa.core.permissions import request_user
 from zhifa.core.scoping import visible_agencies
 from zhifa.documents.rendering import qr_code
 from zhifa.inspections import importer, selectors, services
-from zhifa.inspections.choices import Grade, InspectionState, PlanKind, PlanState, Source
+from zhifa.inspections.choices import DrawState, Grade, InspectionState, PlanKind, PlanState, Source
 from zhifa.inspections.forms import (
     ActiveForm,
     ApproveForm,
+    DrawFreezeForm,
+    DrawSeedForm,
     ForCauseForm,
     ImportForm,
     PlanForm,
     TargetForm,
     plan_initial,
 )
-from zhifa.inspections.models import Inspection, InspectionPlan, InspectionTarget, InspectorRelation
+from zhifa.inspections.models import Inspection, InspectionPlan, InspectionTarget, InspectorRelation, RandomInspection
+from zhifa.ledger import blobs
+from zhifa.ledger.models import Checkpoint
 from zhifa.personnel.models import Officer
 
 PAGE_SIZE = 50
@@ -236,16 +241,58 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_visible(actor, pk)
     if plan is None:
         raise Http404
-    form = ApproveForm(request.POST or None)
+    form = ApproveForm(request.POST if request.POST.get("do") == "approve" else None)
+    may_draw = (
+        plan.state == PlanState.PUBLISHED and plan.kind == PlanKind.ROUTINE and selectors.may_plan(actor, plan.agency)
+    )
+    draws = list(plan.joint_draws.select_related("plan").order_by("pk"))
+    open_draw = next((draw for draw in draws if draw.state != DrawState.DRAWN), None)
+    joint = (
+        selectors.plan_list_for(actor)
+        .filter(state=PlanState.PUBLISHED, kind=PlanKind.ROUTINE, year=plan.year, agency__in=_writable_agencies(actor))
+        .exclude(pk=plan.pk)
+    )
+    freeze = DrawFreezeForm(request.POST if request.POST.get("do") == "freeze" else None, joint=joint)
+    seed = DrawSeedForm(request.POST if request.POST.get("do") == "seed" else None)
     if request.method == "POST":
+        action = request.POST.get("do")
         try:
-            if request.POST.get("do") == "approve" and form.is_valid():
+            if action == "approve" and form.is_valid():
                 services.plan_approve(actor=actor, plan=plan, late_reason=form.cleaned_data["late_reason"])
-            elif request.POST.get("do") == "publish":
+            elif action == "publish":
                 services.plan_publish(actor=actor, plan=plan)
+            elif action == "freeze" and may_draw and freeze.is_valid():
+                data = freeze.cleaned_data
+                announcement = services.draw_announcement(
+                    kind=data["seed_kind"],
+                    entries_ahead=data["entries_ahead"] or 0,
+                    drand_chain=data["drand_chain"],
+                    drand_round=data["drand_round"] or 0,
+                    witnesses=data["witnesses"].splitlines(),
+                    how=data["how"],
+                    not_before=data["not_before"],
+                )
+                services.draw_freeze(
+                    actor=actor,
+                    plans=[plan, *data["joint"]],
+                    announcement=announcement,
+                    inspectors_per_target=data["inspectors_per_target"],
+                )
+            elif action == "seed" and open_draw is not None and seed.is_valid():
+                drawn = services.draw_seed(actor=actor, draw=open_draw, value=seed.cleaned_data["value"])
+                services.draw_run(actor=actor, draw=drawn)
+            elif action == "run" and open_draw is not None:
+                services.draw_run(actor=actor, draw=open_draw)
+            else:
+                raise _Invalid
         except Refusal as refusal:
             messages.error(request, str(refusal))
-        return redirect("inspection_plan", pk)
+        except _Invalid:
+            pass
+        else:
+            return redirect("inspection_plan", pk)
+        if action not in ("freeze", "seed"):
+            return redirect("inspection_plan", pk)
     return render(
         request,
         "inspections/plan_detail.html",
@@ -255,9 +302,38 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_approve": plan.state == PlanState.DRAFT and actor.has_role(*services.HEADS),
             "may_publish": plan.state == PlanState.APPROVED and selectors.may_plan(actor, plan.agency),
             "may_edit": plan.state == PlanState.DRAFT and selectors.may_plan(actor, plan.agency),
+            "may_freeze": may_draw and open_draw is None,
+            "freeze_form": freeze,
+            "draws": draws,
+            "open_draw": open_draw if may_draw else None,
+            "seed_ready": open_draw is not None and _seed_ready(open_draw),
+            "seed_form": seed,
+            "checkpoint": _announced_checkpoint(open_draw if may_draw else None),
             "inspections": plan.inspections.select_related("target").order_by("planned_on")[:200],
         },
     )
+
+
+class _Invalid(Exception):
+    """A form that did not validate: the page is shown again with its errors."""
+
+
+def _seed_ready(draw: RandomInspection) -> bool:
+    """Whether the announced value can exist yet: a ledger checkpoint the system knows of; a drand round or the
+    witnesses' numbers the system cannot see, so always offered."""
+    if draw.state != DrawState.FROZEN:
+        return False
+    seed = draw.announcement
+    if seed.get("source") == "ledger_checkpoint":
+        return Checkpoint.objects.filter(size__gte=seed["tree_size"]).exists()
+    return True
+
+
+def _announced_checkpoint(draw: RandomInspection | None) -> Checkpoint | None:
+    """The checkpoint a draw's seed names, once signed (shown beside the seed form, to be copied and checked)."""
+    if draw is None or draw.state != DrawState.FROZEN or draw.announcement.get("source") != "ledger_checkpoint":
+        return None
+    return Checkpoint.objects.filter(size__gte=draw.announcement["tree_size"]).order_by("pk").first()
 
 
 @login_required
@@ -520,3 +596,49 @@ def public_code(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=status,
     )
+
+
+# --- the draw's public page (双随机、一公开) --------------------------------------------------------------------
+
+
+def public_draw(request: HttpRequest, pk: int) -> HttpResponse:
+    """A draw, public from its freezing: the plans, the inputs' hash and its ledger entry, the inputs file, the
+    seed's source named in advance; then the seed, the result's hash, the result list and the shortfalls."""
+    draw = selectors.draw_public(pk)
+    if draw is None:
+        raise Http404
+    seed_value = draw.seed_value
+    return render(
+        request,
+        "inspections/public_draw.html",
+        {
+            "draw": draw,
+            "plans": draw.plans.select_related("agency").prefetch_related("items").order_by("pk"),
+            "rows": selectors.draw_rows(draw),
+            "command": (
+                f"python -m zhifa_draw recompute published.json --seed-value {shlex.quote(seed_value)} "
+                f"--expect-inputs-sha256 {draw.inputs_sha256} --expect-result-sha256 {draw.result_sha256}"
+            )
+            if draw.result_sha256
+            else "",
+        },
+    )
+
+
+def public_draw_file(request: HttpRequest, pk: int, which: str) -> HttpResponseBase:
+    """The published inputs file (or the result) of a draw, re-hashed before it is sent."""
+    draw = selectors.draw_public(pk)
+    if draw is None:
+        raise Http404
+    digest = draw.inputs_sha256
+    if which == "result":
+        if not draw.result_sha256:
+            raise Http404
+        digest = draw.result_sha256
+    problem = blobs.verify(digest)
+    if problem is not None:
+        return HttpResponse(f"文件已损坏或缺失：{problem}", status=409, content_type="text/plain; charset=utf-8")
+    response = StreamingHttpResponse(blobs.open_verified(digest), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="draw-{draw.pk}-{which}-{digest[:12]}.json"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
