@@ -149,3 +149,26 @@ def test_freeze_seed_run_and_recompute(ground: Any, tmp_path: Path) -> None:
         call_command("inspections", "redraw", str(draw.pk), stdout=StringIO())
     assert exited.value.code == 1
     assert draw.announcement["log"] == settings.LEDGER_ORIGIN
+
+
+def test_the_plan_page_offers_the_freeze_to_planners_only(ground: Any) -> None:
+    world = ground.world
+    draw = _frozen(ground)
+    # As if drawn (a new draw may be frozen once the last one is done).
+    done = {"seed_value": "x", "seeded_at": draw.frozen_at, "result_sha256": "0" * 64, "drawn_at": draw.frozen_at}
+    RandomInspection.objects.filter(pk=draw.pk).update(state=DrawState.DRAWN, **done)
+    officer, supervisor = Client(), Client()
+    officer.force_login(world.officer_user)
+    supervisor.force_login(world.supervisor)
+    url = f"/inspections/plans/{draw.plan.pk}/"
+    assert "冻结名录并公布" in officer.get(url).content.decode()
+    assert "冻结名录并公布" not in supervisor.get(url).content.decode()
+    answer = officer.post(
+        url, {"do": "freeze", "seed_kind": "witnesses", "witnesses": "张三\n李四"} | {"inspectors_per_target": 2}
+    )
+    assert answer.status_code == 302
+    frozen = RandomInspection.objects.exclude(pk=draw.pk).get()
+    assert frozen.announcement == {"source": "witnesses", "witnesses": ["张三", "李四"]}
+    page = officer.get(url).content.decode()
+    assert "录入随机种子" in page
+    assert "录入随机种子" not in supervisor.get(url).content.decode()
