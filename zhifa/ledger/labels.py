@@ -97,6 +97,22 @@ ACTION_LABELS = {
     "supervision.warning_open": "发出执法监督预警",
     "supervision.warning_resolve": "执法监督预警消除",
     "supervision.warning_dismiss": "排除执法监督预警（附理由）",
+    "inspection_target.create": "登记检查对象",
+    "inspection_target.update": "修改检查对象信息",
+    "inspection_target.deactivate": "检查对象移出名录库",
+    "inspection_target.activate": "检查对象重新纳入名录库",
+    "inspection_target.import": "导入检查对象名录",
+    "inspector_relation.record": "登记执法检查人员回避关系",
+    "inspection_plan.create": "制定检查计划",
+    "inspection_plan.update": "修改检查计划",
+    "inspection_plan.approve": "批准检查计划",
+    "inspection_plan.publish": "公布检查计划",
+    "inspection.create": "登记涉企行政检查",
+    "inspection.code_issued": "生成检查码",
+    "inspection.code_scanned": "企业扫码确认检查人员到场",
+    "inspection.draw_frozen": "冻结并公布双随机抽取名录",
+    "inspection.draw_seeded": "录入双随机抽取种子",
+    "inspection.drawn": "完成双随机抽取",
 }
 
 
