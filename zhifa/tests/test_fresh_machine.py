@@ -72,7 +72,15 @@ def test_a_bad_setting_is_a_message_not_a_traceback(tmp_path):
 def test_a_demo_load_interrupted_half_way_leaves_nothing_and_the_next_one_loads(tmp_path, migrated_data_folder):
     env = _env(migrated_data_folder(tmp_path))  # `zhifa migrate` run once per session (conftest.py)
     database = tmp_path / "zhifa.sqlite3"
-    first = subprocess.Popen([*ZHIFA, "demo"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    # SIGINT at its default in the child: a suite started in the background (`make test &`) runs with SIGINT
+    # ignored, which Python then keeps, and Ctrl-C would never reach the load.
+    first = subprocess.Popen(
+        [*ZHIFA, "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     # Interrupted (Ctrl-C) once it is writing: the load's one transaction holds the write lock by then.
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and first.poll() is None:
