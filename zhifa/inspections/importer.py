@@ -21,13 +21,14 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from zhifa.core.choices import Domain
-from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import require_role
 from zhifa.core.validators import credit_code_check_char
 from zhifa.inspections.models import InspectionTarget
 from zhifa.inspections.services import PLANNERS, TARGET_FIELDS, target_values
 from zhifa.ledger.services import record
+from zhifa.powers.excel import ImportRefused as ImportRefused  # one row report for every list import
+from zhifa.powers.excel import RowError as RowError
 
 MAX_ROWS = 20_000
 MAX_BYTES = 10 * 1024 * 1024  # 20,000 rows of 200 bytes are 4 MB
@@ -43,27 +44,6 @@ COLUMNS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 HEADERS = {field: header for field, header, _ in COLUMNS}
 DOMAINS = {str(label): value for value, label in Domain.choices} | {value: value for value in Domain.values}
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if not self.row:
-            return self.message
-        return f"第{self.row}行“{self.column}”：{self.message}" if self.column else f"第{self.row}行：{self.message}"
-
-
-class ImportRefused(Refusal):
-    """A file refused whole: every problem found, each with its row and column."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        more = f"（共{len(errors)}处问题，整个文件未导入）" if len(errors) > 1 else "（整个文件未导入）"
-        super().__init__(f"{errors[0]}{more}", field="file")
-        self.errors = errors
 
 
 @dataclass(frozen=True)
