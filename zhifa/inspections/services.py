@@ -575,6 +575,16 @@ def _move(inspection: Inspection, to: str) -> None:
     inspection.state = to
 
 
+def _visit_facts(inspection: Inspection) -> dict[str, Any]:
+    """What every visit entry names: the body, the business and the planned day."""
+    return {
+        "agency": inspection.agency.name,
+        "target": inspection.target.name,
+        "credit_code": inspection.target.credit_code,
+        "planned_on": inspection.planned_on.isoformat(),
+    }
+
+
 def inspection_issue_code(*, actor: User, inspection: Inspection) -> Inspection:
     """Make the inspection code before an on-site visit: refused for an off-site inspection (no visit, no code),
     a planned day already past, or fewer than two officers able to enforce on the planned day."""
@@ -627,10 +637,7 @@ def inspection_issue_code(*, actor: User, inspection: Inspection) -> Inspection:
             action="inspection.code_issued",
             subject=inspection,
             facts={
-                "agency": inspection.agency.name,
-                "target": inspection.target.name,
-                "credit_code": inspection.target.credit_code,
-                "planned_on": inspection.planned_on.isoformat(),
+                **_visit_facts(inspection),
                 "officers": sorted(
                     [officer.name, officer.pk, certificate.number if certificate else None]
                     for officer, certificate in shown
@@ -700,10 +707,7 @@ def inspection_record_scan(*, token: str, network: str, agent: str) -> Scan:
             action="inspection.code_scanned",
             subject=inspection,
             facts={
-                "agency": inspection.agency.name,
-                "target": inspection.target.name,
-                "credit_code": inspection.target.credit_code,
-                "planned_on": inspection.planned_on.isoformat(),
+                **_visit_facts(inspection),
                 "scanned_at": inspection.code_scanned_at.isoformat(),
                 "network": network,
                 "agent": agent,
