@@ -70,6 +70,15 @@ INSPECTION_WINDOWS = InspectionWindows(
 # this rule too, and with its `source` leave out the for-cause checks the prototype excludes.
 INSPECTION_ACTS = ("record_inspection",)
 
+
+def repetition(first_agency: int, later_agency: int, gap: int) -> str | None:
+    """Whether two inspections of one business `gap` days apart repeat: "agencies" (two bodies within
+    `agencies_days`), "twice" (within `same_days`), or None. The one reading of INSPECTION_WINDOWS."""
+    if first_agency != later_agency and gap <= INSPECTION_WINDOWS.agencies_days:
+        return "agencies"
+    return "twice" if gap <= INSPECTION_WINDOWS.same_days else None
+
+
 # States where a case ended without a decision on the merits: their reason must be in the file.
 ENDED_WITHOUT_DECISION = (State.NOT_FILED, State.TERMINATED, State.NO_PENALTY, State.HANDED_OVER)
 
@@ -316,7 +325,8 @@ def _repeated_inspections(today: date) -> Iterator[Finding]:
             gap = (later[1] - first[1]).days
             if first[2] == later[2]:  # two visits in one investigation are one inspection of the business
                 continue
-            if first[3] != later[3] and gap <= across:
+            kind = repetition(first[3], later[3], gap)
+            if kind == "agencies":
                 yield Finding(
                     later[3],
                     f"business:{code}:agencies:{first[0]}:{later[0]}",
@@ -324,7 +334,7 @@ def _repeated_inspections(today: date) -> Iterator[Finding]:
                     f"{later[4]}现场检查，不同部门 {across} 日内重复检查（间隔 {gap} 日）",
                     later[2],
                 )
-            elif gap <= same:
+            elif kind == "twice":
                 yield Finding(
                     later[3],
                     f"business:{code}:twice:{first[0]}:{later[0]}",

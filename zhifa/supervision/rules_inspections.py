@@ -13,7 +13,7 @@ from itertools import combinations
 
 from django.utils.translation import gettext_lazy as _
 
-from zhifa.supervision.rules_core import INSPECTION_WINDOWS, LOOKBACK_DAYS
+from zhifa.supervision.rules_core import INSPECTION_WINDOWS, LOOKBACK_DAYS, repetition
 from zhifa.supervision.warning_rules import Finding, WarningRule, register
 
 # An on-site inspection's code is scanned at the door on the visit's day; the day after, a missing scan is a warning
@@ -44,18 +44,19 @@ def _repeated(today: date) -> Iterator[Finding]:
     for code, visits in sorted(by_code.items()):
         for first, later in combinations(visits, 2):
             gap = (later[1] - first[1]).days
-            if first[2] != later[2] and gap <= across:
+            kind = repetition(first[2], later[2], gap)
+            if kind == "agencies":
                 yield Finding(
                     later[2],
                     f"inspections:{code}:agencies:{first[0]}:{later[0]}",
                     f"统一社会信用代码 {code} 的企业于 {first[1]:%Y-%m-%d} 被{first[3]}、{later[1]:%Y-%m-%d} 被"
                     f"{later[3]}检查，不同部门 {across} 日内重复检查（间隔 {gap} 日），宜综合查一次",
                 )
-            elif first[2] == later[2] and gap <= same:
+            elif kind == "twice":
                 yield Finding(
                     later[2],
                     f"inspections:{code}:twice:{first[0]}:{later[0]}",
-                    f"统一社会信用代码 {code} 的企业于 {first[1]:%Y-%m-%d} 和 {later[1]:%Y-%m-%d} 两次被{later[3]}"
+                    f"统一社会信用代码 {code} 的企业于 {first[1]:%Y-%m-%d} 和 {later[1]:%Y-%m-%d} 两次被"
                     f"检查，{same} 日内重复检查（间隔 {gap} 日）",
                 )
 

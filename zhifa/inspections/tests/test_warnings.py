@@ -59,8 +59,8 @@ def test_repeated_visits_not_scanned_and_over_cap(ground: Any) -> None:
         risk_grade="B",
         credit_grade="B",
     )
-    _inspection(ground, other, 100, plan=branch_plan, off_site=True)
-    _inspection(ground, twin, 40, agency=world.sibling, plan=sibling_plan, off_site=True)  # 60 days apart: fine
+    _inspection(ground, other, 101, plan=branch_plan, off_site=True)
+    _inspection(ground, twin, 40, agency=world.sibling, plan=sibling_plan, off_site=True)  # 61 days apart: fine
     repeated = _details("inspection.repeated_visits")
     assert len(repeated) == 1
     assert "60 日内重复检查" in repeated[0]
