@@ -42,6 +42,15 @@ class DocumentKind(models.TextChoices):
     SUPERVISION_URGING = "supervision_urging", _("行政执法监督督办函")
     SUPERVISION_OPINION = "supervision_opinion", _("行政执法监督意见书")
     SUPERVISION_DECISION = "supervision_decision", _("行政执法监督决定书")
+    # 司法部办公厅《行政检查文书基本格式文本（试行）》(2025): seven templates, 审批—通知—实施—记录—反馈
+    # (zhifa/inspections/documents.py; docs/inspections.md says which names were read and which inferred).
+    INSPECTION_APPROVAL = "inspection_approval", _("行政检查审批表")
+    INSPECTION_NOTICE = "inspection_notice", _("行政检查通知书")
+    SITE_INSPECTION_RECORD = "site_inspection_record", _("现场检查笔录")
+    INSPECTION_INQUIRY = "inspection_inquiry", _("行政检查询问笔录")
+    INSPECTION_SAMPLING = "inspection_sampling", _("行政检查抽样记录")
+    INSPECTION_SURVEY = "inspection_survey", _("行政检查勘验笔录")
+    INSPECTION_RESULT = "inspection_result", _("行政检查结果告知书")
 
 
 # The code in each kind's number. Never change a code in use: numbers already issued carry it.
@@ -70,4 +79,11 @@ KIND_CODES: dict[DocumentKind, str] = {
     DocumentKind.SUPERVISION_URGING: "监督",
     DocumentKind.SUPERVISION_OPINION: "监意",
     DocumentKind.SUPERVISION_DECISION: "监决",
+    DocumentKind.INSPECTION_APPROVAL: "检审",
+    DocumentKind.INSPECTION_NOTICE: "检通",
+    DocumentKind.SITE_INSPECTION_RECORD: "检笔",
+    DocumentKind.INSPECTION_INQUIRY: "检询",
+    DocumentKind.INSPECTION_SAMPLING: "检样",
+    DocumentKind.INSPECTION_SURVEY: "检勘",
+    DocumentKind.INSPECTION_RESULT: "检果",
 }

@@ -52,10 +52,7 @@ class InspectionState(models.TextChoices):
 
     planned → code_issued → on_site (the code scanned at the door) → result_recorded → told → published;
     planned → off_site_reviewed (written review, no visit, 海南条例 第十六条) → result_recorded → …;
-    planned / code_issued → cancelled.
-
-    Issue 19's first half of the visit moves an inspection only through planned, code_issued and on_site;
-    the result states are named here so that the list is designed once, and come with the next step."""
+    planned / code_issued → cancelled."""
 
     PLANNED = "planned", _("待检查")
     CODE_ISSUED = "code_issued", _("已生成检查码")
@@ -83,6 +80,45 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 # States whose inspections count towards the yearly cap: every one but a cancelled one (it was never made).
 COUNTED_STATES = frozenset(set(InspectionState) - {InspectionState.CANCELLED})
+
+
+class ReviewMethod(models.TextChoices):
+    """How an off-site inspection was made (海南条例 第十六条: no visit where these suffice)."""
+
+    WRITTEN = "written", _("书面核查")
+    SHARED_DATA = "shared_data", _("信息共享比对")
+    SMART = "smart", _("智慧监管（在线监测、视频等）")
+
+
+class Outcome(models.TextChoices):
+    """The result of one inspection (检查结果), told to the business and published."""
+
+    NO_PROBLEM = "no_problem", _("未发现问题")
+    CORRECTED = "corrected", _("发现问题，责令改正")
+    CASE_OPENED = "case_opened", _("发现涉嫌违法行为，已登记案源")
+
+
+class ToldHow(models.TextChoices):
+    """How the result was told to the business (海南条例 第二十二条)."""
+
+    ON_THE_SPOT = "on_the_spot", _("当场告知")
+    SERVED = "served", _("送达结果告知书")
+    ELECTRONIC = "electronic", _("电子送达")
+
+
+class ActKind(models.TextChoices):
+    """Records made on a visit besides the visit's own (司法部 2025 检查文书: 询问、抽样、勘验)."""
+
+    INQUIRY = "inquiry", _("询问")
+    SAMPLING = "sampling", _("抽样")
+    SURVEY = "survey", _("勘验")
+
+
+class ObjectionKind(models.TextChoices):
+    """What a business may file about an inspection from its code (海南条例 第十七条、第二十五条)."""
+
+    OBJECTION = "objection", _("对检查结果有异议")
+    COMPLAINT = "complaint", _("对检查行为投诉")
 
 
 class RelationKind(models.TextChoices):

@@ -16,18 +16,25 @@ from zhifa.core.choices import Domain
 from zhifa.core.models import Agency, User
 from zhifa.core.validators import validate_credit_code
 from zhifa.inspections.choices import (
+    ActKind,
     Cause,
     DrawState,
     Grade,
     InspectionState,
+    ObjectionKind,
+    Outcome,
     PlanKind,
     PlanState,
     RelationKind,
+    ReviewMethod,
     SeedKind,
     Source,
+    ToldHow,
 )
 from zhifa.personnel.models import Officer
 from zhifa.powers.models import InspectionItem
+
+RESULT_STATES = [InspectionState.RESULT_RECORDED, InspectionState.TOLD, InspectionState.PUBLISHED]
 
 
 class InspectionTarget(models.Model):
@@ -253,6 +260,33 @@ class Inspection(models.Model):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人"))
     created_by_name = models.CharField(_("登记人姓名"), max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The off-site review (非现场检查, 海南条例 第十六条): how, and what was reviewed.
+    review_method = models.CharField(_("非现场检查方式"), max_length=20, choices=ReviewMethod.choices, blank=True)
+    review_note = models.TextField(_("核查情况"), max_length=5000, blank=True)
+    reviewed_at = models.DateTimeField(_("非现场检查记录时间"), null=True, blank=True)
+    # The on-site record (现场检查笔录): when, who of the business was present, what was found, what they said.
+    visit_started_at = models.DateTimeField(_("现场检查开始时间"), null=True, blank=True)
+    visit_ended_at = models.DateTimeField(_("现场检查结束时间"), null=True, blank=True)
+    site_present = models.CharField(_("企业在场人员"), max_length=200, blank=True)
+    site_record = models.TextField(_("现场检查情况"), max_length=10000, blank=True)
+    business_statement = models.TextField(_("企业陈述、申辩或异议"), max_length=5000, blank=True)
+    # The photos and videos of the visit: [[sha256, name], …], the files of the ledger entry that recorded it.
+    site_files = models.JSONField(_("现场照片和录像"), default=list, blank=True)
+    recorded_at = models.DateTimeField(_("现场检查笔录记录时间"), null=True, blank=True)
+    # The result (检查结果), told within 5 working days and published within 20 (RULES.md; the dues are fixed
+    # when the result is recorded, from `periods.PERIODS`).
+    outcome = models.CharField(_("检查结果"), max_length=20, choices=Outcome.choices, blank=True)
+    findings = models.TextField(_("检查发现"), max_length=5000, blank=True)
+    result_on = models.DateField(_("检查结果作出日期"), null=True, blank=True)
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("登记的案源")
+    )
+    tell_due = models.DateField(_("告知期限"), null=True, blank=True)
+    told_at = models.DateTimeField(_("告知时间"), null=True, blank=True)
+    told_how = models.CharField(_("告知方式"), max_length=20, choices=ToldHow.choices, blank=True)
+    publish_due = models.DateField(_("公开期限"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+    cancel_reason = models.CharField(_("撤销理由"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("涉企行政检查")
@@ -285,8 +319,111 @@ class Inspection(models.Model):
                 condition=~Q(state=InspectionState.ON_SITE) | Q(code_scanned_at__isnull=False),
                 name="inspection_on_site_was_scanned",
             ),
+            # The result's steps in order: an outcome with its day and dues; told after; published after told.
+            models.CheckConstraint(
+                condition=Q(outcome="", result_on__isnull=True)
+                | (Q(outcome__in=Outcome.values) & Q(result_on__isnull=False, tell_due__isnull=False))
+                & Q(publish_due__isnull=False),
+                name="inspection_outcome_has_dues",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=RESULT_STATES) | ~Q(outcome=""),
+                name="inspection_result_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(told_at__isnull=True) | (~Q(outcome="") & ~Q(told_how="")),
+                name="inspection_told_after_result",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(told_at__isnull=False),
+                name="inspection_published_after_told",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome=Outcome.CASE_OPENED) | Q(case__isnull=False),
+                name="inspection_case_opened_has_case",
+            ),
         ]
-        indexes = [models.Index(fields=["target", "planned_on"], name="inspection_target_day")]
+        indexes = [
+            models.Index(fields=["target", "planned_on"], name="inspection_target_day"),
+            models.Index(fields=["agency", "state"], name="inspection_agency_state"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.planned_on} {self.target.name}（{self.get_source_display()}）"
+
+
+class InspectionAct(models.Model):
+    """A record made during an on-site visit besides the visit's own: an inquiry, a sampling, a survey (询问笔录、
+    抽样记录、勘验笔录 of the 2025 standard documents), with its files; each issues its numbered document."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="acts")
+    kind = models.CharField(_("类别"), max_length=20, choices=ActKind.choices)
+    person = models.CharField(_("被询问人或见证人"), max_length=200, blank=True)
+    text = models.TextField(_("记录内容"), max_length=10000)
+    files = models.JSONField(_("照片和录像"), default=list, blank=True)
+    at = models.DateTimeField(_("记录时间"))
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    by_name = models.CharField(_("记录人"), max_length=150)
+
+    class Meta:
+        verbose_name = _("现场检查记录")
+        verbose_name_plural = _("现场检查记录")
+        ordering = ["at", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(kind__in=ActKind.values), name="inspection_act_kind_known")]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id} {self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class InspectionDocument(models.Model):
+    """A numbered document of an inspection (the seven of 司法部《行政检查文书基本格式文本（试行）》), as issued:
+    its number, the SHA-256 of its PDF in the evidence store, the ledger entry that recorded its issue."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="documents")
+    act = models.ForeignKey(InspectionAct, on_delete=models.PROTECT, null=True, blank=True, related_name="documents")
+    kind = models.CharField(_("文书种类"), max_length=30)
+    number = models.CharField(_("文号"), max_length=100, unique=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    issued_at = models.DateTimeField(_("制作时间"))
+    issued_by_name = models.CharField(_("制作人"), max_length=150)
+    entry_index = models.BigIntegerField(_("账本记录序号"))
+
+    class Meta:
+        verbose_name = _("行政检查文书")
+        verbose_name_plural = _("行政检查文书")
+        ordering = ["issued_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class InspectionObjection(models.Model):
+    """An objection to an inspection's result or a complaint about the inspection, filed by the business from its
+    inspection code (the code's token is its key; no login). An objection goes to the inspecting body, a
+    complaint to its supervisor; each is answered within `periods.PERIODS["objection_answer"]`."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="objections")
+    kind = models.CharField(_("类别"), max_length=20, choices=ObjectionKind.choices)
+    text = models.TextField(_("事实和理由"), max_length=3000)
+    contact = models.CharField(_("联系人及电话"), max_length=100, blank=True)
+    filed_at = models.DateTimeField(_("提交时间"))
+    answer_due = models.DateField(_("答复期限"))
+    answer = models.TextField(_("答复内容"), max_length=5000, blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    answered_by_name = models.CharField(_("答复人"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("企业异议和投诉")
+        verbose_name_plural = _("企业异议和投诉")
+        ordering = ["filed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ObjectionKind.values), name="inspection_objection_kind_known"),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, answer="") | (Q(answered_at__isnull=False) & ~Q(answer="")),
+                name="inspection_objection_answered_with_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id} {self.get_kind_display()}"

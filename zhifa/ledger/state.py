@@ -7,6 +7,7 @@ in the subject's latest entry: a row changed behind the services' back is caught
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -97,6 +98,16 @@ def _benchmark(instance: models.Model) -> dict[str, Any]:
     return {**state, "tiers": tiers}
 
 
+def _inspection_objection(instance: models.Model) -> dict[str, Any]:
+    """An objection's text and answer by their digests: the row keeps the words, the ledger their SHA-256."""
+    state = _fields("inspection_id", "kind", "answer_due", "answered_at")(instance)
+    return {
+        **state,
+        "text_sha256": hashlib.sha256(str(getattr(instance, "text", "")).encode()).hexdigest(),
+        "answer_sha256": hashlib.sha256(str(getattr(instance, "answer", "")).encode()).hexdigest(),
+    }
+
+
 # label of the model → the fields of its state. One explicit table, no registration magic.
 SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
     "core.user": _user,
@@ -180,6 +191,31 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
         "repaired_on",
     ),
     "publicity.creditrepair": _fields("publication_id", "state", "answered_on"),
+    # An inspection of a business: what the public code page, the portal and the supervisor read of it.
+    "inspections.inspection": _fields(
+        "agency_id",
+        "target_id",
+        "source",
+        "cause",
+        "plan_id",
+        "planned_on",
+        "off_site",
+        "state",
+        "code_scanned_at",
+        "over_cap",
+        "review_method",
+        "visit_started_at",
+        "visit_ended_at",
+        "outcome",
+        "result_on",
+        "case_id",
+        "tell_due",
+        "told_at",
+        "told_how",
+        "publish_due",
+        "published_at",
+    ),
+    "inspections.inspectionobjection": _inspection_objection,
     # A complaint's handling, never its complainant (the entries keep only a salted hash of who he is).
     "complaints.complaint": _fields(
         "state", "handling_agency_id", "case_id", "accepted_on", "closed_on", "not_inspect_reason", "transferred_to"
