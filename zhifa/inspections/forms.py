@@ -10,8 +10,19 @@ from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.choices import Domain
 from zhifa.core.models import Agency
-from zhifa.inspections.choices import Cause, Grade, PlanKind, SeedKind
+from zhifa.inspections.choices import (
+    ActKind,
+    Cause,
+    Grade,
+    ObjectionKind,
+    Outcome,
+    PlanKind,
+    ReviewMethod,
+    SeedKind,
+    ToldHow,
+)
 from zhifa.inspections.models import InspectionPlan
+from zhifa.ledger.forms import EvidenceField
 from zhifa.powers.models import InspectionItem
 
 
@@ -237,4 +248,76 @@ class DrawSeedForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("检查点的根哈希或 drand 随机数（64位十六进制）；见证人的数字每行一名，按公告顺序"),
+    )
+
+
+# --- the visit's second half (visit.py) ---------------------------------------------------------------------------
+
+
+class _TimeInput(forms.TimeInput):
+    input_type = "time"
+
+
+def _area(label: Any, limit: int, *, required: bool = True, help_text: Any = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=limit,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ReviewForm(forms.Form):
+    method = forms.ChoiceField(label=_("非现场检查方式"), choices=ReviewMethod.choices)
+    note = _area(_("核查情况"), 5000, help_text=_("核查了哪些材料或数据、发现了什么"))
+    evidence = EvidenceField(label=_("核查材料"))
+
+
+class VisitForm(forms.Form):
+    started_at = forms.TimeField(label=_("现场检查开始时间"), widget=_TimeInput)
+    ended_at = forms.TimeField(label=_("现场检查结束时间"), widget=_TimeInput)
+    present = forms.CharField(label=_("企业在场人员"), max_length=200, help_text=_("姓名和职务"))
+    findings = _area(_("现场检查情况"), 10000)
+    statement = _area(
+        _("企业陈述、申辩或异议"),
+        5000,
+        required=False,
+        help_text=_("企业对检查要求有异议的，如实记录理由（海南条例 第十七条）"),
+    )
+    evidence = EvidenceField(label=_("现场照片和录像"))
+
+
+class ActForm(forms.Form):
+    kind = forms.ChoiceField(label=_("记录类别"), choices=ActKind.choices)
+    person = forms.CharField(label=_("被询问人或在场人"), max_length=200)
+    text = _area(_("记录内容"), 10000)
+    evidence = EvidenceField(label=_("照片和录像"))
+
+
+class ResultForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("检查结果"), choices=Outcome.choices, widget=forms.RadioSelect)
+    findings = _area(_("检查发现"), 5000, required=False, help_text=_("发现问题或登记案源的，写明问题"))
+    case_title = forms.CharField(
+        label=_("案由"), max_length=200, required=False, help_text=_("登记案源时填写，如：涉嫌收购来源不明木材")
+    )
+
+
+class TellForm(forms.Form):
+    how = forms.ChoiceField(label=_("告知方式"), choices=ToldHow.choices)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("撤销理由"), max_length=500)
+
+
+class AnswerForm(forms.Form):
+    answer = _area(_("答复内容"), 5000)
+
+
+class ObjectionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类别"), choices=ObjectionKind.choices, widget=forms.RadioSelect)
+    text = _area(_("事实和理由"), 3000)
+    contact = forms.CharField(
+        label=_("联系人及电话"), max_length=100, required=False, help_text=_("用于答复；不记入公开信息")
     )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from zhifa.inspections import views
+from zhifa.inspections import views, views_visit
 
 urlpatterns = [
     path("inspections/", views.target_list, name="inspection_targets"),
@@ -21,6 +21,15 @@ urlpatterns = [
     path("inspections/mine/", views.inspection_mine, name="inspection_mine"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/code/", views.inspection_code, name="inspection_code"),
+    path("inspections/<int:pk>/do/<str:name>/", views_visit.inspection_action, name="inspection_action"),
+    path("inspections/objections/<int:pk>/answer/", views_visit.objection_answer, name="inspection_objection_answer"),
+    # 检查结果公开 and the business's objection or complaint from its code: public, no login.
+    path("public/inspections/results/", views_visit.public_results, name="inspection_results_public"),
+    path(
+        "public/inspections/code/<str:token>/objection/",
+        views_visit.public_objection,
+        name="inspection_objection_public",
+    ),
     # 检查码核验: public, no login; the token is the key (services.CODE_BYTES).
     # 双随机、一公开: a draw is public from its freezing (the inputs file and its hash), then seed and result.
     path("public/inspections/draws/<int:pk>/", views.public_draw, name="inspection_draw_public"),

@@ -350,6 +350,16 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = selectors.inspection_visible(actor, pk)
     if inspection is None:
         raise Http404
+    return inspection_page(request, inspection)
+
+
+def inspection_page(
+    request: HttpRequest, inspection: Inspection, *, bound: tuple[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    """The inspection's page; `bound`: an action's form that came back with errors (views_visit)."""
+    from zhifa.inspections.views_visit import visit_panel
+
+    actor = request_user(request)
     show_code = inspection.state == InspectionState.CODE_ISSUED and _may_show_code(actor, inspection)
     return render(
         request,
@@ -361,7 +371,9 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_issue": inspection.state == InspectionState.PLANNED
             and not inspection.off_site
             and selectors.may_plan(actor, inspection.agency),
+            **visit_panel(actor, inspection, bound),
         },
+        status=status,
     )
 
 
@@ -580,6 +592,23 @@ def public_code(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 inspection, recorded = selectors.inspection_by_code(token), scan.recorded
     assert inspection is not None
+    return public_code_page(request, inspection, problem=problem, recorded=recorded, status=status)
+
+
+def public_code_page(
+    request: HttpRequest,
+    inspection: Inspection,
+    *,
+    problem: str = "",
+    recorded: bool | None = None,
+    status: int = 200,
+    objection_form: Any = None,
+    filed: Any = None,
+) -> HttpResponse:
+    """The code's public page: the record, the result once told, the business's objections and their answers,
+    and the form to object or complain (views_visit.public_objection)."""
+    from zhifa.inspections.forms import ObjectionForm
+
     officers = selectors.certificates_shown(list(inspection.officers.all()), inspection.agency, inspection.planned_on)
     return render(
         request,
@@ -593,6 +622,12 @@ def public_code(request: HttpRequest, token: str) -> HttpResponse:
             "may_confirm": inspection.state == InspectionState.CODE_ISSUED
             and inspection.code_scanned_at is None
             and inspection.planned_on <= timezone.localdate(),
+            "told": inspection.told_at is not None,
+            "objections": list(inspection.objections.all()),
+            "objection_form": (objection_form or ObjectionForm())
+            if inspection.state != InspectionState.CANCELLED and not request.user.is_authenticated
+            else None,
+            "filed": filed,
         },
         status=status,
     )
