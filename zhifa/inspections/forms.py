@@ -301,6 +301,12 @@ class ResultForm(forms.Form):
     case_title = forms.CharField(
         label=_("案由"), max_length=200, required=False, help_text=_("登记案源时填写，如：涉嫌收购来源不明木材")
     )
+    on_date = forms.DateField(
+        label=_("检查结果作出日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("不填为今天；告知（5个工作日）和公开（20个工作日）期限自该日起算"),
+    )
 
 
 class TellForm(forms.Form):

@@ -121,7 +121,12 @@ ACTIONS: dict[str, Action] = {
             and is_inspector(actor, i)
         ),
         lambda actor, i, data: visit.inspection_record_result(
-            actor=actor, inspection=i, outcome=data["outcome"], findings=data["findings"], case_title=data["case_title"]
+            actor=actor,
+            inspection=i,
+            outcome=data["outcome"],
+            findings=data["findings"],
+            case_title=data["case_title"],
+            on_date=data["on_date"],
         ),
         _("已记录检查结果"),
     ),

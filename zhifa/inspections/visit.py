@@ -286,14 +286,24 @@ def inspection_record_act(
 
 
 def inspection_record_result(
-    *, actor: User, inspection: Inspection, outcome: str, findings: str, case_title: str = ""
+    *,
+    actor: User,
+    inspection: Inspection,
+    outcome: str,
+    findings: str,
+    case_title: str = "",
+    on_date: date | None = None,
 ) -> Inspection:
     """检查结果: no problem, ordered to correct, or a case lead opened (through the cases' own service). The dues
-    to tell (5 working days) and publish (20) start on the result's day."""
+    to tell (5 working days) and publish (20) start on the result's day, `on_date` (today unless the result was
+    made earlier — a test report received before it is entered — and then the dues may have passed already)."""
     today = timezone.localdate()
+    on_date = on_date or today
     with translation.override("zh-hans"), transaction.atomic():
         inspection = _locked(inspection)
         _require_inspector(actor, inspection, "记录检查结果")
+        if on_date > today or on_date < inspection.planned_on:
+            raise Refusal(f"检查结果作出日期应在计划检查日期（{inspection.planned_on}）至今天之间", field="on_date")
         if inspection.state == InspectionState.ON_SITE and inspection.recorded_at is None:
             raise Refusal("请先记录现场检查笔录，再作出检查结果", field="state", rule=VISIT_RULE)
         if outcome not in Outcome.values:
@@ -313,7 +323,7 @@ def inspection_record_result(
                     "source": LeadSource.INSPECTION,
                     "title": title,
                     "summary": f"涉企行政检查（第{inspection.pk}号，{inspection.planned_on}）发现：{findings}"[:5000],
-                    "received_on": today,
+                    "received_on": on_date,
                     "party_kind": PartyKind.ORGANISATION,
                     "party_name": target.name,
                     "party_credit_code": target.credit_code,
@@ -323,10 +333,10 @@ def inspection_record_result(
             )
         inspection.outcome = outcome
         inspection.findings = findings
-        inspection.result_on = today
+        inspection.result_on = on_date
         inspection.case = case
-        inspection.tell_due = due(today, "tell")
-        inspection.publish_due = due(today, "publish")
+        inspection.tell_due = due(on_date, "tell")
+        inspection.publish_due = due(on_date, "publish")
         inspection.save(update_fields=["state", "outcome", "findings", "result_on", "case", "tell_due", "publish_due"])
         record(
             actor=actor,
@@ -335,6 +345,7 @@ def inspection_record_result(
             facts={
                 **_visit_facts(inspection),
                 "outcome": outcome,
+                "result_on": on_date.isoformat(),
                 "findings": findings,
                 "case_id": case.pk if case is not None else None,
                 "tell_due": inspection.tell_due.isoformat(),

@@ -48,7 +48,23 @@ def test_the_demo(settings, time_machine, django_capture_on_commit_callbacks):
     has_the_published_lists()
     judges_cases_by_the_law_of_their_dates()
     has_the_portal()
+    has_inspections_in_every_state()
     loads_once()
+
+
+def has_inspections_in_every_state() -> None:
+    """Issue 19's demo: a published plan and its draw, visits in every state, a repeated-inspection warning,
+    an objection waiting for its answer, a result told late."""
+    from zhifa.inspections.choices import InspectionState
+    from zhifa.inspections.models import Inspection, InspectionObjection, RandomInspection
+    from zhifa.supervision.models.warnings import SupervisionWarning
+
+    assert set(Inspection.objects.values_list("state", flat=True)) == set(InspectionState.values)
+    assert RandomInspection.objects.filter(state="drawn").exists()
+    assert SupervisionWarning.objects.filter(rule="inspection.repeated_visits").exists()
+    assert InspectionObjection.objects.filter(answered_at__isnull=True).exists()
+    late = Inspection.objects.filter(state=InspectionState.RESULT_RECORDED, tell_due__lt=TODAY)
+    assert late.exists()
 
 
 def judges_cases_by_the_law_of_their_dates() -> None:
