@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.template.loader import render_to_string
 from django.test import Client
 from pypdf import PdfReader
 
@@ -184,5 +185,8 @@ def test_a_kind_in_another_state_is_refused_naming_the_document_and_the_state(gr
         DocumentKind.INSPECTION_RESULT
     ]
     assert documents.kinds_available(world.supervisor, inspection) == []
+    panel = render_to_string("inspections/_documents.html", documents.documents_panel(world.officer_user, inspection))
+    assert "制作行政检查结果告知书" in panel
+    assert f'action="/inspections/{inspection.pk}/documents/issue/"' in panel
     assert not InspectionDocument.objects.exists()
     assert not Entry.objects.filter(action="inspection.document").exists()
