@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
 from zhifa.cases.choices import PartyKind
@@ -470,7 +471,7 @@ def _inspection_sample(kind: DocumentKind, common: Common) -> Document:
     from zhifa.documents.contexts import CONTEXTS
     from zhifa.inspections import documents as inspection_documents  # registers the kinds' contexts
 
-    context: Any = CONTEXTS[kind]
+    context: Callable[..., Document] = CONTEXTS[kind]
     shared = {
         **common,
         "business": inspection_documents.Business(
