@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from zhifa.inspections import views, views_visit
+from zhifa.inspections import views, views_documents, views_visit
 
 urlpatterns = [
     path("inspections/", views.target_list, name="inspection_targets"),
@@ -39,4 +39,14 @@ urlpatterns = [
         name="inspection_draw_file",
     ),
     path("public/inspections/code/<str:token>/", views.public_code, name="inspection_code_public"),
+    # The seven standard documents (司法部 2025 格式文本): issue one, download the PDF or a Word copy.
+    path("inspections/<int:pk>/documents/issue/", views_documents.document_issue, name="inspection_document_issue"),
+    path(
+        "inspections/<int:pk>/documents/<int:doc_pk>.pdf", views_documents.document_pdf, name="inspection_document_pdf"
+    ),
+    path(
+        "inspections/<int:pk>/documents/<int:doc_pk>.docx",
+        views_documents.document_docx,
+        name="inspection_document_docx",
+    ),
 ]

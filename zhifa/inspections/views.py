@@ -357,6 +357,7 @@ def inspection_page(
     request: HttpRequest, inspection: Inspection, *, bound: tuple[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
     """The inspection's page; `bound`: an action's form that came back with errors (views_visit)."""
+    from zhifa.inspections.documents import documents_panel
     from zhifa.inspections.views_visit import visit_panel
 
     actor = request_user(request)
@@ -372,6 +373,7 @@ def inspection_page(
             and not inspection.off_site
             and selectors.may_plan(actor, inspection.agency),
             **visit_panel(actor, inspection, bound),
+            **documents_panel(actor, inspection),
         },
         status=status,
     )

@@ -110,6 +110,7 @@ ACTION_LABELS = {
     "inspection.create": "登记涉企行政检查",
     "inspection.code_issued": "生成检查码",
     "inspection.code_scanned": "企业扫码确认检查人员到场",
+    "inspection.document": "制作行政检查文书（编号）",
     "inspection.draw_frozen": "冻结并公布双随机抽取名录",
     "inspection.draw_seeded": "录入双随机抽取种子",
     "inspection.drawn": "完成双随机抽取",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TypedDict
@@ -460,4 +461,69 @@ def _seizure_sample(kind: DocumentKind, common: Common, case: str) -> Document:
             reviewers="王监督、刘监督",
             reviewed_on=date(2026, 12, 4),
         )
+    if kind.value.startswith(("inspection_", "site_inspection")):
+        return _inspection_sample(kind, common)
     raise AssertionError(f"no sample for {kind}")
+
+
+def _inspection_sample(kind: DocumentKind, common: Common) -> Document:
+    """An inspection's standard documents (zhifa/inspections/documents.py): 张某某's sawmill, inspected for cause."""
+    from zhifa.documents.contexts import CONTEXTS
+    from zhifa.inspections import documents as inspection_documents  # registers the kinds' contexts
+
+    context: Callable[..., Document] = CONTEXTS[kind]
+    shared = {
+        **common,
+        "business": inspection_documents.Business(
+            name="张某某木材加工厂", credit_code="91150100MA0N123456", address="大青山市青山区林场路8号"
+        ),
+        "task": inspection_documents.TaskSource(source="有因检查", cause="投诉举报", reason="依据投诉举报线索"),
+        "items": (
+            inspection_documents.ItemRef(
+                code="DQS-JCX-001", name="木材经营加工企业进货查验检查", basis="《中华人民共和国森林法》第六十五条"
+            ),
+        ),
+        "officers": OFFICERS,
+        "assistants": ("钱辅助",),
+        "planned_on": date(2026, 11, 23),
+        "off_site": False,
+    }
+    photo = inspection_documents.FileRef(name="堆场全景.jpg", sha256="ab" * 32)
+    if kind == DocumentKind.INSPECTION_APPROVAL:
+        return context(**shared, proposed_by="李执法", proposed_on=date(2026, 11, 20), approval="", unannounced=True)
+    if kind == DocumentKind.INSPECTION_NOTICE:
+        return context(**shared, issued_on=date(2026, 11, 23))
+    if kind == DocumentKind.SITE_INSPECTION_RECORD:
+        return context(
+            **shared,
+            started_at=at(11, 23, 9),
+            ended_at=at(11, 23, 10, 30),
+            place="大青山市青山区林场路8号",
+            present="张某某（厂长）",
+            scanned_at=at(11, 23, 9),
+            found="木材堆场存放油松原木32根，未见木材运输证。",
+            statement="原木系合法收购，运输证在财务室。",
+            files=(photo,),
+        )
+    if kind == DocumentKind.INSPECTION_RESULT:
+        return context(
+            **shared,
+            outcome="corrected",
+            outcome_label="发现问题，责令改正",
+            findings="木材运输证未随货同行，已责令补办。",
+            result_on=date(2026, 11, 24),
+            case_title="",
+            case_ref="",
+            code_page="https://zhifa.example.cn/public/inspections/code/abc/",
+            complaint_to="大青山国家级自然保护区管理局",
+            remedies="",
+            issued_on=date(2026, 11, 24),
+        )
+    return context(
+        **shared,
+        at=at(11, 23, 9, 30),
+        person="张某某",
+        text="问：原木从何处收购？答：从本县林场收购。",
+        files=(photo,),
+        recorder="李执法",
+    )
