@@ -114,22 +114,25 @@ class GradeCoverage:
     def share(self) -> float | None:
         return _percent(self.covered, self.directory)
 
+    @property
+    def label(self) -> str:
+        return str(Grade(self.grade).label)
+
 
 def _year_inspections(year: int) -> QuerySet[Inspection]:
     return Inspection.objects.filter(planned_on__year=year, state__in=COUNTED_STATES)
 
 
-def _coverage(agencies: list[Agency], year: int) -> tuple[list[Coverage], list[GradeCoverage]]:
+def _coverage(agencies: list[Agency], scope: QuerySet[Agency], year: int) -> tuple[list[Coverage], list[GradeCoverage]]:
     """Two queries: the directories (with, per business, whether its agency inspected it in the year) by agency and
-    risk grade, and the year's inspections by agency."""
-    ids = [agency.pk for agency in agencies]
+    risk grade, and the year's inspections by agency; `scope` is `agencies` as a subquery (no list of ids)."""
     rows = {agency.pk: Coverage(agency.pk, agency.name) for agency in agencies}
     # A business of an agency's directory is covered when that agency inspected it (by its credit code, in
     # whichever directory the inspection found it) in the year.
     inspected = _year_inspections(year).filter(agency=OuterRef("agency"), target__credit_code=OuterRef("credit_code"))
     grades = {grade: [0, 0] for grade in Grade.values}
     directories = (
-        InspectionTarget.objects.filter(agency_id__in=ids, active=True)
+        InspectionTarget.objects.filter(agency__in=scope, active=True)
         .values("agency_id", "risk_grade")
         .annotate(n=Count("pk"), covered=Count("pk", filter=Exists(inspected)))
         .order_by()
@@ -144,7 +147,7 @@ def _coverage(agencies: list[Agency], year: int) -> tuple[list[Coverage], list[G
     code = "target__credit_code"
     made = (
         _year_inspections(year)
-        .filter(agency_id__in=ids)
+        .filter(agency__in=scope)
         .values("agency_id")
         .annotate(
             inspected=Count(code, distinct=True),
@@ -398,7 +401,7 @@ class Oversight:
     def chart(self) -> dict[str, Any]:
         """The grades' chart (supervision-overview.js draws `[data-chart]` from this shape)."""
         return {
-            "categories": [str(Grade(row.grade).label) for row in self.grades],
+            "categories": [row.label for row in self.grades],
             "series": [
                 {"name": _("名录库在库企业"), "data": [row.directory for row in self.grades]},
                 {"name": _("本年已检查"), "data": [row.covered for row in self.grades]},
@@ -448,7 +451,7 @@ def oversight_for(actor: User, year: int, today: date, *, agency: Agency | None 
         agencies_qs = agencies_qs.filter(path__startswith=agency.path)
         inspections = inspections.filter(agency__path__startswith=agency.path)
         objections = objections.filter(inspection__agency__path__startswith=agency.path)
-    coverage, grades = _coverage(list(agencies_qs.order_by("path")), year)
+    coverage, grades = _coverage(list(agencies_qs.order_by("path")), agencies_qs, year)
     over_cap = _year_inspections(year).filter(pk__in=inspections.values("pk"), over_cap=True)
     over_cap_total = over_cap.count()
     over_cap_rows = (

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from zhifa.core.permissions import request_user
 from zhifa.core.scoping import visible_agencies
 from zhifa.inspections import oversight
-from zhifa.inspections.choices import Grade, Source
+from zhifa.inspections.choices import Source
 
 
 def chosen_year(value: str, allowed: list[int], default: int) -> int:
@@ -50,7 +50,6 @@ def oversight_page(request: HttpRequest) -> HttpResponse:
             "agencies": agencies,
             "agency": agency,
             "sources": Source.choices,
-            "grade_labels": dict(Grade.choices),
             "task_lists": [(tasks[key], title, due) for key, title, due in titles],
         },
     )
