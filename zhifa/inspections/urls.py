@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from zhifa.inspections import views, views_documents, views_visit
+from zhifa.inspections import views, views_documents, views_oversight, views_visit
 
 urlpatterns = [
     path("inspections/", views.target_list, name="inspection_targets"),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("inspections/list/", views.inspection_list, name="inspection_list"),
     path("inspections/new/", views.inspection_new, name="inspection_new"),
     path("inspections/mine/", views.inspection_mine, name="inspection_mine"),
+    path("inspections/oversight/", views_oversight.oversight_page, name="inspection_oversight"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
     path("inspections/<int:pk>/code/", views.inspection_code, name="inspection_code"),
     path("inspections/<int:pk>/do/<str:name>/", views_visit.inspection_action, name="inspection_action"),
