@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from zhifa.core.models import Agency, User
 from zhifa.core.validators import credit_code_check_char
-from zhifa.inspections import importer, services, visit
+from zhifa.documents.choices import DocumentKind
+from zhifa.inspections import documents, importer, services, visit
 from zhifa.inspections.choices import (
     ActKind,
     Cause,
@@ -216,7 +217,11 @@ def _visit_to(officer: User, head: User, inspection: Inspection, *, step: int) -
     )
     if step == 2:
         return
-    result = visit.inspection_tell(actor=officer, inspection=result, how=ToldHow.ON_THE_SPOT)
+    how = ToldHow.ON_THE_SPOT
+    if step == 4:  # told by serving the numbered result notice (行政检查结果告知书), as a case lead was opened
+        documents.issue(actor=officer, inspection=result, kind=DocumentKind.INSPECTION_RESULT)
+        how = ToldHow.SERVED
+    result = visit.inspection_tell(actor=officer, inspection=result, how=how)
     if step == 3:
         visit.inspection_publish(actor=officer, inspection=result)
     if step == 4:
