@@ -343,6 +343,13 @@ def notices_waiting(actor: User) -> QuerySet[Any]:
     return notices_waiting_for(actor)
 
 
+def inspections_waiting(actor: User, today: date) -> list[Any]:
+    """The inspections' work waiting on the actor (inspections.desk.waiting_for)."""
+    from zhifa.inspections.desk import waiting_for
+
+    return waiting_for(actor, today)
+
+
 @dataclass(frozen=True)
 class Counts:
     """What the navigation's 「工作台」 badge shows: acts waiting, and periods (or certificates) passed."""
@@ -362,6 +369,7 @@ def counts_for(request: HttpRequest, today: date) -> Counts:
     overdue = overdue_count(actor, today) if reads_cases(actor) else 0
     if actor.has_role(*NOTICE_ROLES):
         todo += notices_waiting(actor).count()
+    todo += len(inspections_waiting(actor, today))
     if actor.has_role(Role.SYSADMIN, Role.SECADMIN):
         admin = admin_desk(actor, today)
         todo += admin.todo

@@ -30,6 +30,7 @@ def desk_context(request: HttpRequest, actor: User, today: date) -> dict[str, An
         context["tasks"] = selectors.tasks_for(actor, today)
         if actor.has_role(Role.SYSADMIN, Role.SECADMIN):
             context["admin_desk"] = selectors.admin_desk(actor, today)
+        context["inspection_tasks"] = selectors.inspections_waiting(actor, today)
         if actor.has_role(*selectors.NOTICE_ROLES):
             context["notices"] = list(selectors.notices_waiting(actor).select_related("agency")[: selectors.LIST_LIMIT])
         if actor.has_role(Role.SUPERVISOR) and reads_cases(actor):

@@ -25,6 +25,7 @@ from zhifa.inspections.choices import (
     Source,
     ToldHow,
 )
+from zhifa.inspections.desk import waiting_for
 from zhifa.inspections.models import Inspection, InspectionDocument
 from zhifa.ledger.models import Entry
 from zhifa.ledger.state import live_snapshot, snapshot
@@ -206,6 +207,9 @@ def test_cancel_by_the_head_only_and_objections_answered_by_the_right_body(groun
     with pytest.raises(Refusal, match="上级执法监督机关"):
         visit.objection_answer(actor=world.officer_user, objection=complaint, answer="已核实")
     supervisor = make_user("sup", world.bureau, Role.SUPERVISOR)
+    # Each is told what waits for him: the officer his visit to record, the supervisor the complaint to answer.
+    assert [row.what for row in waiting_for(world.officer_user, TODAY)] == ["记录现场检查笔录和检查结果"]
+    assert [row.what for row in waiting_for(supervisor, TODAY)] == ["答复对检查行为投诉"]
     answered = visit.objection_answer(actor=supervisor, objection=complaint, answer="经核实，已责令改正")
     assert answered.answered_by_name
     assert answered.answered_at is not None
