@@ -344,7 +344,8 @@ def notices_waiting(actor: User) -> QuerySet[Any]:
 
 
 def inspections_waiting(actor: User, today: date) -> list[Any]:
-    """The inspections' work waiting on the actor (inspections.desk.waiting_for)."""
+    """The inspections' work waiting on the actor (inspections.desk.waiting_for): listed on the desk, not counted
+    in the navigation's badge, which every page computes (its few queries stay the cases' and notices')."""
     from zhifa.inspections.desk import waiting_for
 
     return waiting_for(actor, today)
@@ -369,7 +370,6 @@ def counts_for(request: HttpRequest, today: date) -> Counts:
     overdue = overdue_count(actor, today) if reads_cases(actor) else 0
     if actor.has_role(*NOTICE_ROLES):
         todo += notices_waiting(actor).count()
-    todo += len(inspections_waiting(actor, today))
     if actor.has_role(Role.SYSADMIN, Role.SECADMIN):
         admin = admin_desk(actor, today)
         todo += admin.todo

@@ -70,7 +70,8 @@ def _text(value: str, field: str, label: str, limit: int, *, required: bool = Tr
 
 def _locked(inspection: Inspection) -> Inspection:
     return (
-        Inspection.objects.select_for_update()
+        # Only the inspection's row is locked: PostgreSQL locks no row of an outer join (the plan may be none).
+        Inspection.objects.select_for_update(of=("self",))
         .select_related("agency", "target", "plan")
         .prefetch_related("officers", "items")
         .get(pk=inspection.pk)
