@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "zhifa.desk",
     "zhifa.supervision",
     "zhifa.inspections",
+    "zhifa.ops",
     "csp",
 ]
 
