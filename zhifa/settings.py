@@ -6,6 +6,7 @@ ZHIFA_DATA_DIR, so that a copy of that folder is a whole backup.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -14,6 +15,7 @@ from pathlib import Path
 import dj_database_url
 
 from zhifa.env import SettingError, env_bool, env_int, env_list, env_str
+from zhifa.ops import logs
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -57,6 +59,8 @@ SECURE_HSTS_PRELOAD = HTTPS
 BEHIND_PROXY = env_bool("ZHIFA_BEHIND_PROXY", False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The load balancer's and the monitoring's probes reach the app nodes directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -114,6 +118,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log record of the request, and the time measured, cover all the rest.
+    "zhifa.ops.logs.RequestIdMiddleware",
+    "zhifa.ops.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -314,10 +321,29 @@ FILE_UPLOAD_TEMP_DIR = str(DATA_DIR / "tmp")
 Path(FILE_UPLOAD_TEMP_DIR).mkdir(parents=True, exist_ok=True)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# /metrics (zhifa/ops/metrics.py): from these networks (CIDRs), or anywhere with the bearer token.
+METRICS_ALLOW = env_list("ZHIFA_METRICS_ALLOW", ["127.0.0.0/8", "::1/128"])
+for _network in METRICS_ALLOW:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise SettingError(
+            f"ZHIFA_METRICS_ALLOW holds {_network!r}, which is not a network (e.g. 10.0.0.0/8)"
+        ) from None
+METRICS_TOKEN = env_str("ZHIFA_METRICS_TOKEN", "")
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise SettingError("ZHIFA_METRICS_TOKEN must be at least 32 characters long")
+
+# Every record names its request and user (zhifa/ops/logs.py); ZHIFA_LOG_FORMAT=json writes one JSON object a line.
+LOG_FORMAT = env_str("ZHIFA_LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise SettingError(f"ZHIFA_LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "zhifa.ops.logs.RequestContextFilter"}},
+    "formatters": logs.formatters(),
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request"], "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("ZHIFA_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "zhifa.access": {"level": env_str("ZHIFA_ACCESS_LOG_LEVEL", "INFO")}},
 }
