@@ -91,13 +91,18 @@ def _uses_db(item: pytest.Item) -> bool:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under a moved clock, leave out the tests whose subprocesses keep the real one and the slow ones that never
-    read the date (they ran in the first pass); on the PostgreSQL pass, run only the tests that touch the database."""
+    read the date (they ran in the first pass); on the PostgreSQL pass, run only the tests that touch the database,
+    and on the others leave out those about PostgreSQL itself."""
     if TEST_CLOCK:
         once = [item for item in items if item.get_closest_marker("real_clock") or item.get_closest_marker("dateless")]
         if once:
             config.hook.pytest_deselected(items=once)
             items[:] = [item for item in items if item not in once]
     if TEST_DB != "postgres":
+        only_postgres = [item for item in items if item.get_closest_marker("postgres")]
+        if only_postgres:
+            config.hook.pytest_deselected(items=only_postgres)
+            items[:] = [item for item in items if item not in only_postgres]
         return
     keep = [item for item in items if _uses_db(item)]
     dropped = [item for item in items if not _uses_db(item)]
