@@ -19,6 +19,7 @@ import pytest
 
 from zhifa.ops.backup import BackupError, restore
 
+pytestmark = pytest.mark.dateless  # the writer fixes its own clock; nothing else reads the date
 BEFORE_BACKUP = 3  # cases the writer records before the backup starts
 
 
@@ -71,7 +72,6 @@ def drill(migrated_data_folder, tmp_path_factory):
     return base, committed, manifest
 
 
-@pytest.mark.dateless
 def test_a_backup_made_under_writes_restores_whole_and_verifies(drill):
     base, committed, manifest = drill
     restored = base / "restored"  # a new data folder, as on a replacement server
@@ -107,7 +107,6 @@ def test_a_backup_made_under_writes_restores_whole_and_verifies(drill):
     assert "--force" in again.stderr
 
 
-@pytest.mark.dateless
 def test_a_changed_entry_is_refused_by_the_ledger_and_nothing_is_left(drill):
     base, _, manifest = drill
     tampered = base / "tampered-entry"
@@ -132,7 +131,6 @@ def test_a_changed_entry_is_refused_by_the_ledger_and_nothing_is_left(drill):
     assert not [path for path in (target / "evidence").rglob("*") if path.is_file()]
 
 
-@pytest.mark.dateless
 def test_a_changed_evidence_byte_is_refused_before_anything_is_copied(drill, settings, tmp_path):
     base, _, manifest = drill
     tampered = tmp_path / "tampered-evidence"

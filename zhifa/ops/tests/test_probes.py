@@ -12,7 +12,8 @@ from pythonjsonlogger.json import JsonFormatter
 from zhifa.ledger import services
 from zhifa.ops import logs, readiness
 
-pytestmark = pytest.mark.django_db
+# Nothing here reads the date: they run in the first passes only.
+pytestmark = [pytest.mark.django_db, pytest.mark.dateless]
 TOKEN = "m" * 40
 
 
