@@ -263,10 +263,8 @@ STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise looks here as well as in the sour
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Evidence files: a local folder by default; any Django storage (e.g. django-storages' S3 backend against
-# SeaweedFS or another S3-compatible server) when ZHIFA_EVIDENCE_STORAGE names its class.
-# Evidence files: a folder in the data folder, or S3-compatible object storage through django-storages
-# (ZHIFA_EVIDENCE_STORAGE=storages.backends.s3.S3Storage; credentials from AWS_ACCESS_KEY_ID/..._SECRET_...).
+# Evidence files: a folder in the data folder, or S3-compatible object storage (SeaweedFS or another) through
+# django-storages (ZHIFA_EVIDENCE_STORAGE=storages.backends.s3.S3Storage; credentials from AWS_ACCESS_KEY_ID/…).
 # The installation's public address, printed on documents under their QR code to the public check page.
 ZHIFA_PUBLIC_URL = env_str("ZHIFA_PUBLIC_URL", "http://127.0.0.1:8000")
 EVIDENCE_BACKEND = env_str("ZHIFA_EVIDENCE_STORAGE", "django.core.files.storage.FileSystemStorage")
