@@ -81,6 +81,7 @@ class Stack:
     queue_workers: int = 4
     database: str = "postgres"  # or "sqlite": the data folder's file (a small office, the stack's own test)
     free_ports: bool = False  # SeaweedFS on free ports instead of its usual ones (tests, a second stack)
+    periodic: bool = True  # this consumer runs the queue's schedule (exactly one in an installation does)
     out: IO[str] = sys.stdout
     children: list[Child] = field(default_factory=list)
     env: dict[str, str] = field(default_factory=dict)
@@ -281,7 +282,8 @@ class Stack:
     def _consumer(self) -> None:
         child = self._spawn(
             "jobs",
-            [sys.executable, "-m", "zhifa", "jobs", "work", "--workers", str(self.queue_workers)],
+            [sys.executable, "-m", "zhifa", "jobs", "work", "--workers", str(self.queue_workers)]
+            + ([] if self.periodic else ["--no-periodic"]),
             stop_signal=signal.SIGINT,
         )
         wait_for(
@@ -289,7 +291,7 @@ class Stack:
         )
         if child.process is None or child.process.poll() is not None:
             raise StackError(f"队列消费者已退出 the queue consumer exited; see {child.log}")
-        self.where.append(("jobs", f"{self.queue_workers} workers, schedule on"))
+        self.where.append(("jobs", f"{self.queue_workers} workers, schedule {'on' if self.periodic else 'off'}"))
 
     def _web(self) -> None:
         if self.port == 0:

@@ -36,8 +36,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         command = options["command"]
         if command == "run":
-            JOBS[options["name"]]()
-            self.stdout.write(f"已排入 queued: {options['name']} (排队 waiting: {queue_depth()})")
+            queued = JOBS[options["name"]]()
+            self.stdout.write(f"已排入 queued: {options['name']} {queued.id} (排队 waiting: {queue_depth()})")
             return
         if command == "depth":
             self.stdout.write(str(queue_depth()))

@@ -30,6 +30,11 @@ class Command(BaseCommand):
             default="postgres",
             help="postgres (DATABASE_URL, else a local cluster in the data folder) or the data folder's SQLite",
         )
+        up.add_argument(
+            "--no-periodic",
+            action="store_true",
+            help="the consumer here does not run the queue's schedule (every app node but one, at scale)",
+        )
         up.add_argument("--free-ports", action="store_true", help="SeaweedFS on free ports instead of its usual ones")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -45,6 +50,7 @@ class Command(BaseCommand):
             queue_workers=options["queue_workers"],
             database=options["database"],
             free_ports=options["free_ports"],
+            periodic=not options["no_periodic"],
             out=self.stdout,  # type: ignore[arg-type]
         )
         try:
