@@ -8,6 +8,7 @@ over ~1 s, as a phone on a poor network does when no proxy buffers it).
 
     .venv/bin/python bench/gunicorn_workers_bench.py              # 16 readers, 600 requests per target and kind
     .venv/bin/python bench/gunicorn_workers_bench.py --data DIR   # kept there (filled with the demo when empty)
+    .venv/bin/python bench/gunicorn_workers_bench.py --slow 0     # the readers alone
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ def main() -> int:
     parser.add_argument("--readers", type=int, default=16)
     parser.add_argument("--requests", type=int, default=600)
     parser.add_argument("--data", type=Path)
+    parser.add_argument("--slow", type=int, help="clients on a slow line beside the readers (default readers / 4)")
     args = parser.parse_args()
     data = args.data or Path(tempfile.mkdtemp(prefix="zhifa-gunicorn-bench-"))
     fill = not (data / "zhifa.sqlite3").exists()
@@ -90,6 +92,7 @@ def main() -> int:
         manage(env, "demo")
         print(f"demo loaded in {time.perf_counter() - began:.1f} s")
     workers = 2 * (os.cpu_count() or 1)
+    slow = args.readers // 4 if args.slow is None else args.slow
     targets = {"/healthz": "/healthz", "portal home": "/", "check page": "/public/check/"}
     results: dict[tuple[str, str], tuple[float, float, float]] = {}
     try:
@@ -99,7 +102,7 @@ def main() -> int:
             try:
                 for path in targets.values():
                     run_load(port, path, 4, 20)  # warm
-                slow_clients(port, stop, max(1, args.readers // 4))
+                slow_clients(port, stop, slow)
                 for name, path in targets.items():
                     latencies, elapsed = run_load(port, path, args.readers, args.requests)
                     p50, _p95, p99 = percentiles(latencies)
@@ -111,7 +114,7 @@ def main() -> int:
     finally:
         if args.data is None:
             shutil.rmtree(data, ignore_errors=True)
-    print(f"{workers} workers each; {args.readers} readers, no pause; {max(1, args.readers // 4)} slow uploaders")
+    print(f"{workers} workers each; {args.readers} readers, no pause; {slow} clients on a slow line")
     print(f"{'target':<14} {'kind':<8} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>8} {'req/s ÷ sync':>13}")
     for name in targets:
         for kind in ("sync", "gthread"):
