@@ -18,7 +18,7 @@ import pytest
 from huey.exceptions import TaskException
 
 from zhifa.jobs import tasks
-from zhifa.jobs.queue import HUEY, RETRIES, RETRY_DELAY, make_queue
+from zhifa.jobs.queue import HUEY, RETRIES, RETRY_DELAY, make_queue, queue_depth
 from zhifa.testing.redis import ThrowawayRedis
 
 ZHIFA = [sys.executable, "-m", "zhifa"]
@@ -53,16 +53,9 @@ def test_a_job_put_on_the_queue_is_run_by_the_consumer_on_either_backend(
     env = _env(data, **({"ZHIFA_QUEUE": url} if url else {}))
     queue = make_queue(url, data_dir=data)  # the same queue, read from here
     queue.flush()
+    assert _checkpoints(data) == 0
 
-    queued = subprocess.run(
-        [*ZHIFA, "jobs", "run", "ledger_checkpoint"], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert queued.returncode == 0, queued.stderr
-    assert "排队 waiting: 1" in queued.stdout
-    assert queue.pending_count() == 1
-    assert _checkpoints(data) == 0  # nothing signs before the consumer runs the job
-    assert (data / "queue.sqlite3").exists() == (backend == "embedded")
-
+    # The consumer (no schedule: it runs only what is queued) and the command that queues start side by side.
     worker = subprocess.Popen(
         [*ZHIFA, "jobs", "work", "--workers", "2", "--no-periodic"],
         env=env,
@@ -71,16 +64,23 @@ def test_a_job_put_on_the_queue_is_run_by_the_consumer_on_either_backend(
         text=True,
     )
     try:
+        queued = subprocess.run(
+            [*ZHIFA, "jobs", "run", "ledger_checkpoint"], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert queued.returncode == 0, queued.stderr
+        assert "已排入 queued: ledger_checkpoint" in queued.stdout
         deadline = time.monotonic() + 90  # a bound on the wait, not a measure
         while _checkpoints(data) == 0 and worker.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)
     finally:
         worker.send_signal(signal.SIGINT)
         output, _ = worker.communicate(timeout=60)
+    assert (data / "queue.sqlite3").exists() == (backend == "embedded")
     assert _checkpoints(data) == 1, output
     assert queue.pending_count() == 0
     assert "2 个线程" in output
-    assert "ledger_checkpoint" in output  # huey's log of the job it ran
+    job_id = queued.stdout.split()[3]
+    assert f"ledger_checkpoint: {job_id}" in output  # huey's log of the job it ran: the one queued
     assert worker.returncode == 0, output
 
 
@@ -113,6 +113,16 @@ def test_a_job_that_fails_is_tried_again_then_kept_as_an_error_and_logged(tmp_pa
         result.get()  # kept in the queue's results
     assert "always_fails 失败，已无重试次数" in caplog.text
     assert any(record.levelname == "ERROR" and record.name == "zhifa.jobs" for record in caplog.records)
+
+
+@pytest.mark.dateless
+def test_the_queue_depth_counts_the_jobs_waiting():
+    HUEY.flush()
+    assert queue_depth() == 0
+    tasks.JOBS["evidence_cleanup"]()
+    tasks.JOBS["audit_seal"]()
+    assert queue_depth() == 2
+    HUEY.flush()
 
 
 def test_every_job_is_tried_again_when_it_fails():
