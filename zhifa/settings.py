@@ -114,6 +114,8 @@ INSTALLED_APPS = [
     "zhifa.supervision",
     "zhifa.inspections",
     "zhifa.ops",
+    "zhifa.jobs",
+    "zhifa.stack",
     "csp",
 ]
 
@@ -345,3 +347,30 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("ZHIFA_LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "zhifa.access": {"level": env_str("ZHIFA_ACCESS_LOG_LEVEL", "INFO")}},
 }
+
+# Background work (zhifa/jobs, huey): the queue is a SQLite file in the data folder when ZHIFA_QUEUE is unset, run by
+# `zhifa jobs work` beside the server; at scale Redis, ZHIFA_QUEUE=redis://host:port/db (or unix:///path?db=0).
+QUEUE_URL = env_str("ZHIFA_QUEUE", "")
+if QUEUE_URL and not QUEUE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise SettingError(f"ZHIFA_QUEUE must be a redis://, rediss:// or unix:// address, not {QUEUE_URL!r}")
+# The warning rules are looked at this often and run on the first look of a day; the daily jobs (upload clean-up)
+# run at this local time.
+JOBS_WARNINGS_LOOK_MINUTES = env_int("ZHIFA_JOBS_WARNINGS_LOOK_MINUTES", 10, minimum=1)
+
+
+def _daily_at(raw: str) -> tuple[int, int]:
+    hour, _, minute = raw.partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise SettingError(f"ZHIFA_JOBS_DAILY_AT must be a time of day such as 03:00, not {raw!r}")
+    return int(hour), int(minute)
+
+
+JOBS_DAILY_AT = _daily_at(env_str("ZHIFA_JOBS_DAILY_AT", "03:00"))
+
+# Static files collected by `zhifa collectstatic` into STATIC_ROOT, with hashed names (served with a year's cache)
+# and compressed copies (gzip, and brotli when installed): the production stack (`zhifa stack up`) turns this on.
+# Off, they are served straight from the source folders (make run, the tests), which needs no step.
+STATIC_COLLECTED = env_bool("ZHIFA_STATIC_COLLECTED", False)
+if STATIC_COLLECTED:
+    STORAGES["staticfiles"] = {"BACKEND": "zhifa.stack.static.StaticStorage"}
+    WHITENOISE_USE_FINDERS = False

@@ -32,7 +32,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 # Where the task queue's depth may be read; the first importable one is used.
-QUEUE_DEPTH_FUNCTIONS = ("zhifa.tasks.queue_depth", "zhifa.queue.queue_depth")
+QUEUE_DEPTH_FUNCTIONS = ("zhifa.jobs.queue.queue_depth",)
 
 REQUEST_SECONDS = Histogram(
     "zhifa_http_request_duration_seconds",

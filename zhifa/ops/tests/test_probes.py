@@ -22,7 +22,12 @@ def test_ready_until_the_evidence_storage_cannot_be_written(client, settings, ev
     assert answer.status_code == 200
     assert answer.json() == {
         "status": "ready",
-        "checks": {"database": {"ok": True}, "ledger_key": {"ok": True}, "evidence_storage": {"ok": True}},
+        "checks": {
+            "database": {"ok": True},
+            "ledger_key": {"ok": True},
+            "evidence_storage": {"ok": True},
+            "queue": {"ok": True},  # registered by zhifa.jobs (the embedded queue here)
+        },
     }
     blocked = tmp_path / "not-a-folder"
     blocked.write_bytes(b"")
