@@ -22,11 +22,13 @@ import re
 from datetime import datetime
 from typing import Any
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, constant, task
 
 PLAN: dict[str, Any] = json.loads(open(os.environ["ZHIFA_LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PHOTO_HEAD = b"\xff\xd8\xff\xe0"  # a JPEG's first bytes: the evidence store reads the type from them
+# Between a user's requests: 0.5–2 s (people), or ZHIFA_LOAD_WAIT seconds (0: each asks again at once).
+WAIT = constant(float(os.environ["ZHIFA_LOAD_WAIT"])) if os.environ.get("ZHIFA_LOAD_WAIT") else between(0.5, 2)
 
 
 def _pick(kind: str) -> dict[str, Any]:
@@ -37,7 +39,7 @@ def _pick(kind: str) -> dict[str, Any]:
 class _Signed(HttpUser):
     abstract = True
     kind = ""
-    wait_time = between(0.5, 2)
+    wait_time = WAIT
 
     def on_start(self) -> None:
         self.person = _pick(self.kind)
@@ -62,7 +64,7 @@ class Writer(HttpUser):
     """An officer in the field: a photo, then the evidence act on one of his cases (through /api/v1)."""
 
     weight = 2
-    wait_time = between(0.5, 2)
+    wait_time = WAIT
 
     def on_start(self) -> None:
         self.person = _pick("writers")
@@ -135,7 +137,7 @@ class Supervisor(_Signed):
 
 class Public(HttpUser):
     weight = 4
-    wait_time = between(0.5, 2)
+    wait_time = WAIT
 
     @task(3)
     def decisions(self) -> None:
