@@ -21,6 +21,9 @@ TEST_DB = os.environ.get("ZHIFA_TEST_DB", "sqlite")
 TEST_CLOCK = os.environ.get("ZHIFA_TEST_CLOCK", "")
 CHROMIUM = "/usr/bin/chromium"
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_setup"}
+# Fixtures that set the clock to a fixed day before the test reads it (zhifa/inspections' `ground`): their tests
+# run alike under any clock, so the moved-clock passes leave them out as they do the dateless ones.
+FIXED_CLOCK_FIXTURES = {"ground"}
 
 # Playwright's sync API keeps an event loop running in the main thread for the rest of the session,
 # and Django's ORM refuses to run beside one unless told it is safe — which it is: the loop is
@@ -94,7 +97,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     read the date (they ran in the first pass); on the PostgreSQL pass, run only the tests that touch the database,
     and on the others leave out those about PostgreSQL itself."""
     if TEST_CLOCK:
-        once = [item for item in items if item.get_closest_marker("real_clock") or item.get_closest_marker("dateless")]
+        once = [
+            item
+            for item in items
+            if item.get_closest_marker("real_clock")
+            or item.get_closest_marker("dateless")
+            or FIXED_CLOCK_FIXTURES & set(getattr(item, "fixturenames", ()))
+        ]
         if once:
             config.hook.pytest_deselected(items=once)
             items[:] = [item for item in items if item not in once]
