@@ -37,6 +37,7 @@ def test_a_generated_province_verifies_and_its_officers_can_open_their_cases() -
     case = Case.objects.filter(state="investigating").first()
     assert case is not None
     lead = case.assignments.get(is_lead=True).officer.user
+    assert lead is not None
     assert lead.check_password(SCALE_PASSWORD)
     client = Client()
     client.force_login(lead)
