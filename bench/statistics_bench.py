@@ -28,7 +28,6 @@ import random
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -112,82 +111,16 @@ def setup(db: str, keep: Path) -> Any:
     return server
 
 
-def inserter(template: Any, varied: list[str]) -> Callable[[list[tuple[Any, ...]]], None]:
-    """Many rows of `template`'s model at once: the columns in `varied` from each row (already as the database takes
-    them), the others as `template` has them (its defaults, prepared for the database as Django would), the primary
-    key the database's unless varied. COPY on PostgreSQL, executemany on SQLite."""
-    from django.db import connection
-
-    fields = [f for f in type(template)._meta.concrete_fields if f.column not in varied and not f.primary_key]
-    fixed = tuple(f.get_db_prep_save(f.pre_save(template, True), connection) for f in fields)
-    columns = [*varied, *(f.column for f in fields)]
-    table = type(template)._meta.db_table
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    if connection.vendor == "postgresql":
-        copy_sql = f"COPY {table} ({quoted}) FROM STDIN"
-
-        def copy(rows: list[tuple[Any, ...]]) -> None:
-            with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as out:
-                for row in rows:
-                    out.write_row((*row, *fixed))
-
-        return copy
-    sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - our names
-
-    def insert(rows: list[tuple[Any, ...]]) -> None:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, [(*row, *fixed) for row in rows])
-
-    return insert
-
-
 def fill(size: int, years: int, rng: random.Random) -> None:
     from django.db import connection
 
     from zhifa.cases.models import Case, CaseDeadline, CaseRecord
-    from zhifa.core.choices import AgencyKind
-    from zhifa.core.models import PATH_SEGMENT, Agency, User
+    from zhifa.core.models import Agency, User
     from zhifa.personnel.models import Certificate, Officer
     from zhifa.publicity.models import Publication
+    from zhifa.testing.scale import inserter, province_agencies
 
-    def path(*pks: int) -> str:
-        return "".join(f"{pk:0{PATH_SEGMENT}d}/" for pk in pks)
-
-    agencies = [
-        Agency(
-            pk=1, name="省级", short_name="省", kind=AgencyKind.BUREAU, credit_code="B0000000000000001X", path=path(1)
-        )
-    ]
-    pk = 1
-    for bureau in range(20):
-        pk += 1
-        top = pk
-        agencies.append(
-            Agency(
-                pk=top,
-                parent_id=1,
-                name=f"市{bureau}",
-                short_name=f"市{bureau}",
-                kind=AgencyKind.BUREAU,
-                credit_code=f"B{top:016d}X",
-                path=path(1, top),
-                depth=1,
-            )
-        )
-        for _branch in range(24 if bureau < 19 else 23):
-            pk += 1
-            agencies.append(
-                Agency(
-                    pk=pk,
-                    parent_id=top,
-                    name=f"县{pk}",
-                    short_name=f"县{pk}",
-                    kind=AgencyKind.BRANCH,
-                    credit_code=f"B{pk:016d}X",
-                    path=path(1, top, pk),
-                    depth=2,
-                )
-            )
+    agencies = province_agencies()  # the shared fill (zhifa/testing/scale.py), as bench/supervision_bench.py
     Agency.objects.bulk_create(agencies)
     ids = [a.pk for a in agencies]
     user = User.objects.create(username="bench")

@@ -62,47 +62,12 @@ def setup_django(data_dir: Path, database_url: str | None) -> None:
 
 def fill(n_cases: int, rng: random.Random) -> Any:
     from zhifa.cases.models import Case, CaseDeadline, CaseRecord
-    from zhifa.core.choices import AgencyKind, Role
-    from zhifa.core.models import PATH_SEGMENT, Agency, RoleAssignment, User
+    from zhifa.core.choices import Role
+    from zhifa.core.models import Agency, RoleAssignment, User
     from zhifa.personnel.models import Certificate, Officer
+    from zhifa.testing.scale import inserter, province_agencies
 
-    def path(*pks: int) -> str:
-        return "".join(f"{pk:0{PATH_SEGMENT}d}/" for pk in pks)
-
-    agencies = [
-        Agency(pk=1, name="省执法监督局", short_name="省", kind=AgencyKind.BUREAU, credit_code="B0000000000000001X")
-    ]
-    agencies[0].path, agencies[0].depth = path(1), 0
-    pk = 1
-    for bureau in range(20):
-        pk += 1
-        top = pk
-        agencies.append(
-            Agency(
-                pk=top,
-                parent_id=1,
-                name=f"第{bureau}局",
-                short_name=f"局{bureau}",
-                kind=AgencyKind.BUREAU,
-                credit_code=f"B{top:016d}X",
-                path=path(1, top),
-                depth=1,
-            )
-        )
-        for branch in range(24 if bureau < 19 else 23):
-            pk += 1
-            agencies.append(
-                Agency(
-                    pk=pk,
-                    parent_id=top,
-                    name=f"第{bureau}局第{branch}分局",
-                    short_name=f"分{pk}",
-                    kind=AgencyKind.BRANCH,
-                    credit_code=f"B{pk:016d}X",
-                    path=path(1, top, pk),
-                    depth=2,
-                )
-            )
+    agencies = province_agencies()  # the shared fill (zhifa/testing/scale.py), as bench/statistics_bench.py
     Agency.objects.bulk_create(agencies)
     ids = [a.pk for a in agencies]
     supervisor = User.objects.create_user(username="supervisor", password="x", full_name="监督", agency_id=1)  # noqa: S106 - a bench login
@@ -130,7 +95,7 @@ def fill(n_cases: int, rng: random.Random) -> Any:
     first = date(YEAR - 4, 1, 1)
     span = (TODAY - first).days
     varied = ["id", "agency_id", "state", "received_on", "filed_on", "decided_on", "closed_on", "fine"]
-    insert_cases = _inserter(
+    insert_cases = inserter(
         Case(
             domain="forestry",
             title="滥伐林木",
@@ -143,11 +108,11 @@ def fill(n_cases: int, rng: random.Random) -> Any:
         ),
         varied,
     )
-    insert_records = _inserter(
+    insert_records = inserter(
         CaseRecord(action="decide", on_date=first, entry_index=0, created_by_id=supervisor.pk, case_id=1),
         ["id", "case_id", "on_date", "entry_index"],
     )
-    insert_deadlines = _inserter(
+    insert_deadlines = inserter(
         CaseDeadline(period="decision", started_on=first, due_on=first, case_id=1),
         ["id", "case_id", "agency_id", "started_on", "due_on"],
     )
@@ -180,26 +145,6 @@ def fill(n_cases: int, rng: random.Random) -> Any:
     insert_records(records)
     insert_deadlines(deadlines)
     return supervisor
-
-
-def _inserter(template: Any, varied: list[str]) -> Callable[[list[tuple[Any, ...]]], None]:
-    """An INSERT of many rows of `template`'s model: the columns in `varied` from each row, the others as
-    `template` has them (its defaults, prepared for the database as Django would)."""
-    from django.db import connection
-
-    fields = [f for f in type(template)._meta.concrete_fields if f.column not in varied]
-    fixed = [f.get_db_prep_save(f.pre_save(template, True), connection) for f in fields]
-    columns = [*varied, *(f.column for f in fields)]
-    table = type(template)._meta.db_table
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    sql = f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608 - our names
-
-    def insert(rows: list[tuple[Any, ...]]) -> None:
-        with connection.cursor() as cursor:
-            for start in range(0, len(rows), 5000):
-                cursor.executemany(sql, [(*row, *fixed) for row in rows[start : start + 5000]])
-
-    return insert
 
 
 def baseline_sql(vendor: str) -> list[str]:

@@ -211,8 +211,12 @@ def leaf_text_v2(index: int, time: str, action: str, sealed: str, files: Sequenc
 
     `files` are the entry's file digests; the leaf names them by `file_token`, sorted.
     """
+    return leaf_text_sealed(index, time, action, hashlib.sha256(sealed.encode()).hexdigest(), files)
+
+
+def leaf_text_sealed(index: int, time: str, action: str, sealed_hash: str, files: Sequence[str]) -> str:
+    """`leaf_text_v2` with the sealed part's hash already computed (record_many hashes it before the lock)."""
     tokens = sorted(file_token(digest) for digest in files)
-    sealed_hash = hashlib.sha256(sealed.encode()).hexdigest()
     if type(index) is int and type(time) is str and type(action) is str:
         string = canonical.string
         listed = ",".join('"' + token + '"' for token in tokens)
@@ -277,19 +281,25 @@ def _fetch(positions: Sequence[tuple[int, int]]) -> dict[tuple[int, int], bytes]
     leaves = sorted({position for level, position in positions if level == 0})
     inner = sorted({(level, position) for level, position in positions if level > 0})
     found: dict[tuple[int, int], bytes] = {}
+    keys = {node_key(level, position): (level, position) for level, position in inner}
+    # Only placeholders are formatted into these statements; the values go as parameters. Leaves and nodes in
+    # one statement when both are wanted: one round trip (an append that follows another writer's reads both).
+    parts: list[str] = []
+    params: list[int] = []
+    if leaves:
+        marks = ", ".join(["%s"] * len(leaves))
+        parts.append(f'SELECT 0, "index", leaf_hash FROM ledger_entry WHERE "index" IN ({marks})')  # noqa: S608
+        params.extend(leaves)
+    if keys:
+        marks = ", ".join(["%s"] * len(keys))
+        parts.append(f'SELECT 1, "key", hash FROM ledger_node WHERE "key" IN ({marks})')  # noqa: S608
+        params.extend(keys)
+    if not parts:
+        return found
     with connection.cursor() as cursor:
-        if leaves:
-            # Only placeholders are formatted into these statements; the values go as parameters.
-            marks = ", ".join(["%s"] * len(leaves))
-            cursor.execute(f'SELECT "index", leaf_hash FROM ledger_entry WHERE "index" IN ({marks})', leaves)  # noqa: S608
-            for index, value in cursor.fetchall():
-                found[(0, index)] = bytes(value)
-        if inner:
-            keys = {node_key(level, position): (level, position) for level, position in inner}
-            marks = ", ".join(["%s"] * len(keys))
-            cursor.execute(f'SELECT "key", hash FROM ledger_node WHERE "key" IN ({marks})', list(keys))  # noqa: S608
-            for key, value in cursor.fetchall():
-                found[keys[key]] = bytes(value)
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for kind, number, value in cursor.fetchall():
+            found[(0, number) if kind == 0 else keys[number]] = bytes(value)
     return found
 
 
@@ -321,7 +331,7 @@ def _lock(db: BaseDatabaseWrapper) -> None:
     # SQLite: Zhifa's transactions are BEGIN IMMEDIATE, so the writer already holds the database lock.
     if db.vendor == "postgresql":
         with db.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_APPEND_LOCK])
+            cursor.execute(_LOCK_APPEND, [_APPEND_LOCK])
 
 
 @cache
@@ -449,7 +459,10 @@ def _frontier(cursor: Any, memory: _Memory) -> merkle.Frontier:
     """The tree's frontier, under the append lock: from this connection's memory when its last entry is
     still the last, else from the stored peaks."""
     cursor.execute(_LAST_ENTRY)
-    row = cursor.fetchone()
+    return _frontier_from(cursor.fetchone(), memory)
+
+
+def _frontier_from(row: tuple[Any, ...] | None, memory: _Memory) -> merkle.Frontier:
     if row is None:
         return merkle.Frontier()
     size, last = int(row[0]) + 1, bytes(row[1])
@@ -457,6 +470,48 @@ def _frontier(cursor: Any, memory: _Memory) -> merkle.Frontier:
     if remembered is not None and remembered[0] == size and remembered[1] == last:
         return merkle.Frontier(size=size, peaks=remembered[2])
     return merkle.Frontier(size=size, peaks=peaks(size))
+
+
+_LOCK_APPEND = "SELECT pg_advisory_xact_lock(%s)"
+
+
+@contextmanager
+def _pipeline(db: BaseDatabaseWrapper, cursor: Any) -> Iterator[None]:
+    """PostgreSQL on the driver's cursor: the statements inside are sent together and their results read at the
+    end, one round trip instead of one each (psycopg's pipeline mode). Elsewhere, or on Django's cursor (a query
+    log is kept), the statements run one by one as usual."""
+    if db.vendor == "postgresql" and isinstance(cursor, _Native):
+        with db.connection.pipeline():
+            yield
+    else:
+        yield
+
+
+def _locked_frontier(db: BaseDatabaseWrapper, cursor: Any, memory: _Memory, *, locked: bool) -> merkle.Frontier:
+    """Take the append lock (unless `locked`) and read the tree's frontier under it.
+
+    On PostgreSQL the lock and the read of the last entry go in one round trip: the server runs them in order,
+    and the read, a statement of its own, takes its snapshot once the lock is held (READ COMMITTED), so it sees
+    every append committed before. When other writers appended since this connection's last append, the stored
+    peaks are read in one more statement. The lock is held until the transaction ends, as before: the index is in
+    the leaf and must have no gap, so nobody may take the next one before this transaction commits or rolls back.
+    """
+    if db.vendor != "postgresql" or locked:
+        if not locked:
+            _lock(db)
+        return _frontier(cursor, memory)
+    if isinstance(cursor, _Native):
+        with db.connection.pipeline():
+            lock = db.connection.cursor()
+            try:
+                lock.execute(_LOCK_APPEND, [_APPEND_LOCK])
+                cursor.execute(_LAST_ENTRY)
+                row = cursor.fetchone()
+            finally:
+                lock.close()
+        return _frontier_from(row, memory)
+    _lock(db)
+    return _frontier(cursor, memory)
 
 
 # The entry's columns in the model's order, which is the order record_many builds its rows in.
@@ -542,10 +597,12 @@ def record_many(acts: Sequence[Act]) -> list[Entry]:
         raise NotInTransaction("ledger.record() must run inside the transaction of the change it records")
     if not acts:
         return []
-    _lock(db)
     wanted = {digest.lower() for act in acts for digest in act.files}
     stored: dict[str, tuple[int, str]] = {}
     if wanted:
+        # Files: the lock first, as before, so that the evidence cleanup (which takes it too) cannot remove a
+        # file between this check and the entry that names it (uploads._lock_against_cleanup).
+        _lock(db)
         # Size and content type are sealed into the leaf: a download and the evidence guards show them.
         stored = blob_rows(wanted)
         missing = sorted(wanted - set(stored))
@@ -559,27 +616,19 @@ def record_many(acts: Sequence[Act]) -> list[Entry]:
             for digest in act.files:
                 if act.actor is not None and not may_read(act.actor, digest.lower()):
                     raise Refusal(f"证据文件 {digest[:12]}… 属于您管辖范围以外的记录，不能引用", field="files")
-    now = timezone.now()
-    time = leaf_time(now)  # one transaction, one time: every entry of the batch has it
     memory = _memory(db)
     prepared = memory.prepared
     if prepared is None:
         prepared = memory.prepared = _Prepared.of(db)
-    # Values as the fields would prepare them for this database (the same adapters), once per batch.
-    recorded_at = prepared.adapt_time(now)
     no_files, adapt_files, binary = prepared.no_files, prepared.adapt_files, prepared.binary
     salts = os.urandom(16 * len(acts))  # one system call for the batch's salts
     new_entry = _entry_maker(db.alias)
     with _collector_paused(), _append_cursor(db) as cursor:
-        tree = _frontier(cursor, memory)
-        start = tree.size
-        entries: list[Entry] = []
-        entry_rows: list[tuple[Any, ...]] = []
-        facts_rows: list[tuple[int, str, Any]] = []
-        file_rows: list[tuple[int, str]] = []
-        hashes: list[bytes] = []
+        # Everything that does not depend on the entry's place in the tree is made before the append lock is
+        # taken (the subject's state, the facts, their commitment, the sealed part and its hash): other writers
+        # wait only for what does — the index, the time, the leaf, its hash, the subtrees and the rows.
+        sealed_parts: list[tuple[str, str, int | None, str, int | None, str, str, str, list[str]]] = []
         for number, act in enumerate(acts):
-            index = start + number
             facts = act.facts
             subject = act.subject
             if isinstance(subject, str):
@@ -590,8 +639,7 @@ def record_many(acts: Sequence[Act]) -> list[Entry]:
                     facts = {**facts, "state": state}
                 key = subject_key(subject)
             facts_text = canonical.dumps(facts)
-            salt = salts[16 * number : 16 * number + 16]
-            commitment = commitment_of(salt, facts_text)
+            commitment = commitment_of(salts[16 * number : 16 * number + 16], facts_text)
             files = sorted({digest.lower() for digest in act.files}) if act.files else []
             actor, agency = act.actor, act.agency
             actor_id = None if actor is None else actor.pk
@@ -599,33 +647,53 @@ def record_many(acts: Sequence[Act]) -> list[Entry]:
             actor_name = "" if actor is None else actor.get_full_name()
             described = [(digest, stored[digest][0], stored[digest][1]) for digest in files] if files else []
             sealed = sealed_text(actor_id, actor_name, agency_id, key, commitment, described)
-            leaf = leaf_text_v2(index, time, act.action, sealed, files)
+            sealed_hash = hashlib.sha256(sealed.encode()).hexdigest()
+            sealed_parts.append(
+                (facts_text, key, actor_id, actor_name, agency_id, commitment, sealed_hash, act.action, files)
+            )
+        tree = _locked_frontier(db, cursor, memory, locked=bool(wanted))
+        now = timezone.now()  # taken under the lock, so entries' times never go back as their indices go up
+        time = leaf_time(now)  # one transaction, one time: every entry of the batch has it
+        recorded_at = prepared.adapt_time(now)  # as the field would prepare it for this database
+        start = tree.size
+        entries: list[Entry] = []
+        entry_rows: list[tuple[Any, ...]] = []
+        facts_rows: list[tuple[int, str, Any]] = []
+        file_rows: list[tuple[int, str]] = []
+        hashes: list[bytes] = []
+        for number, act in enumerate(acts):
+            index = start + number
+            facts_text, key, actor_id, actor_name, agency_id, commitment, sealed_hash, action, files = sealed_parts[
+                number
+            ]
+            leaf = leaf_text_sealed(index, time, action, sealed_hash, files)
             leaf_hash = merkle.leaf_hash(leaf.encode())
             hashes.append(leaf_hash)
-            values = (index, now, actor_id, actor_name, agency_id, act.action, key, commitment, files, leaf, leaf_hash)
+            values = (index, now, actor_id, actor_name, agency_id, action, key, commitment, files, leaf, leaf_hash)
             entry = new_entry(values)
-            if actor is not None:
-                Entry.actor.field.set_cached_value(entry, actor)
-            if agency is not None:
-                Entry.agency.field.set_cached_value(entry, agency)
+            if act.actor is not None:
+                Entry.actor.field.set_cached_value(entry, act.actor)
+            if act.agency is not None:
+                Entry.agency.field.set_cached_value(entry, act.agency)
             entries.append(entry)
             files_db = adapt_files(files) if files else no_files
             entry_rows.append((index, recorded_at, *values[2:8], files_db, leaf, binary(leaf_hash)))
-            facts_rows.append((index, facts_text, binary(salt)))
+            facts_rows.append((index, facts_text, binary(salts[16 * number : 16 * number + 16])))
             if files:
                 file_rows.extend((index, digest) for digest in files)
         nodes: list[tuple[int, int, bytes]] = []
         tree.extend(hashes, nodes)
-        _insert(cursor, db, "ledger_entry", _ENTRY_COLUMNS, entry_rows)
-        _insert(cursor, db, "ledger_facts", ("entry_id", "facts", "salt"), facts_rows)
-        _insert(cursor, db, "ledger_entry_file", ("entry_id", "sha256"), file_rows)
-        _insert(
-            cursor,
-            db,
-            "ledger_node",
-            ("key", "level", "position", "hash"),
-            [(node_key(level, position), level, position, binary(value)) for level, position, value in nodes],
-        )
+        with _pipeline(db, cursor):  # PostgreSQL: the four statements in one round trip
+            _insert(cursor, db, "ledger_entry", _ENTRY_COLUMNS, entry_rows)
+            _insert(cursor, db, "ledger_facts", ("entry_id", "facts", "salt"), facts_rows)
+            _insert(cursor, db, "ledger_entry_file", ("entry_id", "sha256"), file_rows)
+            _insert(
+                cursor,
+                db,
+                "ledger_node",
+                ("key", "level", "position", "hash"),
+                [(node_key(level, position), level, position, binary(value)) for level, position, value in nodes],
+            )
     memory.frontier = (tree.size, hashes[-1], tuple(tree.peaks))
     # One look at the lookup and the checkpoint per transaction is enough, however many entries it
     # appends: skip when the hook is already registered at this same savepoint level (Django keeps

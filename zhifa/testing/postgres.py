@@ -57,7 +57,10 @@ class ThrowawayPostgres:
     def _run(self, *args: str) -> None:
         subprocess.run([*self.prefix, *args], check=True, capture_output=True, text=True)
 
-    def start(self) -> dict[str, Any]:
+    def start(self, *, durable: bool = False, settings: dict[str, str] | None = None) -> dict[str, Any]:
+        """`durable`: PostgreSQL's own defaults (fsync, synchronous commit, full page writes) instead of the test
+        suite's, for benchmarks whose figures depend on the commit's flush (bench/writers_bench.py). `settings`:
+        more server settings (`-c name=value`)."""
         self._run(
             str(self.bindir / "initdb"),
             "-D",
@@ -71,9 +74,11 @@ class ThrowawayPostgres:
             "--no-sync",
         )
         # Durability settings are off: this cluster lives for one test run. Crash tests start their own.
-        options = (
-            f"-k {self.base} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
+        options = f"-k {self.base} -c listen_addresses=''"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        for name, value in (settings or {}).items():
+            options += f" -c {name}={value}"
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",
