@@ -15,6 +15,7 @@ error (issue 20).
 
     DATABASE_URL=postgres://… ZHIFA_DATA_DIR=… .venv/bin/python bench/load_bench.py --seconds 300 --users 200
     … bench/load_bench.py --seconds 60 --users 40 --wait 0   # closed loop: each user asks again at once
+    .venv/bin/python bench/load_bench.py --scale 1000000 --seconds 300   # a throwaway PostgreSQL, filled first
 """
 
 from __future__ import annotations
@@ -114,10 +115,30 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--wait", type=float, default=-1, help="seconds between a user's requests (-1: 0.5–2)")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument("--scale", type=int, default=0, help="start a durable throwaway PostgreSQL with N cases")
     args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="zhifa-load-"))
+    server = None
+    if args.scale:
+        from zhifa.testing.postgres import ThrowawayPostgres
+
+        server = ThrowawayPostgres(Path(tempfile.mkdtemp(prefix="zhifa-pg-")))
+        server.start(durable=True)
+        os.environ.update(DATABASE_URL=server.url(), ZHIFA_DATA_DIR=str(work / "data"), ZHIFA_LOG_LEVEL="WARNING")
+        started = time.monotonic()
+        for command in (["migrate", "--noinput"], ["demo", "--scale", str(args.scale)]):
+            subprocess.run([sys.executable, "-m", "zhifa", *command], cwd=ROOT, check=True, capture_output=True)  # noqa: S603
+        print(f"{args.scale} cases generated in {time.monotonic() - started:.0f} s")
     if not os.environ.get("DATABASE_URL"):
         raise SystemExit("DATABASE_URL: the database with the dataset (a throwaway one: the plan changes it)")
-    work = Path(tempfile.mkdtemp(prefix="zhifa-load-"))
+    try:
+        run(args, work)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def run(args: argparse.Namespace, work: Path) -> None:
     plan = work / "plan.json"
     env = {**os.environ, "ZHIFA_LOAD_PLAN": str(plan), "ZHIFA_LOGIN_RATE_LIMIT": "100000"}
     if args.wait >= 0:
