@@ -94,7 +94,7 @@ def test_the_provinces_mix_for_thirty_seconds_without_an_error(
     try:
         _wait(f"http://127.0.0.1:{port}/healthz", server)
         stats = tmp_path / "stats"
-        subprocess.run(
+        load = subprocess.run(
             [
                 sys.executable,
                 "-m",
@@ -124,6 +124,7 @@ def test_the_provinces_mix_for_thirty_seconds_without_an_error(
         server.terminate()
         server.wait(timeout=30)
 
+    assert (tmp_path / "stats_stats.csv").exists(), load.stderr[-3000:]
     with (tmp_path / "stats_stats.csv").open(encoding="utf-8") as table:
         rows = {row["Name"]: row for row in csv.DictReader(table)}
     total = rows.pop("Aggregated")
