@@ -3,7 +3,7 @@
 - 写 (writer officers, API): upload an evidence photo, then add it to one of their cases (an act recorded in the
   ledger with its file) — the write path of a field visit;
 - 读 (officers, pages): their case list, a case page, their desk;
-- 审 (approvers): the legal-review and approval queues;
+- 审 (approvers): the cases waiting for their approval;
 - 督 (supervisors): the supervision overview;
 - 公 (the public, no login): the decisions' search and one decision, a certificate check, a document check.
 
@@ -122,8 +122,8 @@ class Approver(_Signed):
 
     @task
     def queues(self) -> None:
+        # The approval queue: the cases waiting on the head (the legal-review queue is the reviewers', not his).
         self.client.get("/cases/?todo=1", name="审：待办案件")
-        self.client.get("/cases/reviews/", name="审：法制审核队列")
 
 
 class Supervisor(_Signed):
