@@ -24,7 +24,6 @@ import argparse
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,15 +31,11 @@ import time
 import urllib.request
 from pathlib import Path
 
+from zhifa.stack.supervisor import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 WRITES = {"写：记录证据"}
 TARGETS = {"actions_per_s": 100.0, "reads_per_s": 300.0, "p99_ms": 300.0}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def wait_for(url: str, server: subprocess.Popen[bytes]) -> None:

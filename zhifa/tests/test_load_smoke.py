@@ -9,11 +9,8 @@ from __future__ import annotations
 import csv
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,19 +21,15 @@ from django.conf import settings
 from django.db import connection
 
 from bench.load.plan import build
+from bench.load_bench import wait_for
 from zhifa.cases.tests.desk import Desk
 from zhifa.ledger.models import Entry
+from zhifa.stack.supervisor import free_port
 from zhifa.testing.factories import at
 
 pytestmark = [pytest.mark.postgres, pytest.mark.dateless, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 SECONDS = 30
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _database_url() -> str:
@@ -45,19 +38,6 @@ def _database_url() -> str:
     auth = f"{user}:{password}@" if password else f"{user}@"
     host = quote(config["HOST"] or "localhost", safe="")  # the harness's server listens on a socket folder
     return f"postgres://{auth}{host}:{config['PORT'] or 5432}/{config['NAME']}"
-
-
-def _wait(url: str, server: subprocess.Popen[bytes]) -> None:
-    for _ in range(300):
-        if server.poll() is not None:
-            raise AssertionError(f"gunicorn stopped: {server.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 - loopback, our own server
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("gunicorn did not answer")
 
 
 def test_the_provinces_mix_for_thirty_seconds_without_an_error(
@@ -74,7 +54,7 @@ def test_the_provinces_mix_for_thirty_seconds_without_an_error(
     plan_file.write_text(json.dumps(plan, ensure_ascii=False))
     before = Entry.objects.count()
 
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
@@ -92,7 +72,7 @@ def test_the_provinces_mix_for_thirty_seconds_without_an_error(
         stderr=(tmp_path / "server.log").open("wb"),
     )
     try:
-        _wait(f"http://127.0.0.1:{port}/healthz", server)
+        wait_for(f"http://127.0.0.1:{port}/healthz", server)
         stats = tmp_path / "stats"
         load = subprocess.run(
             [
