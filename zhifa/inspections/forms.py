@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from zhifa.core.choices import Domain
@@ -22,6 +23,7 @@ from zhifa.inspections.choices import (
     ToldHow,
 )
 from zhifa.inspections.models import InspectionPlan
+from zhifa.inspections.visit import PERIODS
 from zhifa.ledger.forms import EvidenceField
 from zhifa.powers.models import InspectionItem
 
@@ -305,7 +307,11 @@ class ResultForm(forms.Form):
         label=_("检查结果作出日期"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("不填为今天；告知（5个工作日）和公开（20个工作日）期限自该日起算"),
+        help_text=format_lazy(
+            _("不填为今天；告知（{tell}个工作日）和公开（{publish}个工作日）期限自该日起算"),
+            tell=PERIODS["tell"].working_days,
+            publish=PERIODS["publish"].working_days,
+        ),
     )
 
 

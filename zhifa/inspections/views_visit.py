@@ -265,7 +265,8 @@ def public_results(request: HttpRequest) -> HttpResponse:
     if query:
         rows = rows.filter(Q(target__name__icontains=query) | Q(target__credit_code=query.upper()))
     page = Paginator(rows, RESULTS_PAGE).get_page(request.GET.get("page"))
-    return render(request, "inspections/public_results.html", {"page": page, "q": query})
+    publish_days = visit.PERIODS["publish"].working_days
+    return render(request, "inspections/public_results.html", {"page": page, "q": query, "days": publish_days})
 
 
 OBJECTIONS_PER_HOUR_PER_ADDRESS = 10
