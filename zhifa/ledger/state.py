@@ -35,7 +35,7 @@ def _user(instance: models.Model) -> dict[str, Any]:
     return {
         "agency_id": getattr(instance, "agency_id", None),
         "is_active": getattr(instance, "is_active", None),
-        "roles": sorted(instance.role_assignments.values_list("role", flat=True)),  # type: ignore[attr-defined]
+        "roles": sorted(assignment.role for assignment in instance.role_assignments.all()),  # type: ignore[attr-defined]
     }
 
 
@@ -68,7 +68,8 @@ def _case(instance: models.Model) -> dict[str, Any]:
         "fine_base",
         "departure_reason",
     )
-    rows = instance.assignments.order_by("officer_id").values_list("officer_id", "is_lead", "recused_on")  # type: ignore[attr-defined]
+    # One row per officer (case_officer_once): sorted here so that verify's prefetched rows give the same list.
+    rows = sorted((row.officer_id, row.is_lead, row.recused_on) for row in instance.assignments.all())  # type: ignore[attr-defined]
     found = {**state(instance), "officers": [[officer, lead] for officer, lead, recused in rows if recused is None]}
     recused = [[officer, on.isoformat()] for officer, _, on in rows if on is not None]
     if recused:  # only then, so that the snapshots of cases without a recusal keep their shape
@@ -92,7 +93,7 @@ def _benchmark(instance: models.Model) -> dict[str, Any]:
 
     tiers = [
         [tier.tier, list(tier.conditions), list(tier.kinds), amount(tier.fine_min), amount(tier.fine_max)]
-        for tier in instance.tiers.order_by("tier")  # type: ignore[attr-defined]
+        for tier in sorted(instance.tiers.all(), key=lambda tier: tier.tier)  # type: ignore[attr-defined]
     ]
     state = _fields("agency_id", "rule_id", "effective_from", "source")(instance)
     return {**state, "tiers": tiers}
@@ -227,18 +228,45 @@ def subject_key(instance: models.Model) -> str:
     return f"{instance._meta.label_lower}:{instance.pk}"
 
 
+# The related rows a snapshot reads, fetched in one query per kind by verify (live_snapshots).
+PREFETCH: dict[str, tuple[str, ...]] = {
+    "core.user": ("role_assignments",),
+    "cases.case": ("assignments",),
+    "laws.discretionbenchmark": ("tiers",),
+}
+
+
 def snapshot(instance: models.Model) -> dict[str, Any] | None:
-    taker = SNAPSHOTS.get(instance._meta.label_lower)
-    return taker(instance) if taker else None
+    label = instance._meta.label_lower
+    taker = SNAPSHOTS.get(label)
+    if taker is None:
+        return None
+    # What a service records is the state after its change: related rows a caller prefetched before it may be stale.
+    cache = getattr(instance, "_prefetched_objects_cache", {})
+    for name in PREFETCH.get(label, ()):
+        cache.pop(name, None)
+    return taker(instance)
+
+
+def live_snapshots(keys: list[str]) -> dict[str, dict[str, Any] | None]:
+    """The current state of the rows named by subject keys (None: no snapshot or no row), a few queries per kind."""
+    from django.apps import apps
+
+    wanted: dict[str, list[str]] = {}
+    for key in keys:
+        label, _, pk = key.partition(":")
+        wanted.setdefault(label, []).append(pk)
+    found: dict[str, dict[str, Any] | None] = dict.fromkeys(keys)
+    for label, pks in wanted.items():
+        if label not in SNAPSHOTS:
+            continue
+        model = apps.get_model(label)
+        rows = model._default_manager.filter(pk__in=pks).prefetch_related(*PREFETCH.get(label, ()))
+        for instance in rows:
+            found[f"{label}:{instance.pk}"] = SNAPSHOTS[label](instance)
+    return found
 
 
 def live_snapshot(key: str) -> dict[str, Any] | None:
     """The current state of the row named by a subject key, or None when it has no snapshot or no row."""
-    from django.apps import apps
-
-    label, _, pk = key.partition(":")
-    if label not in SNAPSHOTS:
-        return None
-    model = apps.get_model(label)
-    instance = model._default_manager.filter(pk=pk).first()
-    return SNAPSHOTS[label](instance) if instance is not None else None
+    return live_snapshots([key])[key]

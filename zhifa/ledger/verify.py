@@ -42,7 +42,7 @@ from zhifa.ledger.services import (
     sealed_text,
 )
 from zhifa.ledger.signing import CheckpointBody, NoteError, Verifier, open_checkpoint
-from zhifa.ledger.state import SNAPSHOTS, live_snapshot
+from zhifa.ledger.state import SNAPSHOTS, live_snapshots
 
 BATCH = 2000
 ERASE_ACTION = "ledger.erase_facts"
@@ -449,13 +449,14 @@ def verify_ledger(*, against: Path | None = None, check_files: bool = True) -> R
     for start in range(0, len(latest), BATCH):
         chunk = latest[start : start + BATCH]
         texts = dict(Facts.objects.filter(entry_id__in=[index for index, _ in chunk]).values_list("entry_id", "facts"))
+        lives = live_snapshots([subject for _, subject in chunk])
         for index, subject in chunk:
             if index not in texts:
                 continue
             recorded = json.loads(texts[index]).get("state")
             if recorded is None:
                 continue
-            live = live_snapshot(subject)
+            live = lives[subject]
             # A field added to a snapshot later is checked from the first entry that records it: older entries
             # compare on the fields they recorded.
             if live is None or {name: live.get(name, _ABSENT) for name in recorded} != recorded:

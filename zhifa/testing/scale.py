@@ -214,11 +214,8 @@ class _Assignments:
     def __init__(self, rows: list[tuple[int, bool, None]]) -> None:
         self.rows = rows
 
-    def order_by(self, *fields: str) -> _Assignments:
-        return _Assignments(sorted(self.rows))
-
-    def values_list(self, *fields: str) -> list[tuple[int, bool, None]]:
-        return self.rows
+    def all(self) -> list[SimpleNamespace]:
+        return [SimpleNamespace(officer_id=officer, is_lead=lead, recused_on=on) for officer, lead, on in self.rows]
 
 
 def logins() -> list[tuple[str, str, str]]:
