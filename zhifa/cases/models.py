@@ -190,6 +190,9 @@ class CaseRecord(models.Model):
         verbose_name = _("办案记录")
         verbose_name_plural = _("办案记录")
         ordering = ["entry_index"]
+        # The desk's conditions ask "the cases with a record of this act" (a recusal asked, a hearing held): from
+        # the index, not a scan of every record (bench/load/profile_requests.py).
+        indexes = [models.Index(fields=["action", "case"], name="caserecord_action_case")]
 
     def __str__(self) -> str:
         return f"{self.action} {self.on_date}"
