@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import ExpressionWrapper
 from django.db.models.fields import BooleanField
@@ -359,13 +360,30 @@ class Counts:
     overdue: int
 
 
-def counts_for(request: HttpRequest, today: date) -> Counts:
-    """The desk's counts for the signed-in user, computed once per request (the header and the home both ask)."""
+# How long the navigation's badge may show counts computed for an earlier page: the counts are one aggregate over
+# every case the actor sees (~35 ms per page at 10⁵ cases), asked by every page's header. The desk itself always
+# counts afresh (docs/decisions.md, issue 20's load test).
+NAV_COUNTS_SECONDS = 30
+
+
+def counts_for(request: HttpRequest, today: date, *, fresh: bool = False) -> Counts:
+    """The desk's counts for the signed-in user, computed once per request (the header and the home both ask);
+    other pages than the desk (`fresh`) reuse counts up to NAV_COUNTS_SECONDS old."""
     cached = getattr(request, "_desk_counts", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     actor = request.user
     assert isinstance(actor, User)
+    key = f"desk-counts:{actor.pk}:{today.isoformat()}"
+    counts = None if fresh else cache.get(key)
+    if counts is None:
+        counts = _counts(actor, today)
+        cache.set(key, counts, NAV_COUNTS_SECONDS)
+    request._desk_counts = counts  # type: ignore[attr-defined]
+    return counts
+
+
+def _counts(actor: User, today: date) -> Counts:
     todo = sum(task_counts(actor, today).values())
     overdue = overdue_count(actor, today) if reads_cases(actor) else 0
     if actor.has_role(*NOTICE_ROLES):
@@ -374,6 +392,4 @@ def counts_for(request: HttpRequest, today: date) -> Counts:
         admin = admin_desk(actor, today)
         todo += admin.todo
         overdue += admin.certificates_late
-    counts = Counts(todo, overdue)
-    request._desk_counts = counts  # type: ignore[attr-defined]
-    return counts
+    return Counts(todo, overdue)

@@ -19,7 +19,7 @@ TABS = ("todo", "done", "overdue")
 
 def desk_context(request: HttpRequest, actor: User, today: date) -> dict[str, Any]:
     tab = request.GET.get("tab", "")
-    counts = selectors.counts_for(request, today)
+    counts = selectors.counts_for(request, today, fresh=True)
     context: dict[str, Any] = {"desk_counts": counts, "near_days": NEAR_DAYS}
     if tab not in TABS:
         # Open on what needs doing: the work waiting, else what has passed, else what was done.

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from zhifa.cases.models import CaseRecord
 from zhifa.core.models import User
@@ -46,13 +47,19 @@ class Waiting:
         return not self.late and self.working_days_left <= WARN_DAYS
 
 
+def unpublished() -> Any:
+    """A decision record with no publication (published, withheld or withdrawn) — as a condition on records.
+
+    NOT EXISTS, not NOT IN: PostgreSQL cannot turn a NOT IN subquery into an anti-join (NULL's semantics) and hashed
+    every publication for each desk (50 ms at 6×10⁴ publications); this one walks the unique index."""
+    return ~Exists(Publication.objects.filter(decision_entry=OuterRef("entry_index")))
+
+
 def pending_for(actor: User, today: date) -> list[Waiting]:
     """Decisions the actor's agencies have made and neither published nor withheld, the nearest due first."""
-    done = Publication.objects.values("decision_entry")
     records = (
         restrict_cases(CaseRecord.objects.all(), actor, via="case__agency")
-        .filter(action__in=list(rules.DECISION_ACTS))
-        .exclude(entry_index__in=done)
+        .filter(unpublished(), action__in=list(rules.DECISION_ACTS))
         .select_related("case__agency")
     )
     return _waiting(records, today)
@@ -72,10 +79,7 @@ def _waiting(records: QuerySet[CaseRecord], today: date) -> list[Waiting]:
 
 def waiting_for_case(case_id: int, today: date) -> list[Waiting]:
     """The case's decisions not yet published nor withheld (the case page shows them with their due dates)."""
-    done = Publication.objects.values("decision_entry")
-    records = CaseRecord.objects.filter(case_id=case_id, action__in=list(rules.DECISION_ACTS)).exclude(
-        entry_index__in=done
-    )
+    records = CaseRecord.objects.filter(unpublished(), case_id=case_id, action__in=list(rules.DECISION_ACTS))
     return _waiting(records, today)
 
 

@@ -37,7 +37,7 @@ from zhifa.personnel.choices import OfficerStatus
 from zhifa.personnel.models import Officer
 from zhifa.personnel.selectors import certificate_state_filter
 from zhifa.publicity import rules as publicity_rules
-from zhifa.publicity.models import Publication
+from zhifa.publicity.selectors import unpublished
 from zhifa.supervision.models.tallies import CaseStageCount, DecisionSpanCount
 from zhifa.supervision.models.warnings import SupervisionWarning, WarningState
 
@@ -214,8 +214,7 @@ def overview_for(actor: User, year: int, today: date, *, agency_id: int | None =
                 case__decided_on__lte=date(year, 12, 31),
                 action__in=list(publicity_rules.DECISION_ACTS),
             )
-            .filter(on_time)
-            .exclude(entry_index__in=Publication.objects.values("decision_entry"))
+            .filter(on_time, unpublished())
             .values("case__agency_id")
             .annotate(n=Count("pk"))
         )
@@ -246,9 +245,9 @@ def overview_for(actor: User, year: int, today: date, *, agency_id: int | None =
         if item["rule"] == REVIEW_MISSING_RULE:
             row.reviews_missing += item["n"]
 
-    from zhifa.ledger.models import Entry
+    from zhifa.supervision.warnings import last_run
 
-    run = Entry.objects.filter(action="supervision.warnings_run").order_by("-index").only("recorded_at").first()
+    run = last_run()
 
     chosen = rows.get(agency_id) if agency_id is not None else None
     return Overview(

@@ -26,6 +26,7 @@ from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
 from zhifa.core.models import User
 from zhifa.core.scoping import can_see_agency
+from zhifa.ledger.models import Entry
 from zhifa.ledger.services import Act, record, record_many
 from zhifa.supervision.models.warnings import SupervisionWarning, WarningState
 from zhifa.supervision.warning_rules import RULES, Finding
@@ -66,6 +67,16 @@ def _found(code: str, today: date) -> dict[str, Finding] | None:
     except Exception:
         log.exception("warning rule %s failed", code)
         return None
+
+
+RUN_ACTION = "supervision.warnings_run"
+
+
+def last_run() -> Entry | None:
+    """The latest run's entry: found by its subject (`supervision.warnings_run:<day>`, the ledger's subject index),
+    not by its action — the ledger has no index on actions, and walking back millions of entries took 70 ms."""
+    runs = Entry.objects.filter(subject__gte=f"{RUN_ACTION}:", subject__lt=f"{RUN_ACTION};", action=RUN_ACTION)
+    return runs.order_by("-index").only("recorded_at").first()
 
 
 def warnings_run(today: date, *, actor: User | None = None, codes: list[str] | None = None) -> RunResult:
@@ -125,7 +136,7 @@ def warnings_run(today: date, *, actor: User | None = None, codes: list[str] | N
                     )
                 )
             result.resolved[code] += len(gone)
-        acts.insert(0, Act(actor, "supervision.warnings_run", f"supervision.warnings_run:{today}", result.facts()))
+        acts.insert(0, Act(actor, RUN_ACTION, f"{RUN_ACTION}:{today}", result.facts()))
         record_many(acts)
     return result
 

@@ -13,15 +13,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from zhifa.ledger.models import Entry
 from zhifa.supervision.warning_rules import RULES
-from zhifa.supervision.warnings import warnings_run
+from zhifa.supervision.warnings import last_run, warnings_run
 
 POLL_SECONDS = 600  # how often the schedule looks whether today's run is still to do
 
 
 def last_run_day() -> date | None:
-    entry = Entry.objects.filter(action="supervision.warnings_run").order_by("-index").only("recorded_at").first()
+    entry = last_run()
     return timezone.localtime(entry.recorded_at).date() if entry is not None else None
 
 
