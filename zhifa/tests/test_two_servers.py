@@ -32,6 +32,7 @@ from zhifa.testing.factories import at
 from zhifa.tests.test_load_smoke import ROOT, _database_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.dateless, pytest.mark.django_db(transaction=True)]
+GUNICORN = [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4"]
 PHOTO_HEAD = b"\xff\xd8\xff\xe0"  # a JPEG's first bytes: the evidence store reads the type from them
 
 
@@ -40,7 +41,9 @@ def _workers(master: int) -> list[int]:
     return [int(pid) for pid in children]
 
 
-def _writer(url: str, token: str, case: dict[str, Any], day: str, name: str, acknowledged: list[str], stop: Any) -> None:
+def _writer(
+    url: str, token: str, case: dict[str, Any], day: str, name: str, acknowledged: list[str], stop: Any
+) -> None:
     """Upload a photo, then record it on the case, until told to stop; keeps the summaries the server acknowledged."""
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
@@ -96,9 +99,8 @@ def test_two_servers_keep_one_record_when_a_worker_is_killed_mid_burst(
         for number in range(2):
             port = free_port()
             servers.append(
-                subprocess.Popen(  # noqa: S603 - our own server
-                    [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4"]
-                    + ["-b", f"127.0.0.1:{port}", "zhifa.wsgi:application"],
+                subprocess.Popen(
+                    [*GUNICORN, "-b", f"127.0.0.1:{port}", "zhifa.wsgi:application"],
                     cwd=ROOT,
                     env=env,
                     stdout=subprocess.DEVNULL,
@@ -142,7 +144,7 @@ def test_two_servers_keep_one_record_when_a_worker_is_killed_mid_burst(
     )
     assert {entries[r.entry_index] for r in records.values()} == {"case.add_evidence"}
     assert Entry.objects.count() >= before + len(acknowledged)
-    verify = subprocess.run(  # noqa: S603
+    verify = subprocess.run(
         [sys.executable, "-m", "zhifa", "ledger", "verify"],
         cwd=ROOT,
         env=env,
