@@ -19,6 +19,23 @@ from typing import Any
 PASSWORD = "Load@Test2026"  # noqa: S105 - a throwaway database's load-test logins
 
 
+def _spread(role: str, count: int) -> list[Any]:
+    """`count` active logins with the role, spread evenly over all of them (the middle of each stride): a province
+    has one bureau, twenty cities and hundreds of counties, so the first logins — the province's — are not the mix.
+    """
+    from zhifa.core.models import User
+
+    pks = list(
+        User.objects.filter(is_active=True, role_assignments__role=role)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    step = max(1, len(pks) // max(1, count))
+    chosen = pks[step // 2 :: step][:count] if len(pks) > count else pks
+    return list(User.objects.filter(pk__in=chosen).order_by("pk"))
+
+
 def build(
     *, writers: int = 20, readers: int = 20, approvers: int = 5, supervisors: int = 3, on_date: str = ""
 ) -> dict[str, Any]:
@@ -69,12 +86,9 @@ def build(
         for entry in chosen:
             _, secret = token_issue(actor=entry["user"], name="负载测试")
             plan_writers.append({**login(entry["user"]), "token": secret, "cases": entry["cases"]})
-        officer_logins = User.objects.filter(is_active=True, role_assignments__role=Role.OFFICER).distinct()
-        plan_readers = [login(user) for user in officer_logins.order_by("pk")[:readers]]
-        heads = User.objects.filter(is_active=True, role_assignments__role=Role.APPROVER).distinct()
-        plan_approvers = [login(user) for user in heads.order_by("pk")[:approvers]]
-        watchers = User.objects.filter(is_active=True, role_assignments__role=Role.SUPERVISOR).distinct()
-        plan_supervisors = [login(user) for user in watchers.order_by("pk")[:supervisors]]
+        plan_readers = [login(user) for user in _spread(Role.OFFICER, readers)]
+        plan_approvers = [login(user) for user in _spread(Role.APPROVER, approvers)]
+        plan_supervisors = [login(user) for user in _spread(Role.SUPERVISOR, supervisors)]
         # Decisions the portal shows today (a decision past its display period answers 410: not the mix's).
         published = list(visible(timezone.localdate()).order_by("-pk").values_list("pk", "party")[:50])
         numbers = list(Certificate.objects.order_by("-pk").values_list("number", flat=True)[:50])
