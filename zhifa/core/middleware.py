@@ -21,25 +21,32 @@ from django.utils.cache import add_never_cache_headers
 from zhifa.core.lockout import client_address, hits
 
 SESSION_STARTED_KEY = "zhifa_authenticated_at"
+SESSION_RENEWED_KEY = "zhifa_renewed_at"
+# The idle expiry is renewed at most this often: saving the session on every request was a database write and a
+# commit's flush for every page read (the load test, docs/decisions.md). A session thus ends between
+# SESSION_IDLE_MINUTES less this and SESSION_IDLE_MINUTES after the user's last request.
+SESSION_RENEW_SECONDS = 60
 
 
 class SessionLimitMiddleware:
-    """Ends a session that has lasted longer than SESSION_MAX_HOURS, however active it was.
-
-    Idle expiry is Django's own (SESSION_COOKIE_AGE renewed on every request); this adds the absolute cap.
-    """
+    """Ends a session that has lasted longer than SESSION_MAX_HOURS, however active it was, and renews its idle
+    expiry (SESSION_COOKIE_AGE from the save) when the last renewal is SESSION_RENEW_SECONDS old."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            started = request.session.get(SESSION_STARTED_KEY)
+            session = request.session
+            started = session.get(SESSION_STARTED_KEY)
             now = time.time()
             if started is None:
-                request.session[SESSION_STARTED_KEY] = now
+                session[SESSION_STARTED_KEY] = now
             elif now - float(started) > settings.SESSION_MAX_HOURS * 3600:
                 logout(request)
+                return self.get_response(request)
+            if now - float(session.get(SESSION_RENEWED_KEY, 0)) >= SESSION_RENEW_SECONDS:
+                session[SESSION_RENEWED_KEY] = now  # modified: saved at the response, with a fresh expiry
         return self.get_response(request)
 
 

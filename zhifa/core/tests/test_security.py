@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
@@ -67,8 +68,32 @@ def test_sessions_end_after_the_maximum_span(client, world, settings):
 def test_idle_expiry_is_configured():
     from django.conf import settings
 
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60
+
+
+def test_the_idle_expiry_is_renewed_by_activity_at_most_once_a_minute(client, world, time_machine, settings):
+    from django.contrib.sessions.models import Session
+
+    time_machine.move_to(datetime(2026, 10, 14, 9, 0, tzinfo=UTC), tick=False)
+    client.force_login(world.officer_user)
+    assert client.get(reverse("agency_tree")).status_code == 200
+    key = client.session.session_key
+    first = Session.objects.get(pk=key).expire_date
+    assert first == datetime(2026, 10, 14, 9, 0, tzinfo=UTC) + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+
+    # Half a minute later: the page is read, the session is not written again (no write per page read).
+    time_machine.move_to(datetime(2026, 10, 14, 9, 0, 30, tzinfo=UTC), tick=False)
+    assert client.get(reverse("agency_tree")).status_code == 200
+    assert Session.objects.get(pk=key).expire_date == first
+    # A minute and more after the last renewal: the expiry moves with the activity.
+    time_machine.move_to(datetime(2026, 10, 14, 9, 1, 5, tzinfo=UTC), tick=False)
+    assert client.get(reverse("agency_tree")).status_code == 200
+    assert Session.objects.get(pk=key).expire_date == first + timedelta(seconds=65)
+    # Idle past the expiry: the next page asks for a login again.
+    time_machine.move_to(first + timedelta(seconds=65, minutes=1), tick=False)
+    response = client.get(reverse("agency_tree"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_forms_refuse_a_post_without_csrf_token(world):
