@@ -29,7 +29,7 @@ from zhifa.cases.tests.desk import Desk
 from zhifa.ledger.models import Entry
 from zhifa.stack.supervisor import free_port
 from zhifa.testing.factories import at
-from zhifa.tests.test_load_smoke import ROOT, _database_url
+from zhifa.tests.test_load_smoke import ROOT, _database_url, assert_verifies
 
 pytestmark = [pytest.mark.postgres, pytest.mark.dateless, pytest.mark.django_db(transaction=True)]
 GUNICORN = [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4"]
@@ -144,13 +144,4 @@ def test_two_servers_keep_one_record_when_a_worker_is_killed_mid_burst(
     )
     assert {entries[r.entry_index] for r in records.values()} == {"case.add_evidence"}
     assert Entry.objects.count() >= before + len(acknowledged)
-    verify = subprocess.run(
-        [sys.executable, "-m", "zhifa", "ledger", "verify"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert_verifies(env)
