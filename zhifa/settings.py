@@ -175,7 +175,7 @@ if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         # No JIT: the desk's and queues' conditions are many small subplans whose estimated cost triggers
-        # compilation — ~1.3 s of it for a 30 ms query at 10⁵ cases (docs/decisions.md, load test).
+        # compilation — ~1.4 s of it for a 130 ms query at 10⁵ cases (docs/decisions.md, load test).
         DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
     DATABASES = {
