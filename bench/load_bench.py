@@ -51,8 +51,9 @@ def wait_for(url: str, server: subprocess.Popen[bytes]) -> None:
     raise SystemExit(f"no answer from {url}")
 
 
-def run_locust(env: dict[str, str], port: int, args: argparse.Namespace, out: Path) -> dict[str, dict[str, str]]:
-    command = [
+def locust_command(host: str, users: int, spawn_rate: int, seconds: int, csv_prefix: Path) -> list[str]:
+    """locust, headless, with the province's mix, against `host`, writing its statistics to `csv_prefix`_*.csv."""
+    return [
         sys.executable,
         "-m",
         "locust",
@@ -60,17 +61,22 @@ def run_locust(env: dict[str, str], port: int, args: argparse.Namespace, out: Pa
         str(ROOT / "bench" / "load" / "locustfile.py"),
         "--headless",
         "-u",
-        str(args.users),
+        str(users),
         "-r",
-        str(max(1, args.users // 10)),
+        str(spawn_rate),
         "-t",
-        f"{args.seconds}s",
+        f"{seconds}s",
         "--host",
-        f"http://127.0.0.1:{port}",
+        host,
         "--csv",
-        str(out),
+        str(csv_prefix),
         "--only-summary",
     ]
+
+
+def run_locust(env: dict[str, str], port: int, args: argparse.Namespace, out: Path) -> dict[str, dict[str, str]]:
+    host = f"http://127.0.0.1:{port}"
+    command = locust_command(host, args.users, max(1, args.users // 10), args.seconds, out)
     subprocess.run(command, cwd=ROOT, env=env, check=False, capture_output=True, timeout=args.seconds + 300)  # noqa: S603
     with Path(f"{out}_stats.csv").open(encoding="utf-8") as table:
         return {row["Name"]: row for row in csv.DictReader(table)}

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connection
 
 from bench.load.plan import build
-from bench.load_bench import wait_for
+from bench.load_bench import locust_command, wait_for
 from zhifa.cases.tests.desk import Desk
 from zhifa.ledger.models import Entry
 from zhifa.stack.supervisor import free_port
@@ -54,14 +54,32 @@ def assert_verifies(env: dict[str, str]) -> None:
     assert verify.returncode == 0, verify.stdout + verify.stderr
 
 
-def test_the_provinces_mix_for_thirty_seconds_without_an_error(
-    world: Any, evidence: Path, tmp_path: Path, time_machine: Any
-) -> None:
+def case_under_investigation(world: Any, evidence: Path, time_machine: Any) -> date:
+    """The world's case taken to investigation (the writers' case), the clock stopped on its day; returns the day."""
     day = date(2026, 10, 14)
     time_machine.move_to(at(day, 9), tick=False)
     desk = Desk(world, evidence)
     desk.lead(date(2026, 10, 12), act_ended_on=date(2026, 10, 10))
     desk.investigate(day)
+    return day
+
+
+def server_env(evidence: Path, **more: str) -> dict[str, str]:
+    """The environment of a server process on this pass's database, its evidence folder and ledger key."""
+    return {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        # The server's evidence folder is the one the world's files went to (the `evidence` fixture's).
+        "ZHIFA_DATA_DIR": str(evidence.parent),
+        "ZHIFA_LEDGER_KEY_FILE": str(settings.LEDGER_KEY_FILE),  # the key that signed the world's checkpoints
+        **more,
+    }
+
+
+def test_the_provinces_mix_for_thirty_seconds_without_an_error(
+    world: Any, evidence: Path, tmp_path: Path, time_machine: Any
+) -> None:
+    day = case_under_investigation(world, evidence, time_machine)
     plan = build(writers=2, readers=2, on_date=day.isoformat())
     assert plan["writers"], "the world's case under investigation gives the writers their case"
     plan_file = tmp_path / "plan.json"
@@ -69,15 +87,7 @@ def test_the_provinces_mix_for_thirty_seconds_without_an_error(
     before = Entry.objects.count()
 
     port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        # The server's evidence folder is the one the world's files went to (the `evidence` fixture's).
-        "ZHIFA_DATA_DIR": str(evidence.parent),
-        "ZHIFA_LEDGER_KEY_FILE": str(settings.LEDGER_KEY_FILE),  # the key that signed the world's checkpoints
-        "ZHIFA_LOGIN_RATE_LIMIT": "1000",
-        "ZHIFA_LOAD_PLAN": str(plan_file),
-    }
+    env = server_env(evidence, ZHIFA_LOGIN_RATE_LIMIT="1000", ZHIFA_LOAD_PLAN=str(plan_file))
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "zhifa.wsgi:application"],
         cwd=ROOT,
@@ -89,25 +99,7 @@ def test_the_provinces_mix_for_thirty_seconds_without_an_error(
         wait_for(f"http://127.0.0.1:{port}/healthz", server)
         stats = tmp_path / "stats"
         load = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "locust",
-                "-f",
-                str(ROOT / "bench" / "load" / "locustfile.py"),
-                "--headless",
-                "-u",
-                "8",
-                "-r",
-                "8",
-                "-t",
-                f"{SECONDS}s",
-                "--host",
-                f"http://127.0.0.1:{port}",
-                "--csv",
-                str(stats),
-                "--only-summary",
-            ],
+            locust_command(f"http://127.0.0.1:{port}", 8, 8, SECONDS, stats),
             cwd=ROOT,
             env=env,
             check=False,

@@ -14,22 +14,18 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from django.conf import settings
 
 from bench.load.plan import build
 from bench.load_bench import wait_for
 from zhifa.cases.models import CaseRecord
-from zhifa.cases.tests.desk import Desk
 from zhifa.ledger.models import Entry
 from zhifa.stack.supervisor import free_port
-from zhifa.testing.factories import at
-from zhifa.tests.test_load_smoke import ROOT, _database_url, assert_verifies
+from zhifa.tests.test_load_smoke import ROOT, assert_verifies, case_under_investigation, server_env
 
 pytestmark = [pytest.mark.postgres, pytest.mark.dateless, pytest.mark.django_db(transaction=True)]
 GUNICORN = [sys.executable, "-m", "gunicorn", "-w", "2", "-k", "gthread", "--threads", "4"]
@@ -79,20 +75,11 @@ def _writer(
 def test_two_servers_keep_one_record_when_a_worker_is_killed_mid_burst(
     world: Any, evidence: Path, tmp_path: Path, time_machine: Any
 ) -> None:
-    day = date(2026, 10, 14)
-    time_machine.move_to(at(day, 9), tick=False)
-    desk = Desk(world, evidence)
-    desk.lead(date(2026, 10, 12), act_ended_on=date(2026, 10, 10))
-    desk.investigate(day)
+    day = case_under_investigation(world, evidence, time_machine)
     writer = build(writers=1, readers=0, on_date=day.isoformat())["writers"][0]
     case = writer["cases"][0]
     before = Entry.objects.count()
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "ZHIFA_DATA_DIR": str(evidence.parent),  # one evidence store, as two nodes share their object storage
-        "ZHIFA_LEDGER_KEY_FILE": str(settings.LEDGER_KEY_FILE),
-    }
+    env = server_env(evidence)  # one evidence store, as two nodes share their object storage
     servers: list[subprocess.Popen[bytes]] = []
     urls = []
     try:
