@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "zhifa.api",
     "ninja",
     "zhifa.cases",
+    "zhifa.recordings",
     "zhifa.laws",
     "zhifa.powers",
     "zhifa.publicity",

@@ -94,6 +94,7 @@ class Writer(HttpUser):
                 "kind": "electronic",
                 "summary": "现场照片（负载测试）",
                 "evidence": [digest],
+                "no_recording_reason": "文字记录能够全面有效记录执法行为",
             },
             headers=self.auth,
             name="写：记录证据",

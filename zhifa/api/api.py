@@ -23,6 +23,7 @@ from zhifa.api.discretion import router as discretion_router
 from zhifa.api.inspections import router as inspections_router
 from zhifa.api.laws import router as laws_router
 from zhifa.api.models import ApiToken, digest
+from zhifa.api.recordings import router as recordings_router
 from zhifa.api.schemas import NOT_FOUND, REFUSED, UNAUTHORIZED, DetailOut, RefusalOut
 from zhifa.api.scope import visible_case
 from zhifa.audit.middleware import mark_refused
@@ -456,3 +457,4 @@ def review_figures(request: HttpRequest, start: date | None = None, end: date | 
 # The published lists (zhifa/powers/api.py), read-only.
 api.add_router("/", lists_router)
 api.add_router("/", inspections_router)  # zhifa/api/inspections.py, read-only
+api.add_router("/", recordings_router)  # zhifa/api/recordings.py

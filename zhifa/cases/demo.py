@@ -11,9 +11,10 @@ import io
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from zhifa import demo_files
 from zhifa.cases import agency_settings, discretion, issuing, major, rules, services
@@ -26,8 +27,10 @@ from zhifa.core.validators import credit_code_check_char, resident_id_check_char
 from zhifa.laws.lex_mitior import rule_on
 from zhifa.laws.models import Violation
 from zhifa.ledger import blobs
+from zhifa.ledger.models import Upload
 from zhifa.personnel.models import Officer
 from zhifa.personnel.rules import can_enforce
+from zhifa.recordings.rules import NATIONAL
 
 # (title, facts, violation (zhifa/laws/data), the base of a fine set as a multiple): the seed documents' domains —
 # logging in a reserve, occupying forest land, hunting, digging wild plants, entering the core zone, moving a
@@ -337,6 +340,16 @@ def ecology_plans(today: date) -> tuple[Plan, ...]:
 
 DOCUMENTED_CASES = 2
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+# Why an act the recording list names as "as circumstances require" was not recorded, as officers write it.
+NO_RECORDING_REASONS = {
+    "": "文字记录能够全面有效记录执法行为，当事人无异议",
+    "serve": "直接送达，当事人当场签收，无争议",
+    "notify": "直接送达，当事人当场签收，无争议",
+    "notify_hearing": "直接送达，当事人当场签收，无争议",
+    "release_seizure": "在办公场所解除并退还物品，当事人签收清单",
+}
+
 
 # 内蒙古自治区呼和浩特市新城区: the demo parties' identity numbers and credit codes are issued there.
 DEMO_REGION = "150102"
@@ -364,6 +377,7 @@ class _Director:
         # Who takes the place of an officer who steps aside: another of the branch's own officers.
         spares = [o for o in _able(agency, today) if o not in team and o != self.chair]
         self.spare = spares[0] if spares else None
+        self.late_shown = False  # one recording stored late (the first hearing's), for the supervisors' warning
         # Files of the agency's own: a file another agency recorded cannot be cited here (ledger.record).
         signed = demo_files.pdf("Interview record (demo)", ["Signed by the party", f"Agency {agency.pk}"])
         self.files = {
@@ -411,11 +425,36 @@ class _Director:
                 break
             context["case"] = case
             data = {"on_date": day, **self._fields(name, day, context)}
+            self._recorded(name, day, data, serial)
             if case is not None:
                 # The notice and the decision are made before they are served (guards.py).
                 issuing.issue_served(self.people[Role.OFFICER.value], case, name)
             case = services.perform(self.actor(name), name, data, case=case, agency=self.agency)
         return case
+
+    def _recorded(self, name: str, day: date, data: dict[str, Any], serial: int) -> None:
+        """The act's recording as the officers make it: each interview, seizure and hearing its own body-camera file,
+        uploaded on the day (the first hearing's three days late, for the supervisors' warning); another act the
+        recording list names says why the written record suffices (recordings/rules.py)."""
+        evidence = list(data.get("evidence") or [])
+        if self.files["audio"] in evidence:
+            late = name == "hold_hearing" and not self.late_shown
+            self.late_shown = self.late_shown or late
+            recording = demo_files.wav(seconds=2.0, frequency=300.0 + serial * 7 + len(name) * 3)
+            digest = self._file(recording, "audio/wav")
+            uploaded = datetime.combine(day + timedelta(days=3 if late else 0), time(17), tzinfo=SHANGHAI)
+            Upload.objects.get_or_create(
+                sha256=digest,
+                agency=self.agency,
+                defaults={
+                    "uploaded_by": self.people[Role.OFFICER.value],
+                    "size": len(recording),
+                    "uploaded_at": uploaded,
+                },
+            )
+            data["evidence"] = [digest if item == self.files["audio"] else item for item in evidence]
+        elif name in NATIONAL.as_required:
+            data["no_recording_reason"] = NO_RECORDING_REASONS.get(name, NO_RECORDING_REASONS[""])
 
     def _party(self, serial: int, *, citizen: bool) -> dict[str, str]:
         """The party, with the identity number, telephone and address a real file records (made up, valid

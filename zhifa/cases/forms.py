@@ -1014,6 +1014,15 @@ class CriminalOutcomeForm(ActionForm):
     evidence = EvidenceField(required=False, help_text=_("判决书、不起诉决定书或者撤销案件决定书"))
 
 
+def action_form(name: str, *args: Any, case: Case | None = None, agency: Any = None, **kwargs: Any) -> ActionForm:
+    """The form of action `name`, with the questions the recording list in force asks of it (recordings/forms.py)."""
+    from zhifa.recordings.forms import add_act_fields
+
+    form = ACTION_FORMS[name](*args, case=case, agency=agency, **kwargs)
+    add_act_fields(form, name, case.agency if case is not None else agency)
+    return form
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "register_lead": LeadForm,
     "file": FileForm,

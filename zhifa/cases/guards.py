@@ -339,20 +339,34 @@ def files_attached(step: Step) -> Problem | None:
     return None
 
 
-AV_TYPES = ("video/", "audio/")
+@guard("recorded_as_listed")
+def recorded_as_listed(step: Step) -> Problem | None:
+    """An act the recording list in force on its date names (recordings/rules.py): recorded in full, it brings its
+    audio or video; recorded as circumstances require, it brings one, says one comes later, or says why there is
+    none (国办发〔2018〕118号; seed 004)."""
+    from zhifa.recordings import rules as recording_rules
+    from zhifa.recordings.services import answer
 
-
-@guard("av_recording")
-def av_recording(step: Step) -> Problem | None:
-    """Sealing and impounding are recorded in full, in sound and picture (118号文; seed 004)."""
-    types = Blob.objects.filter(sha256__in=step.data.get("evidence", [])).values_list("content_type", flat=True)
-    if not any(kind.startswith(AV_TYPES) for kind in types):
+    agency = step.case.agency if step.case is not None else step.data["agency"]
+    listed = recording_rules.in_force(agency, step.on_date)
+    needs = listed.needs(step.action.name)
+    if needs is None:
+        return None
+    types = Blob.objects.filter(sha256__in=step.data.get("evidence") or []).values_list("content_type", flat=True)
+    if answer(needs, recording_rules.recordings_among(types), step.data) is not None:
+        return None
+    label = step.action.label
+    if needs == "full":
         return Problem(
-            "查封、扣押应当全程音像记录，请上传执法记录仪的录像或录音",
+            f"{label}应当全程音像记录，请上传执法记录仪的录像或录音（音像记录事项清单）",
             "evidence",
-            "国办发〔2018〕118号 全过程记录；行政处罚法 第四十七条",
+            f"{listed.source}；行政处罚法 第四十七条",
         )
-    return None
+    return Problem(
+        f"{label}应当根据情况音像记录：请上传录音录像，或勾选“已音像记录，稍后上传”，或填写未音像记录的理由",
+        "no_recording_reason",
+        listed.source,
+    )
 
 
 @guard("head_approved")

@@ -35,7 +35,7 @@ from zhifa.cases.choices import (
     ReviewConclusion,
     ServiceMethod,
 )
-from zhifa.cases.forms import ACTION_FORMS, parse_inventory
+from zhifa.cases.forms import action_form, parse_inventory
 from zhifa.cases.guards import (
     GUARDS,
     Step,
@@ -55,6 +55,7 @@ from zhifa.core.permissions import require_role
 from zhifa.laws import similar
 from zhifa.ledger.forms import EvidenceField
 from zhifa.ledger.services import record
+from zhifa.recordings import services as recordings
 
 
 def _check(actor: User, action: Action, *, agency: Agency, state: State | None) -> None:
@@ -68,7 +69,7 @@ def clean(name: str, data: Mapping[str, Any], *, case: Case | None, agency: Agen
     """The action's fields, checked by its form; the first error becomes a refusal naming the field."""
     # A QueryDict (a page's POST) keeps its lists; a plain mapping (the API, the demo) is normalised.
     bound = data if hasattr(data, "getlist") else _plain(data)
-    form = ACTION_FORMS[name](data=bound, case=case, agency=agency)
+    form = action_form(name, data=bound, case=case, agency=agency)
     if not hasattr(data, "getlist"):
         for key, value in bound.items():
             spec = form.fields.get(key)
@@ -1230,6 +1231,10 @@ def _perform(actor: User, name: str, data: Mapping[str, Any], *, case: Case | No
         facts["deadlines"] = started
     if outcome.officers:
         facts["officers"] = _officer_facts(outcome.officers)
+    # What the recording list asked of the act and what was answered (recordings/rules.py).
+    recording = recordings.act_facts(case, name, on_date, cleaned, files)
+    if recording:
+        facts["recording"] = recording
     entry = record(actor=actor, action=f"case.{name}", subject=case, facts=facts, files=files, agency=case.agency)
     if outcome.summary is not None:
         CaseRecord.objects.create(
@@ -1239,11 +1244,13 @@ def _perform(actor: User, name: str, data: Mapping[str, Any], *, case: Case | No
             officers=facts.get("officers", []),
             summary=outcome.summary,
             data={key: value for key, value in outcome.facts.items() if key != "officers"}
-            | ({"file_names": file_names} if file_names else {}),
+            | ({"file_names": file_names} if file_names else {})
+            | ({"recording": recording} if recording else {}),
             files=files,
             entry_index=entry.index,
             created_by=actor,
         )
+    recordings.recordings_from_act(actor, case, entry, name, on_date, files)  # numbered in the case
     if name in issuing.ISSUED_BY_ACT:
         # The document the act itself makes (the on-the-spot decision), numbered in this same transaction: a
         # refused act uses no number, and no act stands without its document.

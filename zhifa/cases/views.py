@@ -5,6 +5,7 @@ Thin: they read through selectors and write through services.perform — the rul
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django import forms
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from zhifa.cases import agency_settings, discretion, issuing, major, review_queue, rules, selectors, services, steps
 from zhifa.cases.choices import PenaltyKind
-from zhifa.cases.forms import ACTION_FORMS
+from zhifa.cases.forms import ACTION_FORMS, action_form
 from zhifa.cases.guards import late_fee_owed
 from zhifa.cases.models import Case, CaseDocument, CaseSettings, MajorCatalog
 from zhifa.cases.workflow import ACTIONS, CASE_STATES, STATE_LABELS, State, actions_from
@@ -37,6 +38,7 @@ from zhifa.ledger.selectors import entries_about
 from zhifa.ledger.state import subject_key
 from zhifa.publicity import selectors as publicity_selectors
 from zhifa.publicity import services as publicity_services
+from zhifa.recordings import views as recording_views
 
 # The documents whose number is the case's number (案号).
 CASE_NUMBER_KINDS = ("filing_approval", "summary_decision")
@@ -237,6 +239,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "publications": publicity_selectors.of_case(case.pk),
         "may_publish": publicity_services.may_publish(actor, case),
     }
+    context |= recording_views.case_context(actor, case)  # what the recording list asked, and the recordings
     return render(request, "cases/case_detail.html", context)
 
 
@@ -246,7 +249,7 @@ def _action_page(request: HttpRequest, name: str, case: Case | None) -> HttpResp
         raise Http404
     action = ACTIONS[name]
     agency = case.agency if case is not None else actor.agency
-    form_class = ACTION_FORMS[name]
+    form_class = functools.partial(action_form, name)  # the action's form, with the recording list's questions
     # The page asks the service that decides: an action closed to this user shows why, and no form to fill.
     found = services.availability(actor, case) if case is not None else services.opening_availability(actor)
     closed = next((a for a in found if a.action.name == name and not a.allowed), None)

@@ -254,7 +254,7 @@ _TABLE = [
         INVESTIGATION,
         None,
         OFFICERS,
-        ("actor_on_team", "investigators_present", "head_approved", "av_recording"),
+        ("actor_on_team", "investigators_present", "head_approved"),
         ("seizure", "emergency_approval"),
         source="行政强制法 第十八条、第十九条、第二十四条、第二十五条",
     ),
@@ -827,11 +827,16 @@ _TABLE = [
 ]
 
 # Guards every act of enforcement passes, one place for all of them: whatever roles a login holds, the person
-# must be one whose status allows the act on its date (never auxiliary staff). Only the acts auxiliary staff
-# may take themselves (registering a lead) are left without.
+# must be one whose status allows the act on its date (never auxiliary staff); and an act the agency's recording
+# list names is recorded as it says (which acts is agency data, so the guard stands on every act). Only the acts
+# auxiliary staff may take themselves (registering a lead) are left without.
 STANDING_GUARDS = ("actor_status_allows",)
+# Checked after the act's own guards: an act refused for its substance says so before asking for its recording.
+TRAILING_GUARDS = ("recorded_as_listed",)
 _TABLE = [
-    action if Role.AUXILIARY.value in action.roles else replace(action, guards=(*STANDING_GUARDS, *action.guards))
+    action
+    if Role.AUXILIARY.value in action.roles
+    else replace(action, guards=(*STANDING_GUARDS, *action.guards, *TRAILING_GUARDS))
     for action in _TABLE
 ]
 

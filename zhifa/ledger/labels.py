@@ -114,6 +114,11 @@ ACTION_LABELS = {
     "inspection.draw_frozen": "冻结并公布双随机抽取名录",
     "inspection.draw_seeded": "录入双随机抽取种子",
     "inspection.drawn": "完成双随机抽取",
+    "recording_list.publish": "发布音像记录事项清单新版",
+    "recording.register": "音像记录编号登记",
+    "recording.describe": "标注音像记录",
+    "recording.derive": "登记音像记录的剪辑片段或文字整理稿",
+    "recording.attach": "补充上传音像记录",
 }
 
 
@@ -122,5 +127,5 @@ def action_label(action: str) -> str:
         from zhifa.cases.workflow import ACTIONS
 
         step = ACTIONS.get(action.removeprefix("case."))
-        return str(step.label) if step is not None else action
+        return str(step.label) if step is not None else ACTION_LABELS.get(action, action)
     return ACTION_LABELS.get(action, action)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +27,22 @@ def _value(value: Any) -> Any:
 def _fields(*names: str) -> Callable[[models.Model], dict[str, Any]]:
     def snapshot(instance: models.Model) -> dict[str, Any]:
         return {name: _value(getattr(instance, name)) for name in names}
+
+    return snapshot
+
+
+def _utc_fields(*names: str) -> Callable[[models.Model], dict[str, Any]]:
+    """`_fields` with times in UTC: a time entered in a form is in the local zone, read back from the database in
+    UTC — the same instant, written once."""
+
+    def snapshot(instance: models.Model) -> dict[str, Any]:
+        values = {}
+        for name in names:
+            value = getattr(instance, name)
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                value = value.astimezone(UTC)
+            values[name] = _value(value)
+        return values
 
     return snapshot
 
@@ -171,6 +187,29 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
         "valid_until",
         "review_due",
         "domains",
+    ),
+    # What must be recorded in sound and picture, and each recording's number, timing and annotation.
+    "recordings.recordinglist": _fields(
+        "agency_id", "effective_from", "full_acts", "as_required_acts", "upload_limit_days", "source"
+    ),
+    "recordings.recording": _utc_fields(
+        "case_id",
+        "sha256",
+        "number",
+        "part",
+        "original_id",
+        "derivation",
+        "act",
+        "act_on",
+        "act_entry",
+        "received_at",
+        "due_on",
+        "late",
+        "speakers",
+        "subject",
+        "started_at",
+        "ended_at",
+        "device",
     ),
     # A published list's version and the SHA-256 of its items: an item changed behind the service shows in verify.
     "powers.listversion": _list_version,

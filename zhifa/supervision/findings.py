@@ -13,12 +13,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
+
+from django.utils import timezone
 
 from zhifa.cases import major, rules
-from zhifa.cases.guards import AV_TYPES
 from zhifa.cases.models import Case
+from zhifa.cases.workflow import ACTIONS
 from zhifa.documents.choices import DocumentKind
 from zhifa.ledger.models import Blob
+from zhifa.recordings import rules as recording_rules
+from zhifa.recordings import services as recording_services
+from zhifa.recordings.models import Recording
 
 
 @dataclass(frozen=True)
@@ -144,14 +150,44 @@ def legal_review(case: Case, on_date: date) -> list[str]:
 
 
 def recordings(case: Case, on_date: date) -> list[str]:
-    """Every seizure is recorded in sound and picture — the check the seizure's own guard makes (guards.
-    av_recording: an audio or video file among the act's evidence). Issue 21 widens the acts recorded."""
+    """Every act the recording list in force on its date named was recorded as the list says — in full with its
+    audio or video, or as required with one, one to come, or the reason there is none — and every recording
+    reached the platform within the list's limit (the guard guards.recorded_as_listed; recordings/rules.py)."""
     found = []
-    for seizure in case.records.filter(action="seize"):
-        types = Blob.objects.filter(sha256__in=seizure.files).values_list("content_type", flat=True)
-        if not any(kind.startswith(AV_TYPES) for kind in types):
-            found.append(f"{seizure.on_date:%Y-%m-%d} 查封、扣押，无全程音像记录")
+    acts = list(case.records.order_by("entry_index"))
+    types = dict(
+        Blob.objects.filter(sha256__in={d for act in acts for d in act.files}).values_list("sha256", "content_type")
+    )
+    lists = recording_rules.lists_for(case.agency)
+    for act in acts:
+        needs = lists.on(act.on_date).needs(act.action)
+        if needs is None:
+            continue
+        has = recording_rules.recordings_among(types.get(digest, "") for digest in act.files)
+        given = recording_services.answer(needs, has, _answered(act.data))
+        if given is None:
+            label = ACTIONS[act.action].label if act.action in ACTIONS else act.action
+            kind = "全程音像记录" if needs == "full" else "音像记录或未记录的理由"
+            found.append(f"{act.on_date:%Y-%m-%d} {label}，无{kind}")
+    for late in Recording.objects.filter(case=case, late=True, part=0):
+        found.append(
+            f"第{late.label}号音像记录（{late.act_on:%Y-%m-%d}）应于 {late.due_on:%Y-%m-%d} 前存储，"
+            f"{timezone.localtime(late.received_at):%Y-%m-%d} 才存储"
+        )
+    for act in recording_services.pending(case):
+        due = act.data["recording"].get("due_on", "")
+        found.append(f"{act.on_date:%Y-%m-%d} 的音像记录称稍后上传（应于 {due} 前），至今未上传")
     return found
+
+
+def _answered(data: dict[str, Any]) -> dict[str, Any]:
+    """The act's answer as the form gave it, from what its facts recorded (recording.answer, recording.reason)."""
+    recording = data.get("recording") or {}
+    answer = recording.get("answer")
+    return {
+        "recording_later": answer == recording_services.LATER,
+        "no_recording_reason": recording.get("reason", "") if answer == recording_services.NONE else "",
+    }
 
 
 def discretion(case: Case, on_date: date) -> list[str]:
@@ -201,9 +237,9 @@ CHECKS: tuple[Check, ...] = (
         legal_review,
     ),
     Check(
-        "recording.seizure",
-        "查封、扣押无音像记录",
-        "国办发〔2018〕118号 全过程记录；行政处罚法 第四十七条",
+        "recording.seizure",  # the code kept from when it checked seizures only: reviews already stored cite it
+        "未按音像记录事项清单记录或逾期存储",
+        "国办发〔2018〕118号 全过程记录；行政处罚法 第四十七条；本机关音像记录事项清单",
         "evidence",
         recordings,
     ),

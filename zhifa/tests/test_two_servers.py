@@ -63,6 +63,7 @@ def _writer(
                     "kind": "electronic",
                     "summary": summary,
                     "evidence": [digest],
+                    "no_recording_reason": "文字记录能够全面有效记录执法行为",
                 },
                 timeout=30,
             )

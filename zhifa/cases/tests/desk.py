@@ -21,7 +21,12 @@ from zhifa.ledger import blobs
 from zhifa.ledger.models import Entry
 from zhifa.ledger.state import snapshot
 from zhifa.personnel.services import certificate_revoke, officer_set_legal_review
+from zhifa.recordings.models import Recording
+from zhifa.recordings.rules import NATIONAL
 from zhifa.testing.factories import TODAY, give_certificate, make_officer, make_user
+
+# The answer to the recording question of an act recorded as circumstances require (recordings/rules.py).
+TEXT_SUFFICES = "文字记录能够全面有效记录执法行为"
 
 # The investigation report of the usual lead (张某's felled trees): a small fine, so no hearing right.
 SMALL_FINE_REPORT = {
@@ -102,6 +107,8 @@ class Desk:
         self.scan = blobs.store(io.BytesIO(b"signed record"), content_type="application/pdf").sha256
         self.case: Case | None = None
         self.done: list[str] = []
+        # Entries about other subjects an act made: each recording it brought is numbered (recording.register).
+        self.side: list[str] = []
         self.today = TODAY
         # Make the advance notice and the decision before they are served, as an officer would.
         self.make_documents = True
@@ -116,15 +123,21 @@ class Desk:
 
     def __call__(self, name: str, on_date: date, **data: Any) -> Case:
         issued = False
+        if name in NATIONAL.as_required and "recording_later" not in data:
+            # What the officer answers the recording question with when the test does not say: the written record
+            # is enough (seed 004). A test of the question itself gives its own answer, or "" to leave it out.
+            data.setdefault("no_recording_reason", TEXT_SUFFICES)
         with transaction.atomic():  # a refused act takes back the document made for it
             if self.make_documents and self.case is not None:
                 # What the officer does first: make the document that is served (guards.py refuses without).
                 # When it cannot be made, the act's own guards say why the act cannot be taken.
                 with contextlib.suppress(Refusal):
                     issued = issuing.issue_served(self.officer, self.case, name) is not None
+            numbered = Recording.objects.filter(case=self.case).count() if self.case is not None else 0
             case = services.perform(
                 self.actor_for(name), name, {"on_date": on_date, **data}, case=self.case, agency=self.world.branch
             )
+        self.side.extend(["recording.register"] * (Recording.objects.filter(case=case).count() - numbered))
         self.case = case
         if issued:
             self.done.append("document.issue")

@@ -110,6 +110,8 @@ def test_a_case_from_lead_to_archive_through_the_pages(
     page.get_by_label("证据种类").select_option("object")
     page.get_by_label("证据名称及证明事项").fill("伐桩照片")
     officer.upload(photo)
+    # Gathering evidence is recorded as circumstances require (the recording list): no video, so the reason.
+    page.get_by_label("未音像记录的理由").fill("照片已全面记录伐桩情况")
     officer.submit("登记证据")
     expect(page.locator("#case-records")).to_contain_text("伐桩照片")
 
@@ -136,6 +138,9 @@ def test_a_case_from_lead_to_archive_through_the_pages(
     page.locator("#case-actions").get_by_role("link", name="送达行政处罚告知书").click()
     page.locator("#id_on_date").fill("2026-10-19")
     page.get_by_label("告知书已载明拟处罚内容及事实、理由、依据，并告知陈述、申辩和要求听证的权利").check()
+    page.get_by_role("button", name="提交并记录").click()  # neither a recording nor why not: refused, named
+    expect(page.locator(".field-error")).to_contain_text("应当根据情况音像记录")
+    page.get_by_label("未音像记录的理由").fill("直接送达，当事人当场签收")
     officer.submit("送达行政处罚告知书")
     expect(page.locator("#case-deadlines")).to_contain_text("陈述、申辩")
 
@@ -158,7 +163,9 @@ def test_a_case_from_lead_to_archive_through_the_pages(
     page.locator("#id_on_date").fill("2026-10-22")
     page.get_by_label("送达方式").select_option("direct")
     officer.upload(photo)
+    page.get_by_label("已音像记录，稍后上传").check()  # the body camera's video comes from the office
     officer.submit("送达行政处罚决定书")
+    expect(page.locator("#recording-acts")).to_contain_text("待上传：应于 2026-10-23 前")
     expect(page.locator("#case-deadlines")).to_contain_text("缴纳罚款")
 
     officer.act(case, "登记缴款", "2026-10-23", amount="3000", receipt="NS20261023001")

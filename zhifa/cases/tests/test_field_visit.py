@@ -81,6 +81,7 @@ def test_the_next_record_of_the_visit_starts_with_its_officers_and_offers_its_fi
             "summary": "发现新伐桩12个",
             "evidence": [photo],
             "evidence_name": [f"{photo}:C:\\DCIM\\伐桩\u0007 照片.jpg"],
+            "no_recording_reason": "现场检查笔录和照片已全面记录",
         },
     )
     assert response.status_code == 302, response.content.decode()

@@ -51,6 +51,7 @@ def test_an_officer_records_a_visit_on_his_phone(
     expect(item).to_have_class("upload done", timeout=30_000)
     expect(item).to_contain_text(f"现场照片.jpg · {size_kb} KB")
     expect(item.locator("progress").last).to_have_attribute("value", "100")
+    page.get_by_label("已音像记录，稍后上传").check()  # the body camera's video goes up from the office
     page.get_by_role("button", name="提交并记录").click()
     expect(page.locator(".messages")).to_contain_text("已")
 
@@ -62,6 +63,7 @@ def test_an_officer_records_a_visit_on_his_phone(
     expect(kept.get_by_role("checkbox")).to_be_checked()
     page.locator("#id_interviewee").fill("张某")
     page.locator("#id_summary").fill("承认滥伐")
+    page.get_by_label("未音像记录的理由").fill("询问笔录经被询问人核对签名")
     page.get_by_role("button", name="提交并记录").click()
     expect(page.locator(".messages")).to_contain_text("已")
     records = CaseRecord.objects.filter(case_id=case, on_date=date(2026, 10, 14)).order_by("entry_index")

@@ -204,7 +204,7 @@ def test_random_actions_never_break_the_procedure(world, evidence, data):
                 desk.officer, desk.approver, desk.reviewer = own
                 after = Case.objects.get(pk=desk.case.pk).state if desk.case is not None else None
                 assert after == before
-                assert Entry.objects.count() == entries_before + len(desk.done)
+                assert Entry.objects.count() == entries_before + len(desk.done) + len(desk.side)
                 continue
             desk.officer, desk.approver, desk.reviewer = own
             # No act by auxiliary staff, none of the team's acts by someone off the team (第四十二条; 118号文).
@@ -214,7 +214,7 @@ def test_random_actions_never_break_the_procedure(world, evidence, data):
             assert case.state == (target or before)
             seen.append(State(case.state))
             # One entry per act, and one per document the desk made for it (the notice before notify…).
-            assert Entry.objects.count() == entries_before + len(desk.done)
+            assert Entry.objects.count() == entries_before + len(desk.done) + len(desk.side)
             actions = [a.removeprefix("case.") for a in _recorded(case)]
             # The procedure's order holds whatever was tried.
             if case.state == State.DECIDED:

@@ -61,8 +61,16 @@ def closed_file(world: Any, agency: Any = None, *, closed_on: date = date(2026, 
             ("serve", date(2026, 4, 3), [receipt]),
         )
     ):
+        # The service said why it was not recorded, as the recording list asks of it (recordings/rules.py).
+        answer = {"recording": {"needs": "as_required", "answer": "none", "reason": "直接送达，当事人签收"}}
         CaseRecord.objects.create(
-            case=case, action=action, on_date=day, files=files, entry_index=case.pk * 10 + index, created_by=world.admin
+            case=case,
+            action=action,
+            on_date=day,
+            files=files,
+            data=answer if action == "serve" else {},
+            entry_index=case.pk * 10 + index,
+            created_by=world.admin,
         )
     for kind in (DocumentKind.FILING_APPROVAL, DocumentKind.PENALTY_DECISION):
         CaseDocument.objects.create(
