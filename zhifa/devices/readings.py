@@ -249,7 +249,8 @@ def _open_lead(actor: User, parsed: _Parsed) -> Case:
         "source": LeadSource.MONITORING,
         "title": f"{device.party_name or device.name}{parsed.parameter}超标"[:200],
         "summary": summary,
-        "received_on": timezone.localdate(),
+        "received_on": timezone.localdate(),  # the day the agency learned of it; the summary says when measured
+        "on_date": timezone.localdate(),
     }
     if device.party_name:
         data |= {"party_kind": PartyKind.ORGANISATION, "party_name": device.party_name}
