@@ -44,8 +44,10 @@ class ReadingOut(Schema):
     summary="上报在线监测读数",
     description=(
         f"一次至多 {MAX_READINGS} 条。每条：device（设备编号）、reading_id（设备的读数编号，用于去重）、parameter"
-        "（如 COD、氨氮、颗粒物）、value、unit、limit（可省略，取设备配置的限值）、measured_at（带时区的 ISO 8601 时间）。"
-        "超过限值的读数登记案源（同一设备同一项目已有核查或调查中的案源时并入该案源，不再登记）；重复上报同一读数编号返回首次的结果。"
+        "（如 COD、氨氮、颗粒物）、value、unit、limit（可省略，取设备配置的限值）、"
+        "measured_at（带时区的 ISO 8601 时间）。"
+        "超过限值的读数登记案源（同一设备同一项目已有核查或调查中的案源时并入该案源，不再登记）；"
+        "重复上报同一读数编号返回首次的结果。"
     ),
 )
 def readings_post(request: HttpRequest, payload: ReadingsIn) -> Any:

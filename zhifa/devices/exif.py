@@ -86,7 +86,7 @@ def _time(value: Any, exif_ifd: Any) -> tuple[datetime | None, bool]:
     time is the camera's local time, read in the agencies' time zone (and the record says it was assumed)."""
     text = _text(value)
     try:
-        moment = datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")
+        moment = datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S")  # noqa: DTZ007 - EXIF has no zone; given one below
     except ValueError:
         return None, False
     offset = _offset(_text(exif_ifd.get(OFFSET_TIME_ORIGINAL)))

@@ -40,7 +40,9 @@ def _latitude() -> forms.DecimalField:
 
 class DeviceForm(forms.Form):
     kind = forms.ChoiceField(label=_("设备类型"), choices=DeviceKind.choices)
-    identifier = forms.CharField(label=_("设备编号"), max_length=64, help_text=_("设备或平台上的唯一编号，监测数据上报时使用"))
+    identifier = forms.CharField(
+        label=_("设备编号"), max_length=64, help_text=_("设备或平台上的唯一编号，监测数据上报时使用")
+    )
     name = forms.CharField(label=_("设备名称"), max_length=SHORT_TEXT)
     operator = forms.CharField(label=_("运维（运营）单位"), max_length=SHORT_TEXT, required=False)
     party_name = forms.CharField(
@@ -62,7 +64,7 @@ class DeviceForm(forms.Form):
 
 class ImportForm(forms.Form):
     device = forms.ModelChoiceField(label=_("设备"), queryset=Device.objects.none())
-    files = EvidenceField(label=_("设备采集的文件"), required=True)
+    evidence = EvidenceField(label=_("设备采集的文件"), required=True)
     operator = forms.CharField(
         label=_("操作人员或单位"), max_length=SHORT_TEXT, help_text=_("如无人机飞手姓名、卫星遥感数据提供单位")
     )
@@ -76,7 +78,9 @@ class ImportForm(forms.Form):
     longitude = _longitude()
     latitude = _latitude()
     address = forms.CharField(label=_("地点"), max_length=SHORT_TEXT, required=False)
-    note = forms.CharField(label=_("说明"), max_length=LONG_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("说明"), max_length=LONG_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,6 +7,8 @@ events and readings point to the ledger entry that proves them (`entry_index`). 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from zhifa.core.choices import Domain
 from zhifa.devices.choices import CustodyKind, DeviceKind, Origin
 
-# WGS-84 degrees kept to six places (about 0.1 m): what a GNSS receiver gives, and what the ledger's facts
-# write as text (canonical JSON has no floats).
-_DEGREES = {"max_digits": 9, "decimal_places": 6, "null": True, "blank": True}
+
+def _degrees(label: Any) -> Any:
+    """WGS-84 degrees kept to six places (about 0.1 m): what a GNSS receiver gives, and what the ledger's facts
+    write as text (canonical JSON has no floats). Typed Any: a Decimal or None, which the stubs' field cannot say."""
+    return models.DecimalField(label, max_digits=9, decimal_places=6, null=True, blank=True)
 
 
 class Device(models.Model):
@@ -36,8 +40,8 @@ class Device(models.Model):
     # The unit a monitoring station watches (排污单位): the party of a lead its readings open.
     party_name = models.CharField(_("被监测单位"), max_length=200, blank=True)
     domain = models.CharField(_("执法领域"), max_length=20, choices=Domain.choices, default=Domain.ECOLOGY)
-    longitude = models.DecimalField(_("经度"), **_DEGREES)  # type: ignore[call-overload]
-    latitude = models.DecimalField(_("纬度"), **_DEGREES)  # type: ignore[call-overload]
+    longitude = _degrees(_("经度"))
+    latitude = _degrees(_("纬度"))
     address = models.CharField(_("安装地点"), max_length=200, blank=True)
     limits = models.JSONField(_("限值"), default=dict, blank=True)
     active = models.BooleanField(_("在用"), default=True)
@@ -70,8 +74,8 @@ class DeviceImport(models.Model):
     agency = models.ForeignKey("core.Agency", on_delete=models.PROTECT, related_name="+")
     device = models.ForeignKey(Device, on_delete=models.PROTECT, related_name="imports")
     operator = models.CharField(_("操作人员或单位"), max_length=200)
-    longitude = models.DecimalField(_("经度"), **_DEGREES)  # type: ignore[call-overload]
-    latitude = models.DecimalField(_("纬度"), **_DEGREES)  # type: ignore[call-overload]
+    longitude = _degrees(_("经度"))
+    latitude = _degrees(_("纬度"))
     address = models.CharField(_("地点"), max_length=200, blank=True)
     captured_at = models.DateTimeField(_("采集时间"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
@@ -107,8 +111,8 @@ class ImportedFile(models.Model):
     exif = models.JSONField(default=dict, blank=True)
     captured_at = models.DateTimeField(_("采集时间"), null=True, blank=True)
     captured_at_origin = models.CharField(max_length=10, choices=Origin.choices, blank=True)
-    longitude = models.DecimalField(_("经度"), **_DEGREES)  # type: ignore[call-overload]
-    latitude = models.DecimalField(_("纬度"), **_DEGREES)  # type: ignore[call-overload]
+    longitude = _degrees(_("经度"))
+    latitude = _degrees(_("纬度"))
     place_origin = models.CharField(max_length=10, choices=Origin.choices, blank=True)
     # Chinese sentences, one per disagreement between the form and the EXIF (both values are kept).
     flags = models.JSONField(default=list, blank=True)

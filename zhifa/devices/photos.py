@@ -45,7 +45,9 @@ def jpeg(
         tags[exif.MODEL] = model
     if taken_at is not None:
         sub = tags.get_ifd(ExifTags.IFD.Exif)
-        sub[exif.DATE_TIME_ORIGINAL] = taken_at.strftime("%Y:%m:%d %H:%M:%S")
+        sub[exif.DATE_TIME_ORIGINAL] = taken_at.strftime(
+            "%Y:%m:%d %H:%M:%S"
+        )  # the clock's face; the zone only by `offset`
         if offset:
             sub[exif.OFFSET_TIME_ORIGINAL] = offset
     if latitude is not None and longitude is not None:

@@ -79,7 +79,7 @@ def _number(item: Mapping[str, Any], name: str, label: str, where: str, *, requi
             raise Refusal(f"{where}{label}（{name}）：必须填写", field=name)
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise Refusal(f"{where}{label}（{name}）：应为数值，如 \"62.5\"", field=name)
+        raise Refusal(f'{where}{label}（{name}）：应为数值，如 "62.5"', field=name)
     try:
         number = Decimal(str(value))
     except InvalidOperation as error:
@@ -92,7 +92,9 @@ def _number(item: Mapping[str, Any], name: str, label: str, where: str, *, requi
 def _moment(item: Mapping[str, Any], where: str) -> datetime:
     value = item.get("measured_at")
     if not isinstance(value, str) or not value.strip():
-        raise Refusal(f"{where}监测时间（measured_at）：必须填写，格式如 2026-11-20T08:00:00+08:00", field="measured_at")
+        raise Refusal(
+            f"{where}监测时间（measured_at）：必须填写，格式如 2026-11-20T08:00:00+08:00", field="measured_at"
+        )
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError as error:
@@ -126,7 +128,7 @@ def _parse(actor: User, item: Any, where: str) -> _Parsed:
     if not isinstance(item, Mapping):
         raise Refusal(f"{where}应为一个对象", field="readings")
     identifier = _text(item, "device", "设备编号", where, 64)
-    device = Device.objects.filter(agency_id=actor.agency_id, identifier=identifier).first()
+    device = Device.objects.filter(agency=actor.agency, identifier=identifier).first()
     if device is None:
         raise Refusal(f"{where}设备编号（device）：“{identifier}”不是本单位登记的设备", field="device")
     if not device.active:
@@ -166,11 +168,11 @@ def readings_receive(*, actor: User, items: Any) -> list[Result]:
     with translation.override("zh-hans"):
         parsed = [_parse(actor, item, f"第 {number} 条读数的") for number, item in enumerate(items, start=1)]
         try:
-            with transaction.atomic(durable=True):
+            with transaction.atomic():
                 return [_receive(actor, reading) for reading in parsed]
         except IntegrityError:
             # Another post of the same reading committed first (its unique row): answer as a replay of it.
-            with transaction.atomic(durable=True):
+            with transaction.atomic():
                 return [_receive(actor, reading) for reading in parsed]
 
 

@@ -74,14 +74,20 @@ def parse_limits(text: str) -> dict[str, dict[str, str]]:
         if not parts:
             continue
         if len(parts) < 3:
-            raise Refusal(f"限值第 {number} 行：应为“项目 限值 单位 依据”，如“COD 50 mg/L GB 8978-1996”", field="limits")
+            raise Refusal(
+                f"限值第 {number} 行：应为“项目 限值 单位 依据”，如“COD 50 mg/L GB 8978-1996”", field="limits"
+            )
         try:
             value = Decimal(parts[1])
         except ArithmeticError as error:
             raise Refusal(f"限值第 {number} 行：“{parts[1][:20]}”不是数值", field="limits") from error
         if not value.is_finite() or value <= 0 or value >= Decimal("1e12"):
             raise Refusal(f"限值第 {number} 行：限值应为大于零的数值", field="limits")
-        limits[parts[0][:40]] = {"limit": f"{value.normalize():f}", "unit": parts[2][:20], "source": " ".join(parts[3:])[:200]}
+        limits[parts[0][:40]] = {
+            "limit": f"{value.normalize():f}",
+            "unit": parts[2][:20],
+            "source": " ".join(parts[3:])[:200],
+        }
         if len(limits) > 50:
             raise Refusal("限值：一台设备至多 50 个监测项目", field="limits")
     return limits
@@ -130,7 +136,7 @@ def _device_facts(device: Device) -> dict[str, Any]:
 
 def device_save(*, actor: User, agency: Agency, data: Mapping[str, Any], device: Device | None = None) -> Device:
     """Register a device of `agency`, or change one; recorded as `device.create` / `device.update`."""
-    with translation.override("zh-hans"), transaction.atomic(durable=True):
+    with translation.override("zh-hans"), transaction.atomic():
         require_role(actor, DEVICE_KEEPERS, agency=agency, doing="登记取证设备")
         if device is not None:
             device = Device.objects.select_for_update().get(pk=device.pk)
@@ -252,7 +258,7 @@ def import_files(
     The custody chain starts with two steps per file: collected by the device (from the capture time, held by
     the operator), and imported by the actor (from now, held by him).
     """
-    with translation.override("zh-hans"), transaction.atomic(durable=True):
+    with translation.override("zh-hans"), transaction.atomic():
         require_role(actor, IMPORTERS, agency=device.agency, doing="导入设备取证文件")
         if actor.agency is None or actor.agency.pk != device.agency_id:
             raise Refusal("只能导入本单位登记的设备所采集的文件", field="device")
@@ -311,7 +317,9 @@ def import_files(
         for row in rows:
             collected_at = row.captured_at or source.captured_at or now
             events.append(
-                CustodyEvent(file=row, kind=CustodyKind.COLLECTED, at=min(collected_at, now), holder_name=collector[:200])
+                CustodyEvent(
+                    file=row, kind=CustodyKind.COLLECTED, at=min(collected_at, now), holder_name=collector[:200]
+                )
             )
             events.append(
                 CustodyEvent(
@@ -425,7 +433,7 @@ def custody_transfer(
     *, actor: User, device_import: DeviceImport, to_user: User | None = None, to_agency: Agency | None = None, note: str
 ) -> DeviceImport:
     """Hand the files to another officer (of the holding agency) or to another agency (its officers then hold them)."""
-    with translation.override("zh-hans"), transaction.atomic(durable=True):
+    with translation.override("zh-hans"), transaction.atomic():
         locked = _locked(device_import, actor, "移交")
         note = note.strip()
         if not note:
@@ -435,7 +443,11 @@ def custody_transfer(
         if to_user is not None:
             if to_user.pk == actor.pk:
                 raise Refusal("接收人不能是您自己", field="to_user")
-            if not to_user.is_active or not to_user.has_role(*IMPORTERS) or to_user.agency_id != locked.holder_agency_id:
+            if (
+                not to_user.is_active
+                or not to_user.has_role(*IMPORTERS)
+                or to_user.agency_id != locked.holder_agency_id
+            ):
                 raise Refusal("接收人：应为本单位在岗的执法人员", field="to_user")
             assert to_user.agency is not None
             holder_name, holder_agency = _person(to_user), to_user.agency
@@ -460,7 +472,7 @@ def custody_transfer(
 
 def import_open_lead(*, actor: User, device_import: DeviceImport, data: Mapping[str, Any]) -> Case:
     """Open a lead (案源, source 监测发现) with the import's files as its evidence, through the case services."""
-    with translation.override("zh-hans"), transaction.atomic(durable=True):
+    with translation.override("zh-hans"), transaction.atomic():
         locked = _locked(device_import, actor, "登记案源")
         if actor.agency is None:
             raise Refusal("您未隶属任何执法机关，不能登记案源")
@@ -488,7 +500,7 @@ def import_open_lead(*, actor: User, device_import: DeviceImport, data: Mapping[
 
 def import_attach(*, actor: User, device_import: DeviceImport, case: Case, data: Mapping[str, Any]) -> Case:
     """Attach the import's files to an open case as evidence (登记证据), through the case services."""
-    with translation.override("zh-hans"), transaction.atomic(durable=True):
+    with translation.override("zh-hans"), transaction.atomic():
         locked = _locked(device_import, actor, "附入案件")
         evidence = {
             "kind": EvidenceKind.ELECTRONIC,

@@ -111,7 +111,7 @@ def import_new(request: HttpRequest) -> HttpResponse:
             captured_at=data.get("captured_at"),
             note=data.get("note") or "",
         )
-        files = data["files"]
+        files = data["evidence"]
         done = run_service(
             form,
             lambda: services.import_files(
@@ -129,13 +129,12 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_user(request)
     device_import = _import(actor, pk)
     files = list(device_import.files.all())
-    events = list(
-        CustodyEvent.objects.filter(file__device_import=device_import).order_by("file_id", "at", "pk")
-    )
+    events = list(CustodyEvent.objects.filter(file__device_import=device_import).order_by("file_id", "at", "pk"))
     for row in files:
         chain = [event for event in events if event.file_id == row.pk]
         # Who held it from when to when: each holder until the next step (the last one until now).
-        row.chain = [(event, chain[number + 1].at if number + 1 < len(chain) else None) for number, event in enumerate(chain)]  # type: ignore[attr-defined]
+        until: list[Any] = [later.at for later in chain[1:]] + [None]
+        setattr(row, "chain", list(zip(chain, until, strict=True)))  # noqa: B010 - an attribute for the page only
     holding = services.may_hold(actor, device_import)
     context = {
         "item": device_import,

@@ -235,7 +235,16 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
     ),
     "devices.deviceimport": _fields("agency_id", "device_id", "holder_user_id", "holder_agency_id", "case_id"),
     "devices.reading": _fields(
-        "device_id", "reading_id", "parameter", "value", "unit", "limit", "measured_at", "over", "opened_lead", "case_id"
+        "device_id",
+        "reading_id",
+        "parameter",
+        "value",
+        "unit",
+        "limit",
+        "measured_at",
+        "over",
+        "opened_lead",
+        "case_id",
     ),
     # A complaint's handling, never its complainant (the entries keep only a salted hash of who he is).
     "complaints.complaint": _fields(

@@ -17,7 +17,7 @@ from zhifa.devices.models import Device
 from zhifa.ledger import uploads
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-TAKEN = datetime(2026, 11, 20, 9, 30, 15)
+TAKEN = datetime(2026, 11, 20, 9, 30, 15, tzinfo=SHANGHAI)
 LATITUDE, LONGITUDE = Decimal("22.008472"), Decimal("100.796611")
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from zhifa.devices import exif, photos
 
 
 def test_exif_time_and_coordinates_are_read_from_a_real_jpeg():
     data = photos.jpeg(
-        taken_at=datetime(2026, 11, 20, 9, 30, 15),
+        taken_at=datetime(2026, 11, 20, 9, 30, 15, tzinfo=ZoneInfo("Asia/Shanghai")),
         latitude=Decimal("22.008472"),
         longitude=Decimal("100.796611"),
         make="DJI",
@@ -22,7 +23,7 @@ def test_exif_time_and_coordinates_are_read_from_a_real_jpeg():
     # No offset in the photo: read in the agencies' time zone, and said so.
     assert found.taken_at is not None
     assert found.taken_at.utcoffset() == timedelta(hours=8)
-    assert found.taken_at.replace(tzinfo=None) == datetime(2026, 11, 20, 9, 30, 15)
+    assert found.taken_at == datetime(2026, 11, 20, 9, 30, 15, tzinfo=ZoneInfo("Asia/Shanghai"))
     assert not found.offset_given
     assert (found.latitude, found.longitude) == (Decimal("22.008472"), Decimal("100.796611"))
     assert (found.make, found.model) == ("DJI", "M3E")
@@ -31,7 +32,10 @@ def test_exif_time_and_coordinates_are_read_from_a_real_jpeg():
 
 def test_southern_and_western_coordinates_are_negative_and_an_offset_is_kept():
     data = photos.jpeg(
-        taken_at=datetime(2026, 3, 1, 12, 0, 0), latitude=Decimal("-33.8568"), longitude=Decimal("-70.6483"), offset="-03:00"
+        taken_at=datetime(2026, 3, 1, 12, 0, 0, tzinfo=timezone(timedelta(hours=-3))),
+        latitude=Decimal("-33.8568"),
+        longitude=Decimal("-70.6483"),
+        offset="-03:00",
     )
     found = exif.read(io.BytesIO(data))
     assert (found.latitude, found.longitude) == (Decimal("-33.856800"), Decimal("-70.648300"))

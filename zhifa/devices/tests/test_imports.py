@@ -16,7 +16,7 @@ from zhifa.core.errors import Refusal
 from zhifa.devices import photos, services
 from zhifa.devices.choices import CustodyKind, Origin
 from zhifa.devices.models import CustodyEvent, ImportedFile
-from zhifa.devices.tests.conftest import LATITUDE, LONGITUDE, SHANGHAI, TAKEN, upload
+from zhifa.devices.tests.conftest import LATITUDE, LONGITUDE, TAKEN, upload
 from zhifa.ledger.models import Entry
 from zhifa.ledger.verify import verify_ledger
 
@@ -36,13 +36,15 @@ def _import(world: Any, devices: Any, files: list[str], **source: Any) -> Any:
 def test_an_import_takes_time_and_place_from_exif_and_says_so(world, devices, drone_photo):
     done = _import(world, devices, [drone_photo], address="勐海县某林班")
     (row,) = done.files.all()
-    assert row.captured_at == TAKEN.replace(tzinfo=SHANGHAI)
+    assert row.captured_at == TAKEN
     assert row.captured_at_origin == Origin.EXIF
     assert (row.latitude, row.longitude, row.place_origin) == (LATITUDE, LONGITUDE, Origin.EXIF)
-    assert row.exif["make"] == "DJI" and row.flags == []
+    assert row.exif["make"] == "DJI"
+    assert row.flags == []
     # One entry for the import, naming the file, with the metadata and the first two custody steps.
     entry = Entry.objects.get(index=done.entry_index)
-    assert entry.action == "device.import" and entry.files
+    assert entry.action == "device.import"
+    assert entry.files
     import json
 
     facts = json.loads(entry.facts.facts)
@@ -56,20 +58,24 @@ def test_an_import_takes_time_and_place_from_exif_and_says_so(world, devices, dr
 
 
 def test_a_form_and_exif_that_disagree_are_both_kept_and_flagged(world, devices, drone_photo):
-    given = (TAKEN - timedelta(hours=2)).replace(tzinfo=SHANGHAI)
+    given = TAKEN - timedelta(hours=2)
     done = _import(world, devices, [drone_photo], captured_at=given, longitude=Decimal("100.9"), latitude=LATITUDE)
     row: ImportedFile = done.files.get()
-    assert row.captured_at == given and row.captured_at_origin == Origin.FORM
+    assert row.captured_at == given
+    assert row.captured_at_origin == Origin.FORM
     assert row.exif["taken_at"].startswith("2026-11-20T09:30:15")
     assert len(row.flags) == 2
-    assert "采集时间不一致" in row.flags[0] and "采集地点不一致" in row.flags[1]
+    assert "采集时间不一致" in row.flags[0]
+    assert "采集地点不一致" in row.flags[1]
 
 
 def test_a_photo_without_exif_keeps_the_form_metadata(world, devices):
     plain = upload(world.officer_user, photos.jpeg(), name="plain.jpg")
     done = _import(world, devices, [plain], longitude=LONGITUDE, latitude=LATITUDE)
     row = done.files.get()
-    assert row.exif == {} and row.captured_at is None and row.place_origin == Origin.FORM
+    assert row.exif == {}
+    assert row.captured_at is None
+    assert row.place_origin == Origin.FORM
 
 
 @pytest.mark.parametrize(
@@ -84,7 +90,8 @@ def test_a_photo_without_exif_keeps_the_form_metadata(world, devices):
 def test_bad_metadata_is_refused_naming_the_field(world, devices, drone_photo, source, field, words):
     with pytest.raises(Refusal) as refused:
         _import(world, devices, [drone_photo], **source)
-    assert refused.value.field == field and words in refused.value.message
+    assert refused.value.field == field
+    assert words in refused.value.message
 
 
 def test_another_agencys_upload_cannot_be_imported(world, devices, evidence):
@@ -109,11 +116,13 @@ def test_opening_a_lead_from_an_import_records_the_custody(world, devices, drone
             "received_on": timezone.localdate(),
         },
     )
-    assert case.state == State.LEAD and case.lead_source == LeadSource.MONITORING
+    assert case.state == State.LEAD
+    assert case.lead_source == LeadSource.MONITORING
     (record,) = Entry.objects.filter(subject=f"cases.case:{case.pk}", action="case.register_lead")
     assert record.files == [drone_photo]
     done.refresh_from_db()
-    assert done.case == case and done.holder_user is None
+    assert done.case == case
+    assert done.holder_user is None
     chain = list(CustodyEvent.objects.filter(file__device_import=done).values_list("kind", flat=True))
     assert chain == [CustodyKind.COLLECTED, CustodyKind.IMPORTED, CustodyKind.ATTACHED]
     # Held by the case file now: nothing more can be done with the import itself.
@@ -135,14 +144,20 @@ def test_a_transfer_to_another_agency_moves_the_custody_and_its_view(world, devi
     from zhifa.testing.factories import make_user
 
     done = _import(world, devices, [drone_photo])
-    services.custody_transfer(actor=world.officer_user, device_import=done, to_agency=world.sibling, note="属乙分局辖区")
+    services.custody_transfer(
+        actor=world.officer_user, device_import=done, to_agency=world.sibling, note="属乙分局辖区"
+    )
     done.refresh_from_db()
-    assert done.holder_agency == world.sibling and done.holder_user is None
+    assert done.holder_agency == world.sibling
+    assert done.holder_user is None
     receiver = make_user("receiver", world.sibling, "officer")
     assert selectors.import_visible(receiver, done.pk) is not None
-    assert services.may_hold(receiver, done) and not services.may_hold(world.officer_user, done)
+    assert services.may_hold(receiver, done)
+    assert not services.may_hold(world.officer_user, done)
     last = CustodyEvent.objects.filter(file__device_import=done).order_by("-pk").first()
-    assert last is not None and last.kind == CustodyKind.TRANSFERRED and last.holder_name == world.sibling.name
+    assert last is not None
+    assert last.kind == CustodyKind.TRANSFERRED
+    assert last.holder_name == world.sibling.name
     assert verify_ledger().ok
 
 

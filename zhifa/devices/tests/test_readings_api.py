@@ -1,4 +1,4 @@
-"""/api/v1/devices/readings: an exceedance opens one lead per episode; a replay answers the same; scopes and agencies."""
+"""/api/v1/devices/readings: an exceedance opens one lead per episode; a replay answers the same; scopes, agencies."""
 
 from __future__ import annotations
 
@@ -48,9 +48,12 @@ def test_a_reading_over_the_limit_opens_a_lead(world, devices):
     response = _post(_client(world.officer_user), _reading("r-1", "62.5"))
     assert response.status_code == 200, response.content
     (answer,) = response.json()
-    assert answer["over"] and answer["opened_lead"] and answer["limit"] == "50"
+    assert answer["over"]
+    assert answer["opened_lead"]
+    assert answer["limit"] == "50"
     case = Case.objects.get(pk=answer["case_id"])
-    assert case.lead_source == LeadSource.MONITORING and case.agency == world.branch
+    assert case.lead_source == LeadSource.MONITORING
+    assert case.agency == world.branch
     assert "COD 62.5 mg/L，超过限值 50 mg/L" in case.lead_summary
     assert [party.name for party in case.parties.all()] == ["甲化工有限公司"]
     assert verify_ledger().ok
@@ -58,7 +61,8 @@ def test_a_reading_over_the_limit_opens_a_lead(world, devices):
 
 def test_a_reading_within_the_limit_is_kept_and_opens_nothing(world, devices):
     (answer,) = _post(_client(world.officer_user), _reading("r-2", "50")).json()  # 50 is not over 50
-    assert not answer["over"] and answer["case_id"] is None
+    assert not answer["over"]
+    assert answer["case_id"] is None
     assert Reading.objects.get(reading_id="r-2").entry_index >= 0
     assert not Case.objects.exists()
 
@@ -68,21 +72,25 @@ def test_a_replay_answers_the_same_and_opens_no_second_lead(world, devices):
     first = _post(client, _reading("r-3", "80")).json()[0]
     again = _post(client, _reading("r-3", "80")).json()[0]
     assert again == {**first, "replay": True}
-    assert Case.objects.count() == 1 and Reading.objects.count() == 1
+    assert Case.objects.count() == 1
+    assert Reading.objects.count() == 1
 
 
 def test_a_second_exceedance_joins_the_open_lead_of_its_episode(world, devices):
     client = _client(world.officer_user)
     first = _post(client, _reading("r-4", "80")).json()[0]
     second = _post(client, _reading("r-5", "90")).json()[0]
-    assert not second["opened_lead"] and second["case_id"] == first["case_id"]
+    assert not second["opened_lead"]
+    assert second["case_id"] == first["case_id"]
     # Another parameter is another episode.
     other = _post(client, _reading("r-6", "30", parameter="氨氮", limit="8", limit_source="GB 8978-1996")).json()[0]
-    assert other["opened_lead"] and other["case_id"] != first["case_id"]
+    assert other["opened_lead"]
+    assert other["case_id"] != first["case_id"]
     # Once the lead is no longer being checked or investigated, a new exceedance opens a new lead.
     Case.objects.filter(pk=first["case_id"]).update(state="not_filed")
     third = _post(client, _reading("r-7", "70")).json()[0]
-    assert third["opened_lead"] and third["case_id"] not in (first["case_id"], other["case_id"])
+    assert third["opened_lead"]
+    assert third["case_id"] not in (first["case_id"], other["case_id"])
 
 
 def test_a_token_without_the_readings_scope_is_refused(world, devices):
@@ -100,7 +108,8 @@ def test_a_token_of_another_agency_is_refused(world, devices):
     stranger = make_user("platform-elsewhere", world.elsewhere, "officer")
     response = _post(_client(stranger), _reading("r-9", "80"))
     assert response.status_code == 422
-    assert response.json()["field"] == "device" and "不是本单位登记的设备" in response.json()["message"]
+    assert response.json()["field"] == "device"
+    assert "不是本单位登记的设备" in response.json()["message"]
     assert not Reading.objects.exists()
 
 
@@ -119,14 +128,16 @@ def test_bad_input_gets_a_chinese_message_naming_the_field(world, devices, chang
     response = _post(_client(world.officer_user), _reading("r-10", "80") | change)
     assert response.status_code == 422
     body = response.json()
-    assert body["field"] == field and words.replace("单位不一致", "不一致") in body["message"]
+    assert body["field"] == field
+    assert words.replace("单位不一致", "不一致") in body["message"]
     assert body["message"].startswith("第 1 条读数的")
 
 
 def test_too_many_readings_are_refused(world, devices):
     client = _client(world.officer_user)
     response = _post(client, *[_reading(f"n-{n}", "1") for n in range(101)])
-    assert response.status_code == 422 and "至多上报 100 条" in response.json()["message"]
+    assert response.status_code == 422
+    assert "至多上报 100 条" in response.json()["message"]
 
 
 @pytest.mark.postgres
@@ -147,5 +158,6 @@ def test_two_posts_of_one_exceedance_at_once_open_one_lead_on_postgresql(world, 
         thread.start()
     for thread in threads:
         thread.join()
-    assert Reading.objects.count() == 1 and Case.objects.count() == 1
+    assert Reading.objects.count() == 1
+    assert Case.objects.count() == 1
     assert {answer[0]["case_id"] for answer in answers} == {Case.objects.get().pk}

@@ -1,4 +1,4 @@
-"""`zhifa apitoken USERNAME [--name NAME] [--scope devices.readings]`: issue an API token for a user and print it once."""
+"""`zhifa apitoken USERNAME [--name NAME] [--scope devices.readings]`: issue a user an API token, printed once."""
 
 from __future__ import annotations
 
