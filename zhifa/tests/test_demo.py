@@ -60,12 +60,16 @@ def has_evidence_from_devices() -> None:
 
     opened = DeviceImport.objects.get(case__isnull=False)
     photo = opened.files.get()
-    assert photo.captured_at_origin == "exif" and photo.place_origin == "exif" and photo.exif["make"] == "DJI"
+    assert photo.captured_at_origin == "exif"
+    assert photo.place_origin == "exif"
+    assert photo.exif["make"] == "DJI"
     chain = CustodyEvent.objects.filter(file=photo).order_by("at", "pk").values_list("kind", flat=True)
     assert list(chain) == ["collected", "imported", "attached"]
     over = Reading.objects.filter(over=True).order_by("measured_at")
     assert [reading.opened_lead for reading in over] == [True, False]
-    assert over[0].case is not None and over[0].case.lead_source == "monitoring" and over[1].case == over[0].case
+    assert over[0].case is not None
+    assert over[0].case.lead_source == "monitoring"
+    assert over[1].case == over[0].case
     client = Client()
     assert client.post("/accounts/login/", {"username": "officer-eco", "password": DEMO_PASSWORD}).status_code == 302
     for path in ("/devices/", "/devices/imports/", f"/devices/imports/{opened.pk}/"):
