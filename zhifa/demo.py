@@ -26,6 +26,7 @@ from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, User
 from zhifa.core.services import two_factor_confirm, user_create
 from zhifa.core.validators import credit_code_check_char, resident_id_check_char
+from zhifa.devices.demo import load_devices
 from zhifa.inspections.demo import load_inspections
 from zhifa.laws import loader as laws
 from zhifa.ledger import blobs, cosign
@@ -308,6 +309,7 @@ def load_demo(today: date) -> None:
     load_reports(today)
     load_overview(today)
     load_inspections(today)
+    load_devices(today)  # 非现场执法: a drone photo with its custody chain, a reading over its limit
     transaction.on_commit(checkpoint_issue)
     transaction.on_commit(_demo_witness)
 

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "zhifa.desk",
     "zhifa.supervision",
     "zhifa.inspections",
+    "zhifa.devices",
     "zhifa.ops",
     "zhifa.jobs",
     "zhifa.stack",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("zhifa.portal.urls")),
     path("", include("zhifa.supervision.urls")),
     path("", include("zhifa.inspections.urls")),
+    path("", include("zhifa.devices.urls")),
     path("", include("zhifa.ops.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

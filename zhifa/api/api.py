@@ -22,7 +22,7 @@ from ninja.security import HttpBearer
 from zhifa.api.discretion import router as discretion_router
 from zhifa.api.inspections import router as inspections_router
 from zhifa.api.laws import router as laws_router
-from zhifa.api.models import ApiToken, digest
+from zhifa.api.models import ApiToken, TokenScope, digest
 from zhifa.api.recordings import router as recordings_router
 from zhifa.api.schemas import NOT_FOUND, REFUSED, UNAUTHORIZED, DetailOut, RefusalOut
 from zhifa.api.scope import visible_case
@@ -37,6 +37,7 @@ from zhifa.core.errors import Refusal
 from zhifa.core.lockout import client_address
 from zhifa.core.models import User
 from zhifa.core.permissions import request_user
+from zhifa.devices.api import router as devices_router
 from zhifa.ledger import blobs, uploads
 from zhifa.ledger.evidence_views import UPLOADERS
 from zhifa.ledger.uploads import UploadRefused
@@ -47,10 +48,16 @@ class TokenAuth(HttpBearer):
     """A live token of an active person who is not locked out (by name, or from the caller's address) and whose
     password was not reset since (a reset means the account may be in other hands until its owner sets one)."""
 
+    # The token scopes this endpoint accepts: a scoped token (a monitoring platform's) reaches only its own.
+    scopes: frozenset[str] = frozenset({TokenScope.HOLDER.value})
+
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         found = ApiToken.objects.select_related("user").filter(key_sha256=digest(token), revoked=False).first()
         if found is None or found.expired or not found.user.is_active or found.user.must_change_password:
             return None
+        if found.scope not in self.scopes:
+            return None
+        request.api_token = found  # type: ignore[attr-defined]
         if lockout.is_locked(found.user.username, ip_address=client_address(request)):
             return None
         ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
@@ -458,3 +465,12 @@ def review_figures(request: HttpRequest, start: date | None = None, end: date | 
 api.add_router("/", lists_router)
 api.add_router("/", inspections_router)  # zhifa/api/inspections.py, read-only
 api.add_router("/", recordings_router)  # zhifa/api/recordings.py
+
+
+class ReadingsAuth(TokenAuth):
+    """The readings endpoint: any live token, so that a token without the readings scope is told so (403)."""
+
+    scopes = frozenset(TokenScope.values)
+
+
+api.add_router("/devices", devices_router, auth=ReadingsAuth())  # zhifa/devices/api.py

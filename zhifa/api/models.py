@@ -18,6 +18,14 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    """What a token may do. Empty: whatever its holder may (every endpoint). A scoped token reaches only its own
+    endpoints: a monitoring platform's token posts readings and reads nothing."""
+
+    HOLDER = "", _("按持有人的权限")
+    READINGS = "devices.readings", _("仅上报在线监测数据")
+
+
 class ApiToken(models.Model):
     """A bearer token for the API; expires after API_TOKEN_DAYS, refused once revoked or its user locked."""
 
@@ -28,6 +36,7 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(_("已停用"), default=False)
     expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
+    scope = models.CharField(_("范围"), max_length=40, choices=TokenScope.choices, blank=True, default="")
 
     class Meta:
         verbose_name = _("API 令牌")
@@ -37,11 +46,12 @@ class ApiToken(models.Model):
         return f"{self.user} · {self.name}"
 
     @classmethod
-    def issue(cls, user: models.Model, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, user: models.Model, name: str, scope: str = "") -> tuple[ApiToken, str]:
         """A new token; the secret is returned once and never stored."""
         secret = PREFIX + secrets.token_urlsafe(32)
         expires_at = timezone.now() + timedelta(days=settings.API_TOKEN_DAYS)
-        return cls.objects.create(user=user, name=name, key_sha256=digest(secret), expires_at=expires_at), secret
+        token = cls.objects.create(user=user, name=name, key_sha256=digest(secret), expires_at=expires_at, scope=scope)
+        return token, secret
 
     @property
     def expired(self) -> bool:

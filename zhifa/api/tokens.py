@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import QuerySet
 
-from zhifa.api.models import ApiToken
+from zhifa.api.models import ApiToken, TokenScope
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
 from zhifa.core.models import User
@@ -22,23 +22,22 @@ def tokens_for(actor: User) -> QuerySet[ApiToken]:
 
 
 @transaction.atomic
-def token_issue(*, actor: User, name: str) -> tuple[ApiToken, str]:
+def token_issue(*, actor: User, name: str, scope: str = "") -> tuple[ApiToken, str]:
     """A new token for the actor himself; the secret is returned once and never stored."""
+    if scope not in TokenScope.values:
+        raise Refusal("令牌范围无效", field="scope")
     if not actor.is_active:
         raise Refusal("账号已停用，不能签发令牌")
     name = name.strip()
     if not name:
         raise Refusal("请填写令牌用途，如“外业终端”", field="name")
-    token, secret = ApiToken.issue(actor, name[:100])
-    record(
-        actor=actor,
-        action="apitoken.issue",
-        subject=actor,
-        agency=actor.agency,
-        facts={"actor": actor.get_full_name(), "name": token.name, "expires_at": token.expires_at.isoformat()}
-        if token.expires_at
-        else {"actor": actor.get_full_name(), "name": token.name},
-    )
+    token, secret = ApiToken.issue(actor, name[:100], scope)
+    facts = {"actor": actor.get_full_name(), "name": token.name}
+    if token.expires_at:
+        facts["expires_at"] = token.expires_at.isoformat()
+    if scope:
+        facts["scope"] = scope
+    record(actor=actor, action="apitoken.issue", subject=actor, agency=actor.agency, facts=facts)
     return token, secret
 
 

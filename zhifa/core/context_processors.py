@@ -42,6 +42,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
 
     if reads_inspections(user):  # 涉企行政检查: the officers and heads who inspect, and their supervisors
         items.append((_("检查"), reverse("inspection_targets")))
+    if reads_cases(user) or user.has_role(Role.SYSADMIN):  # 非现场执法: devices (kept by the administrator) and imports
+        items.append((_("设备取证"), reverse("device_list")))
     from zhifa.complaints.selectors import reads_complaints
 
     if reads_complaints(user):

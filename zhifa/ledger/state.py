@@ -256,6 +256,35 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
         "published_at",
     ),
     "inspections.inspectionobjection": _inspection_objection,
+    # Evidence from devices (zhifa/devices): the device's settings, who holds an import's files and the case they
+    # went into, and each monitoring reading with the lead it opened or joined.
+    "devices.device": _fields(
+        "agency_id",
+        "kind",
+        "identifier",
+        "name",
+        "operator",
+        "party_name",
+        "domain",
+        "longitude",
+        "latitude",
+        "address",
+        "limits",
+        "active",
+    ),
+    "devices.deviceimport": _fields("agency_id", "device_id", "holder_user_id", "holder_agency_id", "case_id"),
+    "devices.reading": _fields(
+        "device_id",
+        "reading_id",
+        "parameter",
+        "value",
+        "unit",
+        "limit",
+        "measured_at",
+        "over",
+        "opened_lead",
+        "case_id",
+    ),
     # A complaint's handling, never its complainant (the entries keep only a salted hash of who he is).
     "complaints.complaint": _fields(
         "state", "handling_agency_id", "case_id", "accepted_on", "closed_on", "not_inspect_reason", "transferred_to"

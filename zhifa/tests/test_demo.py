@@ -49,7 +49,31 @@ def test_the_demo(settings, time_machine, django_capture_on_commit_callbacks):
     judges_cases_by_the_law_of_their_dates()
     has_the_portal()
     has_inspections_in_every_state()
+    has_evidence_from_devices()
     loads_once()
+
+
+def has_evidence_from_devices() -> None:
+    """Issue 21's demo: a drone photo whose EXIF gave its time and place, opened as a lead with its custody chain;
+    a monitoring reading over its limit that opened a lead, the next one joining it; the pages answer."""
+    from zhifa.devices.models import CustodyEvent, DeviceImport, Reading
+
+    opened = DeviceImport.objects.get(case__isnull=False)
+    photo = opened.files.get()
+    assert photo.captured_at_origin == "exif"
+    assert photo.place_origin == "exif"
+    assert photo.exif["make"] == "DJI"
+    chain = CustodyEvent.objects.filter(file=photo).order_by("at", "pk").values_list("kind", flat=True)
+    assert list(chain) == ["collected", "imported", "attached"]
+    over = Reading.objects.filter(over=True).order_by("measured_at")
+    assert [reading.opened_lead for reading in over] == [True, False]
+    assert over[0].case is not None
+    assert over[0].case.lead_source == "monitoring"
+    assert over[1].case == over[0].case
+    client = Client()
+    assert client.post("/accounts/login/", {"username": "officer-eco", "password": DEMO_PASSWORD}).status_code == 302
+    for path in ("/devices/", "/devices/imports/", f"/devices/imports/{opened.pk}/"):
+        assert client.get(path).status_code == 200, path
 
 
 def has_inspections_in_every_state() -> None:
@@ -213,7 +237,8 @@ def has_cases_in_every_state_with_their_documents() -> None:
     # The seeds' fourth domain: pollution cases of the ecology brigade, handled by its own logins, firms as
     # parties; the heard one was served and the archived one went through the whole procedure.
     ecology = Case.objects.filter(domain="ecology")
-    assert ecology.count() == 6  # with the case that spans the 生态环境法典's first day
+    # With the case that spans the 生态环境法典's first day, and the two leads from devices (zhifa/devices/demo.py).
+    assert ecology.count() == 8
     assert set(ecology.values_list("agency__name", flat=True)) == {"西双版纳州生态环境局景洪市生态环境综合行政执法大队"}
     states = set(ecology.values_list("state", flat=True))
     assert {"lead", "investigating", "notified", "executing", "archived"} <= states

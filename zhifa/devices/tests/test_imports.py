@@ -1,0 +1,169 @@
+"""Importing files from a device: metadata, EXIF, the custody chain in the ledger; a lead or a case from them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from zhifa.cases.choices import LeadSource
+from zhifa.cases.models import Case
+from zhifa.cases.workflow import State
+from zhifa.core.errors import Refusal
+from zhifa.devices import photos, services
+from zhifa.devices.choices import CustodyKind, Origin
+from zhifa.devices.models import CustodyEvent, ImportedFile
+from zhifa.devices.tests.conftest import LATITUDE, LONGITUDE, TAKEN, upload
+from zhifa.ledger.models import Entry
+from zhifa.ledger.verify import verify_ledger
+
+pytestmark = pytest.mark.django_db
+
+
+def _import(world: Any, devices: Any, files: list[str], **source: Any) -> Any:
+    return services.import_files(
+        actor=world.officer_user,
+        device=devices.drone,
+        files=files,
+        names={digest: f"DJI_{number:04d}.JPG" for number, digest in enumerate(files, start=1)},
+        source=services.SourceMetadata(operator=source.pop("operator", "飞手张某"), **source),
+    )
+
+
+def test_an_import_takes_time_and_place_from_exif_and_says_so(world, devices, drone_photo):
+    done = _import(world, devices, [drone_photo], address="勐海县某林班")
+    (row,) = done.files.all()
+    assert row.captured_at == TAKEN
+    assert row.captured_at_origin == Origin.EXIF
+    assert (row.latitude, row.longitude, row.place_origin) == (LATITUDE, LONGITUDE, Origin.EXIF)
+    assert row.exif["make"] == "DJI"
+    assert row.flags == []
+    # One entry for the import, naming the file, with the metadata and the first two custody steps.
+    entry = Entry.objects.get(index=done.entry_index)
+    assert entry.action == "device.import"
+    assert entry.files
+    import json
+
+    facts = json.loads(entry.facts.facts)
+    assert facts["device"]["identifier"] == "UAV-07"
+    assert facts["operator"] == "飞手张某"
+    assert facts["files"][0]["exif"]["latitude"] == "22.008472"
+    assert [step["kind"] for step in facts["custody"]] == ["collected", "imported"]
+    kinds = list(CustodyEvent.objects.filter(file=row).values_list("kind", "entry_index"))
+    assert kinds == [(CustodyKind.COLLECTED, entry.index), (CustodyKind.IMPORTED, entry.index)]
+    assert verify_ledger().ok
+
+
+def test_a_form_and_exif_that_disagree_are_both_kept_and_flagged(world, devices, drone_photo):
+    given = TAKEN - timedelta(hours=2)
+    done = _import(world, devices, [drone_photo], captured_at=given, longitude=Decimal("100.9"), latitude=LATITUDE)
+    row: ImportedFile = done.files.get()
+    assert row.captured_at == given
+    assert row.captured_at_origin == Origin.FORM
+    assert row.exif["taken_at"].startswith("2026-11-20T09:30:15")
+    assert len(row.flags) == 2
+    assert "采集时间不一致" in row.flags[0]
+    assert "采集地点不一致" in row.flags[1]
+
+
+def test_a_photo_without_exif_keeps_the_form_metadata(world, devices):
+    plain = upload(world.officer_user, photos.jpeg(), name="plain.jpg")
+    done = _import(world, devices, [plain], longitude=LONGITUDE, latitude=LATITUDE)
+    row = done.files.get()
+    assert row.exif == {}
+    assert row.captured_at is None
+    assert row.place_origin == Origin.FORM
+
+
+@pytest.mark.parametrize(
+    ("source", "field", "words"),
+    [
+        ({"longitude": Decimal(181), "latitude": Decimal(20)}, "longitude", "经度"),
+        ({"longitude": Decimal(100), "latitude": Decimal(-91)}, "latitude", "纬度"),
+        ({"longitude": Decimal(100)}, "latitude", "经度和纬度须同时填写"),
+        ({"operator": " "}, "operator", "操作人员或单位"),
+    ],
+)
+def test_bad_metadata_is_refused_naming_the_field(world, devices, drone_photo, source, field, words):
+    with pytest.raises(Refusal) as refused:
+        _import(world, devices, [drone_photo], **source)
+    assert refused.value.field == field
+    assert words in refused.value.message
+
+
+def test_another_agencys_upload_cannot_be_imported(world, devices, evidence):
+    from zhifa.testing.factories import make_user
+
+    stranger = make_user("stranger", world.sibling, "officer")
+    theirs = upload(stranger, photos.jpeg(colour=(1, 2, 3)), name="theirs.jpg")
+    with pytest.raises(Refusal, match="不是本单位上传的文件"):
+        _import(world, devices, [theirs])
+
+
+def test_opening_a_lead_from_an_import_records_the_custody(world, devices, drone_photo):
+    done = _import(world, devices, [drone_photo])
+    case = services.import_open_lead(
+        actor=world.officer_user,
+        device_import=done,
+        data={
+            "on_date": timezone.localdate(),
+            "domain": "forestry",
+            "title": "无人机巡查发现林地被毁",
+            "summary": "航拍照片显示林班内有新伐迹地",
+            "received_on": timezone.localdate(),
+        },
+    )
+    assert case.state == State.LEAD
+    assert case.lead_source == LeadSource.MONITORING
+    (record,) = Entry.objects.filter(subject=f"cases.case:{case.pk}", action="case.register_lead")
+    assert record.files == [drone_photo]
+    done.refresh_from_db()
+    assert done.case == case
+    assert done.holder_user is None
+    chain = list(CustodyEvent.objects.filter(file__device_import=done).values_list("kind", flat=True))
+    assert chain == [CustodyKind.COLLECTED, CustodyKind.IMPORTED, CustodyKind.ATTACHED]
+    # Held by the case file now: nothing more can be done with the import itself.
+    with pytest.raises(Refusal, match="已附入案件"):
+        services.custody_transfer(actor=world.officer_user, device_import=done, to_agency=world.sibling, note="移交")
+    assert verify_ledger().ok
+
+
+def test_a_refused_lead_changes_nothing(world, devices, drone_photo):
+    done = _import(world, devices, [drone_photo])
+    before = Case.objects.count(), CustodyEvent.objects.count()
+    with pytest.raises(Refusal):
+        services.import_open_lead(actor=world.officer_user, device_import=done, data={"title": "缺少字段"})
+    assert (Case.objects.count(), CustodyEvent.objects.count()) == before
+
+
+def test_a_transfer_to_another_agency_moves_the_custody_and_its_view(world, devices, drone_photo):
+    from zhifa.devices import selectors
+    from zhifa.testing.factories import make_user
+
+    done = _import(world, devices, [drone_photo])
+    services.custody_transfer(
+        actor=world.officer_user, device_import=done, to_agency=world.sibling, note="属乙分局辖区"
+    )
+    done.refresh_from_db()
+    assert done.holder_agency == world.sibling
+    assert done.holder_user is None
+    receiver = make_user("receiver", world.sibling, "officer")
+    assert selectors.import_visible(receiver, done.pk) is not None
+    assert services.may_hold(receiver, done)
+    assert not services.may_hold(world.officer_user, done)
+    last = CustodyEvent.objects.filter(file__device_import=done).order_by("-pk").first()
+    assert last is not None
+    assert last.kind == CustodyKind.TRANSFERRED
+    assert last.holder_name == world.sibling.name
+    assert verify_ledger().ok
+
+
+def test_an_unknown_time_far_ahead_is_refused(world, devices, drone_photo):
+    later = timezone.now() + timedelta(days=2)
+    with pytest.raises(Refusal) as refused:
+        _import(world, devices, [drone_photo], captured_at=later)
+    assert refused.value.field == "captured_at"
+    assert isinstance(TAKEN, datetime)
