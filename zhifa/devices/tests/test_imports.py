@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from zhifa.cases.choices import LeadSource
 from zhifa.cases.models import Case
+from zhifa.cases.tests.desk import Desk
 from zhifa.cases.workflow import State
 from zhifa.core.errors import Refusal
 from zhifa.devices import photos, services
@@ -167,3 +168,32 @@ def test_an_unknown_time_far_ahead_is_refused(world, devices, drone_photo):
         _import(world, devices, [drone_photo], captured_at=later)
     assert refused.value.field == "captured_at"
     assert isinstance(TAKEN, datetime)
+
+
+def test_attaching_an_import_to_an_open_case_registers_the_evidence_and_the_custody(
+    world, devices, drone_photo, evidence
+):
+    desk = Desk(world, evidence)
+    desk.lead(date(2026, 11, 20))
+    done = _import(world, devices, [drone_photo])
+    data = {"on_date": date(2026, 11, 21), "officers": desk.team, "summary": "无人机航拍照片：林班新伐迹地"}
+    # A lead not yet filed takes no evidence act: refused by the workflow, and the import stays with its holder.
+    with pytest.raises(Refusal):
+        services.import_attach(actor=world.officer_user, device_import=done, case=desk.case, data=data)
+    done.refresh_from_db()
+    assert done.case is None
+
+    desk.investigate(date(2026, 11, 20))
+    case = services.import_attach(actor=world.officer_user, device_import=done, case=desk.case, data=data)
+    act = case.records.filter(action="add_evidence").last()
+    assert act.files == [drone_photo]
+    # Evidence gathering is recorded as circumstances require: the device's files say why no one filmed them.
+    assert act.data["recording"]["answer"] == "none"
+    assert "非现场执法" in act.data["recording"]["reason"]
+    done.refresh_from_db()
+    assert done.case == case
+    chain = list(CustodyEvent.objects.filter(file__device_import=done).values_list("kind", flat=True))
+    assert chain == [CustodyKind.COLLECTED, CustodyKind.IMPORTED, CustodyKind.ATTACHED]
+    with pytest.raises(Refusal, match="已附入案件"):
+        services.import_attach(actor=world.officer_user, device_import=done, case=case, data=data)
+    assert verify_ledger().ok
