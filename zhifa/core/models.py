@@ -79,9 +79,12 @@ class Agency(models.Model):
         from (one query)."""
         return [self, *self.ancestors().order_by("-depth")]
 
+    def upward_paths(self) -> list[str]:
+        """The paths of the agencies above it, from the top, and its own last (no query)."""
+        return [self.path[: i + PATH_SEGMENT + 1] for i in range(0, len(self.path), PATH_SEGMENT + 1)]
+
     def ancestors(self) -> models.QuerySet[Agency]:
-        prefixes = [self.path[: i + PATH_SEGMENT + 1] for i in range(0, len(self.path), PATH_SEGMENT + 1)]
-        return Agency.objects.filter(path__in=prefixes[:-1])
+        return Agency.objects.filter(path__in=self.upward_paths()[:-1])
 
 
 class User(AbstractUser):

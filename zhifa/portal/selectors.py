@@ -169,6 +169,19 @@ def channels(agency: Agency) -> list[Channel]:
     return [Channel(label, getattr(settings, name), settings.set_by[name]) for name, label in labels.items()]
 
 
+def recording_list(agency: Agency, today: date) -> dict[str, Any]:
+    """The list of acts recorded in sound and picture in force today (recordings/rules.py), with its acts' names."""
+    from zhifa.cases.workflow import ACTIONS
+    from zhifa.recordings.rules import in_force
+
+    listed = in_force(agency, today)
+
+    def labels(names: frozenset[str]) -> list[str]:
+        return [str(action.label) for name, action in ACTIONS.items() if name in names]
+
+    return {"list": listed, "full": labels(listed.full), "as_required": labels(listed.as_required)}
+
+
 def agency_page(agency: Agency, today: date) -> dict[str, Any]:
     """Everything the agency page shows, each part with its version and date (a bounded number of queries)."""
     sections = list_sections(agency, today)
@@ -185,6 +198,7 @@ def agency_page(agency: Agency, today: date) -> dict[str, Any]:
         "catalog": in_force,
         "catalog_versions": len(versions),
         "no_penalty": no_penalty_lists(agency),
+        "recording_list": recording_list(agency, today),
         "channels": channels(agency),
         "domains": domain_labels(agency.domains),
     }

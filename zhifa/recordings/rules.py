@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Q
+
 from zhifa.core.models import Agency
 from zhifa.recordings.models import RecordingList
 
@@ -99,9 +101,15 @@ class Lists:
 
 
 def lists_for(agency: Agency) -> Lists:
-    line = agency.upward_line()
-    versions = RecordingList.objects.filter(agency__in=line).select_related("agency").order_by("-effective_from")
-    return Lists(tuple(where.pk for where in line), tuple(versions))
+    """One query: the versions of the agency and of those above it (by their paths), nearest agency first."""
+    versions = (
+        RecordingList.objects.filter(Q(agency=agency) | Q(agency__path__in=agency.upward_paths()))
+        .select_related("agency")
+        .order_by("-effective_from")
+    )
+    found = tuple(versions)
+    nearest = sorted({v.agency for v in found}, key=lambda where: -len(where.path))
+    return Lists(tuple(where.pk for where in nearest), found)
 
 
 def in_force(agency: Agency, on_date: date) -> InForce:

@@ -176,6 +176,7 @@ def test_attaching_an_import_to_an_open_case_registers_the_evidence_and_the_cust
     desk = Desk(world, evidence)
     desk.lead(date(2026, 11, 20))
     done = _import(world, devices, [drone_photo])
+    assert desk.case is not None
     data = {"on_date": date(2026, 11, 21), "officers": desk.team, "summary": "无人机航拍照片：林班新伐迹地"}
     # A lead not yet filed takes no evidence act: refused by the workflow, and the import stays with its holder.
     with pytest.raises(Refusal):
@@ -185,6 +186,7 @@ def test_attaching_an_import_to_an_open_case_registers_the_evidence_and_the_cust
 
     desk.investigate(date(2026, 11, 20))
     case = services.import_attach(actor=world.officer_user, device_import=done, case=desk.case, data=data)
+    assert case is not None
     act = case.records.filter(action="add_evidence").last()
     assert act.files == [drone_photo]
     # Evidence gathering is recorded as circumstances require: the device's files say why no one filmed them.

@@ -106,6 +106,9 @@ def test_the_agency_page_shows_each_list_in_force_with_its_version_and_history(p
     assert "4 次" in caps
     assert "测管发〔2025〕9号" in text  # the catalog of major decisions in force
     assert "有管辖权的人民法院" in text  # the channels: the court by default
+    recorded = text[text.index('id="recording-list"') :]
+    assert "适用国家规定的事项" in recorded  # no agency list: the national one, with what it records
+    assert "查封、扣押" in recorded[: recorded.index("根据情况音像记录")]
 
 
 def test_the_list_page_shows_the_items_in_force_and_each_version_with_its_changes(published: Any) -> None:
@@ -140,10 +143,11 @@ def test_officers_are_shown_by_name_number_and_domains_only_and_only_with_a_vali
 
 def test_the_agency_page_costs_a_bounded_number_of_queries(published: Any, django_assert_max_num_queries: Any) -> None:
     world = published
-    for n in range(12):  # more officers cost no more queries (four lists: two each, one count, the caps rows)
+    # More officers cost no more queries (four lists: two each, one count, the caps rows; the recording list, one).
+    for n in range(12):
         give_certificate(world.admin, make_officer(world.admin, world.branch, f"执法{n}号"))
     client = Client()
-    with django_assert_max_num_queries(27):
+    with django_assert_max_num_queries(28):
         assert client.get(f"/public/agencies/{world.branch.pk}/").status_code == 200
 
 
