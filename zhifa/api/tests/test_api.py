@@ -85,6 +85,7 @@ def test_a_case_from_lead_to_archive_through_the_api(world, evidence):
                 "interviewee": "李某",
                 "summary": "承认占用",
                 "evidence": [digest],
+                "no_recording_reason": "询问笔录经被询问人核对签名",  # the recording list asks why not
             },
         ),
         (
@@ -103,7 +104,7 @@ def test_a_case_from_lead_to_archive_through_the_api(world, evidence):
         ),
         (officer, "submit_approval", {"on_date": "2026-10-15"}),
         (head, "approve", {"on_date": "2026-10-16"}),
-        (officer, "notify", {"on_date": "2026-10-19", "rights_stated": True}),
+        (officer, "notify", {"on_date": "2026-10-19", "rights_stated": True, "recording_later": True}),
         (
             officer,
             "record_statement",
@@ -120,7 +121,11 @@ def test_a_case_from_lead_to_archive_through_the_api(world, evidence):
                 "discretion_reasons": "按裁量基准从轻处罚",
             },
         ),
-        (officer, "serve", {"on_date": "2026-10-22", "method": "direct", "evidence": [digest]}),
+        (
+            officer,
+            "serve",
+            {"on_date": "2026-10-22", "method": "direct", "evidence": [digest], "no_recording_reason": "当事人签收"},
+        ),
         (officer, "record_payment", {"on_date": "2026-10-23", "amount": "3000", "receipt": "NS001"}),
         (head, "close", {"on_date": "2026-10-26"}),
         (officer, "archive", {"on_date": "2026-10-27"}),
