@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "zhifa.desk",
     "zhifa.supervision",
     "zhifa.inspections",
+    "zhifa.archives",
     "zhifa.ops",
     "zhifa.jobs",
     "zhifa.stack",
