@@ -97,12 +97,18 @@ def spreadsheet(cat: Catalogue) -> bytes:
     book.properties.modified = fixed
     raw = io.BytesIO()
     book.save(raw)
-    # openpyxl stamps each member with the time it wrote it: rewrite them with the archiving date.
+    # openpyxl stamps each member, and the properties' "modified", with the time it saves: rewrite them with the
+    # archiving date.
+    from openpyxl.xml.functions import tostring
+
+    book.properties.modified = fixed
+    core = tostring(book.properties.to_tree())
     out = io.BytesIO()
     moment = _moment(cat)
     with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w") as target:
         for member in source.infolist():
-            target.writestr(_info(member.filename, moment, "text/xml"), source.read(member))
+            data = core if member.filename == "docProps/core.xml" else source.read(member)
+            target.writestr(_info(member.filename, moment, "text/xml"), data)
     return out.getvalue()
 
 
