@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 
@@ -126,7 +127,11 @@ def retention_add(
             source=source.strip(),
             created_by=actor,
         )
-        version.full_clean()
+        try:
+            version.full_clean()
+        except ValidationError as error:
+            name, messages = next(iter(error.message_dict.items()))
+            raise Refusal(messages[-1], field=None if name == "__all__" else name) from error
         version.save()
         record(
             actor=actor,
