@@ -25,6 +25,7 @@ from zhifa.api.laws import router as laws_router
 from zhifa.api.models import ApiToken, digest
 from zhifa.api.schemas import NOT_FOUND, REFUSED, UNAUTHORIZED, DetailOut, RefusalOut
 from zhifa.api.scope import visible_case
+from zhifa.archives.api import router as archives_router
 from zhifa.audit.middleware import mark_refused
 from zhifa.cases import issuing, selectors, services
 from zhifa.cases.guards import late_fee_owed
@@ -102,6 +103,7 @@ api = NinjaAPI(
 )
 api.add_router("/laws", laws_router)
 api.add_router("/cases", discretion_router)
+api.add_router("/cases", archives_router)
 
 
 @api.exception_handler(UploadRefused)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils import translation
@@ -48,6 +48,10 @@ class Export:
     filename: str
     entry_index: int
     content_type: str
+
+
+class Exporter(Protocol):
+    def __call__(self, *, actor: User, case: Case) -> Export: ...
 
 
 def _readable(actor: User, case: Case) -> Case:
