@@ -185,7 +185,9 @@ def _is_recording(content_type: str) -> bool:
     return content_type.split("/")[0] in {"audio", "video"}
 
 
-def _act_dates(entries: list[Entry], records: dict[int, CaseRecord]) -> tuple[dict[int, date], dict[int, dict[str, str]]]:
+def _act_dates(
+    entries: list[Entry], records: dict[int, CaseRecord]
+) -> tuple[dict[int, date], dict[int, dict[str, str]]]:
     """Each act's date and its files' original names: from its case record, else from its entry's facts."""
     dates: dict[int, date] = {}
     names: dict[int, dict[str, str]] = {}
@@ -316,9 +318,10 @@ def file_info(sha256: str, content_type: str) -> FileInfo:
     if _is_recording(content_type):
         return FileInfo("sheet", 1, "音像记录", _duration(sha256, content_type))
     if content_type == "application/pdf":
+        data = _read(sha256)  # a damaged file (BlobCorrupted) stops here: it is never bound as "unreadable"
         try:
-            return FileInfo("pdf", len(_pdf_reader(_read(sha256)).pages))
-        except Exception:  # noqa: BLE001 - any unreadable PDF gets a page saying so, never a failed binder
+            return FileInfo("pdf", len(_pdf_reader(data).pages))
+        except Exception:  # any PDF pypdf cannot read gets a page saying so, never a failed binder
             log.warning("binder: the PDF %s cannot be read; a page stands for it", sha256)
             return FileInfo("sheet", 1, "PDF 文件无法读取，请查看原文件")
     if content_type.startswith("image/") and content_type != "image/svg+xml":
@@ -346,7 +349,7 @@ def _duration(sha256: str, content_type: str) -> float | None:
         return None
     try:
         with blobs.storage().open(blobs.name_of(sha256), "rb") as handle, wave.open(handle) as audio:
-            return audio.getnframes() / audio.getframerate()
+            return float(audio.getnframes() / audio.getframerate())
     except (OSError, EOFError, wave.Error, ZeroDivisionError):
         return None
 
@@ -478,5 +481,5 @@ def _stamp(page: Any, number: int) -> None:
     )
     content = StreamObject()
     content.set_data(f"BT /ZhifaPageNumber {NUMBER_SIZE} Tf {x:.2f} {y:.2f} Td ({text}) Tj ET".encode())
-    stamp.replace_contents(content)
+    stamp[NameObject("/Contents")] = content
     page.merge_page(stamp)

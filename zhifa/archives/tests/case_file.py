@@ -83,10 +83,10 @@ def archived_case(desk: Desk, files: Files) -> Case:
     issuing.attach_signed(desk.officer, decision, [files.scan])
     desk("record_payment", date(2026, 1, 22), amount=Decimal(1000), receipt="NS20260122001")
     desk("close", date(2026, 1, 23), summary="罚款已缴纳")
-    case = desk.case
-    assert case is not None
-    for pending in issuing.issuable(case):  # the closure report
-        issuing.issue_document(desk.officer, case, pending.kind, entry=pending.entry.index)
+    closed = desk.case
+    assert closed is not None
+    for pending in issuing.issuable(closed):  # the closure report
+        issuing.issue_document(desk.officer, closed, pending.kind, entry=pending.entry.index)
     return desk("archive", date(2026, 1, 26))
 
 

@@ -75,6 +75,7 @@ def test_the_binder_opens_with_the_page_count_the_catalogue_says(archived, files
     # Each item's first page carries its page number; the cover and catalogue carry none.
     for item in cat.items:
         if item.same_as is None:
+            assert item.first_page is not None
             text = reader.pages[front + item.first_page - 1].extract_text()
             assert str(item.first_page) in text
     cover = reader.pages[0].extract_text().replace(" ", "")

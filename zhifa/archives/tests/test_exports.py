@@ -55,12 +55,13 @@ def test_the_folder_holds_every_file_with_its_hash(archived, desk, files):
     with zipfile.ZipFile(io.BytesIO(read(done.sha256))) as archive:
         names = archive.namelist()
         root = names[0].split("/")[0]
-        sums = dict(
-            reversed(line.split("  ", 1)) for line in archive.read(f"{root}/SHA256SUMS").decode().splitlines()
-        )
+        sums: dict[str, str] = {}
+        for line in archive.read(f"{root}/SHA256SUMS").decode().splitlines():
+            digest, name = line.split("  ", 1)
+            sums[name] = digest
         for name, digest in sums.items():
             assert hashlib.sha256(archive.read(f"{root}/{name}")).hexdigest() == digest
-        kept = {digest for digest in sums.values()}
+        kept = set(sums.values())
         for item in cat.items:
             assert item.sha256 in kept
             if item.same_as is None:

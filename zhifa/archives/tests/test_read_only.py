@@ -29,12 +29,12 @@ def test_an_archived_case_refuses_every_action(archived, desk):
 
 def test_an_archived_case_refuses_documents_and_signed_scans(archived, desk, files):
     before = Entry.objects.count()
-    with pytest.raises(Refusal, match="本案已归档.*制作文书") as refused:
+    with pytest.raises(Refusal, match=r"本案已归档.*制作文书") as refused:
         issuing.issue_document(desk.officer, archived, "closure_report")
     assert refused.value.rule == ARCHIVED_RULE
     unsigned = CaseDocument.objects.filter(case=archived, signed_files=[]).first()
     assert unsigned is not None
-    with pytest.raises(Refusal, match="本案已归档.*签字件"):
+    with pytest.raises(Refusal, match=r"本案已归档.*签字件"):
         issuing.attach_signed(desk.officer, unsigned, [files.scan])
     assert Entry.objects.count() == before
     assert issuing.issuable(archived) == []

@@ -28,7 +28,12 @@ def test_the_national_default_is_order_no_8s_tiers(world):
 def test_the_version_in_force_on_the_day_and_inherited_from_above(world):
     admin = world.admin
     retention_add(
-        actor=admin, agency=world.bureau, kind="ordinary", years=20, effective_from=date(2025, 1, 1), source="测试省规定"
+        actor=admin,
+        agency=world.bureau,
+        kind="ordinary",
+        years=20,
+        effective_from=date(2025, 1, 1),
+        source="测试省规定",
     )
     retention_add(
         actor=admin, agency=world.bureau, kind="ordinary", years=None, effective_from=date(2026, 6, 1), source="新规定"
@@ -62,11 +67,21 @@ def test_only_an_administrator_over_the_agency_sets_it_and_names_its_source(worl
         )
     with pytest.raises(Refusal, match="依据"):
         retention_add(
-            actor=world.admin, agency=world.branch, kind="ordinary", years=10, effective_from=date(2026, 1, 1), source=" "
+            actor=world.admin,
+            agency=world.branch,
+            kind="ordinary",
+            years=10,
+            effective_from=date(2026, 1, 1),
+            source=" ",
         )
     with pytest.raises(Refusal):
         retention_add(
-            actor=world.admin, agency=world.branch, kind="ordinary", years=0, effective_from=date(2026, 1, 1), source="x"
+            actor=world.admin,
+            agency=world.branch,
+            kind="ordinary",
+            years=0,
+            effective_from=date(2026, 1, 1),
+            source="x",
         )
 
 
