@@ -49,7 +49,28 @@ def test_the_demo(settings, time_machine, django_capture_on_commit_callbacks):
     judges_cases_by_the_law_of_their_dates()
     has_the_portal()
     has_inspections_in_every_state()
+    has_an_archived_case_file_exported()
     loads_once()
+
+
+def has_an_archived_case_file_exported() -> None:
+    """Issue 21's case file: an archived case with its documents, its binder and folder exported and recorded; its
+    page lists every document and the exports."""
+    from zhifa.archives import binder
+    from zhifa.ledger.models import Entry
+
+    exports = Entry.objects.filter(action="archives.export")
+    assert exports.count() == 2
+    case = Case.objects.get(pk=int(exports[0].subject.split(":")[1]))
+    assert case.state == State.ARCHIVED
+    listed = {item.sha256 for item in binder.catalogue(case).items}
+    assert set(case.documents.values_list("sha256", flat=True)) <= listed
+    assert case.documents.filter(kind="closure_report").exists()
+    client = Client()
+    client.force_login(case.records.get(action="archive").created_by)
+    page = client.get(f"/cases/{case.pk}/binder/")
+    assert page.status_code == 200
+    assert page.content.decode().count("归档文件夹") >= 2
 
 
 def has_inspections_in_every_state() -> None:
