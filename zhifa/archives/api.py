@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from ninja import Router, Schema
 
-from zhifa.api.schemas import NOT_FOUND
+from zhifa.api.schemas import NOT_FOUND, REFUSED
 from zhifa.api.scope import visible_case
 from zhifa.archives import binder, services
 from zhifa.archives.views import download
@@ -76,7 +76,7 @@ _FILE = {
 
 @router.post(
     "/{case_id}/binder/pdf",
-    response=NOT_FOUND,
+    response={**REFUSED, **NOT_FOUND},
     summary="导出 PDF 案卷（仅已归档案件；每次导出记入全过程记录）",
     openapi_extra=_FILE,
 )
@@ -86,7 +86,7 @@ def case_binder_pdf(request: HttpRequest, case_id: int) -> HttpResponseBase:
 
 @router.post(
     "/{case_id}/binder/folder",
-    response=NOT_FOUND,
+    response={**REFUSED, **NOT_FOUND},
     summary="导出归档文件夹 ZIP（目录 PDF 和 Excel、原文件、SHA256SUMS；仅已归档案件；每次导出记入全过程记录）",
     openapi_extra=_FILE,
 )
