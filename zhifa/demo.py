@@ -19,6 +19,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from zhifa import demo_files
+from zhifa.archives.demo import load_exports
 from zhifa.cases.demo import ECOLOGY, ecology_plans, load_cases
 from zhifa.complaints.demo import load_complaints
 from zhifa.core.choices import ADMIN_ROLES, AgencyKind, Domain, Role
@@ -310,6 +311,8 @@ def load_demo(today: date) -> None:
     load_overview(today)
     load_inspections(today)
     load_devices(today)  # 非现场执法: a drone photo with its custody chain, a reading over its limit
+    # The case file: an archived case's binder and folder exported, each export recorded.
+    load_exports()
     transaction.on_commit(checkpoint_issue)
     transaction.on_commit(_demo_witness)
 

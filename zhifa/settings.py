@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "zhifa.supervision",
     "zhifa.inspections",
     "zhifa.devices",
+    "zhifa.archives",
     "zhifa.ops",
     "zhifa.jobs",
     "zhifa.stack",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("zhifa.ledger.urls")),
     path("", include("zhifa.cases.urls")),
     path("", include("zhifa.recordings.urls")),
+    path("", include("zhifa.archives.urls")),
     path("", include("zhifa.powers.urls")),
     path("", include("zhifa.audit.urls")),
     path("", include("zhifa.laws.urls")),

@@ -26,6 +26,7 @@ from zhifa.api.models import ApiToken, TokenScope, digest
 from zhifa.api.recordings import router as recordings_router
 from zhifa.api.schemas import NOT_FOUND, REFUSED, UNAUTHORIZED, DetailOut, RefusalOut
 from zhifa.api.scope import visible_case
+from zhifa.archives.api import router as archives_router
 from zhifa.audit.middleware import mark_refused
 from zhifa.cases import issuing, selectors, services
 from zhifa.cases.guards import late_fee_owed
@@ -110,6 +111,7 @@ api = NinjaAPI(
 )
 api.add_router("/laws", laws_router)
 api.add_router("/cases", discretion_router)
+api.add_router("/cases", archives_router)
 
 
 @api.exception_handler(UploadRefused)

@@ -403,7 +403,9 @@ class _Director:
                 return self.people[role.value]
         return self.people[Role.OFFICER.value]
 
-    def run(self, plan: Plan, serial: int) -> Case | None:
+    def run(self, plan: Plan, serial: int, *, documented: bool = False) -> Case | None:
+        """Take `plan`; `documented`: make every document the case allows before it is archived (an archived
+        file is never changed: archives.services.refuse_if_archived)."""
         case: Case | None = None
         day = self.today - timedelta(days=plan.began_days_ago)
         title, facts, code, base = self.sector.matters[plan.matter]
@@ -429,6 +431,8 @@ class _Director:
             if case is not None:
                 # The notice and the decision are made before they are served (guards.py).
                 issuing.issue_served(self.people[Role.OFFICER.value], case, name)
+                if documented and name == "archive":
+                    _document(case, self.people[Role.OFFICER.value])
             case = services.perform(self.actor(name), name, data, case=case, agency=self.agency)
         return case
 
@@ -800,15 +804,21 @@ def load_cases(
     director = _Director(today, branch, team, people, sector)
     documented = 0
     for serial, plan in enumerate(plans):
-        case = director.run(plan, serial)
+        # A few finished cases carry their documents (a quarter of a second each to render, so not all).
+        wanted = documented < DOCUMENTED_CASES and "serve" in plan.steps
+        case = director.run(plan, serial, documented=wanted)
         if case is None:
             continue
-        # A few finished cases carry their documents (a quarter of a second each to render, so not all).
-        if documented < DOCUMENTED_CASES and "serve" in plan.steps and case.served_on is not None:
+        if wanted and case.served_on is not None:
             documented += 1
-            for pending in issuing.issuable(case):
-                issuing.issue_document(people[Role.OFFICER.value], case, pending.kind, entry=pending.entry.index)
+            _document(case, people[Role.OFFICER.value])
         yield case
+
+
+def _document(case: Case, officer: User) -> None:
+    """Make every document the case's acts allow and that is not made yet."""
+    for pending in issuing.issuable(case):
+        issuing.issue_document(officer, case, pending.kind, entry=pending.entry.index)
 
 
 def _settings(approver: User, branch: Agency, sector: Sector) -> None:

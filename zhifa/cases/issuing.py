@@ -29,6 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 
+from zhifa.archives.services import refuse_if_archived
 from zhifa.cases import agency_settings, rules
 from zhifa.cases.choices import (
     AppraisalKind,
@@ -41,7 +42,7 @@ from zhifa.cases.choices import (
 )
 from zhifa.cases.guards import current_chair, made_for_latest
 from zhifa.cases.models import Case, CaseDocument, CaseRecord, Party
-from zhifa.cases.workflow import ACTIONS
+from zhifa.cases.workflow import ACTIONS, State
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
 from zhifa.core.models import User
@@ -779,7 +780,10 @@ def _label(spec: Issuable, record: CaseRecord | None) -> str:
 
 
 def issuable(case: Case) -> list[Pending]:
-    """The documents whose act has been recorded with what they print, and which are not yet issued."""
+    """The documents whose act has been recorded with what they print, and which are not yet issued (none once the
+    file is archived: archives.services.refuse_if_archived)."""
+    if case.state == State.ARCHIVED:
+        return []
     issued = set(CaseDocument.objects.filter(case=case).values_list("kind", "documents_entry"))
     issued_kinds = {kind for kind, _ in issued}
     records = {record.entry_index: record for record in case.records.all()}
@@ -856,6 +860,7 @@ def issue_document(
     """
     with translation.override("zh-hans"), transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case.pk)
+        refuse_if_archived(case, doing="制作文书")
         if kind not in ISSUABLE:
             raise Refusal(f"暂不能制作“{kind}”类文书", field="kind")
         spec = ISSUABLE[kind]
@@ -902,6 +907,7 @@ def attach_signed(actor: User, document: CaseDocument, files: list[str]) -> Case
         document = CaseDocument.objects.select_for_update().select_related("case__agency").get(pk=document.pk)
         case = document.case
         label = document.get_kind_display()
+        refuse_if_archived(case, doing=f"上传{label}的签字件")
         require_role(actor, ISSUERS, agency=case.agency, doing=f"上传{label}的签字件")
         officer = getattr(actor, "officer", None)
         on_team = officer is not None and case.assignments.active().filter(officer=officer).exists()

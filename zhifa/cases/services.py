@@ -22,6 +22,8 @@ from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone, translation
 
+from zhifa.archives import binder, retention
+from zhifa.archives.services import refuse_if_archived
 from zhifa.cases import agency_settings, discretion, issuing, major, rules
 from zhifa.cases.choices import (
     AppraisalKind,
@@ -1120,8 +1122,12 @@ def _close(step: Step) -> Outcome:
 @handles("archive")
 def _archive(step: Step) -> Outcome:
     case = _case(step)
-    catalogue = [f"{r.on_date} {ACTIONS[r.action].label}" for r in case.records.all()]
-    return Outcome({"catalogue": catalogue}, f"卷内文件 {len(catalogue)} 份")
+    # The 卷内目录 as archived, sealed in the act's facts, and the retention period in force that day (archives/).
+    items = binder.catalogue(case).items
+    catalogue = [{"number": i.number, "title": i.title, "sha256": i.sha256} for i in items]
+    kept = retention.in_force(case.agency, retention.case_kind(case), step.on_date)
+    facts = {"catalogue": catalogue, "retention": {"period": kept.label, "years": kept.years, "source": kept.source}}
+    return Outcome(facts, f"卷内文件 {len(catalogue)} 件，保管期限{kept.label}")
 
 
 _money = money_text  # the one way an amount is written into a record (guards compare with it)
@@ -1187,6 +1193,7 @@ def _perform(actor: User, name: str, data: Mapping[str, Any], *, case: Case | No
     action = ACTIONS[name]
     if case is not None:
         case = Case.objects.select_for_update().get(pk=case.pk)
+        refuse_if_archived(case, doing=str(action.label))
         agency = case.agency
     if agency is None:
         raise Refusal("请选择办案机关", field="agency")

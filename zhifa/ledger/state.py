@@ -178,6 +178,8 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
         "outside_benchmark",
         "other_clauses",
     ),
+    # A version of an agency's retention period for its case files (archives/retention.py).
+    "archives.retentionperiod": _fields("agency_id", "kind", "years", "effective_from", "source"),
     "personnel.certificate": _fields(
         "officer_id",
         "number",

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone, translation
 
+from zhifa.archives.services import refuse_if_archived
 from zhifa.cases.models import Case, CaseRecord
-from zhifa.cases.workflow import State
 from zhifa.core.choices import Role
 from zhifa.core.errors import Refusal
 from zhifa.core.models import Agency, User
@@ -159,11 +159,6 @@ def recordings_from_act(
         recorded.add(digest)
 
 
-def _refuse_if_archived(case: Case) -> None:
-    if case.state == State.ARCHIVED:
-        raise Refusal("案件已归档，案卷不能再更改")
-
-
 def _require_team(actor: User, case: Case, doing: str) -> Officer:
     from zhifa.cases.guards import team
 
@@ -191,7 +186,7 @@ def recording_attach(
     measured against the act's upload limit (a late one is flagged for the supervisors)."""
     with translation.override("zh-hans"), transaction.atomic(durable=True):
         case = Case.objects.select_for_update().get(pk=case.pk)
-        _refuse_if_archived(case)
+        refuse_if_archived(case, doing="补充上传音像记录")
         _require_team(actor, case, "补充上传音像记录")
         act = case.records.filter(entry_index=act_entry).first()
         if act is None:
@@ -232,7 +227,7 @@ def recording_describe(*, actor: User, recording: Recording, data: Mapping[str, 
     shown one; every one stays in the ledger."""
     with translation.override("zh-hans"), transaction.atomic(durable=True):
         recording = Recording.objects.select_for_update().select_related("case__agency").get(pk=recording.pk)
-        _refuse_if_archived(recording.case)
+        refuse_if_archived(recording.case, doing="标注音像记录")
         _require_team(actor, recording.case, "标注音像记录")
         return _describe(actor, recording, data)
 
@@ -272,7 +267,7 @@ def recording_derive(
     with translation.override("zh-hans"), transaction.atomic(durable=True):
         case = Case.objects.select_for_update().get(pk=original.case_id)
         original = Recording.objects.get(pk=original.pk)
-        _refuse_if_archived(case)
+        refuse_if_archived(case, doing="添加剪辑片段或文字整理稿")
         _require_team(actor, case, "添加剪辑片段或文字整理稿")
         if original.original_id is not None:
             raise Refusal("剪辑片段或文字整理稿应从原始记录制作", field="original")

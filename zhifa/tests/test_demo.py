@@ -50,6 +50,8 @@ def test_the_demo(settings, time_machine, django_capture_on_commit_callbacks):
     has_the_portal()
     has_inspections_in_every_state()
     has_evidence_from_devices()
+    has_an_archived_case_file_exported()
+    has_recordings_on_seizures_and_hearings()
     loads_once()
 
 
@@ -74,6 +76,45 @@ def has_evidence_from_devices() -> None:
     assert client.post("/accounts/login/", {"username": "officer-eco", "password": DEMO_PASSWORD}).status_code == 302
     for path in ("/devices/", "/devices/imports/", f"/devices/imports/{opened.pk}/"):
         assert client.get(path).status_code == 200, path
+
+
+def has_an_archived_case_file_exported() -> None:
+    """Issue 21's case file: an archived case with its documents, its binder and folder exported and recorded; its
+    page lists every document and the exports."""
+    from zhifa.archives import binder
+    from zhifa.ledger.models import Entry
+
+    exports = Entry.objects.filter(action="archives.export")
+    assert exports.count() == 2
+    case = Case.objects.get(pk=int(exports[0].subject.split(":")[1]))
+    assert case.state == State.ARCHIVED
+    listed = {item.sha256 for item in binder.catalogue(case).items}
+    assert set(case.documents.values_list("sha256", flat=True)) <= listed
+    assert case.documents.filter(kind="closure_report").exists()
+    client = Client()
+    client.force_login(case.records.get(action="archive").created_by)
+    page = client.get(f"/cases/{case.pk}/binder/")
+    assert page.status_code == 200
+    assert page.content.decode().count("归档文件夹") >= 2
+
+
+def has_recordings_on_seizures_and_hearings() -> None:
+    """Issue 21's recordings: every seizure and every hearing carries its own numbered recording, stored on the day
+    but for one hearing's stored late — which the supervisors' rule finds; the other listed acts say why not."""
+    from zhifa.recordings.models import Recording
+    from zhifa.supervision.warning_rules import RULES
+
+    for action in ("seize", "hold_hearing"):
+        acts = CaseRecord.objects.filter(action=action)
+        assert acts.exists(), action
+        for act in acts:
+            assert Recording.objects.filter(case=act.case, act_entry=act.entry_index).exists(), (action, act.pk)
+    late = list(Recording.objects.filter(late=True))
+    assert late  # one hearing's recording per branch's cases, stored three days after
+    assert {recording.act for recording in late} == {"hold_hearing"}
+    assert {f.case_id for f in RULES["recording.late"].find(TODAY)} == {r.case_id for r in late}
+    reasons = CaseRecord.objects.filter(action="serve", data__recording__answer="none")
+    assert reasons.exists()
 
 
 def has_inspections_in_every_state() -> None:
