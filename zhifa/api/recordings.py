@@ -4,13 +4,14 @@ original, through the same services as the pages."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Body, Router, Schema
+from ninja import Body, Router, Schema, Status
 
 from zhifa.api.schemas import NOT_FOUND, UNAUTHORIZED, DetailOut
 from zhifa.api.scope import visible_case
@@ -123,7 +124,7 @@ def case_recordings(request: HttpRequest, case_id: int) -> dict[str, Any]:
     response={201: list[RecordingOut], **UNAUTHORIZED, **NOT_FOUND, 400: DetailOut},
     summary="补充上传某一执法行为的音像记录（文件先经 /evidence 上传）",
 )
-def attach(request: HttpRequest, case_id: int, payload: AttachIn) -> tuple[int, list[dict[str, Any]]]:
+def attach(request: HttpRequest, case_id: int, payload: AttachIn) -> Status[list[dict[str, Any]]]:
     case = visible_case(request, case_id)
     done = services.recording_attach(
         actor=request_user(request),
@@ -132,7 +133,7 @@ def attach(request: HttpRequest, case_id: int, payload: AttachIn) -> tuple[int, 
         files=payload.evidence[:20],
         on_date=payload.on_date or timezone.localdate(),
     )
-    return 201, [_out(r) for r in done]
+    return Status(201, [_out(r) for r in done])
 
 
 @router.post(
@@ -142,7 +143,13 @@ def attach(request: HttpRequest, case_id: int, payload: AttachIn) -> tuple[int, 
 )
 def describe(request: HttpRequest, case_id: int, number: str, fields: Body[dict[str, Any]]) -> dict[str, Any]:
     recording = _recording(request, case_id, number)
-    return _out(services.recording_describe(actor=request_user(request), recording=recording, data=fields))
+    return _out(services.recording_describe(actor=request_user(request), recording=recording, data=_texts(fields)))
+
+
+def _texts(fields: dict[str, Any] | None) -> dict[str, str]:
+    """The annotation's fields as the form reads them: text (a number or a list where a time is expected is then
+    refused by the form, naming the field, not failing)."""
+    return {str(key): value if isinstance(value, str) else json.dumps(value) for key, value in (fields or {}).items()}
 
 
 @router.post(
@@ -150,7 +157,7 @@ def describe(request: HttpRequest, case_id: int, number: str, fields: Body[dict[
     response={201: RecordingOut, **UNAUTHORIZED, **NOT_FOUND, 400: DetailOut},
     summary="登记剪辑片段（clip）或文字整理稿（transcript），与原始记录关联",
 )
-def derive(request: HttpRequest, case_id: int, number: str, payload: DeriveIn) -> tuple[int, dict[str, Any]]:
+def derive(request: HttpRequest, case_id: int, number: str, payload: DeriveIn) -> Status[dict[str, Any]]:
     original = _recording(request, case_id, number)
     derived = services.recording_derive(
         actor=request_user(request),
@@ -158,6 +165,6 @@ def derive(request: HttpRequest, case_id: int, number: str, payload: DeriveIn) -
         sha256=payload.sha256,
         derivation=payload.derivation,
         name=payload.name,
-        data=payload.description,
+        data=_texts(payload.description) if payload.description else None,
     )
-    return 201, _out(derived)
+    return Status(201, _out(derived))

@@ -36,6 +36,7 @@ from zhifa.ledger import blobs
 from zhifa.ledger.models import Blob, Entry, Facts
 from zhifa.ledger.state import subject_key
 from zhifa.recordings.models import Recording
+from zhifa.recordings.rules import is_recording
 
 log = logging.getLogger(__name__)
 
@@ -182,8 +183,7 @@ def _kind_word(content_type: str) -> str:
     return "电子数据"
 
 
-def _is_recording(content_type: str) -> bool:
-    return content_type.split("/")[0] in {"audio", "video"}
+_is_recording = is_recording  # one reading of "a recording" (recordings/rules.py)
 
 
 def _act_dates(
@@ -300,7 +300,7 @@ def _paginate(items: list[Item]) -> None:
             item.same_as = first[item.sha256]
             continue
         first[item.sha256] = item.number
-        item.info = file_info(item.sha256, item.content_type)
+        item.info = file_info(item.sha256, item.content_type, item.size)
         item.first_page = page
         page += item.pages
 
@@ -324,16 +324,30 @@ def _with_cover(case: Case, items: list[Item]) -> Catalogue:
         archived_on=archive.on_date if archive is not None else None,
         archivist=archivist,
         retention_kind=kind,
-        retention=retention.in_force(case.agency, kind, day),
+        retention=_sealed_retention(archive, kind) or retention.in_force(case.agency, kind, day),
         items=items,
     )
 
 
+def _sealed_retention(archive: CaseRecord | None, kind: RetentionKind) -> retention.Retention | None:
+    """The retention the archive act sealed in its facts: a version added afterwards, even dated before the
+    archiving day, does not change what the file was archived with."""
+    sealed = (archive.data.get("retention") if archive is not None else None) or {}
+    if "source" not in sealed:
+        return None
+    years = sealed.get("years")
+    return retention.Retention(kind, int(years) if years is not None else None, str(sealed["source"]))
+
+
 # A stored file never changes (it is named by its hash): what it takes in the binder is computed once a process.
 @lru_cache(maxsize=4096)
-def file_info(sha256: str, content_type: str) -> FileInfo:
+def file_info(sha256: str, content_type: str, size: int = 0) -> FileInfo:
     if _is_recording(content_type):
         return FileInfo("sheet", 1, "音像记录", _duration(sha256, content_type))
+    if content_type == "application/pdf" and size > MAX_SOURCE_BYTES:
+        # Not read to count its pages (the catalogue is built on every page view and in the archive act): one
+        # file over the binder's whole bound could not be bound anyway; the folder keeps it as it is.
+        return FileInfo("sheet", 1, "PDF 文件过大，未装订入 PDF 案卷，见归档文件夹中的原文件")
     if content_type == "application/pdf":
         data = _read(sha256)  # a damaged file (BlobCorrupted) stops here: it is never bound as "unreadable"
         try:

@@ -444,7 +444,10 @@ class _Director:
         if self.files["audio"] in evidence:
             late = name == "hold_hearing" and not self.late_shown
             self.late_shown = self.late_shown or late
-            recording = demo_files.wav(seconds=2.0, frequency=300.0 + serial * 7 + len(name) * 3)
+            # A tone of its own per case, act and agency: each act's file is a different recording (a file shared
+            # by two acts would be one recording, first uploaded on the earlier act's day).
+            tone = 300.0 + serial * 7 + list(ACTIONS).index(name) * 0.1 + self.agency.pk * 0.001
+            recording = demo_files.wav(seconds=2.0, frequency=tone)
             digest = self._file(recording, "audio/wav")
             uploaded = datetime.combine(day + timedelta(days=3 if late else 0), time(17), tzinfo=SHANGHAI)
             Upload.objects.get_or_create(

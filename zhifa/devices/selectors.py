@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, QuerySet
 
 from zhifa.cases.models import Case
 from zhifa.cases.workflow import INVESTIGATION
 from zhifa.core.models import User
-from zhifa.core.scoping import reads_cases, restrict, visible_agencies
+from zhifa.core.scoping import reads_cases, restrict, restrict_cases, visible_agencies
 from zhifa.devices.models import Device, DeviceImport, Reading
 
 
@@ -29,8 +31,18 @@ def imports_for(actor: User) -> QuerySet[DeviceImport]:
     return (
         DeviceImport.objects.filter(Q(agency__in=agencies) | Q(holder_agency__in=agencies))
         .select_related("device", "agency", "imported_by", "holder_user", "holder_agency", "case")
+        .annotate(file_count=Count("files", distinct=True))
         .distinct()
     )
+
+
+def readable_cases(actor: User, case_ids: Iterable[int | None]) -> set[int]:
+    """Which of these cases the actor may open: an import handed to another agency and put into its case shows that
+    case's title and link only to those who may read it (core.scoping.restrict_cases)."""
+    wanted = {pk for pk in case_ids if pk is not None}
+    if not wanted:
+        return set()
+    return set(restrict_cases(Case.objects.filter(pk__in=wanted), actor).values_list("pk", flat=True))
 
 
 def import_visible(actor: User, pk: int) -> DeviceImport | None:

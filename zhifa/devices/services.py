@@ -93,6 +93,18 @@ def parse_limits(text: str) -> dict[str, dict[str, str]]:
     return limits
 
 
+def _limits(given: Any) -> dict[str, dict[str, str]]:
+    """The limits as typed (text) or as a mapping, checked the one way (parse_limits): a reading is compared with
+    what is stored here, so nothing malformed is stored."""
+    if not given:
+        return {}
+    if isinstance(given, str):
+        return parse_limits(given)
+    if isinstance(given, Mapping) and all(isinstance(spec, Mapping) for spec in given.values()):
+        return parse_limits(limits_text(given))
+    raise Refusal("限值：应为每行“项目 限值 单位 依据”", field="limits")
+
+
 def limits_text(limits: Mapping[str, Any]) -> str:
     return "\n".join(
         f"{name} {spec.get('limit', '')} {spec.get('unit', '')} {spec.get('source', '')}".strip()
@@ -147,7 +159,7 @@ def device_save(*, actor: User, agency: Agency, data: Mapping[str, Any], device:
         for name in ("kind", "identifier", "name", "operator", "party_name", "domain", "address"):
             setattr(target, name, str(data.get(name) or "").strip())
         target.longitude, target.latitude = data.get("longitude"), data.get("latitude")
-        target.limits = dict(data.get("limits") or {})
+        target.limits = _limits(data.get("limits"))
         target.active = bool(data.get("active", True))
         if target.kind not in DeviceKind.values:
             raise Refusal("设备类型：请选择在线监测设备、视频监控、无人机、卫星遥感或执法记录仪", field="kind")
@@ -498,15 +510,19 @@ def import_open_lead(*, actor: User, device_import: DeviceImport, data: Mapping[
         return case
 
 
+OFF_SITE_REASON = "非现场执法：设备采集的证据，不涉及现场执法过程"
+
+
 def import_attach(*, actor: User, device_import: DeviceImport, case: Case, data: Mapping[str, Any]) -> Case:
     """Attach the import's files to an open case as evidence (登记证据), through the case services."""
     with translation.override("zh-hans"), transaction.atomic():
         locked = _locked(device_import, actor, "附入案件")
         evidence = {
             "kind": EvidenceKind.ELECTRONIC,
-            # Evidence gathering is recorded as circumstances require (recordings/rules.py): a device's files come
-            # from no on-site act to film, and the record says so unless the officer says otherwise.
-            "no_recording_reason": "非现场执法：设备采集的证据，不涉及现场执法过程",
+            # Evidence gathering is recorded as circumstances require (recordings/rules.py): a fixed device's files
+            # come from no on-site act to film, and the record says so unless the officer says otherwise; a body
+            # camera is at an on-site act, so its officer answers himself.
+            **({} if locked.device.kind == DeviceKind.BODY_CAMERA else {"no_recording_reason": OFF_SITE_REASON}),
             **dict(data),
             "evidence": [row.sha256 for row in locked.files.all()],
             "evidence_name": [f"{row.sha256}:{row.name}" for row in locked.files.all() if row.name],

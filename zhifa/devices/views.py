@@ -91,7 +91,10 @@ def import_list(request: HttpRequest) -> HttpResponse:
     imports = selectors.imports_for(actor).order_by("-imported_at", "-pk")
     page = Paginator(imports, PAGE_SIZE).get_page(request.GET.get("page"))
     may_import = actor.has_role(*services.IMPORTERS)
-    return render(request, "devices/import_list.html", {"page": page, "may_import": may_import})
+    readable = selectors.readable_cases(actor, [i.case_id for i in page.object_list])
+    return render(
+        request, "devices/import_list.html", {"page": page, "may_import": may_import, "readable_cases": readable}
+    )
 
 
 @login_required
@@ -142,6 +145,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "holding": holding,
         "may_lead": holding and actor.has_role(Role.OFFICER, Role.AUXILIARY),
         "cases": list(selectors.cases_to_attach(actor)[:50]) if holding and actor.has_role(Role.OFFICER) else [],
+        "readable_cases": selectors.readable_cases(
+            actor, [device_import.case_id, *(event.case_id for event in events)]
+        ),
     }
     return render(request, "devices/import_detail.html", context)
 

@@ -31,16 +31,20 @@ def _fields(*names: str) -> Callable[[models.Model], dict[str, Any]]:
     return snapshot
 
 
-def _utc_fields(*names: str) -> Callable[[models.Model], dict[str, Any]]:
-    """`_fields` with times in UTC: a time entered in a form is in the local zone, read back from the database in
-    UTC — the same instant, written once."""
+def _exact_fields(*names: str) -> Callable[[models.Model], dict[str, Any]]:
+    """`_fields` written so that the value given and the value read back compare equal, and in full: times in UTC
+    (a form's time is local, the database's UTC), amounts with every decimal they have (coordinates, readings —
+    `_value`'s two places would let a changed sixth pass verify) and no trailing zeros (given 100.7972, read back
+    100.797200)."""
 
     def snapshot(instance: models.Model) -> dict[str, Any]:
-        values = {}
+        values: dict[str, Any] = {}
         for name in names:
             value = getattr(instance, name)
             if isinstance(value, datetime) and value.tzinfo is not None:
-                value = value.astimezone(UTC)
+                value = value.astimezone(UTC).isoformat()
+            elif isinstance(value, Decimal):
+                value = f"{value.normalize():f}"
             values[name] = _value(value)
         return values
 
@@ -194,7 +198,7 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
     "recordings.recordinglist": _fields(
         "agency_id", "effective_from", "full_acts", "as_required_acts", "upload_limit_days", "source"
     ),
-    "recordings.recording": _utc_fields(
+    "recordings.recording": _exact_fields(
         "case_id",
         "sha256",
         "number",
@@ -260,7 +264,7 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
     "inspections.inspectionobjection": _inspection_objection,
     # Evidence from devices (zhifa/devices): the device's settings, who holds an import's files and the case they
     # went into, and each monitoring reading with the lead it opened or joined.
-    "devices.device": _fields(
+    "devices.device": _exact_fields(
         "agency_id",
         "kind",
         "identifier",
@@ -275,7 +279,7 @@ SNAPSHOTS: dict[str, Callable[[models.Model], dict[str, Any]]] = {
         "active",
     ),
     "devices.deviceimport": _fields("agency_id", "device_id", "holder_user_id", "holder_agency_id", "case_id"),
-    "devices.reading": _fields(
+    "devices.reading": _exact_fields(
         "device_id",
         "reading_id",
         "parameter",

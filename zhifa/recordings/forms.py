@@ -20,12 +20,17 @@ from zhifa.recordings.models import Derivation
 
 
 def _act_choices() -> list[tuple[str, str]]:
-    # The acts an officer takes in a case (an approver's decision or a reviewer's opinion is made at a desk).
-    return [(a.name, str(a.label)) for a in ACTIONS.values() if Role.OFFICER.value in a.roles]
+    # The acts an officer takes in a case (an approver's decision or a reviewer's opinion is made at a desk); not
+    # those auxiliary staff may take (registering a lead), which no recording guard stands on (workflow.py).
+    return [
+        (a.name, str(a.label))
+        for a in ACTIONS.values()
+        if Role.OFFICER.value in a.roles and Role.AUXILIARY.value not in a.roles
+    ]
 
 
 class RecordingListForm(forms.Form):
-    effective_from = BoundedDateField(label=_("施行日期"), widget=DateInput)
+    effective_from = BoundedDateField(label=_("施行日期"), widget=DateInput, planned=True)
     full_acts = forms.MultipleChoiceField(
         label=_("全程音像记录的执法行为"),
         choices=_act_choices,
@@ -50,6 +55,13 @@ class RecordingListForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        # An agency adds to the national list, never takes from it: what 118号文 records in full stays in full.
+        dropped = sorted(rules.NATIONAL.full - set(cleaned.get("full_acts") or rules.NATIONAL.full))
+        if dropped:
+            names = "、".join(str(ACTIONS[name].label) for name in dropped)
+            raise forms.ValidationError(
+                {"full_acts": _("%(names)s 依国办发〔2018〕118号应当全程音像记录，不能从清单中去掉") % {"names": names}}
+            )
         both = set(cleaned.get("full_acts") or ()) & set(cleaned.get("as_required_acts") or ())
         if both:
             names = "、".join(str(ACTIONS[name].label) for name in sorted(both))

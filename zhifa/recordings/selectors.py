@@ -17,8 +17,9 @@ from zhifa.recordings.services import ATTACHED, LATER, NONE
 @dataclass
 class RequiredAct:
     """One act the list named: what it needed ("full" or "as_required"), and where it stands — "recorded",
-    "pending" (to come; `due_on`, `days_left`), "overdue" (to come, limit passed), "not_recorded" (with `reason`)
-    or "missing" (an act recorded before the rule was enforced here, or imported)."""
+    "pending" (to come; `due_on`, `days_left`), "overdue" (to come, limit passed), "not_recorded" (with `reason`),
+    "missing" (nothing of what the list asked), or "not_asked" (an act recorded before the system asked, with no
+    recording: the list then asked for one or a reason, and the record has neither to judge by)."""
 
     act: CaseRecord
     label: str
@@ -32,32 +33,39 @@ class RequiredAct:
 
 
 def required_acts(case: Case, today: date) -> list[RequiredAct]:
+    """Each act by what it was asked when it was taken (the `recording` its facts sealed), or, for an act recorded
+    before the system asked, by the list in force on its date — never by a list published since."""
     acts = list(case.records.order_by("entry_index"))
     by_act: dict[int, list[Recording]] = {}
-    for recording in Recording.objects.filter(case=case).filter(part=0).order_by("number"):
+    for recording in Recording.objects.filter(case=case, part=0).order_by("number"):
         by_act.setdefault(recording.act_entry, []).append(recording)
-    types = dict(
-        Blob.objects.filter(sha256__in={d for a in acts for d in a.files}).values_list("sha256", "content_type")
-    )
+    files = {digest for act in acts for digest in act.files}
+    types = dict(Blob.objects.filter(sha256__in=files).values_list("sha256", "content_type"))
     lists = rules.lists_for(case.agency)
     found = []
     for act in acts:
-        listed = lists.on(act.on_date)
-        needs = listed.needs(act.action)
-        if needs is None:
+        sealed = act.data.get("recording") or {}
+        if sealed.get("needs"):
+            needs, source = str(sealed["needs"]), str(sealed.get("list", ""))
+        else:
+            listed = lists.on(act.on_date)
+            needs, source = listed.needs(act.action) or "", listed.source
+        if not needs:
             continue
-        answer = (act.data.get("recording") or {}).get("answer")
         attached = by_act.get(act.entry_index, [])
-        item = RequiredAct(act, str(ACTIONS[act.action].label), needs, "missing", listed.source, recordings=attached)
+        item = RequiredAct(act, str(ACTIONS[act.action].label), needs, "missing", source, recordings=attached)
+        answer = sealed.get("answer")
         if attached or rules.recordings_among(types.get(d, "") for d in act.files) or answer == ATTACHED:
             item.status = "recorded"
-        elif answer == LATER:
-            item.due_on = date.fromisoformat(act.data["recording"]["due_on"])
+        elif answer == LATER and sealed.get("due_on"):
+            item.due_on = date.fromisoformat(str(sealed["due_on"]))
             item.status = "pending" if item.due_on >= today else "overdue"
             item.days_left = (item.due_on - today).days if item.status == "pending" else None
         elif answer == NONE:
             item.status = "not_recorded"
-            item.reason = act.data["recording"].get("reason", "")
+            item.reason = str(sealed.get("reason", ""))
+        elif not sealed and needs == "as_required":
+            item.status = "not_asked"
         found.append(item)
     return found
 

@@ -125,7 +125,7 @@ def _register(
         created_by=actor,
         entry_index=0,
     )
-    recording.full_clean(exclude=["entry_index"])
+    _clean(recording)
     recording.save()
     facts = {
         "case": case.pk,
@@ -191,7 +191,9 @@ def recording_attach(
         act = case.records.filter(entry_index=act_entry).first()
         if act is None:
             raise Refusal("请选择本案的一项执法行为", field="act")
-        digests = [str(item).strip().lower() for item in files if str(item).strip()]
+        digests = list(dict.fromkeys(str(item).strip().lower() for item in files if str(item).strip()))
+        if on_date < act.on_date or on_date > timezone.localdate():
+            raise Refusal(f"上传日期应在该行为之日（{act.on_date}）至今天之间", field="on_date")
         if not digests:
             raise Refusal("请上传该行为的录音或录像", field="evidence")
         types = dict(Blob.objects.filter(sha256__in=digests).values_list("sha256", "content_type"))
@@ -300,7 +302,7 @@ def recording_derive(
             created_by=actor,
             entry_index=0,
         )
-        derived.full_clean(exclude=["entry_index"])
+        _clean(derived)
         derived.save()
         facts: dict[str, Any] = {
             "case": case.pk,
@@ -320,6 +322,15 @@ def recording_derive(
         if data:  # described in the same transaction: a refused description leaves no clip behind
             derived = _describe(actor, derived, data)
         return derived
+
+
+def _clean(recording: Recording) -> None:
+    """The row's own checks as a refusal naming the field (a 500 is no answer to a person)."""
+    try:
+        recording.full_clean(exclude=["entry_index"])
+    except ValidationError as error:
+        name, problems = next(iter(error.message_dict.items()))
+        raise Refusal(str(problems[0]), field=None if name == "__all__" else name) from error
 
 
 def _fact(value: Any) -> Any:

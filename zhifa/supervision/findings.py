@@ -13,17 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from django.utils import timezone
 
 from zhifa.cases import major, rules
 from zhifa.cases.models import Case
-from zhifa.cases.workflow import ACTIONS
 from zhifa.documents.choices import DocumentKind
-from zhifa.ledger.models import Blob
-from zhifa.recordings import rules as recording_rules
-from zhifa.recordings import services as recording_services
+from zhifa.recordings import selectors as recording_selectors
 from zhifa.recordings.models import Recording
 
 
@@ -150,44 +146,22 @@ def legal_review(case: Case, on_date: date) -> list[str]:
 
 
 def recordings(case: Case, on_date: date) -> list[str]:
-    """Every act the recording list in force on its date named was recorded as the list says — in full with its
-    audio or video, or as required with one, one to come, or the reason there is none — and every recording
-    reached the platform within the list's limit (the guard guards.recorded_as_listed; recordings/rules.py)."""
+    """Every act the recording list named was recorded as it asked — in full with its audio or video, or as
+    required with one, one to come, or the reason there is none — and every recording reached the platform within
+    the list's limit: the case page's reading (recordings/selectors.required_acts), the guard's check at the act."""
     found = []
-    acts = list(case.records.order_by("entry_index"))
-    types = dict(
-        Blob.objects.filter(sha256__in={d for act in acts for d in act.files}).values_list("sha256", "content_type")
-    )
-    lists = recording_rules.lists_for(case.agency)
-    for act in acts:
-        needs = lists.on(act.on_date).needs(act.action)
-        if needs is None:
-            continue
-        has = recording_rules.recordings_among(types.get(digest, "") for digest in act.files)
-        given = recording_services.answer(needs, has, _answered(act.data))
-        if given is None:
-            label = ACTIONS[act.action].label if act.action in ACTIONS else act.action
-            kind = "全程音像记录" if needs == "full" else "音像记录或未记录的理由"
-            found.append(f"{act.on_date:%Y-%m-%d} {label}，无{kind}")
+    for item in recording_selectors.required_acts(case, on_date):
+        day = f"{item.act.on_date:%Y-%m-%d} {item.label}"
+        if item.status == "missing":
+            found.append(f"{day}，无{'全程音像记录' if item.needs == 'full' else '音像记录或未记录的理由'}")
+        elif item.status == "overdue":
+            found.append(f"{day}的音像记录称稍后上传（应于 {item.due_on:%Y-%m-%d} 前），至今未上传")
     for late in Recording.objects.filter(case=case, late=True, part=0):
         found.append(
             f"第{late.label}号音像记录（{late.act_on:%Y-%m-%d}）应于 {late.due_on:%Y-%m-%d} 前存储，"
             f"{timezone.localtime(late.received_at):%Y-%m-%d} 才存储"
         )
-    for act in recording_services.pending(case):
-        due = act.data["recording"].get("due_on", "")
-        found.append(f"{act.on_date:%Y-%m-%d} 的音像记录称稍后上传（应于 {due} 前），至今未上传")
     return found
-
-
-def _answered(data: dict[str, Any]) -> dict[str, Any]:
-    """The act's answer as the form gave it, from what its facts recorded (recording.answer, recording.reason)."""
-    recording = data.get("recording") or {}
-    answer = recording.get("answer")
-    return {
-        "recording_later": answer == recording_services.LATER,
-        "no_recording_reason": recording.get("reason", "") if answer == recording_services.NONE else "",
-    }
 
 
 def discretion(case: Case, on_date: date) -> list[str]:

@@ -37,10 +37,20 @@ def _still_missing(today: date) -> Iterator[Finding]:
     from zhifa.recordings.models import Recording
 
     since = today - timedelta(days=LOOKBACK_DAYS)
-    promised = CaseRecord.objects.filter(data__recording__answer="later", on_date__gte=since).select_related("case")
-    for act in promised.order_by("on_date", "pk"):
-        due = date.fromisoformat(act.data["recording"]["due_on"])
-        if due >= today or Recording.objects.filter(case_id=act.case_id, act_entry=act.entry_index).exists():
+    promised = list(
+        CaseRecord.objects.filter(data__recording__answer="later", on_date__gte=since)
+        .select_related("case")
+        .order_by("on_date", "pk")
+    )
+    # The recordings attached to those acts, read once (not one query per promise).
+    came = set(
+        Recording.objects.filter(act_entry__in=[act.entry_index for act in promised]).values_list(
+            "case_id", "act_entry"
+        )
+    )
+    for act in promised:
+        due = date.fromisoformat(str(act.data["recording"].get("due_on") or act.on_date))
+        if due >= today or (act.case_id, act.entry_index) in came:
             continue
         yield Finding(
             act.case.agency_id,

@@ -97,3 +97,24 @@ def test_an_archived_case_keeps_the_period_in_force_on_its_archiving_day(archive
     archive = archived.records.get(action="archive")
     assert archive.data["retention"]["period"] == "定期30年"
     assert len(archive.data["catalogue"]) > 10
+
+
+def test_the_retention_page_shows_the_periods_in_force_and_lets_the_administrator_set_one(world, client):
+    client.force_login(world.officer_user)
+    page = client.get(f"/archives/retention/{world.branch.pk}/").content.decode()
+    assert "定期30年" in page
+    assert "国家默认" in page
+    assert "设置保管期限" not in page  # an officer reads, the administrator sets
+    assert client.post(f"/archives/retention/{world.branch.pk}/", {}).status_code == 404
+    client.force_login(world.outsider)
+    assert client.get(f"/archives/retention/{world.branch.pk}/").status_code == 404
+
+    client.force_login(world.admin)
+    data = {"kind": "summary", "years": "15", "effective_from": "2026-01-01", "source": "某省行政执法案卷保管期限表"}
+    assert client.post(f"/archives/retention/{world.bureau.pk}/", data).status_code == 302
+    answer = client.post(f"/archives/retention/{world.bureau.pk}/", {**data, "years": "300"})
+    assert "years" in answer.content.decode()  # bounded: refused on the field, nothing saved
+    assert in_force(world.branch, RetentionKind.SUMMARY, date(2026, 6, 1)).years == 15
+    page = client.get(f"/archives/retention/{world.branch.pk}/").content.decode()
+    assert f"沿用{world.bureau.name}的规定" in page
+    assert Entry.objects.filter(action="archives.retention_add").count() == 1

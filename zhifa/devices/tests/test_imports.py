@@ -17,7 +17,7 @@ from zhifa.core.errors import Refusal
 from zhifa.devices import photos, services
 from zhifa.devices.choices import CustodyKind, Origin
 from zhifa.devices.models import CustodyEvent, ImportedFile
-from zhifa.devices.tests.conftest import LATITUDE, LONGITUDE, TAKEN, upload
+from zhifa.devices.tests.conftest import LATITUDE, LONGITUDE, SHANGHAI, TAKEN, upload
 from zhifa.ledger.models import Entry
 from zhifa.ledger.verify import verify_ledger
 
@@ -171,8 +171,9 @@ def test_an_unknown_time_far_ahead_is_refused(world, devices, drone_photo):
 
 
 def test_attaching_an_import_to_an_open_case_registers_the_evidence_and_the_custody(
-    world, devices, drone_photo, evidence
+    world, devices, drone_photo, evidence, time_machine
 ):
+    time_machine.move_to(datetime(2026, 11, 21, 15, 0, tzinfo=SHANGHAI))
     desk = Desk(world, evidence)
     desk.lead(date(2026, 11, 20))
     done = _import(world, devices, [drone_photo])

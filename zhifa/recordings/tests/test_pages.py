@@ -91,7 +91,10 @@ def test_the_forms_are_the_teams_and_an_outsider_gets_404(client: Client, desk: 
     assert Recording.objects.get(sha256=late_video).label == "2"
 
 
-def test_the_agency_list_page_publishes_a_version_for_the_legal_office(client: Client, world: Any) -> None:
+def test_the_agency_list_page_publishes_a_version_for_the_legal_office(
+    client: Client, world: Any, time_machine: Any
+) -> None:
+    time_machine.move_to(at(date(2026, 8, 20)))
     client.force_login(world.officer_user)
     page = client.get(f"/recordings/lists/{world.branch.pk}/").content.decode()
     assert "适用国家规定的事项" in page

@@ -262,3 +262,85 @@ def test_a_description_is_checked_recorded_and_guarded_by_verify(desk: Desk, wor
     with connection.cursor() as cursor:  # a description changed behind the service
         cursor.execute("UPDATE recordings_recording SET subject = %s WHERE id = %s", ["改过的内容", recording.pk])
     assert not verify_ledger().ok
+
+
+def test_an_agency_adds_to_the_national_list_and_a_later_list_does_not_rejudge_earlier_acts(
+    desk: Desk, world: Any, time_machine: Any
+) -> None:
+    time_machine.move_to(at(date(2026, 7, 1)))
+    reviewer = make_user("legal", world.bureau, Role.LEGAL_REVIEWER)
+    dropping = {
+        "effective_from": "2026-08-01",
+        "full_acts": ["record_inspection"],
+        "as_required_acts": ["serve"],
+        "upload_limit_days": "1",
+        "source": "某局清单",
+    }
+    with pytest.raises(Refusal) as dropped:
+        services.list_publish(actor=reviewer, agency=world.bureau, data=dropping)
+    assert dropped.value.field == "full_acts"
+    assert "查封、扣押" in str(dropped.value)
+
+    investigating(desk, date(2026, 7, 1))
+    case = inspection(desk, date(2026, 7, 1), no_recording_reason="笔录经当事人签名确认")
+    # Published today for a day to come (a planned date): the inspection of 1 July keeps what it was asked.
+    services.list_publish(
+        actor=reviewer, agency=world.bureau, data={**dropping, "full_acts": ["seize", "record_inspection"]}
+    )
+    time_machine.move_to(at(date(2026, 8, 3)))
+    [item] = [i for i in selectors.required_acts(case, date(2026, 8, 3)) if i.act.action == "record_inspection"]
+    assert (item.needs, item.status) == ("as_required", "not_recorded")
+    assert findings.recordings(case, date(2026, 8, 3)) == []
+
+
+def test_an_archived_case_takes_no_recording_annotation_or_clip(desk: Desk) -> None:
+    investigating(desk, date(2026, 7, 1))
+    case = inspection(desk, date(2026, 7, 2), evidence=[desk.video])
+    recording = Recording.objects.get(case=case)
+    clip = blobs.store(io.BytesIO(b"a clip"), content_type="video/mp4").sha256
+    type(case).objects.filter(pk=case.pk).update(state="archived")
+    description = {
+        "speakers": "甲",
+        "subject": "检查",
+        "started_at": "2026-07-02T09:00",
+        "ended_at": "2026-07-02T09:10",
+        "device": "DSJ",
+    }
+    for attempt in (
+        lambda: services.recording_describe(actor=desk.officer, recording=recording, data=description),
+        lambda: services.recording_derive(actor=desk.officer, original=recording, sha256=clip, derivation="clip"),
+        lambda: services.recording_attach(
+            actor=desk.officer, case=case, act_entry=recording.act_entry, files=[clip], on_date=date(2026, 7, 3)
+        ),
+    ):
+        with pytest.raises(Refusal, match="已归档"):
+            attempt()
+    assert Recording.objects.filter(case=case).count() == 1
+
+
+def test_the_case_file_lists_recordings_attached_later_and_clips_after_their_act(desk: Desk, time_machine: Any) -> None:
+    from zhifa.archives import binder
+
+    time_machine.move_to(at(date(2026, 7, 6)))
+    investigating(desk, date(2026, 7, 6))
+    case = inspection(desk, date(2026, 7, 6), recording_later=True, no_recording_reason="")
+    act = case.records.filter(action="record_inspection").last()
+    later = blobs.store(io.BytesIO(b"exported at the office"), content_type="video/mp4").sha256
+    [original] = services.recording_attach(
+        actor=desk.officer, case=case, act_entry=act.entry_index, files=[later, later], on_date=date(2026, 7, 6)
+    )  # the same file twice is one recording
+    clip = blobs.store(io.BytesIO(b"the clip"), content_type="video/mp4").sha256
+    services.recording_derive(actor=desk.officer, original=original, sha256=clip, derivation="clip")
+    items = binder.catalogue(case).items
+    titles = [item.title for item in items]
+    after = titles.index(next(t for t in titles if t.startswith("制作现场检查（勘验）笔录：")))
+    assert titles[after + 1 :][:2] == [
+        "制作现场检查（勘验）笔录：音像记录第1号（原始记录）",
+        "制作现场检查（勘验）笔录：音像记录第1-1号（剪辑片段）",
+    ]
+    assert {item.sha256 for item in items} >= {later, clip}
+    with pytest.raises(Refusal) as future:
+        services.recording_attach(
+            actor=desk.officer, case=case, act_entry=act.entry_index, files=[clip], on_date=date(2026, 7, 7)
+        )
+    assert future.value.field == "on_date"
