@@ -96,6 +96,19 @@ def has_an_archived_case_file_exported() -> None:
     page = client.get(f"/cases/{case.pk}/binder/")
     assert page.status_code == 200
     assert page.content.decode().count("归档文件夹") >= 2
+    # The exported PDF binder opens, with the cover and catalogue's pages and then every item's (the test).
+    import json
+
+    from pypdf import PdfReader
+
+    from zhifa.ledger import blobs
+
+    cat = binder.catalogue(case)
+    assert [item.number for item in cat.items] == list(range(1, len(cat.items) + 1))
+    pdf_export = next(e for e in exports if json.loads(e.facts.facts)["kind"] == "pdf")
+    data = b"".join(blobs.open_verified(json.loads(pdf_export.facts.facts)["sha256"]))
+    front = len(PdfReader(io.BytesIO(binder.render_front(cat))).pages)
+    assert len(PdfReader(io.BytesIO(data)).pages) == front + cat.total_pages
 
 
 def has_recordings_on_seizures_and_hearings() -> None:
