@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import OuterRef, Subquery
+
 from zhifa.cases.models import Case, CaseRecord
 from zhifa.cases.workflow import ACTIONS
 from zhifa.ledger.models import Blob
@@ -71,5 +73,8 @@ def required_acts(case: Case, today: date) -> list[RequiredAct]:
 
 
 def recordings_of(case: Case) -> list[Recording]:
-    """The case's recordings in number order, each original followed by its clips and transcripts."""
-    return list(Recording.objects.filter(case=case).select_related("original").order_by("number", "part"))
+    """The case's recordings in number order, each original followed by its clips and transcripts, each with its
+    file's content type (`content_type`: the page plays audio and video in place)."""
+    kind = Blob.objects.filter(sha256=OuterRef("sha256")).values("content_type")[:1]
+    rows = Recording.objects.filter(case=case).select_related("original").annotate(content_type=Subquery(kind))
+    return list(rows.order_by("number", "part"))

@@ -41,6 +41,7 @@ def test_the_case_page_shows_what_was_recorded_and_what_is_still_to_come(client:
     assert "文字记录能够全面有效记录执法行为" in page  # the investigation's evidence, as Desk answers
     recording = Recording.objects.get(case=desk.case)
     assert f'href="/recordings/{recording.pk}/describe/"' in page
+    assert f'<video controls preload="none" src="/evidence/{recording.sha256}"' in page  # played in place
     assert "补充上传" in page
 
 
