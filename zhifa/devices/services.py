@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -511,6 +511,41 @@ def import_open_lead(*, actor: User, device_import: DeviceImport, data: Mapping[
 
 
 OFF_SITE_REASON = "非现场执法：设备采集的证据，不涉及现场执法过程"
+
+
+def import_attach_recording(
+    *, actor: User, device_import: DeviceImport, case: Case, act_entry: int, on_date: date
+) -> list[Any]:
+    """A body camera's export attached to the act it filmed (recordings/services.attach_in_transaction): numbered
+    and measured against that act's upload limit, not recorded as a new evidence act; the custody chain says so,
+    in the same transaction."""
+    from zhifa.recordings.services import attach_in_transaction
+
+    with translation.override("zh-hans"), transaction.atomic(durable=True):
+        locked = _locked(device_import, actor, "附入案件")
+        if locked.device.kind != DeviceKind.BODY_CAMERA:
+            raise Refusal("只有执法记录仪导出的文件可以作为执法行为的音像记录附入", field="act")
+        done = attach_in_transaction(
+            actor=actor,
+            case=case,
+            act_entry=act_entry,
+            files=[row.sha256 for row in locked.files.all()],
+            on_date=on_date,
+        )
+        numbers = "、".join(f"第{recording.label}号" for recording in done)
+        _custody_step(
+            actor=actor,
+            device_import=locked,
+            kind=CustodyKind.ATTACHED,
+            action="device.custody_attach",
+            holder_name=f"案件“{case.title}”案卷（{case.agency.name}）",
+            holder_user=None,
+            holder_agency=case.agency,
+            case=case,
+            note=f"作为执法行为的音像记录附入（{numbers}）",
+            extra={"case": case.pk, "act_entry": act_entry, "recordings": [r.label for r in done]},
+        )
+        return done
 
 
 def import_attach(*, actor: User, device_import: DeviceImport, case: Case, data: Mapping[str, Any]) -> Case:

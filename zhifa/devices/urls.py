@@ -14,4 +14,9 @@ urlpatterns = [
     path("devices/imports/<int:pk>/transfer/", views.import_transfer, name="device_import_transfer"),
     path("devices/imports/<int:pk>/lead/", views.import_lead, name="device_import_lead"),
     path("devices/imports/<int:pk>/attach/<int:case_pk>/", views.import_attach, name="device_import_attach"),
+    path(
+        "devices/imports/<int:pk>/recording/<int:case_pk>/",
+        views.import_attach_recording,
+        name="device_import_attach_recording",
+    ),
 ]

@@ -5,22 +5,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from zhifa.core.bounds import BoundedDateField, bound_date_widgets
 from zhifa.core.choices import Role
 from zhifa.core.forms import run_service
 from zhifa.core.models import User
 from zhifa.core.permissions import request_user
 from zhifa.core.scoping import visible_agencies
 from zhifa.devices import selectors, services
+from zhifa.devices.choices import DeviceKind
 from zhifa.devices.forms import AttachForm, DeviceForm, ImportForm, LeadFromImportForm, TransferForm
 from zhifa.devices.models import CustodyEvent, Device, DeviceImport
+from zhifa.personnel.forms import DateInput
 
 PAGE_SIZE = 50
 
@@ -221,4 +226,53 @@ def import_attach(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
             messages.success(request, _("已作为证据附入案件"))
             return redirect("case_detail", pk=case.pk)
     context = {"item": device_import, "form": form, "case": case, "title": _("附入案件")}
+    return render(request, "devices/import_action.html", context)
+
+
+class RecordingAttachForm(forms.Form):
+    """The act a body camera's export filmed, among the acts of the case the recording list names."""
+
+    act = forms.TypedChoiceField(label=_("所记录的执法行为"), coerce=int)
+    on_date = BoundedDateField(label=_("上传日期"), widget=DateInput, initial=timezone.localdate)
+
+    def __init__(self, *args: Any, acts: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_date_widgets(self)
+        self.fields["act"].choices = acts  # type: ignore[attr-defined]
+
+
+@login_required
+def import_attach_recording(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    """A body camera's export attached to the act it filmed, as that act's recording (recordings/)."""
+    from zhifa.recordings.selectors import required_acts
+
+    actor = request_user(request)
+    device_import = _import(actor, pk)
+    case = selectors.cases_to_attach(actor).filter(pk=case_pk).first()
+    if (
+        case is None
+        or not services.may_hold(actor, device_import)
+        or device_import.device.kind != DeviceKind.BODY_CAMERA
+    ):
+        raise Http404
+    acts = [
+        (item.act.entry_index, f"{item.act.on_date:%Y-%m-%d} {item.label}")
+        for item in required_acts(case, timezone.localdate())
+    ]
+    form = RecordingAttachForm(request.POST or None, acts=acts)
+    if request.method == "POST" and form.is_valid():
+        done = run_service(
+            form,
+            lambda: services.import_attach_recording(
+                actor=actor,
+                device_import=device_import,
+                case=case,
+                act_entry=form.cleaned_data["act"],
+                on_date=form.cleaned_data["on_date"],
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("已作为执法行为的音像记录附入案件"))
+            return redirect("case_detail", pk=case.pk)
+    context = {"item": device_import, "form": form, "case": case, "title": _("作为执法行为的音像记录附入")}
     return render(request, "devices/import_action.html", context)

@@ -185,40 +185,49 @@ def recording_attach(
     """Store, after the act, the recordings of an act answered "recorded, coming later": each numbered and
     measured against the act's upload limit (a late one is flagged for the supervisors)."""
     with translation.override("zh-hans"), transaction.atomic(durable=True):
-        case = Case.objects.select_for_update().get(pk=case.pk)
-        refuse_if_archived(case, doing="补充上传音像记录")
-        _require_team(actor, case, "补充上传音像记录")
-        act = case.records.filter(entry_index=act_entry).first()
-        if act is None:
-            raise Refusal("请选择本案的一项执法行为", field="act")
-        digests = list(dict.fromkeys(str(item).strip().lower() for item in files if str(item).strip()))
-        if on_date < act.on_date or on_date > timezone.localdate():
-            raise Refusal(f"上传日期应在该行为之日（{act.on_date}）至今天之间", field="on_date")
-        if not digests:
-            raise Refusal("请上传该行为的录音或录像", field="evidence")
-        types = dict(Blob.objects.filter(sha256__in=digests).values_list("sha256", "content_type"))
-        for digest in digests:
-            if digest not in types:
-                raise Refusal(f"证据文件 {digest[:12]}… 尚未上传完成", field="evidence")
-            if not rules.is_recording(types[digest]):
-                raise Refusal("只能补充上传录音或录像文件（音频、视频格式）", field="evidence")
-        if Recording.objects.filter(case=case).filter(sha256__in=digests).exists():
-            raise Refusal("该文件已是本案的音像记录，不能重复登记", field="evidence")
-        # A ledger entry about the case naming the files, not a case record: the act it belongs to is the record,
-        # and the recordings' rows (numbered, each with its own entry) say which act each records.
-        facts = {
-            "act": act.action,
-            "act_entry": act.entry_index,
-            "act_on": act.on_date.isoformat(),
-            "on_date": on_date.isoformat(),
-        }
-        record(actor=actor, action="recording.attach", subject=case, facts=facts, files=digests, agency=case.agency)
-        return [
-            _register(
-                actor, case, digest, act=act.action, act_on=act.on_date, act_entry=act.entry_index, agency=case.agency
-            )
-            for digest in digests
-        ]
+        return attach_in_transaction(actor=actor, case=case, act_entry=act_entry, files=files, on_date=on_date)
+
+
+def attach_in_transaction(
+    *, actor: User, case: Case, act_entry: int, files: Sequence[str], on_date: date
+) -> list[Recording]:
+    """`recording_attach` inside the caller's transaction (a body camera's import attaches its video and records
+    its custody in one: devices/services.import_attach_recording)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    refuse_if_archived(case, doing="补充上传音像记录")
+    _require_team(actor, case, "补充上传音像记录")
+    act = case.records.filter(entry_index=act_entry).first()
+    if act is None:
+        raise Refusal("请选择本案的一项执法行为", field="act")
+    digests = list(dict.fromkeys(str(item).strip().lower() for item in files if str(item).strip()))
+    if on_date < act.on_date or on_date > timezone.localdate():
+        raise Refusal(f"上传日期应在该行为之日（{act.on_date}）至今天之间", field="on_date")
+    if not digests:
+        raise Refusal("请上传该行为的录音或录像", field="evidence")
+    types = dict(Blob.objects.filter(sha256__in=digests).values_list("sha256", "content_type"))
+    for digest in digests:
+        if digest not in types:
+            raise Refusal(f"证据文件 {digest[:12]}… 尚未上传完成", field="evidence")
+        if not rules.is_recording(types[digest]):
+            raise Refusal("只能补充上传录音或录像文件（音频、视频格式）", field="evidence")
+    if Recording.objects.filter(case=case).filter(sha256__in=digests).exists():
+        raise Refusal("该文件已是本案的音像记录，不能重复登记", field="evidence")
+    # A ledger entry about the case naming the files, not a case record: the act it belongs to is the record,
+    # and the recordings' rows (numbered, each with its own entry) say which act each records.
+    facts = {
+        "act": act.action,
+        "act_entry": act.entry_index,
+        "act_on": act.on_date.isoformat(),
+        "on_date": on_date.isoformat(),
+    }
+    agency = case.agency
+    record(actor=actor, action="recording.attach", subject=case, facts=facts, files=digests, agency=agency)
+    return [
+        _register(
+            actor, case, digest, act=act.action, act_on=act.on_date, act_entry=act.entry_index, agency=case.agency
+        )
+        for digest in digests
+    ]
 
 
 DESCRIPTION_FIELDS = ("speakers", "subject", "started_at", "ended_at", "device")

@@ -200,3 +200,67 @@ def test_attaching_an_import_to_an_open_case_registers_the_evidence_and_the_cust
     with pytest.raises(Refusal, match="已附入案件"):
         services.import_attach(actor=world.officer_user, device_import=done, case=case, data=data)
     assert verify_ledger().ok
+
+
+def test_a_body_cameras_export_is_attached_as_the_recording_of_the_act_it_filmed(world, evidence, time_machine):
+    time_machine.move_to(datetime(2026, 11, 23, 16, 0, tzinfo=SHANGHAI))
+    desk = Desk(world, evidence)
+    desk.lead(date(2026, 11, 20))
+    desk.investigate(date(2026, 11, 20))
+    # Friday: the inspection filmed, the video to come (the list gives one working day: Monday).
+    case = desk(
+        "record_inspection",
+        date(2026, 11, 20),
+        officers=desk.team,
+        place="二号林班",
+        summary="伐桩12个",
+        evidence=[desk.scan],
+        recording_later=True,
+        no_recording_reason="",
+    )
+    act = case.records.filter(action="record_inspection").last()
+    camera = services.device_save(
+        actor=world.admin,
+        agency=world.branch,
+        data={"kind": "body_camera", "identifier": "DSJ-01", "name": "执法记录仪1号", "domain": "forestry"},
+    )
+    video = upload(world.officer_user, b"\x00\x00\x00\x18ftypmp42 body camera", "DSJ_0001.MP4", "video/mp4")
+    done = services.import_files(
+        actor=world.officer_user,
+        device=camera,
+        files=[video],
+        names={video: "DSJ_0001.MP4"},
+        source=services.SourceMetadata(operator="甲执法"),
+    )
+    [recording] = services.import_attach_recording(
+        actor=world.officer_user, device_import=done, case=case, act_entry=act.entry_index, on_date=date(2026, 11, 23)
+    )
+    # Stored on Monday, within the limit: numbered under the inspection, not a new evidence act.
+    assert (recording.act_entry, recording.late, recording.label) == (act.entry_index, False, "1")
+    assert not [record for record in case.records.filter(action="add_evidence") if video in record.files]
+    chain = list(CustodyEvent.objects.filter(file__device_import=done).values_list("kind", "note"))
+    assert chain[-1] == (CustodyKind.ATTACHED, "作为执法行为的音像记录附入（第1号）")
+    # Only a body camera's files are a filmed act's recording.
+    drone = services.device_save(
+        actor=world.admin,
+        agency=world.branch,
+        data={"kind": "drone", "identifier": "UAV-9", "name": "无人机9号", "domain": "forestry"},
+    )
+    shot = upload(world.officer_user, b"\xff\xd8\xff photo")
+    photo = services.import_files(
+        actor=world.officer_user,
+        device=drone,
+        files=[shot],
+        names={shot: "DJI_0009.JPG"},
+        source=services.SourceMetadata(operator="飞手张某"),
+    )
+    with pytest.raises(Refusal) as not_camera:
+        services.import_attach_recording(
+            actor=world.officer_user,
+            device_import=photo,
+            case=case,
+            act_entry=act.entry_index,
+            on_date=date(2026, 11, 23),
+        )
+    assert not_camera.value.field == "act"
+    assert verify_ledger().ok
