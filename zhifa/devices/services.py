@@ -495,22 +495,29 @@ def import_open_lead(*, actor: User, device_import: DeviceImport, data: Mapping[
             "evidence_name": [f"{row.sha256}:{row.name}" for row in locked.files.all() if row.name],
         }
         case = case_services.perform(actor, "register_lead", lead, agency=actor.agency)
-        _custody_step(
-            actor=actor,
-            device_import=locked,
-            kind=CustodyKind.ATTACHED,
-            action="device.custody_attach",
-            holder_name=f"案件“{case.title}”案卷（{case.agency.name}）",
-            holder_user=None,
-            holder_agency=case.agency,
-            case=case,
-            note="作为案源证据登记",
-            extra={"case": case.pk, "act": "register_lead"},
-        )
+        _into_case_file(actor, locked, case, note="作为案源证据登记", extra={"case": case.pk, "act": "register_lead"})
         return case
 
 
 OFF_SITE_REASON = "非现场执法：设备采集的证据，不涉及现场执法过程"
+
+
+def _into_case_file(
+    actor: User, device_import: DeviceImport, case: Case, *, note: str, extra: Mapping[str, Any]
+) -> None:
+    """The custody step of files put into a case: the case file holds them from now (no person, the case's agency)."""
+    _custody_step(
+        actor=actor,
+        device_import=device_import,
+        kind=CustodyKind.ATTACHED,
+        action="device.custody_attach",
+        holder_name=f"案件“{case.title}”案卷（{case.agency.name}）",
+        holder_user=None,
+        holder_agency=case.agency,
+        case=case,
+        note=note,
+        extra=extra,
+    )
 
 
 def import_attach_recording(
@@ -533,15 +540,10 @@ def import_attach_recording(
             on_date=on_date,
         )
         numbers = "、".join(f"第{recording.label}号" for recording in done)
-        _custody_step(
-            actor=actor,
-            device_import=locked,
-            kind=CustodyKind.ATTACHED,
-            action="device.custody_attach",
-            holder_name=f"案件“{case.title}”案卷（{case.agency.name}）",
-            holder_user=None,
-            holder_agency=case.agency,
-            case=case,
+        _into_case_file(
+            actor,
+            locked,
+            case,
             note=f"作为执法行为的音像记录附入（{numbers}）",
             extra={"case": case.pk, "act_entry": act_entry, "recordings": [r.label for r in done]},
         )
@@ -563,16 +565,5 @@ def import_attach(*, actor: User, device_import: DeviceImport, case: Case, data:
             "evidence_name": [f"{row.sha256}:{row.name}" for row in locked.files.all() if row.name],
         }
         case = case_services.perform(actor, "add_evidence", evidence, case=case)
-        _custody_step(
-            actor=actor,
-            device_import=locked,
-            kind=CustodyKind.ATTACHED,
-            action="device.custody_attach",
-            holder_name=f"案件“{case.title}”案卷（{case.agency.name}）",
-            holder_user=None,
-            holder_agency=case.agency,
-            case=case,
-            note="作为证据登记",
-            extra={"case": case.pk, "act": "add_evidence"},
-        )
+        _into_case_file(actor, locked, case, note="作为证据登记", extra={"case": case.pk, "act": "add_evidence"})
         return case
