@@ -23,6 +23,8 @@ from zhifa.documents.choices import DocumentKind
 from zhifa.ledger.models import Blob
 from zhifa.personnel.models import Officer
 from zhifa.personnel.rules import REVIEWER_RULE, can_enforce, check_investigators, may_review, same_line
+from zhifa.recordings import rules as recording_rules
+from zhifa.recordings.rules import InForce
 
 
 @dataclass
@@ -41,10 +43,18 @@ class Step:
     amounts: dict[str, tuple[int, str]] = field(default_factory=dict)
     skip: set[str] = field(default_factory=set)  # periods of the action that do not apply to this case
     stop: set[str] = field(default_factory=set)  # periods the act ends besides the action's own
+    # The recording list in force for the act (recordings/rules.py), read once for the guard and the act's facts.
+    recording_list: InForce | None = None
 
     @property
     def officer(self) -> Officer | None:
         return getattr(self.actor, "officer", None)
+
+    def recordings_asked(self) -> InForce:
+        if self.recording_list is None:
+            agency = self.case.agency if self.case is not None else self.data["agency"]
+            self.recording_list = recording_rules.in_force(agency, self.on_date)
+        return self.recording_list
 
 
 @dataclass(frozen=True)
@@ -344,11 +354,9 @@ def recorded_as_listed(step: Step) -> Problem | None:
     """An act the recording list in force on its date names (recordings/rules.py): recorded in full, it brings its
     audio or video; recorded as circumstances require, it brings one, says one comes later, or says why there is
     none (国办发〔2018〕118号; seed 004)."""
-    from zhifa.recordings import rules as recording_rules
     from zhifa.recordings.services import answer
 
-    agency = step.case.agency if step.case is not None else step.data["agency"]
-    listed = recording_rules.in_force(agency, step.on_date)
+    listed = step.recordings_asked()
     needs = listed.needs(step.action.name)
     if needs is None:
         return None

@@ -1239,7 +1239,7 @@ def _perform(actor: User, name: str, data: Mapping[str, Any], *, case: Case | No
     if outcome.officers:
         facts["officers"] = _officer_facts(outcome.officers)
     # What the recording list asked of the act and what was answered (recordings/rules.py).
-    recording = recordings.act_facts(case, name, on_date, cleaned, files)
+    recording = recordings.act_facts(step.recordings_asked(), name, on_date, cleaned, files)
     if recording:
         facts["recording"] = recording
     entry = record(actor=actor, action=f"case.{name}", subject=case, facts=facts, files=files, agency=case.agency)

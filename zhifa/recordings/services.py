@@ -81,14 +81,15 @@ def answer(needs: str | None, has_recording: bool, data: Mapping[str, Any]) -> s
     return None
 
 
-def act_facts(case: Case, action: str, on_date: date, data: Mapping[str, Any], files: Sequence[str]) -> dict[str, Any]:
+def act_facts(
+    listed: rules.InForce, action: str, on_date: date, data: Mapping[str, Any], files: Sequence[str]
+) -> dict[str, Any]:
     """The recording rule applied to an act, for its facts: which list, what it asked, what was answered, and for
     a recording still to come the last day to store it. Empty for an act the list does not name."""
-    listed = rules.in_force(case.agency, on_date)
     needs = listed.needs(action)
     if needs is None:
         return {}
-    types = Blob.objects.filter(sha256__in=list(files)).values_list("content_type", flat=True)
+    types = Blob.objects.filter(sha256__in=list(files)).values_list("content_type", flat=True) if files else []
     given = answer(needs, rules.recordings_among(types), data)
     facts: dict[str, Any] = {"needs": needs, "answer": given, "list": listed.source}
     if given == NONE:
@@ -150,8 +151,12 @@ def recordings_from_act(
 ) -> None:
     """Number the audio and video files an act brings into the case (cases/services.perform, in the act's
     transaction, after its entry). A file already numbered in the case keeps its number."""
-    recorded = set(Recording.objects.filter(case=case).values_list("sha256", flat=True))
+    if not files:
+        return
     types = dict(Blob.objects.filter(sha256__in=list(files)).values_list("sha256", "content_type"))
+    if not any(rules.is_recording(kind) for kind in types.values()):
+        return
+    recorded = set(Recording.objects.filter(case=case).values_list("sha256", flat=True))
     for digest in files:
         if digest in recorded or not rules.is_recording(types.get(digest, "")):
             continue

@@ -15,7 +15,8 @@ from zhifa.cases.models import CaseDocument
 from zhifa.ledger.models import Entry
 from zhifa.ledger.state import subject_key
 
-pytestmark = pytest.mark.django_db
+# Each test sets its own day (conftest._on_the_test_day): a moved clock would run the same test again.
+pytestmark = [pytest.mark.django_db, pytest.mark.dateless]
 
 
 def test_the_catalogue_lists_every_document_and_evidence_file_in_order(archived, files):

@@ -21,7 +21,8 @@ from zhifa.ledger.state import subject_key
 from zhifa.ledger.verify import verify_ledger
 from zhifa.testing.factories import make_user
 
-pytestmark = pytest.mark.django_db
+# Each test sets its own day (conftest._on_the_test_day): a moved clock would run the same test again.
+pytestmark = [pytest.mark.django_db, pytest.mark.dateless]
 
 
 def test_a_pdf_export_leaves_a_ledger_entry_naming_the_file(archived, desk, client):

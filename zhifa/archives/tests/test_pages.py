@@ -12,7 +12,8 @@ from zhifa.api.models import ApiToken
 from zhifa.ledger.models import Entry
 from zhifa.testing.factories import make_user
 
-pytestmark = pytest.mark.django_db
+# Each test sets its own day (conftest._on_the_test_day): a moved clock would run the same test again.
+pytestmark = [pytest.mark.django_db, pytest.mark.dateless]
 
 
 def test_the_binder_page_for_the_officer_and_404_for_an_outsider(archived, desk, world, client):

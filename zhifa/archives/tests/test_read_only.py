@@ -15,7 +15,8 @@ from zhifa.cases.models import CaseDocument
 from zhifa.core.errors import Refusal
 from zhifa.ledger.models import Entry
 
-pytestmark = pytest.mark.django_db
+# Each test sets its own day (conftest._on_the_test_day): a moved clock would run the same test again.
+pytestmark = [pytest.mark.django_db, pytest.mark.dateless]
 
 
 def test_an_archived_case_refuses_every_action(archived, desk):

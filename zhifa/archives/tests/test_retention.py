@@ -14,7 +14,8 @@ from zhifa.core.errors import Refusal
 from zhifa.ledger.models import Entry
 from zhifa.ledger.verify import verify_ledger
 
-pytestmark = pytest.mark.django_db
+# Each test sets its own day (conftest._on_the_test_day): a moved clock would run the same test again.
+pytestmark = [pytest.mark.django_db, pytest.mark.dateless]
 
 
 def test_the_national_default_is_order_no_8s_tiers(world):
