@@ -183,9 +183,6 @@ def _kind_word(content_type: str) -> str:
     return "电子数据"
 
 
-_is_recording = is_recording  # one reading of "a recording" (recordings/rules.py)
-
-
 def _act_dates(
     entries: list[Entry], records: dict[int, CaseRecord]
 ) -> tuple[dict[int, date], dict[int, dict[str, str]]]:
@@ -251,7 +248,7 @@ def _catalogue(case: Case) -> Catalogue:
     def add(kind: ItemKind, title: str, on_date: date, digest: str, act: str, **extra: Any) -> None:
         blob = stored.get(digest)
         content_type = blob.content_type if blob is not None else ""
-        if kind == ItemKind.EVIDENCE and _is_recording(content_type):
+        if kind == ItemKind.EVIDENCE and is_recording(content_type):
             kind = ItemKind.RECORDING
         size = blob.size if blob is not None else 0
         item = Item(len(items) + 1, title, on_date, kind, digest, size, content_type, act, **extra)
@@ -342,7 +339,7 @@ def _sealed_retention(archive: CaseRecord | None, kind: RetentionKind) -> retent
 # A stored file never changes (it is named by its hash): what it takes in the binder is computed once a process.
 @lru_cache(maxsize=4096)
 def file_info(sha256: str, content_type: str, size: int = 0) -> FileInfo:
-    if _is_recording(content_type):
+    if is_recording(content_type):
         return FileInfo("sheet", 1, "音像记录", _duration(sha256, content_type))
     if content_type == "application/pdf" and size > MAX_SOURCE_BYTES:
         # Not read to count its pages (the catalogue is built on every page view and in the archive act): one

@@ -22,19 +22,20 @@ from zhifa.archives import binder, retention, selectors, services
 from zhifa.archives.choices import RetentionKind
 from zhifa.archives.models import RetentionPeriod
 from zhifa.cases.models import Case
+from zhifa.cases.selectors import case_or_404
 from zhifa.cases.workflow import State
 from zhifa.core.bounds import BoundedDateField, bound_date_widgets
 from zhifa.core.errors import Refusal
 from zhifa.core.forms import run_service
 from zhifa.core.models import Agency
 from zhifa.core.permissions import request_user
-from zhifa.core.scoping import can_see_agency, restrict_cases
+from zhifa.core.scoping import can_see_agency
 from zhifa.ledger import blobs
 from zhifa.personnel.forms import DateInput
 
 
 def _case_for(request: HttpRequest, pk: int) -> Case:
-    return get_object_or_404(restrict_cases(Case.objects.select_related("agency"), request_user(request)), pk=pk)
+    return case_or_404(request_user(request), pk)
 
 
 @login_required

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from zhifa.cases import rules
@@ -148,6 +149,12 @@ def cases_for(
         Prefetch("assignments", queryset=team),
         Prefetch("documents", queryset=filings, to_attr="numbered"),
     )
+
+
+def case_or_404(actor: User, pk: int) -> Case:
+    """The case `pk` if `actor` may read it, else 404 (never 403: its existence is not told) — the case page's, the
+    API's and every page about a case's own restriction."""
+    return get_object_or_404(restrict_cases(Case.objects.select_related("agency"), actor), pk=pk)
 
 
 # 案件编号: a case is known by the number of its filing approval (立案审批表), or, for a penalty on the spot, of the

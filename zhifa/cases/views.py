@@ -30,7 +30,7 @@ from zhifa.core.errors import Refusal
 from zhifa.core.forms import run_service
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import request_user
-from zhifa.core.scoping import can_see_agency, restrict_cases, visible_agencies
+from zhifa.core.scoping import can_see_agency, visible_agencies
 from zhifa.desk.tasks import NEAR_DAYS
 from zhifa.laws import similar
 from zhifa.ledger.forms import EvidenceField
@@ -44,8 +44,7 @@ from zhifa.recordings import views as recording_views
 CASE_NUMBER_KINDS = ("filing_approval", "summary_decision")
 
 
-def _case_for(actor: User, pk: int) -> Case:
-    return get_object_or_404(restrict_cases(Case.objects.select_related("agency"), actor), pk=pk)
+_case_for = selectors.case_or_404
 
 
 # The export of the filtered list is bounded: a larger list is narrowed by its filters first.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class Refusal(Exception):
     """An action a rule does not allow, with a Chinese message that names the rule.
@@ -18,6 +20,28 @@ class Refusal(Exception):
 
     def __str__(self) -> str:
         return f"{self.message}（{self.rule}）" if self.rule else self.message
+
+
+def form_refusal(form: Any) -> Refusal:
+    """An invalid form's first error as the refusal a service raises: 「label：message」 on its field."""
+    field, messages = next(iter(form.errors.items()))
+    label = form.fields[field].label if field in form.fields else None
+    return Refusal(
+        f"{label}：{messages[0]}" if label else str(messages[0]), field=None if field == "__all__" else field
+    )
+
+
+def clean_or_refuse(instance: Any, *, exclude: list[str] | None = None) -> None:
+    """`full_clean()`, its first error a refusal naming the field by its verbose name (a 500 is no answer)."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        instance.full_clean(exclude=exclude)
+    except ValidationError as error:
+        name, messages = next(iter(error.message_dict.items()))
+        field = instance._meta.get_field(name) if name != "__all__" else None
+        label = f"{field.verbose_name}：" if field is not None else ""
+        raise Refusal(f"{label}{messages[0]}", field=None if name == "__all__" else name) from error
 
 
 class MissingSystemDependency(RuntimeError):

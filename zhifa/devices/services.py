@@ -18,7 +18,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 
@@ -26,7 +25,7 @@ from zhifa.cases import services as case_services
 from zhifa.cases.choices import EvidenceKind, LeadSource
 from zhifa.cases.models import Case
 from zhifa.core.choices import Role
-from zhifa.core.errors import Refusal
+from zhifa.core.errors import Refusal, clean_or_refuse
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import require_role
 from zhifa.core.scoping import can_see_agency
@@ -116,16 +115,6 @@ def _degrees(value: Decimal | None) -> str | None:
     return None if value is None else f"{value:f}"
 
 
-def _clean(instance: Any) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        name, messages = next(iter(error.message_dict.items()))
-        field = instance._meta.get_field(name) if name != "__all__" else None
-        label = f"{field.verbose_name}：" if field is not None else ""
-        raise Refusal(f"{label}{messages[0]}", field=None if name == "__all__" else name) from error
-
-
 # --- devices --------------------------------------------------------------------------------------------------
 
 
@@ -163,7 +152,7 @@ def device_save(*, actor: User, agency: Agency, data: Mapping[str, Any], device:
         target.active = bool(data.get("active", True))
         if target.kind not in DeviceKind.values:
             raise Refusal("设备类型：请选择在线监测设备、视频监控、无人机、卫星遥感或执法记录仪", field="kind")
-        _clean(target)
+        clean_or_refuse(target)
         target.save()
         record(
             actor=actor,
@@ -309,7 +298,7 @@ def import_files(
             holder_agency=device.agency,
             entry_index=-1,  # set below, once the entry exists
         )
-        _clean(device_import)
+        clean_or_refuse(device_import)
         device_import.save()
         rows = []
         for digest in digests:

@@ -171,15 +171,10 @@ def channels(agency: Agency) -> list[Channel]:
 
 def recording_list(agency: Agency, today: date) -> dict[str, Any]:
     """The list of acts recorded in sound and picture in force today (recordings/rules.py), with its acts' names."""
-    from zhifa.cases.workflow import ACTIONS
-    from zhifa.recordings.rules import in_force
+    from zhifa.recordings.rules import action_labels, in_force
 
     listed = in_force(agency, today)
-
-    def labels(names: frozenset[str]) -> list[str]:
-        return [str(action.label) for name, action in ACTIONS.items() if name in names]
-
-    return {"list": listed, "full": labels(listed.full), "as_required": labels(listed.as_required)}
+    return {"list": listed, "full": action_labels(listed.full), "as_required": action_labels(listed.as_required)}
 
 
 def agency_page(agency: Agency, today: date) -> dict[str, Any]:

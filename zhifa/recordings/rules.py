@@ -129,6 +129,14 @@ def listed_actions(agency: Agency) -> frozenset[str]:
     return frozenset(names)
 
 
+def action_labels(names: Iterable[str]) -> list[str]:
+    """The acts' names as a list shows them, in the workflow's order."""
+    from zhifa.cases.workflow import ACTIONS
+
+    wanted = set(names)
+    return [str(action.label) for name, action in ACTIONS.items() if name in wanted]
+
+
 def is_recording(content_type: str) -> bool:
     return content_type.startswith(AV_TYPES)
 

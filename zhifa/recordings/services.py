@@ -8,7 +8,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone, translation
@@ -16,7 +15,7 @@ from django.utils import timezone, translation
 from zhifa.archives.services import refuse_if_archived
 from zhifa.cases.models import Case, CaseRecord
 from zhifa.core.choices import Role
-from zhifa.core.errors import Refusal
+from zhifa.core.errors import Refusal, clean_or_refuse, form_refusal
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import require_role
 from zhifa.core.workdays import add_working_days
@@ -31,14 +30,6 @@ LIST_EDITORS = (Role.LEGAL_REVIEWER.value, Role.SYSADMIN.value)
 LIST_FIELDS = ("effective_from", "full_acts", "as_required_acts", "upload_limit_days", "source")
 
 
-def _form_refusal(form: Any) -> Refusal:
-    field, messages = next(iter(form.errors.items()))
-    label = form.fields[field].label if field in form.fields else None
-    return Refusal(
-        f"{label}：{messages[0]}" if label else str(messages[0]), field=None if field == "__all__" else field
-    )
-
-
 def list_publish(*, actor: User, agency: Agency, data: Mapping[str, Any]) -> RecordingList:
     """A new version of `agency`'s list of acts recorded in sound and picture, from a day on. A version is never
     changed: a correction is a new version from a later day."""
@@ -48,12 +39,12 @@ def list_publish(*, actor: User, agency: Agency, data: Mapping[str, Any]) -> Rec
         require_role(actor, LIST_EDITORS, agency=agency, doing="发布音像记录事项清单")
         form = RecordingListForm(data=data)
         if not form.is_valid():
-            raise _form_refusal(form)
+            raise form_refusal(form)
         cleaned = form.cleaned_data
         if RecordingList.objects.filter(agency=agency, effective_from=cleaned["effective_from"]).exists():
             raise Refusal("该施行日期已有一版清单；更正请以新的施行日期发布新版", field="effective_from")
         version = RecordingList(agency=agency, **{name: cleaned[name] for name in LIST_FIELDS})
-        version.full_clean()
+        clean_or_refuse(version)
         version.save()
         facts = {name: getattr(version, name) for name in LIST_FIELDS}
         facts["effective_from"] = version.effective_from.isoformat()
@@ -126,7 +117,7 @@ def _register(
         created_by=actor,
         entry_index=0,
     )
-    _clean(recording)
+    clean_or_refuse(recording, exclude=["entry_index"])
     recording.save()
     facts = {
         "case": case.pk,
@@ -164,12 +155,20 @@ def recordings_from_act(
         recorded.add(digest)
 
 
-def _require_team(actor: User, case: Case, doing: str) -> Officer:
+def on_team(actor: User, case: Case) -> Officer | None:
+    """The actor's officer record if he is on the case's team now (assigned, not stepped aside), else None."""
     from zhifa.cases.guards import team
 
-    require_role(actor, (Role.OFFICER.value,), agency=case.agency, doing=doing)
     officer = Officer.objects.filter(user=actor).first()
     if officer is None or officer.pk not in {member.pk for member in team(case)}:
+        return None
+    return officer
+
+
+def _require_team(actor: User, case: Case, doing: str) -> Officer:
+    require_role(actor, (Role.OFFICER.value,), agency=case.agency, doing=doing)
+    officer = on_team(actor, case)
+    if officer is None:
         raise Refusal(f"只有本案的承办人员可以{doing}", rule="行政处罚法 第四十二条")
     return officer
 
@@ -253,15 +252,11 @@ def _describe(actor: User, recording: Recording, data: Mapping[str, Any]) -> Rec
 
     form = DescriptionForm(data=data)
     if not form.is_valid():
-        raise _form_refusal(form)
+        raise form_refusal(form)
     for name in DESCRIPTION_FIELDS:
         setattr(recording, name, form.cleaned_data[name])
     recording.described_at = timezone.now()
-    try:
-        recording.full_clean()
-    except ValidationError as error:
-        name, problems = next(iter(error.message_dict.items()))
-        raise Refusal(str(problems[0]), field=name) from error
+    clean_or_refuse(recording)
     recording.save()
     facts = {name: _fact(getattr(recording, name)) for name in DESCRIPTION_FIELDS}
     facts |= {"case": recording.case_id, "number": recording.label, "sha256": recording.sha256}
@@ -316,7 +311,7 @@ def recording_derive(
             created_by=actor,
             entry_index=0,
         )
-        _clean(derived)
+        clean_or_refuse(derived, exclude=["entry_index"])
         derived.save()
         facts: dict[str, Any] = {
             "case": case.pk,
@@ -336,15 +331,6 @@ def recording_derive(
         if data:  # described in the same transaction: a refused description leaves no clip behind
             derived = _describe(actor, derived, data)
         return derived
-
-
-def _clean(recording: Recording) -> None:
-    """The row's own checks as a refusal naming the field (a 500 is no answer to a person)."""
-    try:
-        recording.full_clean(exclude=["entry_index"])
-    except ValidationError as error:
-        name, problems = next(iter(error.message_dict.items()))
-        raise Refusal(str(problems[0]), field=None if name == "__all__" else name) from error
 
 
 def _fact(value: Any) -> Any:

@@ -13,31 +13,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from zhifa.cases.models import Case
-from zhifa.cases.workflow import ACTIONS, State
+from zhifa.cases.selectors import case_or_404
+from zhifa.cases.workflow import State
 from zhifa.core.choices import Role
 from zhifa.core.forms import run_service
 from zhifa.core.models import Agency, User
 from zhifa.core.permissions import request_user
-from zhifa.core.scoping import can_see_agency, restrict_cases
-from zhifa.personnel.models import Officer
+from zhifa.core.scoping import can_see_agency
 from zhifa.recordings import rules, selectors, services
 from zhifa.recordings.forms import AttachForm, DeriveForm, DescriptionForm, RecordingListForm
 from zhifa.recordings.models import Recording, RecordingList
 
-
-def _case_for(actor: User, pk: int) -> Case:
-    return get_object_or_404(restrict_cases(Case.objects.select_related("agency"), actor), pk=pk)
+_case_for = case_or_404
 
 
 def may_record(actor: User, case: Case) -> bool:
     """Whether the page offers the recording forms: an officer on the case's team, the case not archived (the
     services decide; this only keeps out links that would be refused)."""
-    from zhifa.cases.guards import team
-
     if case.state == State.ARCHIVED or not actor.has_role(Role.OFFICER.value):
         return False
-    officer = Officer.objects.filter(user=actor).values_list("pk", flat=True).first()
-    return officer is not None and officer in {member.pk for member in team(case)}
+    return services.on_team(actor, case) is not None
 
 
 def case_context(actor: User, case: Case) -> dict[str, Any]:
@@ -166,19 +161,16 @@ def list_page(request: HttpRequest, agency_pk: int) -> HttpResponse:
         "agency": agency,
         "form": form,
         "in_force": in_force,
-        "in_force_full": _labels(in_force.full),
-        "in_force_as_required": _labels(in_force.as_required),
+        "in_force_full": rules.action_labels(in_force.full),
+        "in_force_as_required": rules.action_labels(in_force.as_required),
         "versions": [
-            (v, _labels(v.full_acts), _labels(v.as_required_acts)) for v in versions.order_by("-effective_from")
+            (v, rules.action_labels(v.full_acts), rules.action_labels(v.as_required_acts))
+            for v in versions.order_by("-effective_from")
         ],
         "may_edit": may_edit,
         "today": today,
     }
     return _page(request, "list.html", context)
-
-
-def _labels(names: Any) -> list[str]:
-    return [str(ACTIONS[name].label) for name in ACTIONS if name in set(names)]
 
 
 def _initial(agency: Agency) -> dict[str, Any]:
